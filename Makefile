@@ -1,0 +1,58 @@
+# Quickstart: `make demo` and `make test` set everything up on a fresh machine, then run.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_NOW ?= 2026-11-25T09:00:00+08:00
+DEMO_OBSERVATION ?= examples/observation.json
+
+.PHONY: help setup demo test lint typecheck unit bench lock clean
+
+help:
+	@echo "make demo   - set up if needed, validate the contract and check the embedded observation"
+	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict) and run every test"
+	@echo "make bench  - benchmark reconciler check on generated observations of 10k, 100k and 1M resources"
+	@echo "make setup  - create $(VENV) and install the locked dependencies (idempotent)"
+	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+demo: setup
+	$(BIN)/reconciler validate contract_inventory.json
+	@echo
+	@rc=0; $(BIN)/reconciler check --observed $(DEMO_OBSERVATION) --now $(DEMO_NOW) || rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "(exit 1: the demo data has shortfalls and surpluses, as intended)"; \
+	elif [ $$rc -ne 0 ]; then exit $$rc; fi
+
+lint: setup
+	$(BIN)/ruff check reconciler tests bench examples
+	$(BIN)/ruff format --check reconciler tests bench examples
+
+typecheck: setup
+	$(BIN)/mypy reconciler
+
+unit: setup
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+lock: setup
+	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url --no-emit-find-links \
+		-o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache bench/out test-artifacts

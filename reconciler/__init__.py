@@ -1,0 +1,26 @@
+"""Contract capacity reconciler: the contract as desired state, reconciled against observed supply.
+
+Public API for the CLI, the Pulumi provider and the policy pack; the modules behind it are private detail.
+"""
+
+from reconciler.contract.load import load_contract
+from reconciler.contract.model import Contract, LineItem
+from reconciler.errors import InputError
+from reconciler.meters import MeterPolicy, measure
+from reconciler.observation import Observation
+from reconciler.reconcile import Finding, Reconciliation, Status, Verdict, reconcile
+
+__all__ = [
+    "Contract",
+    "Finding",
+    "InputError",
+    "LineItem",
+    "MeterPolicy",
+    "Observation",
+    "Reconciliation",
+    "Status",
+    "Verdict",
+    "load_contract",
+    "measure",
+    "reconcile",
+]

@@ -1,0 +1,141 @@
+"""The `reconciler` command line: validate, check, schema. A thin face over the core.
+
+Exit codes: 0 all met, 1 short or over, 2 invalid input, 3 a source failed (see ExitCode).
+Bad input never prints a traceback: it names the file, the field and the reason.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reconciler.clock import CONTRACT_TZ, parse_instant
+from reconciler.contract.checks import check_contract
+from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
+from reconciler.errors import InputError
+from reconciler.meters import MeterPolicy
+from reconciler.observation import VmState
+from reconciler.pipeline import run_check
+from reconciler.reconcile import ExitCode
+from reconciler.report.console import render_console
+from reconciler.report.labels import Lang
+from reconciler.report.markdown import render_markdown
+from reconciler.report.validation import validation_json, validation_text
+from reconciler.schemas import SCHEMA_NAMES, SchemaName, schema_text
+
+app = typer.Typer(
+    help="Reconcile the cloud service contract's capacity against what is provisioned.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class ValidateFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class CheckFormat(StrEnum):
+    CONSOLE = "console"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+class Language(StrEnum):
+    EN = "en"
+    ZH = "zh"
+
+
+ContractOption = Annotated[Path, typer.Option("--contract", help="The contract inventory file.", show_default=True)]
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="Contract inventory to check.")] = DEFAULT_CONTRACT,
+    output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+) -> None:
+    """Load the contract and check all of its arithmetic. Exit 2 if its figures contradict each other."""
+    contract = load_contract(path)
+    checked = check_contract(contract)
+    render = validation_json if output_format is ValidateFormat.JSON else validation_text
+    sys.stdout.write(render(str(path), contract, checked))
+    raise typer.Exit(int(ExitCode.OK if checked.ok else ExitCode.INVALID_INPUT))
+
+
+@app.command()
+def check(
+    observed: Annotated[Path, typer.Option("--observed", help="A normalized observation snapshot (JSON).")],
+    contract: ContractOption = DEFAULT_CONTRACT,
+    output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.CONSOLE,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="Check as of this ISO 8601 instant with offset (default: now)."),
+    ] = None,
+    count_states: Annotated[
+        str, typer.Option("--count-states", help="VM states that count as supplied, comma-separated.")
+    ] = "running,stopped",
+    lang: Annotated[Language, typer.Option("--lang", help="Language of console and Markdown output.")] = Language.EN,
+) -> None:
+    """Reconcile an observation against the contract: per line item entitled, supplied, gap and status."""
+    moment = _parse_now(now)
+    policy = MeterPolicy(counted_vm_states=_parse_states(count_states))
+    result = run_check(contract, observed, moment, policy)
+    language: Lang = "zh" if lang is Language.ZH else "en"
+    if output_format is CheckFormat.JSON:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    elif output_format is CheckFormat.MARKDOWN:
+        sys.stdout.write(render_markdown(result, language))
+    else:
+        render_console(result, sys.stdout, language)
+    raise typer.Exit(int(result.exit_code))
+
+
+@app.command()
+def schema(
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(SCHEMA_NAMES)}.")] = "contract",
+) -> None:
+    """Print the JSON Schema of the contract, observation snapshot or reconciliation output."""
+    if name not in SCHEMA_NAMES:
+        raise InputError.single(
+            "<argument NAME>", "", f"unknown schema {name!r}; choose one of {', '.join(SCHEMA_NAMES)}"
+        )
+    chosen: SchemaName = name
+    sys.stdout.write(schema_text(chosen))
+
+
+def _parse_now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(CONTRACT_TZ)
+    try:
+        return parse_instant(text)
+    except ValueError as exc:
+        raise InputError.single("<option --now>", "", str(exc)) from exc
+
+
+def _parse_states(text: str) -> frozenset[VmState]:
+    allowed: tuple[VmState, ...] = ("running", "stopped", "terminated")
+    states = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in states if s not in allowed]
+    if unknown or not states:
+        raise InputError.single(
+            "<option --count-states>", "", f"expected states among {', '.join(allowed)}; got {text!r}"
+        )
+    return frozenset(s for s in allowed if s in states)
+
+
+def main() -> None:
+    """Console script entry point: run the app, turning bad input into exit 2 without a traceback."""
+    try:
+        app()
+    except InputError as exc:
+        sys.stderr.write(f"error: {exc.render()}\n")
+        sys.exit(int(ExitCode.INVALID_INPUT))
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)

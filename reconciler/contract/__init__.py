@@ -1,0 +1,1 @@
+"""The contract: its typed model, its loader, and the checks of its arithmetic."""

@@ -1,0 +1,196 @@
+"""Reading JSON files: whole documents, and one large array streamed element by element.
+
+Called by the contract loader and the snapshot source. Numbers with a fraction are read as Decimal,
+never float. Every failure is an `InputError` naming the file and, where it can, the line and column.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+from reconciler.errors import InputError
+
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+_SPACE = re.compile(r"[ \t\n\r]*")
+CHUNK_CHARS = 4 << 20
+"""Characters read at a time when streaming."""
+MARGIN = 1 << 16
+"""Elements shorter than this take the fast path; longer ones are still read, more slowly."""
+
+
+def load_json(path: Path) -> Any:
+    """Parse a whole JSON document, or raise InputError saying why it cannot be read."""
+    with open_text(path) as handle:
+        try:
+            text = handle.read()
+        except UnicodeDecodeError as exc:
+            raise InputError.single(str(path), "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if not text.strip():
+        raise InputError.single(str(path), "", "the file is empty, expected a JSON object")
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise InputError.single(
+            str(path), "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+
+
+def open_text(path: Path) -> TextIO:
+    try:
+        return path.open(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError.single(str(path), "", "no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError.single(str(path), "", "is a directory, expected a JSON file") from exc
+    except PermissionError as exc:
+        raise InputError.single(str(path), "", "permission denied") from exc
+    except OSError as exc:
+        raise InputError.single(str(path), "", f"cannot be read: {exc.strerror}") from exc
+
+
+class ObjectStream:
+    """Walk one top-level JSON object member by member, streaming the elements of array members.
+
+    Only a window of the file is held in memory, so files far larger than memory can be read. Usage:
+    `for key in stream.members(): ...` then either `stream.value()` for the member's whole value or
+    `stream.elements()` for an array member, one element at a time.
+    """
+
+    def __init__(self, handle: TextIO, name: str) -> None:
+        self._handle = handle
+        self._name = name
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+        self._consumed_lines = 0
+        self._pending_value = False
+
+    def members(self) -> Iterator[str]:
+        self._expect("{")
+        first = True
+        while True:
+            char = self._peek()
+            if char == "}":
+                self._pos += 1
+                self._expect_end()
+                return
+            if not first:
+                self._expect(",")
+            first = False
+            key = self._decode()
+            if not isinstance(key, str):
+                self._fail("expected a member name in double quotes")
+            self._expect(":")
+            self._pending_value = True
+            yield key
+            if self._pending_value:
+                self.value()
+
+    def value(self) -> Any:
+        """Decode the current member's whole value."""
+        self._pending_value = False
+        return self._decode()
+
+    def elements(self) -> Iterator[Any]:
+        """Decode the current member's value, which must be an array, one element at a time."""
+        self._pending_value = False
+        if self._peek() != "[":
+            yield self._decode()  # not an array: let the caller's validation say so
+            return
+        self._pos += 1
+        if self._peek() == "]":
+            self._pos += 1
+            return
+        decode, space = _DECODER.raw_decode, _SPACE.match
+        while True:
+            # Fast path: keep at least MARGIN characters ahead, so that an element shorter than that
+            # always lies whole in the window; anything unusual goes through the careful `_decode`.
+            if len(self._buf) - self._pos < MARGIN and not self._eof:
+                self._fill()
+            buf, pos = self._buf, self._pos
+            try:
+                value, pos = decode(buf, space(buf, pos).end())  # type: ignore[union-attr]
+            except json.JSONDecodeError:
+                value = self._decode()
+                buf, pos = self._buf, self._pos
+            pos = space(buf, pos).end()  # type: ignore[union-attr]
+            char = buf[pos : pos + 1]
+            self._pos = pos + 1
+            yield value
+            if char == ",":
+                continue
+            if char == "]":
+                return
+            self._pos = pos
+            if self._peek() == "]":  # the window ended right after the element
+                self._pos += 1
+                return
+            self._expect(",")
+
+    # -- the window ------------------------------------------------------------------------------------
+
+    def _fill(self) -> bool:
+        """Slide the window past what was consumed and read more; False at end of file."""
+        if self._eof:
+            return False
+        try:
+            more = self._handle.read(CHUNK_CHARS)
+        except UnicodeDecodeError as exc:
+            raise InputError.single(self._name, "", f"not UTF-8 text ({exc.reason})") from exc
+        self._consumed_lines += self._buf.count("\n", 0, self._pos)
+        self._buf = self._buf[self._pos :] + more
+        self._pos = 0
+        self._eof = not more
+        return bool(more)
+
+    def _peek(self) -> str:
+        while True:
+            self._pos = _SPACE.match(self._buf, self._pos).end()  # type: ignore[union-attr]
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._fill():
+                self._fail("unexpected end of file (truncated JSON?)")
+
+    def _expect(self, char: str) -> None:
+        if self._peek() != char:
+            self._fail(f"expected {char!r}")
+        self._pos += 1
+
+    def _expect_end(self) -> None:
+        while True:
+            self._pos = _SPACE.match(self._buf, self._pos).end()  # type: ignore[union-attr]
+            if self._pos < len(self._buf):
+                self._fail("extra data after the top-level object")
+            if not self._fill():
+                return
+
+    def _decode(self) -> Any:
+        self._peek()
+        failed_at = -1  # offset of the last failure from the value's start
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as exc:
+                # A value cut by the window's end fails too: read more and retry, unless the same
+                # failure stands after the window grew by a whole chunk (then it is a real error).
+                offset = exc.pos - self._pos
+                if offset != failed_at and self._fill():
+                    failed_at = offset
+                    continue
+                self._fail(exc.msg, at=exc.pos)
+            if end == len(self._buf) and not self._eof and self._buf[self._pos] not in '{["':
+                self._fill()  # a bare number may go on in the next chunk
+                continue
+            self._pos = end
+            return value
+
+    def _fail(self, reason: str, at: int | None = None) -> Any:
+        pos = self._pos if at is None else at
+        line = self._consumed_lines + self._buf.count("\n", 0, pos) + 1
+        column = pos - (self._buf.rfind("\n", 0, pos) + 1) + 1
+        raise InputError.single(self._name, "", f"not valid JSON at line {line} column {column}: {reason}")

@@ -1,0 +1,208 @@
+"""Meters: how observed resources count toward the contract's line items, following its wording.
+
+Called by the reconcile core (and the benchmark) with any iterable of normalized resources; one pass.
+Pure: no I/O, no clock. The table `METERS` is the whole mapping, one row per line item.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any, Final
+
+from reconciler.contract.model import Constraints, Contract, LineItemId
+from reconciler.observation import Resource, ResourceKind, VmState
+
+GB_PER_TB: Final = Decimal(1000)
+"""Contract units: Art. 2.2 prices 4.648 TB of static storage beside 4648 GB of backup, so 1 TB = 1000 GB."""
+
+
+@dataclass(frozen=True)
+class Meter:
+    """One line item's rule: which kind counts, which of them (`select`), how much each counts."""
+
+    line_item: LineItemId
+    kind: ResourceKind
+    amount: Callable[[Any], Decimal | int]
+    select: Callable[[Any], bool] = lambda resource: True
+    per_unit: Decimal = Decimal(1)
+    """Divide the summed amount by this to get the line item's unit (GB -> TB)."""
+    description: str = ""
+
+
+def _one(resource: Any) -> int:
+    return 1
+
+
+METERS: Final[tuple[Meter, ...]] = (
+    Meter(LineItemId.COMPUTE_VCPU, "vm", lambda r: r["vcpu"], description="sum of vcpu of VMs"),
+    Meter(LineItemId.COMPUTE_MEMORY, "vm", lambda r: r["memory_gb"], description="sum of memory_gb of VMs"),
+    Meter(
+        LineItemId.STORAGE_STANDARD,
+        "volume",
+        lambda r: r["size_gb"],
+        lambda r: r["tier"] == "standard",
+        description="sum of size_gb of volumes of tier standard",
+    ),
+    Meter(
+        LineItemId.STORAGE_PERFORMANCE,
+        "volume",
+        lambda r: r["size_gb"],
+        lambda r: r["tier"] == "performance",
+        description="sum of size_gb of volumes of tier performance",
+    ),
+    Meter(
+        LineItemId.STORAGE_OBJECT,
+        "bucket",
+        lambda r: r["size_gb"],
+        per_unit=GB_PER_TB,
+        description="sum of size_gb of buckets / 1000 (TB)",
+    ),
+    Meter(LineItemId.BACKUP_HOST, "backup", lambda r: r["size_gb"], description="sum of size_gb of backups"),
+    Meter(LineItemId.NETWORK_BANDWIDTH, "bandwidth", lambda r: r["mbps"], description="sum of mbps of links"),
+    Meter(LineItemId.NETWORK_PUBLIC_IP, "public_ip", _one, description="count of public IPs"),
+    Meter(LineItemId.NETWORK_LOAD_BALANCER, "load_balancer", _one, description="count of load balancers"),
+    Meter(
+        LineItemId.NETWORK_REMOTE_ACCESS,
+        "remote_access_account",
+        _one,
+        description="count of remote-access (VPN) accounts",
+    ),
+    Meter(LineItemId.SECURITY_WAF, "waf", _one, description="count of WAF instances"),
+)
+METER_BY_ITEM: Final[dict[LineItemId, Meter]] = {m.line_item: m for m in METERS}
+
+
+@dataclass(frozen=True)
+class MeterPolicy:
+    """Choices the contract leaves open. Default: running and stopped VMs count (capacity stays allocated)."""
+
+    counted_vm_states: frozenset[VmState] = frozenset({"running", "stopped"})
+
+
+@dataclass
+class Shortfall:
+    """Resources of a line item's kind set aside by one rule (a constraint or a state), with what they hold."""
+
+    rule: str
+    detail: str
+    cell: list[Decimal | int] = field(default_factory=lambda: [0])
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def quantity(self) -> Decimal:
+        return Decimal(self.cell[0])
+
+
+@dataclass
+class Tally:
+    """A line item's measured supply: the conforming quantity and the evidence behind it."""
+
+    line_item: LineItemId
+    supplied: Decimal = Decimal(0)
+    contributing: list[str] = field(default_factory=list)
+    nonconforming: dict[str, Shortfall] = field(default_factory=dict)
+    excluded: dict[str, Shortfall] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    tallies: dict[LineItemId, Tally]
+    resource_count: int
+
+
+def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[str, str]]:
+    """The line item's written constraints this VM fails, as (rule, detail) pairs."""
+    failures = []
+    if constraints.arch is not None and resource["arch"] != constraints.arch:
+        failures.append(("arch", f"not {constraints.arch} (is {resource['arch']})"))
+    if constraints.min_cpu_ghz is not None and resource["cpu_ghz"] < constraints.min_cpu_ghz:
+        failures.append(("min_cpu_ghz", f"clock below {constraints.min_cpu_ghz} GHz"))
+    return failures
+
+
+def measure(contract: Contract, resources: Iterable[Resource], policy: MeterPolicy | None = None) -> Measurement:
+    """Sum resources into each line item of the contract. One pass; ids are kept for evidence.
+
+    Whether a resource counts depends only on a few of its fields (a VM's state, arch and clock; a
+    volume's tier), so the decision is made once per distinct combination and replayed as a plan.
+    """
+    plans = _Planner(contract, policy or MeterPolicy())
+    count = 0
+    for resource in resources:
+        count += 1
+        rid = resource["id"]
+        for amount_of, cell, ids in plans.plan_for(resource):
+            cell[0] += amount_of(resource)
+            ids.append(rid)
+    return Measurement(plans.tallies(), count)
+
+
+_DECIDED_BY: Final[dict[str, Callable[[Any], Any]]] = {
+    "vm": itemgetter("state", "arch", "cpu_ghz"),
+    "volume": itemgetter("tier"),
+}
+"""The fields a meter's decision reads, per kind; the plan cache is keyed by their values."""
+
+_Step = tuple[Callable[[Any], Decimal | int], list[Decimal | int], list[str]]
+
+
+class _Planner:
+    """Decides, once per kind and decision key, which accumulators a resource adds to."""
+
+    def __init__(self, contract: Contract, policy: MeterPolicy) -> None:
+        self._policy = policy
+        self._meters: dict[str, list[tuple[Meter, Constraints]]] = defaultdict(list)
+        self._sums: dict[LineItemId, list[Decimal | int]] = {}
+        self._tallies: dict[LineItemId, Tally] = {}
+        for item in contract.line_items:
+            meter = METER_BY_ITEM[item.id]
+            self._meters[meter.kind].append((meter, item.constraints))
+            self._sums[item.id] = [0]
+            self._tallies[item.id] = Tally(item.id)
+        self._plans: dict[tuple[str, Any], list[_Step]] = {}
+
+    def plan_for(self, resource: Any) -> list[_Step]:
+        kind = resource["kind"]
+        decided_by = _DECIDED_BY.get(kind)
+        key = (kind, decided_by(resource) if decided_by else None)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._decide(resource)
+        return plan
+
+    def _decide(self, resource: Any) -> list[_Step]:
+        steps: list[_Step] = []
+        for meter, constraints in self._meters.get(resource["kind"], ()):
+            if not meter.select(resource):
+                continue
+            tally = self._tallies[meter.line_item]
+            if resource["kind"] == "vm":
+                state = resource["state"]
+                if state not in self._policy.counted_vm_states:
+                    group = _group(tally.excluded, "state", f"state {state} does not count")
+                    steps.append((meter.amount, group.cell, group.ids))
+                    continue
+                failures = constraint_failures(resource, constraints)
+                if failures:
+                    for rule, detail in failures:
+                        group = _group(tally.nonconforming, rule, detail)
+                        steps.append((meter.amount, group.cell, group.ids))
+                    continue
+            steps.append((meter.amount, self._sums[meter.line_item], tally.contributing))
+        return steps
+
+    def tallies(self) -> dict[LineItemId, Tally]:
+        for item_id, tally in self._tallies.items():
+            tally.supplied = Decimal(self._sums[item_id][0]) / METER_BY_ITEM[item_id].per_unit
+        return self._tallies
+
+
+def _group(groups: dict[str, Shortfall], rule: str, detail: str) -> Shortfall:
+    key = f"{rule}:{detail}"
+    if key not in groups:
+        groups[key] = Shortfall(rule, detail)
+    return groups[key]

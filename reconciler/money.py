@@ -1,0 +1,28 @@
+"""Money and quantity arithmetic: Decimal only, with the one rounding rule the contract uses.
+
+Called by the contract checks, the reconcile core and every renderer that prints an amount.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+FEN = Decimal("0.01")
+"""Amounts in the contract are stated in yuan to the fen (0.01 CNY)."""
+
+ROUNDING_RULE = "exact Decimal arithmetic, then rounded half-up to 0.01 CNY (四舍五入到分)"
+
+
+def to_fen(amount: Decimal) -> Decimal:
+    """Round an exact amount to the fen, half up, as the contract's stated figures are."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as plain text without exponent or trailing zeros beyond what it carries (1E+3 -> 1000)."""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return format(value.normalize(), "f")
+
+
+def yuan(amount: Decimal) -> str:
+    """An amount for people: thousands separators and two decimals, e.g. 2,305,019.62."""
+    return f"{to_fen(amount):,.2f}"

@@ -1,0 +1,40 @@
+"""The whole check, top to bottom: load the contract, observe, measure, assess.
+
+Called by the CLI (and the benchmark). The one place where the edges (files) meet the pure core.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from reconciler.contract.checks import Severity, check_contract
+from reconciler.contract.load import load_contract
+from reconciler.contract.model import Contract
+from reconciler.errors import InputError, Problem
+from reconciler.meters import MeterPolicy, measure
+from reconciler.reconcile import Reconciliation, assess
+from reconciler.sources.snapshot import SnapshotFile
+
+
+def load_checked_contract(path: Path) -> tuple[Contract, list[str]]:
+    """Load a contract and refuse it if its own figures contradict each other; notes become warnings."""
+    contract = load_contract(path)
+    checked = check_contract(contract)
+    errors = [d for d in checked.discrepancies if d.severity is Severity.ERROR]
+    if errors:
+        raise InputError(
+            str(path),
+            [Problem(d.subject, f"{d.message} (likely cause: {d.likely_cause})") for d in errors]
+            + [Problem("", "the contract's arithmetic is inconsistent; `reconciler validate` shows every check")],
+        )
+    warnings = [f"contract {d.subject}: {d.message}" for d in checked.discrepancies if d.severity is Severity.WARNING]
+    return contract, warnings
+
+
+def run_check(contract_path: Path, observed: Path, now: datetime, policy: MeterPolicy | None = None) -> Reconciliation:
+    contract, warnings = load_checked_contract(contract_path)
+    snapshot = SnapshotFile(observed)
+    measurement = measure(contract, snapshot.resources(), policy)
+    result = assess(contract, snapshot.observation(), measurement, now)
+    return result.model_copy(update={"warnings": [*result.warnings, *warnings]})

@@ -1,0 +1,325 @@
+"""The reconcile core: entitlement against measured supply, per line item, with status, gap and its value.
+
+Called by the CLI's check, the Pulumi provider and the reports. Pure: `now` is passed in, no I/O,
+and every list in the result is sorted so that the same inputs always give the same output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from enum import IntEnum, StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reconciler import deadlines
+from reconciler.contract.model import Contract, LineItem, LineItemId, Unit
+from reconciler.meters import METER_BY_ITEM, Measurement, MeterPolicy, Shortfall, Tally, measure
+from reconciler.money import to_fen
+from reconciler.observation import Observation, ResourceKind, SourceReport
+
+
+class Status(StrEnum):
+    MET = "met"
+    PENDING = "pending"
+    SHORT = "short"
+    OVER = "over"
+    UNKNOWN = "unknown"
+    NOT_OBSERVED = "not_observed"
+
+
+class Verdict(StrEnum):
+    OK = "ok"
+    DRIFT = "drift"
+    UNKNOWN = "unknown"
+
+
+class ExitCode(IntEnum):
+    """Fixed exit codes of `reconciler check`."""
+
+    OK = 0
+    DRIFT = 1
+    INVALID_INPUT = 2
+    SOURCE_FAILED = 3
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SetAside(Frozen):
+    """Resources of the line item's kind that did not count, grouped by the rule that set them aside."""
+
+    rule: str
+    detail: str
+    count: int
+    quantity: Decimal = Field(description="what they would have counted, in the line item's unit")
+    ids: list[str]
+
+
+class Evidence(Frozen):
+    contributing_count: int
+    contributing: list[str] = Field(description="ids of the resources counted as supplied, sorted")
+    nonconforming: list[SetAside] = Field(description="resources failing a constraint written in the contract")
+    excluded: list[SetAside] = Field(description="resources not counted by policy (e.g. terminated VMs)")
+
+
+class Finding(Frozen):
+    """One line item reconciled. gap = supplied - entitled (negative = short)."""
+
+    line_item: LineItemId
+    seq: int
+    name_zh: str
+    name_en: str
+    unit: Unit
+    unit_price: Decimal
+    baseline: Decimal
+    entitled: Decimal
+    due: Decimal
+    supplied: Decimal | None
+    gap: Decimal | None
+    status: Status
+    gap_value_monthly: Decimal | None = Field(description="gap x unit price, CNY per month, rounded to the fen")
+    measured_by: str
+    reason: str | None = Field(None, description="why the status is unknown, not_observed or pending")
+    evidence: Evidence | None
+
+
+class UnrecognizedInput(Frozen):
+    """Input the snapshot reader did not understand: it is reported and not counted."""
+
+    what: Literal["kind", "field"]
+    name: str
+    kind: str
+    count: int
+    sample_ids: list[str]
+
+
+class SourceSummary(Frozen):
+    name: str
+    detail: str
+    covers: list[ResourceKind]
+    failed: dict[str, str]
+    resource_count: int
+    unrecognized: list[UnrecognizedInput]
+
+
+class Summary(Frozen):
+    line_items: int
+    by_status: dict[Status, int]
+    shortfall_value_monthly: Decimal = Field(description="sum of gap values of short and pending line items")
+    surplus_value_monthly: Decimal = Field(description="sum of gap values of line items over entitlement")
+    resources_observed: int
+
+
+class ContractRef(Frozen):
+    title_zh: str
+    title_en: str
+    service_start: str
+    service_end: str
+    total: Decimal
+    monthly_fee: Decimal
+
+
+class Reconciliation(Frozen):
+    """Everything `reconciler check` knows after one run; its JSON is the documented output format."""
+
+    schema_: Literal["contract-reconciler/reconciliation"] = Field("contract-reconciler/reconciliation", alias="schema")
+    version: Literal[1] = 1
+    now: datetime
+    observed_at: datetime
+    contract: ContractRef
+    sources: list[SourceSummary]
+    findings: list[Finding]
+    summary: Summary
+    verdict: Verdict
+    exit_code: ExitCode
+    warnings: list[str]
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+    def finding(self, item_id: LineItemId | str) -> Finding:
+        for finding in self.findings:
+            if finding.line_item == item_id:
+                return finding
+        raise KeyError(item_id)
+
+
+def reconcile(
+    contract: Contract, observation: Observation, now: datetime, policy: MeterPolicy | None = None
+) -> Reconciliation:
+    """Measure the observation's resources and assess them against the contract at `now`."""
+    return assess(contract, observation, measure(contract, observation.resources, policy), now)
+
+
+def assess(contract: Contract, observation: Observation, measurement: Measurement, now: datetime) -> Reconciliation:
+    """The verdict on a measurement: per line item entitled, due, supplied, gap, status and value."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    warnings: list[str] = []
+    started = deadlines.service_started(contract, now)
+    ended = deadlines.service_ended(contract, now)
+    if not started:
+        warnings.append(
+            f"the service period starts on {contract.service_period.start}: nothing is due yet, "
+            "shortfalls show as pending"
+        )
+    if ended:
+        warnings.append(
+            f"the service period ended on {contract.service_period.end}: nothing is entitled any more "
+            "(the 2-month switch-over of Art. 14.3 is not modelled)"
+        )
+    findings = [
+        _finding(contract, item, measurement.tallies[item.id], observation.sources, now, started, ended)
+        for item in contract.line_items
+    ]
+    findings.sort(key=lambda f: f.seq)
+    by_status = {status: sum(1 for f in findings if f.status is status) for status in Status}
+    summary = Summary(
+        line_items=len(findings),
+        by_status=by_status,
+        shortfall_value_monthly=sum(
+            (
+                f.gap_value_monthly
+                for f in findings
+                if f.status in (Status.SHORT, Status.PENDING) and f.gap_value_monthly is not None
+            ),
+            Decimal("0.00"),
+        ),
+        surplus_value_monthly=sum(
+            (f.gap_value_monthly for f in findings if f.status is Status.OVER and f.gap_value_monthly is not None),
+            Decimal("0.00"),
+        ),
+        resources_observed=measurement.resource_count,
+    )
+    verdict, exit_code = _verdict(by_status)
+    return Reconciliation(
+        now=now,
+        observed_at=observation.observed_at,
+        contract=ContractRef(
+            title_zh=contract.title_zh,
+            title_en=contract.title_en,
+            service_start=contract.service_period.start.isoformat(),
+            service_end=contract.service_period.end.isoformat(),
+            total=contract.total,
+            monthly_fee=to_fen(contract.monthly_fee),
+        ),
+        sources=[_source_summary(s) for s in observation.sources],
+        findings=findings,
+        summary=summary,
+        verdict=verdict,
+        exit_code=exit_code,
+        warnings=warnings,
+    )
+
+
+def _verdict(by_status: dict[Status, int]) -> tuple[Verdict, ExitCode]:
+    """A definite shortfall or surplus is never masked by a failed source: drift (1) before unknown (3)."""
+    if by_status[Status.SHORT] or by_status[Status.OVER]:
+        return Verdict.DRIFT, ExitCode.DRIFT
+    if by_status[Status.UNKNOWN]:
+        return Verdict.UNKNOWN, ExitCode.SOURCE_FAILED
+    return Verdict.OK, ExitCode.OK
+
+
+def _finding(
+    contract: Contract,
+    item: LineItem,
+    tally: Tally,
+    sources: Iterable[SourceReport],
+    now: datetime,
+    started: bool,
+    ended: bool,
+) -> Finding:
+    meter = METER_BY_ITEM[item.id]
+    expansions = contract.expansions_for(item.id)
+    entitled = Decimal(0) if ended else item.quantity + sum((e.quantity for e in expansions), Decimal(0))
+    overdue = [e for e in expansions if deadlines.expansion_due_at(contract, e) <= now]
+    due = Decimal(0) if ended or not started else item.quantity + sum((e.quantity for e in overdue), Decimal(0))
+    common = {
+        "line_item": item.id,
+        "seq": item.seq,
+        "name_zh": item.name_zh,
+        "name_en": item.name_en,
+        "unit": item.unit,
+        "unit_price": item.unit_price,
+        "baseline": item.quantity,
+        "entitled": entitled,
+        "due": due,
+        "measured_by": meter.description,
+    }
+    failures = [s.failed[meter.kind] for s in sources if meter.kind in s.failed]
+    if failures:
+        return Finding(
+            **common,
+            supplied=None,
+            gap=None,
+            gap_value_monthly=None,
+            status=Status.UNKNOWN,
+            reason=f"a source failed while observing {meter.kind}: " + "; ".join(failures),
+            evidence=None,
+        )
+    if not any(meter.kind in s.covers for s in sources):
+        return Finding(
+            **common,
+            supplied=None,
+            gap=None,
+            gap_value_monthly=None,
+            status=Status.NOT_OBSERVED,
+            reason=f"no chosen source observes resources of kind {meter.kind}",
+            evidence=None,
+        )
+    supplied = tally.supplied
+    gap = supplied - entitled
+    reason = None
+    if supplied < due:
+        status = Status.SHORT
+    elif supplied < entitled:
+        status = Status.PENDING
+        reason = (
+            "short only of expansions still inside their deadline" if started else "the service period has not started"
+        )
+    elif supplied > entitled:
+        status = Status.OVER
+    else:
+        status = Status.MET
+    return Finding(
+        **common,
+        supplied=supplied,
+        gap=gap,
+        gap_value_monthly=to_fen(gap * item.unit_price),
+        status=status,
+        reason=reason,
+        evidence=Evidence(
+            contributing_count=len(tally.contributing),
+            contributing=sorted(tally.contributing),
+            nonconforming=_set_aside(tally.nonconforming.values()),
+            excluded=_set_aside(tally.excluded.values()),
+        ),
+    )
+
+
+def _set_aside(groups: Iterable[Shortfall]) -> list[SetAside]:
+    return sorted(
+        (
+            SetAside(rule=g.rule, detail=g.detail, count=len(g.ids), quantity=g.quantity, ids=sorted(g.ids))
+            for g in groups
+        ),
+        key=lambda s: (s.rule, s.detail),
+    )
+
+
+def _source_summary(source: SourceReport) -> SourceSummary:
+    return SourceSummary(
+        name=source.name,
+        detail=source.detail,
+        covers=sorted(source.covers),
+        failed=dict(sorted(source.failed.items())),
+        resource_count=source.resource_count,
+        unrecognized=[
+            UnrecognizedInput(what=u.what, name=u.name, kind=u.kind, count=u.count, sample_ids=list(u.sample_ids))
+            for u in sorted(source.unrecognized, key=lambda u: (u.what, u.kind, u.name))
+        ],
+    )

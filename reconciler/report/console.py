@@ -1,0 +1,53 @@
+"""Render a reconciliation for a terminal (rich table), or as plain text when not on one.
+
+Called by `reconciler check --format console`.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from reconciler.reconcile import Reconciliation, Status
+from reconciler.report import text
+from reconciler.report.labels import Lang, label
+
+_STYLE = {
+    Status.MET: "green",
+    Status.PENDING: "yellow",
+    Status.SHORT: "bold red",
+    Status.OVER: "magenta",
+    Status.UNKNOWN: "bold yellow",
+    Status.NOT_OBSERVED: "dim",
+}
+
+
+def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width: int | None = None) -> None:
+    console = Console(file=out, width=width or (None if out.isatty() else 160), highlight=False, soft_wrap=False)
+    table = Table(title=f"{label('title', lang)} - {result.contract.title_zh}", title_justify="left")
+    for key in text.COLUMNS:
+        numeric = key in ("entitled", "due", "supplied", "gap", "gap_value")
+        table.add_column("#" if key == "#" else label(key, lang), justify="right" if numeric else "left")
+    for finding in result.findings:
+        table.add_row(*text.row(finding, lang), style=_STYLE[finding.status])
+    console.print(table)
+    console.print(
+        f"{label('now', lang)}: {result.now.isoformat()}   {label('observed_at', lang)}: "
+        f"{result.observed_at.isoformat()}"
+    )
+    for source in result.sources:
+        console.print(
+            f"{label('sources', lang)}: {source.name} ({source.detail}), "
+            f"{source.resource_count} {label('resources', lang)}"
+        )
+    console.print(
+        f"{label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} CNY   "
+        f"{label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} CNY"
+    )
+    for line in text.notes(result, lang):
+        console.print(f"- {line}", markup=False)
+    for warning in result.warnings:
+        console.print(f"! {warning}", markup=False)
+    console.print(text.verdict_line(result, lang), style="bold")

@@ -1,0 +1,40 @@
+"""Render a reconciliation as Markdown, fit for a CI job summary or a pull request comment.
+
+Called by `reconciler check --format markdown`.
+"""
+
+from __future__ import annotations
+
+from reconciler.reconcile import Reconciliation
+from reconciler.report import text
+from reconciler.report.labels import Lang, label
+
+
+def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
+    headers = ["#" if key == "#" else label(key, lang) for key in text.COLUMNS]
+    lines = [
+        f"## {label('title', lang)}: {result.contract.title_zh}",
+        "",
+        f"**{text.verdict_line(result, lang)}**",
+        "",
+        f"- {label('now', lang)}: `{result.now.isoformat()}`",
+        f"- {label('observed_at', lang)}: `{result.observed_at.isoformat()}`",
+        *(
+            f"- {label('sources', lang)}: `{s.name}` ({s.detail}), {s.resource_count} {label('resources', lang)}"
+            for s in result.sources
+        ),
+        f"- {label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} CNY",
+        f"- {label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} CNY",
+        "",
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---:" if i >= 3 else "---" for i in range(len(headers))) + "|",
+    ]
+    for finding in result.findings:
+        cells = [cell.replace("|", "\\|") for cell in text.row(finding, lang)]
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = text.notes(result, lang)
+    if notes:
+        lines += ["", *(f"- {note}" for note in notes)]
+    if result.warnings:
+        lines += ["", f"**{label('warnings', lang)}**", "", *(f"- {w}" for w in result.warnings)]
+    return "\n".join(lines) + "\n"
