@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 DEMO_NOW ?= 2026-11-25T09:00:00+08:00
 DEMO_OBSERVATION ?= examples/observation.json
 
-.PHONY: help setup demo test lint typecheck unit bench lock clean
+.PHONY: help setup demo test lint typecheck unit bench lock schemas clean
 
 help:
 	@echo "make demo   - set up if needed, validate the contract and check the embedded observation"
@@ -49,6 +49,9 @@ test: lint typecheck unit
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+schemas: setup
+	for name in contract observation reconciliation; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done
 
 lock: setup
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url --no-emit-find-links \

@@ -89,6 +89,10 @@ class Shortfall:
 
     rule: str
     detail: str
+    subject: str
+    """The value that failed the rule: an arch, a clock, a state."""
+    limit: str = ""
+    """What the rule requires (x86_64, 2.4); empty for policy rules."""
     cell: list[Decimal | int] = field(default_factory=lambda: [0])
     ids: list[str] = field(default_factory=list)
 
@@ -114,13 +118,15 @@ class Measurement:
     resource_count: int
 
 
-def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[str, str]]:
-    """The line item's written constraints this VM fails, as (rule, detail) pairs."""
-    failures = []
-    if constraints.arch is not None and resource["arch"] != constraints.arch:
-        failures.append(("arch", f"not {constraints.arch} (is {resource['arch']})"))
-    if constraints.min_cpu_ghz is not None and resource["cpu_ghz"] < constraints.min_cpu_ghz:
-        failures.append(("min_cpu_ghz", f"clock below {constraints.min_cpu_ghz} GHz"))
+def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[str, str, str, str]]:
+    """The line item's written constraints this VM fails, as (rule, detail, subject, limit)."""
+    failures: list[tuple[str, str, str, str]] = []
+    arch, ghz = resource["arch"], resource["cpu_ghz"]
+    if constraints.arch is not None and arch != constraints.arch:
+        failures.append(("arch", f"not {constraints.arch} (is {arch})", arch, constraints.arch))
+    if constraints.min_cpu_ghz is not None and ghz < constraints.min_cpu_ghz:
+        limit = str(constraints.min_cpu_ghz)
+        failures.append(("min_cpu_ghz", f"clock {ghz} GHz below {limit} GHz", str(ghz), limit))
     return failures
 
 
@@ -183,13 +189,13 @@ class _Planner:
             if resource["kind"] == "vm":
                 state = resource["state"]
                 if state not in self._policy.counted_vm_states:
-                    group = _group(tally.excluded, "state", f"state {state} does not count")
+                    group = _group(tally.excluded, "state", f"state {state} does not count", state)
                     steps.append((meter.amount, group.cell, group.ids))
                     continue
                 failures = constraint_failures(resource, constraints)
                 if failures:
-                    for rule, detail in failures:
-                        group = _group(tally.nonconforming, rule, detail)
+                    for rule, detail, subject, limit in failures:
+                        group = _group(tally.nonconforming, rule, detail, subject, limit)
                         steps.append((meter.amount, group.cell, group.ids))
                     continue
             steps.append((meter.amount, self._sums[meter.line_item], tally.contributing))
@@ -201,8 +207,8 @@ class _Planner:
         return self._tallies
 
 
-def _group(groups: dict[str, Shortfall], rule: str, detail: str) -> Shortfall:
-    key = f"{rule}:{detail}"
+def _group(groups: dict[str, Shortfall], rule: str, detail: str, subject: str, limit: str = "") -> Shortfall:
+    key = f"{rule}:{subject}"
     if key not in groups:
-        groups[key] = Shortfall(rule, detail)
+        groups[key] = Shortfall(rule, detail, subject, limit)
     return groups[key]

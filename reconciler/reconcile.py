@@ -52,8 +52,10 @@ class Frozen(BaseModel):
 class SetAside(Frozen):
     """Resources of the line item's kind that did not count, grouped by the rule that set them aside."""
 
-    rule: str
+    rule: Literal["arch", "min_cpu_ghz", "state"]
     detail: str
+    subject: str = Field(description="the value that failed the rule: an arch, a clock in GHz, a state")
+    limit: str = Field(description="what the contract requires (x86_64, 2.4); empty for policy rules")
     count: int
     quantity: Decimal = Field(description="what they would have counted, in the line item's unit")
     ids: list[str]
@@ -304,10 +306,18 @@ def _finding(
 def _set_aside(groups: Iterable[Shortfall]) -> list[SetAside]:
     return sorted(
         (
-            SetAside(rule=g.rule, detail=g.detail, count=len(g.ids), quantity=g.quantity, ids=sorted(g.ids))
+            SetAside(
+                rule=g.rule,
+                detail=g.detail,
+                subject=g.subject,
+                limit=g.limit,
+                count=len(g.ids),
+                quantity=g.quantity,
+                ids=sorted(g.ids),
+            )
             for g in groups
         ),
-        key=lambda s: (s.rule, s.detail),
+        key=lambda s: (s.rule, s.subject),
     )
 
 

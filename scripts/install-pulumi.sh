@@ -48,6 +48,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# quiet CMD...: run CMD, showing its output only if it fails.
+quiet() {
+  local out
+  if ! out=$("$@" 2>&1); then
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
+}
+
 command -v go >/dev/null || die "go is not on PATH (Go >= 1.24 is needed)"
 
 # Prints the version a pulumi binary reports (v3.x.y), or nothing.
@@ -556,7 +565,15 @@ cd "$work"
 go mod init pulumi-cli-build.invalid 2>/dev/null || die "go mod init failed in $work"
 
 # Resolve the version: pkg/v3 must be served by the Go module proxy.
-served=$(go list -m -versions "$PKG_MOD") || die "cannot list $PKG_MOD versions (is the Go module proxy reachable?)"
+if ! served=$(go list -m -versions "$PKG_MOD"); then
+  # Offline: a complete fallback build still serves an older requested SDK.
+  lowest=$(printf '%s\n%s\n' "$requested" "$FALLBACK_VERSION" | sort -V | head -n1)
+  if [[ $lowest == "$requested" ]]; then
+    log "cannot list $PKG_MOD versions; trying the cached v$FALLBACK_VERSION build"
+    reuse "$FALLBACK_VERSION"
+  fi
+  die "cannot list $PKG_MOD versions (is the Go module proxy reachable?)"
+fi
 version=$requested
 if [[ " $served " != *" v$requested "* ]]; then
   lowest=$(printf '%s\n%s\n' "$requested" "$FALLBACK_VERSION" | sort -V | head -n1)
@@ -587,11 +604,12 @@ start=$(date +%s)
 # Everything is staged next to the destination (same filesystem) and renamed
 # into place only once complete, so an interrupted build leaves no cache dir.
 stage=$(mktemp -d "$cache_root/.$version.build.XXXXXX")
+chmod 0755 "$stage"
 mkdir -p "$stage/bin"
 
 log "resolving modules"
-go get -tool "$PKG_MOD/cmd/pulumi@v$version" >&2
-go get "$SDK_MOD@v$version" >&2
+quiet go get -tool "$PKG_MOD/cmd/pulumi@v$version"
+quiet go get "$SDK_MOD@v$version"
 
 # The upstream Python language host module has no tags: it needs a
 # pseudo-version of the release commit. Try it; if the proxy refuses it, build
@@ -604,7 +622,7 @@ fi
 langhost_pkg=""
 if [[ -z $langhost_ref ]]; then
   log "no release commit known for $LANGHOST_MOD (the proxy metadata has no Origin hash); building the embedded Python language host"
-elif go get -tool "$LANGHOST_MOD@$langhost_ref" >&2; then
+elif quiet go get -tool "$LANGHOST_MOD@$langhost_ref"; then
   langhost_pkg=$LANGHOST_MOD
   log "using upstream Python language host $LANGHOST_MOD@$langhost_ref"
 else
@@ -615,7 +633,7 @@ if [[ -z $langhost_pkg ]]; then
   write_langhost_source >langhost/main.go
 fi
 
-go mod tidy >&2
+quiet go mod tidy
 got=$(go list -m -f '{{.Path}} {{.Version}}' "$PKG_MOD" "$SDK_MOD")
 log "pinned: ${got//$'\n'/, }"
 [[ $got == "$PKG_MOD v$version"$'\n'"$SDK_MOD v$version" ]] ||
@@ -623,7 +641,7 @@ log "pinned: ${got//$'\n'/, }"
 
 # The version ldflag is mandatory: without it `pulumi version` is empty and
 # requiredPulumiVersion checks / the Automation API reject the CLI.
-build_flags=(-trimpath -buildvcs=false -tags osusergo,grpcnotrace
+build_flags=(-trimpath -buildvcs=false -tags 'osusergo,grpcnotrace'
   -ldflags "-s -w -X $VERSION_VAR=v$version")
 log "compiling (nice -n 10; a cold build takes several minutes on 2 cores)"
 nice -n 10 go build "${build_flags[@]}" -o "$stage/bin/" "$PKG_MOD/cmd/pulumi" >&2

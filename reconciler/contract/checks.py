@@ -149,21 +149,20 @@ def _line_total(line: LineCheck, months: int) -> Iterator[Discrepancy]:
 
 
 def _likely_cause(item: LineItem, computed: Decimal) -> str:
+    """Every simple mistake that would explain the stated total, most specific first."""
     stated = item.line_total
     monthly = item.unit_price * item.quantity
-    if monthly and (stated / monthly) == (stated / monthly).to_integral_value():
-        months = int(stated / monthly)
-        return f"the stated total is {months} month(s) of this line, not {item.billing_months}"
+    causes = []
     if sorted(str(stated)) == sorted(str(computed)):
-        return "transposed digits in the stated total"
-    for power in (-3, -2, -1, 1, 2, 3):
-        if to_fen(computed * Decimal(10) ** power) == stated:
-            return "misplaced decimal point in the stated total"
-    if monthly:
-        implied = stated / (item.quantity * item.billing_months)
-        if to_fen(implied) == implied:
-            return f"the stated total implies a unit price of {implied}, not {item.unit_price}"
-    return "unit price, quantity or total mistyped"
+        causes.append("transposed digits in the stated total")
+    if any(to_fen(computed * Decimal(10) ** power) == stated for power in (-3, -2, -1, 1, 2, 3)):
+        causes.append("misplaced decimal point in the stated total")
+    if monthly and stated % monthly == 0:
+        causes.append(f"the stated total is {stated / monthly:.0f} month(s) of this line, not {item.billing_months}")
+    implied = stated / (item.quantity * item.billing_months)
+    if to_fen(implied) == implied:
+        causes.append(f"the stated total implies a unit price of {plain(implied)}, not {plain(item.unit_price)}")
+    return "; or ".join(causes) or "unit price, quantity or total mistyped"
 
 
 def _grand_total(contract: Contract, lines: tuple[LineCheck, ...]) -> Iterator[Discrepancy]:

@@ -47,7 +47,7 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
         f"{label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} CNY"
     )
     for line in text.notes(result, lang):
-        console.print(f"- {line}", markup=False)
+        console.print(f"- {line}", markup=False, soft_wrap=True)
     for warning in result.warnings:
-        console.print(f"! {warning}", markup=False)
+        console.print(f"! {warning}", markup=False, soft_wrap=True)
     console.print(text.verdict_line(result, lang), style="bold")

@@ -27,8 +27,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "shortfall_value": ("Shortfall value per month", "短缺月值"),
     "surplus_value": ("Surplus value per month", "超配月值"),
     "warnings": ("Warnings", "提示"),
-    "evidence": ("Not counted", "未计入"),
-    "unrecognized": ("Not understood", "无法识别"),
+    "evidence": ("not counted", "未计入"),
+    "unrecognized": ("not understood, ignored", "无法识别，已忽略"),
     "met": ("met", "满足"),
     "pending": ("pending", "待交付"),
     "short": ("short", "不足"),
@@ -39,7 +39,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     "drift": ("shortfall or surplus", "存在不足或超出"),
     "verdict_unknown": ("a source failed: some line items unknown", "数据来源失败：部分分项未知"),
     "resources": ("resources", "个资源"),
+    "for_example": ("e.g.", "例如"),
 }
+
+
+_SET_ASIDE: dict[str, tuple[str, str]] = {
+    "arch": ("not {limit} (is {subject})", "非{limit}平台（实为 {subject}）"),
+    "min_cpu_ghz": ("clock {subject} GHz below {limit} GHz", "主频 {subject}GHz 低于 {limit}GHz"),
+    "state": ("state {subject} does not count", "状态为 {subject}，不计入"),
+}
+
+
+def set_aside_reason(rule: str, subject: str, limit: str, lang: Lang) -> str:
+    """Why resources did not count, e.g. "clock below 2.4 GHz" / "主频低于2.4GHz"."""
+    en, zh = _SET_ASIDE[rule]
+    return (zh if lang == "zh" else en).format(subject=subject, limit=limit)
 
 
 def label(key: str, lang: Lang) -> str:

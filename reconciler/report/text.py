@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from reconciler.money import plain, yuan
 from reconciler.reconcile import Finding, Reconciliation, Verdict
-from reconciler.report.labels import Lang, label
+from reconciler.report.labels import Lang, label, set_aside_reason
 
 COLUMNS = ("#", "line_item", "unit", "entitled", "due", "supplied", "gap", "status", "gap_value")
 
@@ -60,15 +60,16 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
             continue
         for group in [*f.evidence.nonconforming, *f.evidence.excluded]:
             sample = ", ".join(group.ids[:3]) + (", ..." if group.count > 3 else "")
+            reason = set_aside_reason(group.rule, group.subject, group.limit, lang)
             lines.append(
-                f"{f.line_item.value}: {label('evidence', lang)} {group.count} ({group.detail}), "
+                f"{f.line_item.value}: {group.count} {label('evidence', lang)} ({reason}), "
                 f"{plain(group.quantity)} {f.unit.value}: {sample}"
             )
     for source in result.sources:
         for u in source.unrecognized:
             what = f"kind {u.name}" if u.what == "kind" else f"field {u.kind}.{u.name}"
             lines.append(
-                f"{source.name}: {label('unrecognized', lang)} {what} "
-                f"({u.count} {label('resources', lang)}, e.g. {', '.join(u.sample_ids)}); not counted"
+                f"{source.name}: {label('unrecognized', lang)}: {what}, {u.count} {label('resources', lang)} "
+                f"({label('for_example', lang)} {', '.join(u.sample_ids)})"
             )
     return lines

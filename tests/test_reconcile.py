@@ -1,0 +1,158 @@
+"""The reconcile core: statuses, gaps, their monthly value, the verdict, and the contract's clocks.
+
+Hand-computed: a vCPU short of 16 is worth -16 x 14.02 = -224.32 CNY a month, and so on.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from reconciler.clock import CONTRACT_TZ
+from reconciler.contract.model import Contract
+from reconciler.observation import KINDS, Observation, SourceReport
+from reconciler.reconcile import ExitCode, Status, Verdict, reconcile
+from tests.conftest import met_resources, vm
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=CONTRACT_TZ)
+OBSERVED = datetime(2026, 11, 25, 2, 0, tzinfo=CONTRACT_TZ)
+
+
+def _observe(resources: list[dict[str, Any]], covers=KINDS, failed=None) -> Observation:
+    source = SourceReport("test", frozenset(covers), failed=failed or {})
+    return Observation(OBSERVED, (source,), resources)
+
+
+def _statuses(result: Any) -> dict[str, Status]:
+    return {f.line_item.value: f.status for f in result.findings}
+
+
+def test_everything_met_is_ok_and_exit_0(contract: Contract) -> None:
+    result = reconcile(contract, _observe(met_resources()), NOW)
+    assert set(_statuses(result).values()) == {Status.MET}
+    assert (result.verdict, result.exit_code) == (Verdict.OK, ExitCode.OK)
+    assert result.summary.shortfall_value_monthly == 0
+    assert all(f.gap == 0 for f in result.findings)
+
+
+def test_short_and_over_with_their_monthly_value(contract: Contract) -> None:
+    resources = [r for r in met_resources() if r["id"] not in {"vm-b", "eip-2"}]
+    resources += [vm("vm-b", 600, 1448), {"id": "eip-x", "kind": "public_ip"}, {"id": "eip-y", "kind": "public_ip"}]
+    result = reconcile(contract, _observe(resources), NOW)
+    vcpu = result.finding("compute.vcpu")
+    assert (vcpu.entitled, vcpu.due, vcpu.supplied, vcpu.gap) == (1232, 1232, 1216, -16)
+    assert vcpu.status is Status.SHORT
+    assert vcpu.gap_value_monthly == Decimal("-224.32")
+    ip = result.finding("network.public_ip")
+    assert (ip.supplied, ip.gap, ip.status, ip.gap_value_monthly) == (4, 1, Status.OVER, Decimal("76.05"))
+    assert result.summary.shortfall_value_monthly == Decimal("-224.32")
+    assert result.summary.surplus_value_monthly == Decimal("76.05")
+    assert (result.verdict, result.exit_code) == (Verdict.DRIFT, ExitCode.DRIFT)
+
+
+def test_gap_value_of_tb_and_fractional_prices_rounds_half_up_to_the_fen(contract: Contract) -> None:
+    resources = [r for r in met_resources() if r["kind"] not in {"bucket", "backup"}]
+    resources += [{"id": "b", "kind": "bucket", "size_gb": 4000}, {"id": "k", "kind": "backup", "size_gb": 4647}]
+    result = reconcile(contract, _observe(resources), NOW)
+    # 0.648 TB x 72.75 = 47.142 -> -47.14; 1 GB x 0.8845 -> -0.88 (half up from -0.8845)
+    assert result.finding("storage.object").gap == Decimal("-0.648")
+    assert result.finding("storage.object").gap_value_monthly == Decimal("-47.14")
+    assert result.finding("backup.host").gap_value_monthly == Decimal("-0.88")
+
+
+def test_nonconforming_and_terminated_vms_are_evidence_not_supply(contract: Contract) -> None:
+    resources = [*met_resources(), vm("arm", 16, 32, arch="aarch64"), vm("old", 8, 16, state="terminated")]
+    result = reconcile(contract, _observe(resources), NOW)
+    vcpu = result.finding("compute.vcpu")
+    assert vcpu.status is Status.MET
+    assert vcpu.evidence is not None
+    assert vcpu.evidence.contributing == ["vm-a", "vm-b"]
+    assert [(g.rule, g.ids, g.quantity) for g in vcpu.evidence.nonconforming] == [("arch", ["arm"], 16)]
+    assert [(g.rule, g.ids) for g in vcpu.evidence.excluded] == [("state", ["old"])]
+
+
+def test_failed_source_makes_its_line_items_unknown_and_exit_3(contract: Contract) -> None:
+    observation = _observe(met_resources(), failed={"waf": "WAF inventory API denied (403)"})
+    result = reconcile(contract, observation, NOW)
+    waf = result.finding("security.waf")
+    assert (waf.status, waf.supplied, waf.gap) == (Status.UNKNOWN, None, None)
+    assert waf.reason is not None
+    assert "403" in waf.reason
+    assert (result.verdict, result.exit_code) == (Verdict.UNKNOWN, ExitCode.SOURCE_FAILED)
+
+
+def test_a_definite_shortfall_is_not_masked_by_a_failed_source(contract: Contract) -> None:
+    resources = [r for r in met_resources() if r["kind"] != "bandwidth"]
+    observation = _observe(resources, failed={"waf": "timeout"})
+    assert reconcile(contract, observation, NOW).exit_code is ExitCode.DRIFT
+
+
+def test_uncovered_kinds_are_not_observed_and_do_not_change_the_exit_code(contract: Contract) -> None:
+    covers = [k for k in KINDS if k not in {"waf", "remote_access_account"}]
+    resources = [r for r in met_resources() if r["kind"] in covers]
+    result = reconcile(contract, _observe(resources, covers=covers), NOW)
+    assert result.finding("security.waf").status is Status.NOT_OBSERVED
+    assert result.finding("network.remote_access").status is Status.NOT_OBSERVED
+    assert result.exit_code is ExitCode.OK
+
+
+def test_before_the_service_period_shortfalls_are_pending(contract: Contract) -> None:
+    before = datetime(2026, 7, 16, 23, 59, 59, tzinfo=CONTRACT_TZ)
+    result = reconcile(contract, _observe([]), before)
+    assert set(_statuses(result).values()) == {Status.PENDING}
+    assert result.exit_code is ExitCode.OK
+    assert result.finding("compute.vcpu").due == 0
+    at_start = datetime(2026, 7, 16, 16, 0, tzinfo=UTC)  # 2026-07-17 00:00 in Beijing
+    assert set(_statuses(reconcile(contract, _observe([]), at_start)).values()) == {Status.SHORT}
+
+
+def test_after_the_service_period_nothing_is_entitled(contract: Contract) -> None:
+    last_moment = datetime(2027, 7, 16, 23, 59, 59, tzinfo=CONTRACT_TZ)
+    assert reconcile(contract, _observe(met_resources()), last_moment).exit_code is ExitCode.OK
+    after = datetime(2027, 7, 17, 0, 0, tzinfo=CONTRACT_TZ)
+    result = reconcile(contract, _observe(met_resources()), after)
+    assert result.finding("compute.vcpu").entitled == 0
+    assert result.finding("compute.vcpu").status is Status.OVER
+    assert any("ended" in w for w in result.warnings)
+
+
+def test_now_must_be_timezone_aware(contract: Contract) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        reconcile(contract, _observe([]), datetime(2026, 11, 25, 9, 0))
+
+
+@pytest.mark.parametrize(
+    ("requested_at", "now", "status"),
+    [
+        # requested on 11-18 (Beijing): days 11-19..11-25 are the 7 natural days; due at 11-26 00:00
+        ("2026-11-18T10:00:00+08:00", "2026-11-25T23:59:59+08:00", Status.PENDING),
+        ("2026-11-18T10:00:00+08:00", "2026-11-26T00:00:00+08:00", Status.SHORT),
+        # 17:00 UTC on 11-17 is 01:00 on 11-18 in Beijing: the same deadline
+        ("2026-11-17T17:00:00+00:00", "2026-11-25T23:59:59+08:00", Status.PENDING),
+        ("2026-11-17T17:00:00+00:00", "2026-11-25T16:00:00+00:00", Status.SHORT),
+    ],
+)
+def test_expansion_is_pending_until_its_seventh_natural_day_ends(
+    contract_data: dict[str, Any], requested_at: str, now: str, status: Status
+) -> None:
+    contract_data["expansions"] = [
+        {"id": "exp-1", "line_item": "compute.vcpu", "quantity": 64, "requested_at": requested_at}
+    ]
+    contract = Contract.model_validate(contract_data)
+    result = reconcile(contract, _observe(met_resources()), datetime.fromisoformat(now))
+    vcpu = result.finding("compute.vcpu")
+    assert (vcpu.entitled, vcpu.supplied, vcpu.gap) == (1296, 1232, -64)
+    assert vcpu.status is status
+    assert vcpu.due == (1296 if status is Status.SHORT else 1232)
+
+
+def test_findings_are_in_contract_order_and_evidence_sorted(contract: Contract) -> None:
+    resources = list(reversed(met_resources()))
+    result = reconcile(contract, _observe(resources), NOW)
+    assert [f.seq for f in result.findings] == list(range(1, 12))
+    ips = result.finding("network.public_ip").evidence
+    assert ips is not None
+    assert ips.contributing == ["eip-0", "eip-1", "eip-2"]
