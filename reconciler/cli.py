@@ -88,7 +88,8 @@ def check(
     result = run_check(contract, observed, moment, policy)
     language: Lang = "zh" if lang is Language.ZH else "en"
     if output_format is CheckFormat.JSON:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        _write_bytes(result.to_json())
+        sys.stdout.write("\n")
     elif output_format is CheckFormat.MARKDOWN:
         sys.stdout.write(render_markdown(result, language))
     else:
@@ -107,6 +108,17 @@ def schema(
         )
     chosen: SchemaName = name
     sys.stdout.write(schema_text(chosen))
+
+
+def _write_bytes(data: bytes) -> None:
+    """Write encoded output without another copy of it in memory (large reconciliations run to tens of MB)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced stdout (tests, embedding)
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
 
 
 def _parse_now(text: str | None) -> datetime:

@@ -15,7 +15,12 @@ from typing import Any, TextIO
 
 from reconciler.errors import InputError
 
-_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constants)
 _SPACE = re.compile(r"[ \t\n\r]*")
 CHUNK_CHARS = 4 << 20
 """Characters read at a time when streaming."""
@@ -38,6 +43,8 @@ def load_json(path: Path) -> Any:
         raise InputError.single(
             str(path), "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
+    except ValueError as exc:  # NaN, Infinity
+        raise InputError.single(str(path), "", str(exc)) from exc
 
 
 def open_text(path: Path) -> TextIO:
@@ -68,7 +75,10 @@ class ObjectStream:
         self._pos = 0
         self._eof = False
         self._consumed_lines = 0
+        self._base = 0  # offset in the file's text of self._buf[0]
         self._pending_value = False
+        self._key = ""
+        self._distrusted = False
 
     def members(self) -> Iterator[str]:
         self._expect("{")
@@ -87,6 +97,7 @@ class ObjectStream:
                 self._fail("expected a member name in double quotes")
             self._expect(":")
             self._pending_value = True
+            self._key = key
             yield key
             if self._pending_value:
                 self.value()
@@ -132,6 +143,59 @@ class ObjectStream:
                 return
             self._expect(",")
 
+    def array_chunks(self) -> Iterator[str | list[Any]]:
+        """The current member's array in consecutive parts, for speed: mostly JSON texts `[...]` of whole
+        elements, cut where an object ends before a comma; otherwise lists of already decoded elements.
+
+        A cut found that way can fall inside a string or a nested object. Such a text is never valid JSON,
+        so a caller whose parser rejects a text calls `distrust_last()`: the next part is then that same
+        stretch, decoded exactly, element by element.
+        """
+        self._pending_value = False
+        if self._peek() != "[":
+            raise InputError.single(self._name, self._key, "expected an array")
+        self._pos += 1
+        if self._peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            if not self._eof and len(self._buf) - self._pos < CHUNK_CHARS:
+                self._fill()
+            start = self._pos
+            cut = _last_object_end(self._buf, start)
+            stop = self._base + start  # decode exactly at least up to here
+            if cut > start:
+                self._distrusted = False
+                yield "[" + self._buf[start:cut] + "]"
+                if not self._distrusted:
+                    self._pos = cut
+                    self._expect(",")
+                    continue
+                stop = self._base + cut
+            elements, ended = self._exact_until(stop)
+            yield elements
+            if ended:
+                return
+
+    def distrust_last(self) -> None:
+        """The last text from `array_chunks` did not parse: re-read its stretch exactly."""
+        self._distrusted = True
+
+    def _exact_until(self, stop: int) -> tuple[list[Any], bool]:
+        """Decode elements one by one until past file offset `stop`; True when the array has ended."""
+        elements = []
+        while True:
+            elements.append(self._decode())
+            char = self._peek()
+            self._pos += 1
+            if char == "]":
+                return elements, True
+            if char != ",":
+                self._pos -= 1
+                self._fail("expected ',' or ']' after an array element")
+            if self._base + self._pos > stop:
+                return elements, False
+
     # -- the window ------------------------------------------------------------------------------------
 
     def _fill(self) -> bool:
@@ -143,6 +207,7 @@ class ObjectStream:
         except UnicodeDecodeError as exc:
             raise InputError.single(self._name, "", f"not UTF-8 text ({exc.reason})") from exc
         self._consumed_lines += self._buf.count("\n", 0, self._pos)
+        self._base += self._pos
         self._buf = self._buf[self._pos :] + more
         self._pos = 0
         self._eof = not more
@@ -183,6 +248,8 @@ class ObjectStream:
                     failed_at = offset
                     continue
                 self._fail(exc.msg, at=exc.pos)
+            except ValueError as exc:  # NaN, Infinity
+                self._fail(str(exc))
             if end == len(self._buf) and not self._eof and self._buf[self._pos] not in '{["':
                 self._fill()  # a bare number may go on in the next chunk
                 continue
@@ -194,3 +261,16 @@ class ObjectStream:
         line = self._consumed_lines + self._buf.count("\n", 0, pos) + 1
         column = pos - (self._buf.rfind("\n", 0, pos) + 1) + 1
         raise InputError.single(self._name, "", f"not valid JSON at line {line} column {column}: {reason}")
+
+
+def _last_object_end(text: str, start: int) -> int:
+    """Offset just past the last `}` in text[start:] that is followed by a comma (and maybe spaces); else -1."""
+    comma = text.rfind(",", start)
+    while comma > start:
+        end = comma - 1
+        while end > start and text[end] in " \t\r\n":
+            end -= 1
+        if text[end] == "}":
+            return end + 1
+        comma = text.rfind(",", start, end + 1)
+    return -1

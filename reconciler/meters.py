@@ -10,11 +10,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
+from operator import attrgetter
 from typing import Any, Final
 
 from reconciler.contract.model import Constraints, Contract, LineItemId
-from reconciler.observation import Resource, ResourceKind, VmState
+from reconciler.money import arithmetic
+from reconciler.observation import RESOURCE_CLASS, Resource, ResourceKind, Vm, VmState, Volume
 
 GB_PER_TB: Final = Decimal(1000)
 """Contract units: Art. 2.2 prices 4.648 TB of static storage beside 4648 GB of backup, so 1 TB = 1000 GB."""
@@ -38,31 +39,31 @@ def _one(resource: Any) -> int:
 
 
 METERS: Final[tuple[Meter, ...]] = (
-    Meter(LineItemId.COMPUTE_VCPU, "vm", lambda r: r["vcpu"], description="sum of vcpu of VMs"),
-    Meter(LineItemId.COMPUTE_MEMORY, "vm", lambda r: r["memory_gb"], description="sum of memory_gb of VMs"),
+    Meter(LineItemId.COMPUTE_VCPU, "vm", attrgetter("vcpu"), description="sum of vcpu of VMs"),
+    Meter(LineItemId.COMPUTE_MEMORY, "vm", attrgetter("memory_gb"), description="sum of memory_gb of VMs"),
     Meter(
         LineItemId.STORAGE_STANDARD,
         "volume",
-        lambda r: r["size_gb"],
-        lambda r: r["tier"] == "standard",
+        attrgetter("size_gb"),
+        lambda r: r.tier == "standard",
         description="sum of size_gb of volumes of tier standard",
     ),
     Meter(
         LineItemId.STORAGE_PERFORMANCE,
         "volume",
-        lambda r: r["size_gb"],
-        lambda r: r["tier"] == "performance",
+        attrgetter("size_gb"),
+        lambda r: r.tier == "performance",
         description="sum of size_gb of volumes of tier performance",
     ),
     Meter(
         LineItemId.STORAGE_OBJECT,
         "bucket",
-        lambda r: r["size_gb"],
+        attrgetter("size_gb"),
         per_unit=GB_PER_TB,
         description="sum of size_gb of buckets / 1000 (TB)",
     ),
-    Meter(LineItemId.BACKUP_HOST, "backup", lambda r: r["size_gb"], description="sum of size_gb of backups"),
-    Meter(LineItemId.NETWORK_BANDWIDTH, "bandwidth", lambda r: r["mbps"], description="sum of mbps of links"),
+    Meter(LineItemId.BACKUP_HOST, "backup", attrgetter("size_gb"), description="sum of size_gb of backups"),
+    Meter(LineItemId.NETWORK_BANDWIDTH, "bandwidth", attrgetter("mbps"), description="sum of mbps of links"),
     Meter(LineItemId.NETWORK_PUBLIC_IP, "public_ip", _one, description="count of public IPs"),
     Meter(LineItemId.NETWORK_LOAD_BALANCER, "load_balancer", _one, description="count of load balancers"),
     Meter(
@@ -121,7 +122,7 @@ class Measurement:
 def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[str, str, str, str]]:
     """The line item's written constraints this VM fails, as (rule, detail, subject, limit)."""
     failures: list[tuple[str, str, str, str]] = []
-    arch, ghz = resource["arch"], resource["cpu_ghz"]
+    arch, ghz = resource.arch, resource.cpu_ghz
     if constraints.arch is not None and arch != constraints.arch:
         failures.append(("arch", f"not {constraints.arch} (is {arch})", arch, constraints.arch))
     if constraints.min_cpu_ghz is not None and ghz < constraints.min_cpu_ghz:
@@ -136,20 +137,25 @@ def measure(contract: Contract, resources: Iterable[Resource], policy: MeterPoli
     Whether a resource counts depends only on a few of its fields (a VM's state, arch and clock; a
     volume's tier), so the decision is made once per distinct combination and replayed as a plan.
     """
-    plans = _Planner(contract, policy or MeterPolicy())
+    planner = _Planner(contract, policy or MeterPolicy())
+    plans = planner.plans
     count = 0
     for resource in resources:
         count += 1
-        rid = resource["id"]
-        for amount_of, cell, ids in plans.plan_for(resource):
+        cls = type(resource)
+        decided_by = _DECIDED_BY.get(cls)
+        key = (cls, decided_by(resource) if decided_by else None)
+        plan = plans.get(key) or planner.decide(key, resource)
+        rid = resource.id
+        for amount_of, cell, ids in plan:
             cell[0] += amount_of(resource)
             ids.append(rid)
-    return Measurement(plans.tallies(), count)
+    return Measurement(planner.tallies(), count)
 
 
-_DECIDED_BY: Final[dict[str, Callable[[Any], Any]]] = {
-    "vm": itemgetter("state", "arch", "cpu_ghz"),
-    "volume": itemgetter("tier"),
+_DECIDED_BY: Final[dict[type, Callable[[Any], Any]]] = {
+    Vm: attrgetter("state", "arch", "cpu_ghz"),
+    Volume: attrgetter("tier"),
 }
 """The fields a meter's decision reads, per kind; the plan cache is keyed by their values."""
 
@@ -161,49 +167,42 @@ class _Planner:
 
     def __init__(self, contract: Contract, policy: MeterPolicy) -> None:
         self._policy = policy
-        self._meters: dict[str, list[tuple[Meter, Constraints]]] = defaultdict(list)
+        self._meters: dict[type, list[tuple[Meter, Constraints]]] = defaultdict(list)
         self._sums: dict[LineItemId, list[Decimal | int]] = {}
         self._tallies: dict[LineItemId, Tally] = {}
         for item in contract.line_items:
             meter = METER_BY_ITEM[item.id]
-            self._meters[meter.kind].append((meter, item.constraints))
+            self._meters[RESOURCE_CLASS[meter.kind]].append((meter, item.constraints))
             self._sums[item.id] = [0]
             self._tallies[item.id] = Tally(item.id)
-        self._plans: dict[tuple[str, Any], list[_Step]] = {}
+        self.plans: dict[tuple[type, Any], list[_Step]] = {}
 
-    def plan_for(self, resource: Any) -> list[_Step]:
-        kind = resource["kind"]
-        decided_by = _DECIDED_BY.get(kind)
-        key = (kind, decided_by(resource) if decided_by else None)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = self._decide(resource)
-        return plan
-
-    def _decide(self, resource: Any) -> list[_Step]:
+    def decide(self, key: tuple[type, Any], resource: Any) -> list[_Step]:
         steps: list[_Step] = []
-        for meter, constraints in self._meters.get(resource["kind"], ()):
+        for meter, constraints in self._meters.get(key[0], ()):
             if not meter.select(resource):
                 continue
             tally = self._tallies[meter.line_item]
-            if resource["kind"] == "vm":
-                state = resource["state"]
+            if isinstance(resource, Vm):
+                state = resource.state
                 if state not in self._policy.counted_vm_states:
                     group = _group(tally.excluded, "state", f"state {state} does not count", state)
                     steps.append((meter.amount, group.cell, group.ids))
                     continue
                 failures = constraint_failures(resource, constraints)
-                if failures:
-                    for rule, detail, subject, limit in failures:
-                        group = _group(tally.nonconforming, rule, detail, subject, limit)
-                        steps.append((meter.amount, group.cell, group.ids))
+                if failures:  # counted once, under the first constraint it fails
+                    rule, detail, subject, limit = failures[0]
+                    group = _group(tally.nonconforming, rule, detail, subject, limit)
+                    steps.append((meter.amount, group.cell, group.ids))
                     continue
             steps.append((meter.amount, self._sums[meter.line_item], tally.contributing))
+        self.plans[key] = steps
         return steps
 
     def tallies(self) -> dict[LineItemId, Tally]:
-        for item_id, tally in self._tallies.items():
-            tally.supplied = Decimal(self._sums[item_id][0]) / METER_BY_ITEM[item_id].per_unit
+        with arithmetic():
+            for item_id, tally in self._tallies.items():
+                tally.supplied = Decimal(self._sums[item_id][0]) / METER_BY_ITEM[item_id].per_unit
         return self._tallies
 
 

@@ -3,12 +3,21 @@
 Called by the contract checks, the reconcile core and every renderer that prints an amount.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from contextlib import AbstractContextManager
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 FEN = Decimal("0.01")
 """Amounts in the contract are stated in yuan to the fen (0.01 CNY)."""
 
 ROUNDING_RULE = "exact Decimal arithmetic, then rounded half-up to 0.01 CNY (四舍五入到分)"
+
+
+_ARITHMETIC = Context(prec=80, rounding=ROUND_HALF_UP)
+
+
+def arithmetic() -> AbstractContextManager[Context]:
+    """A Decimal context wide enough that no product or sum of this program's inputs is ever rounded."""
+    return localcontext(_ARITHMETIC)
 
 
 def to_fen(amount: Decimal) -> Decimal:

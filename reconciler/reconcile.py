@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reconciler import deadlines
 from reconciler.contract.model import Contract, LineItem, LineItemId, Unit
 from reconciler.meters import METER_BY_ITEM, Measurement, MeterPolicy, Shortfall, Tally, measure
-from reconciler.money import to_fen
+from reconciler.money import arithmetic, to_fen
 from reconciler.observation import Observation, ResourceKind, SourceReport
 
 
@@ -142,6 +142,10 @@ class Reconciliation(Frozen):
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
+    def to_json(self) -> bytes:
+        """The documented JSON output (UTF-8, indented), as bytes: no extra str copy of a large result."""
+        return self.__pydantic_serializer__.to_json(self, indent=2, by_alias=True)
+
     def finding(self, item_id: LineItemId | str) -> Finding:
         for finding in self.findings:
             if finding.line_item == item_id:
@@ -158,6 +162,11 @@ def reconcile(
 
 def assess(contract: Contract, observation: Observation, measurement: Measurement, now: datetime) -> Reconciliation:
     """The verdict on a measurement: per line item entitled, due, supplied, gap, status and value."""
+    with arithmetic():
+        return _assess(contract, observation, measurement, now)
+
+
+def _assess(contract: Contract, observation: Observation, measurement: Measurement, now: datetime) -> Reconciliation:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     warnings: list[str] = []

@@ -18,6 +18,7 @@ import pytest
 from reconciler.cli import main
 from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract
+from reconciler.observation import Resource, to_resource
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_PATH = ROOT / "contract_inventory.json"
@@ -111,6 +112,11 @@ def vm(
 def dumps(data: Any) -> str:
     """JSON text of test data; Decimals are written as JSON numbers."""
     return json.dumps(data, ensure_ascii=False, default=lambda d: float(d) if isinstance(d, Decimal) else d)
+
+
+def structs(raws: Iterable[dict[str, Any]]) -> list[Resource]:
+    """Raw resource dicts as the snapshot reader yields them: validated structs."""
+    return [to_resource(raw) for raw in raws]
 
 
 def met_resources() -> list[dict[str, Any]]:

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from reconciler.contract.model import Contract, LineItemId
 from reconciler.meters import MeterPolicy, measure
-from tests.conftest import met_resources, vm
+from tests.conftest import met_resources, structs, vm
 
 
 def _supplied(contract: Contract, resources: list, policy: MeterPolicy | None = None) -> dict[str, Decimal]:
-    measured = measure(contract, resources, policy)
+    measured = measure(contract, structs(resources), policy)
     return {item.value: tally.supplied for item, tally in measured.tallies.items()}
 
 
@@ -28,7 +28,7 @@ def test_vcpu_counts_only_x86_at_or_above_2_4_ghz(contract: Contract) -> None:
         vm("slow", 4, 8, ghz="2.39"),  # below: nonconforming for vCPU, memory still counts (x86)
         vm("arm", 16, 32, ghz="2.6", arch="aarch64"),  # not x86: counts for neither
     ]
-    measured = measure(contract, resources)
+    measured = measure(contract, structs(resources))
     vcpu = measured.tallies[LineItemId.COMPUTE_VCPU]
     memory = measured.tallies[LineItemId.COMPUTE_MEMORY]
     assert vcpu.supplied == 8
@@ -42,7 +42,7 @@ def test_vcpu_counts_only_x86_at_or_above_2_4_ghz(contract: Contract) -> None:
 
 def test_terminated_vms_do_not_count_and_stopped_ones_do(contract: Contract) -> None:
     resources = [vm("up", 8, 16), vm("off", 4, 8, state="stopped"), vm("gone", 32, 64, state="terminated")]
-    measured = measure(contract, resources)
+    measured = measure(contract, structs(resources))
     vcpu = measured.tallies[LineItemId.COMPUTE_VCPU]
     assert vcpu.supplied == 12
     [excluded] = vcpu.excluded.values()
@@ -78,5 +78,5 @@ def test_countable_kinds_count_one_each(contract: Contract) -> None:
 
 
 def test_measure_is_one_pass_over_any_iterable(contract: Contract) -> None:
-    measured = measure(contract, iter(met_resources()))
+    measured = measure(contract, iter(structs(met_resources())))
     assert measured.resource_count == len(met_resources())

@@ -15,7 +15,7 @@ from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract
 from reconciler.observation import KINDS, Observation, SourceReport
 from reconciler.reconcile import ExitCode, Status, Verdict, reconcile
-from tests.conftest import met_resources, vm
+from tests.conftest import met_resources, structs, vm
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=CONTRACT_TZ)
 OBSERVED = datetime(2026, 11, 25, 2, 0, tzinfo=CONTRACT_TZ)
@@ -23,7 +23,7 @@ OBSERVED = datetime(2026, 11, 25, 2, 0, tzinfo=CONTRACT_TZ)
 
 def _observe(resources: list[dict[str, Any]], covers=KINDS, failed=None) -> Observation:
     source = SourceReport("test", frozenset(covers), failed=failed or {})
-    return Observation(OBSERVED, (source,), resources)
+    return Observation(OBSERVED, (source,), structs(resources))
 
 
 def _statuses(result: Any) -> dict[str, Status]:

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from reconciler import numerals
 from reconciler.contract.model import Contract, LineItem
-from reconciler.money import FEN, plain, to_fen, yuan
+from reconciler.money import FEN, arithmetic, plain, to_fen, yuan
 
 
 class Severity(StrEnum):
@@ -71,6 +71,11 @@ class ContractCheck:
 
 def check_contract(contract: Contract) -> ContractCheck:
     """Every arithmetic and consistency check of the contract, in the contract's order."""
+    with arithmetic():
+        return _check(contract)
+
+
+def _check(contract: Contract) -> ContractCheck:
     lines = tuple(
         LineCheck(item, exact, to_fen(exact))
         for item in contract.line_items

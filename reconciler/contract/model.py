@@ -60,10 +60,12 @@ def _finite(value: Decimal) -> Decimal:
     return value
 
 
-Amount = Annotated[Decimal, AfterValidator(_finite), AfterValidator(_non_negative)]
+_Bounded = Field(max_digits=18, decimal_places=6)
+"""Contract figures: at most 18 digits, 6 of them after the point (the contract uses 4 at most)."""
+Amount = Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_non_negative)]
 """A non-negative amount of money in CNY (yuan), exact."""
-PositiveDecimal = Annotated[Decimal, AfterValidator(_finite), AfterValidator(_positive)]
-Percent = Annotated[Decimal, AfterValidator(_finite), AfterValidator(_non_negative), Field(le=100)]
+PositiveDecimal = Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_positive)]
+Percent = Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_non_negative), Field(le=100)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -181,8 +183,8 @@ class PenaltyRule(Strict):
     description_zh: Text
     description_en: Text
     formula: FormulaKind
-    rate: Annotated[Decimal, AfterValidator(_finite), AfterValidator(_non_negative)] | None = None
-    coefficient: Annotated[Decimal, AfterValidator(_finite), AfterValidator(_non_negative)] | None = None
+    rate: Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_non_negative)] | None = None
+    coefficient: Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_non_negative)] | None = None
     termination_after_days: Annotated[int, Field(gt=0)] | None = None
     grade: Literal["A", "B"] | None = None
     occurrences: Annotated[int, Field(gt=0)] | None = None
@@ -204,7 +206,7 @@ class SupplementCap(Strict):
     """Art. 20.2: all supplementary agreements together may not exceed this fraction of the total."""
 
     clause: Text
-    max_fraction_of_total: Annotated[Decimal, AfterValidator(_finite), Field(gt=0, le=1)]
+    max_fraction_of_total: Annotated[Decimal, _Bounded, AfterValidator(_finite), Field(gt=0, le=1)]
 
 
 class Expansion(Strict):
