@@ -7,8 +7,8 @@ silently dropped; the first malformed resources fail the read with their index, 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 import json
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import chain
