@@ -52,12 +52,17 @@ class Language(StrEnum):
     ZH = "zh"
 
 
-ContractOption = Annotated[Path, typer.Option("--contract", help="The contract inventory file.", show_default=True)]
+ContractOption = Annotated[
+    Path,
+    typer.Option("--contract", envvar="RECONCILER_CONTRACT", help="The contract inventory file.", show_default=True),
+]
 
 
 @app.command()
 def validate(
-    path: Annotated[Path, typer.Argument(help="Contract inventory to check.")] = DEFAULT_CONTRACT,
+    path: Annotated[
+        Path, typer.Argument(envvar="RECONCILER_CONTRACT", help="Contract inventory to check.")
+    ] = DEFAULT_CONTRACT,
     output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
 ) -> None:
     """Load the contract and check all of its arithmetic. Exit 2 if its figures contradict each other."""

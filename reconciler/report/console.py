@@ -28,8 +28,8 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
     console = Console(file=out, width=width or (None if out.isatty() else 160), highlight=False, soft_wrap=False)
     table = Table(title=f"{label('title', lang)} - {result.contract.title_zh}", title_justify="left")
     for key in text.COLUMNS:
-        numeric = key in ("entitled", "due", "supplied", "gap", "gap_value")
-        table.add_column("#" if key == "#" else label(key, lang), justify="right" if numeric else "left")
+        header = "#" if key == "#" else label(key, lang)
+        table.add_column(header, justify="right" if key in text.NUMERIC else "left")
     for finding in result.findings:
         table.add_row(*text.row(finding, lang), style=_STYLE[finding.status])
     console.print(table)

@@ -27,7 +27,7 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
         f"- {label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} CNY",
         "",
         "| " + " | ".join(headers) + " |",
-        "|" + "|".join("---:" if i >= 3 else "---" for i in range(len(headers))) + "|",
+        "|" + "|".join("---:" if key in text.NUMERIC else "---" for key in text.COLUMNS) + "|",
     ]
     for finding in result.findings:
         cells = [cell.replace("|", "\\|") for cell in text.row(finding, lang)]

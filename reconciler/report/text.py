@@ -12,6 +12,7 @@ from reconciler.reconcile import Finding, Reconciliation, Verdict
 from reconciler.report.labels import Lang, label, set_aside_reason
 
 COLUMNS = ("#", "line_item", "unit", "entitled", "due", "supplied", "gap", "status", "gap_value")
+NUMERIC = frozenset({"#", "entitled", "due", "supplied", "gap", "gap_value"})
 
 
 def quantity(value: Decimal | None) -> str:
