@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.n < 0:
         parser.error("N must not be negative")
     size = generate(args.out, args.n, args.seed)
-    sys.stderr.write(f"wrote {args.out}: {args.n} resources, {size / 1e6:.1f} MB, {size / max(args.n, 1):.0f} B each\n")
+    each = f", {size / args.n:.0f} B each" if args.n else ""
+    sys.stderr.write(f"wrote {args.out}: {args.n} resources, {size / 1e6:.1f} MB{each}\n")
     return 0
 
 

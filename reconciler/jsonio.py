@@ -75,6 +75,7 @@ class ObjectStream:
         self._pos = 0
         self._eof = False
         self._consumed_lines = 0
+        self._column_at_base = 0  # column (0-based) of self._buf[0] on its line
         self._base = 0  # offset in the file's text of self._buf[0]
         self._pending_value = False
         self._key = ""
@@ -92,9 +93,10 @@ class ObjectStream:
             if not first:
                 self._expect(",")
             first = False
+            key_at = self._peek() and self._pos
             key = self._decode()
             if not isinstance(key, str):
-                self._fail("expected a member name in double quotes")
+                self._fail("expected a member name in double quotes", at=key_at)
             self._expect(":")
             self._pending_value = True
             self._key = key
@@ -206,7 +208,10 @@ class ObjectStream:
             more = self._handle.read(CHUNK_CHARS)
         except UnicodeDecodeError as exc:
             raise InputError.single(self._name, "", f"not UTF-8 text ({exc.reason})") from exc
-        self._consumed_lines += self._buf.count("\n", 0, self._pos)
+        newlines = self._buf.count("\n", 0, self._pos)
+        self._consumed_lines += newlines
+        last_newline = self._buf.rfind("\n", 0, self._pos)
+        self._column_at_base = self._pos - last_newline - 1 if newlines else self._column_at_base + self._pos
         self._base += self._pos
         self._buf = self._buf[self._pos :] + more
         self._pos = 0
@@ -244,7 +249,8 @@ class ObjectStream:
                 # A value cut by the window's end fails too: read more and retry, unless the same
                 # failure stands after the window grew by a whole chunk (then it is a real error).
                 offset = exc.pos - self._pos
-                if offset != failed_at and self._fill():
+                if offset != failed_at and not self._eof:
+                    self._fill()  # after this the window starts at the value: positions are fresh next time
                     failed_at = offset
                     continue
                 self._fail(exc.msg, at=exc.pos)
@@ -259,7 +265,8 @@ class ObjectStream:
     def _fail(self, reason: str, at: int | None = None) -> Any:
         pos = self._pos if at is None else at
         line = self._consumed_lines + self._buf.count("\n", 0, pos) + 1
-        column = pos - (self._buf.rfind("\n", 0, pos) + 1) + 1
+        last_newline = self._buf.rfind("\n", 0, pos)
+        column = pos - last_newline if last_newline >= 0 else self._column_at_base + pos + 1
         raise InputError.single(self._name, "", f"not valid JSON at line {line} column {column}: {reason}")
 
 
