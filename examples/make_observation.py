@@ -1,6 +1,6 @@
 """Write examples/observation.json: a deterministic nightly export of the agency's Kingsoft Cloud tenancy.
 
-Run by hand (`.venv/bin/python examples/make_observation.py`) when the example must change; `make demo` checks it.
+Run by hand (`.venv/bin/python examples/make_observation.py [OUT]`) when the example must change; `make demo` checks it.
 """
 
 # The fleet is drawn so that the check shows a vCPU shortfall, a high-performance storage shortfall and one
@@ -15,10 +15,16 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parent / "observation.json"
+from reconciler.contract.load import load_contract
+from reconciler.meters import GB_PER_TB, measure
+from reconciler.observation import to_resource
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "examples" / "observation.json"
 SEED = 20261125
 REGION = "cn-beijing-6"
 OBSERVED_AT = "2026-11-25T02:00:00+08:00"
@@ -255,34 +261,13 @@ def std_or_perf(disk: tuple[str, int]) -> dict[str, Any]:
     return {"tier": tier, "size_gb": size}
 
 
-def totals(resources: list[dict[str, Any]]) -> dict[str, int]:
-    """The line items' quantities by the contract's counting rules (object storage in GB)."""
-    sums = dict.fromkeys(EXPECTED, 0)
-    count_by_kind = {
-        "public_ip": "network.public_ip",
-        "load_balancer": "network.load_balancer",
-        "remote_access_account": "network.remote_access",
-        "waf": "security.waf",
-    }
-    for resource in resources:
-        kind = resource["kind"]
-        if kind == "vm":
-            if resource["state"] == "terminated" or resource["arch"] != "x86_64":
-                continue
-            sums["compute.memory"] += resource["memory_gb"]
-            if resource["cpu_ghz"] >= 2.4:
-                sums["compute.vcpu"] += resource["vcpu"]
-        elif kind == "volume":
-            sums[f"storage.{resource['tier']}"] += resource["size_gb"]
-        elif kind == "bucket":
-            sums["storage.object"] += resource["size_gb"]
-        elif kind == "backup":
-            sums["backup.host"] += resource["size_gb"]
-        elif kind == "bandwidth":
-            sums["network.bandwidth"] += resource["mbps"]
-        else:
-            sums[count_by_kind[kind]] += 1
-    return sums
+def totals(resources: list[dict[str, Any]]) -> dict[str, Decimal]:
+    """The line items' supplied quantities as the reconciler's own meters count them (object storage in GB)."""
+    contract = load_contract(ROOT / "contract_inventory.json")
+    measured = measure(contract, (to_resource(raw) for raw in json.loads(json.dumps(resources), parse_float=Decimal)))
+    supplied = {item.value: tally.supplied for item, tally in measured.tallies.items()}
+    supplied["storage.object"] *= GB_PER_TB
+    return supplied
 
 
 def document(resources: list[dict[str, Any]]) -> dict[str, Any]:
@@ -302,16 +287,17 @@ def iter_mismatches(resources: list[dict[str, Any]]) -> Iterator[str]:
             yield f"{item}: {got[item]}, expected {want}"
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else OUT
     resources = build()
     mismatches = list(iter_mismatches(resources))
     if mismatches:
         sys.stderr.write("the fleet does not add up:\n" + "".join(f"  {m}\n" for m in mismatches))
         return 1
-    OUT.write_text(json.dumps(document(resources), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    sys.stderr.write(f"wrote {OUT} ({len(resources)} resources)\n")
+    out.write_text(json.dumps(document(resources), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    sys.stderr.write(f"wrote {out} ({len(resources)} resources)\n")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
