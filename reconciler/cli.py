@@ -6,6 +6,7 @@ Bad input never prints a traceback: it names the file, the field and the reason.
 
 from __future__ import annotations
 
+import io
 import sys
 from datetime import datetime
 from enum import StrEnum
@@ -21,7 +22,7 @@ from reconciler.errors import InputError
 from reconciler.meters import MeterPolicy
 from reconciler.observation import VmState
 from reconciler.pipeline import run_check
-from reconciler.reconcile import ExitCode
+from reconciler.reconcile import ExitCode, Reconciliation
 from reconciler.report.console import render_console
 from reconciler.report.labels import Lang
 from reconciler.report.markdown import render_markdown
@@ -93,8 +94,7 @@ def check(
     result = run_check(contract, observed, moment, policy)
     language: Lang = "zh" if lang is Language.ZH else "en"
     if output_format is CheckFormat.JSON:
-        _write_bytes(result.to_json())
-        sys.stdout.write("\n")
+        _write_json(result)
     elif output_format is CheckFormat.MARKDOWN:
         sys.stdout.write(render_markdown(result, language))
     else:
@@ -115,14 +115,15 @@ def schema(
     sys.stdout.write(schema_text(chosen))
 
 
-def _write_bytes(data: bytes) -> None:
-    """Write encoded output without another copy of it in memory (large reconciliations run to tens of MB)."""
+def _write_json(result: Reconciliation) -> None:
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a replaced stdout (tests, embedding)
-        sys.stdout.write(data.decode("utf-8"))
+        data = io.BytesIO()
+        result.write_json(data)
+        sys.stdout.write(data.getvalue().decode("utf-8"))
         return
     sys.stdout.flush()
-    buffer.write(data)
+    result.write_json(buffer)
     buffer.flush()
 
 

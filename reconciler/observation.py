@@ -43,13 +43,10 @@ MAX_SIZE: Final = Decimal("1e15")
 """No single resource is larger than this (10^15 GB or Mbps); larger values are typos or garbage."""
 
 
-def _at_least_zero(resource: msgspec.Struct, *names: str) -> None:
-    for name in names:
-        value = getattr(resource, name)
-        if value < 0:
-            raise ValueError(f"{name}: must not be negative")
-        if value > MAX_SIZE:
-            raise ValueError(f"{name}: must be at most {MAX_SIZE:f}")
+def _out_of_range(name: str, value: Decimal) -> ValueError:
+    if value < 0:
+        return ValueError(f"{name}: must not be negative")
+    return ValueError(f"{name}: must be at most {MAX_SIZE:f}")
 
 
 class _Resource(msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, frozen=True, kw_only=True, gc=False):
@@ -70,7 +67,8 @@ class Vm(_Resource, tag="vm", frozen=True, kw_only=True):
     instance_type: str | None = None
 
     def __post_init__(self) -> None:
-        _at_least_zero(self, "memory_gb")
+        if not 0 <= self.memory_gb <= MAX_SIZE:
+            raise _out_of_range("memory_gb", self.memory_gb)
         if not 0 < self.cpu_ghz < 100:
             raise ValueError("cpu_ghz: must be greater than 0 and below 100")
 
@@ -82,7 +80,8 @@ class Volume(_Resource, tag="volume", frozen=True, kw_only=True):
     size_gb: Size
 
     def __post_init__(self) -> None:
-        _at_least_zero(self, "size_gb")
+        if not 0 <= self.size_gb <= MAX_SIZE:  # a chained comparison: this runs for every resource
+            raise _out_of_range("size_gb", self.size_gb)
 
 
 class Bucket(_Resource, tag="bucket", frozen=True, kw_only=True):
@@ -91,7 +90,8 @@ class Bucket(_Resource, tag="bucket", frozen=True, kw_only=True):
     size_gb: Size
 
     def __post_init__(self) -> None:
-        _at_least_zero(self, "size_gb")
+        if not 0 <= self.size_gb <= MAX_SIZE:  # a chained comparison: this runs for every resource
+            raise _out_of_range("size_gb", self.size_gb)
 
 
 class Backup(_Resource, tag="backup", frozen=True, kw_only=True):
@@ -100,7 +100,8 @@ class Backup(_Resource, tag="backup", frozen=True, kw_only=True):
     size_gb: Size
 
     def __post_init__(self) -> None:
-        _at_least_zero(self, "size_gb")
+        if not 0 <= self.size_gb <= MAX_SIZE:  # a chained comparison: this runs for every resource
+            raise _out_of_range("size_gb", self.size_gb)
 
 
 class Bandwidth(_Resource, tag="bandwidth", frozen=True, kw_only=True):
@@ -109,7 +110,8 @@ class Bandwidth(_Resource, tag="bandwidth", frozen=True, kw_only=True):
     mbps: Size
 
     def __post_init__(self) -> None:
-        _at_least_zero(self, "mbps")
+        if not 0 <= self.mbps <= MAX_SIZE:
+            raise _out_of_range("mbps", self.mbps)
 
 
 class PublicIp(_Resource, tag="public_ip", frozen=True, kw_only=True):

@@ -6,11 +6,12 @@ and every list in the result is sorted so that the same inputs always give the s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum, StrEnum
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -142,9 +143,25 @@ class Reconciliation(Frozen):
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
-    def to_json(self) -> bytes:
-        """The documented JSON output (UTF-8, indented), as bytes: no extra str copy of a large result."""
-        return self.__pydantic_serializer__.to_json(self, indent=2, by_alias=True)
+    def write_json(self, out: BinaryIO) -> None:
+        """Write the documented JSON output (UTF-8, indented) one finding at a time, so that the evidence
+        of a million resources is never held twice in memory. Same bytes as `model_dump_json(indent=2)`."""
+        head = self.model_dump(mode="json", by_alias=True, exclude={"findings"})
+        out.write(b"{")
+        for number, name in enumerate(type(self).model_fields):
+            key = "schema" if name == "schema_" else name
+            out.write(b"," if number else b"")
+            out.write(b'\n  "' + key.encode() + b'": ')
+            if name == "findings":
+                out.write(b"[")
+                for index, finding in enumerate(self.findings):
+                    text = finding.__pydantic_serializer__.to_json(finding, indent=2)
+                    out.write((b",\n    " if index else b"\n    ") + text.replace(b"\n", b"\n    "))
+                out.write(b"\n  ]" if self.findings else b"]")
+            else:
+                text = json.dumps(head[key], indent=2, ensure_ascii=False).encode()
+                out.write(text.replace(b"\n", b"\n  "))
+        out.write(b"\n}\n")
 
     def finding(self, item_id: LineItemId | str) -> Finding:
         for finding in self.findings:

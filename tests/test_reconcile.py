@@ -156,3 +156,13 @@ def test_findings_are_in_contract_order_and_evidence_sorted(contract: Contract) 
     ips = result.finding("network.public_ip").evidence
     assert ips is not None
     assert ips.contributing == ["eip-0", "eip-1", "eip-2"]
+
+
+def test_streamed_json_is_the_models_own_serialization(contract: Contract) -> None:
+    import io
+
+    resources = [*met_resources(), vm("arm", 16, 32, arch="aarch64")]
+    result = reconcile(contract, _observe(resources, failed={"waf": "timeout"}), NOW)
+    out = io.BytesIO()
+    result.write_json(out)
+    assert out.getvalue().decode() == result.model_dump_json(indent=2, by_alias=True) + "\n"
