@@ -93,7 +93,8 @@ class ObjectStream:
             if not first:
                 self._expect(",")
             first = False
-            key_at = self._peek() and self._pos
+            self._peek()
+            key_at = self._pos
             key = self._decode()
             if not isinstance(key, str):
                 self._fail("expected a member name in double quotes", at=key_at)
