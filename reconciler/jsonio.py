@@ -24,8 +24,8 @@ _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constants)
 _SPACE = re.compile(r"[ \t\n\r]*")
 CHUNK_CHARS = 4 << 20
 """Characters read at a time when streaming."""
-MARGIN = 1 << 16
-"""Elements shorter than this take the fast path; longer ones are still read, more slowly."""
+_LONGEST_TOKEN_TAIL = 6
+"""A failure this close to the window's end may be a token cut in two (e.g. a `\\uXXXX` escape)."""
 
 
 def load_json(path: Path) -> Any:
@@ -65,7 +65,7 @@ class ObjectStream:
 
     Only a window of the file is held in memory, so files far larger than memory can be read. Usage:
     `for key in stream.members(): ...` then either `stream.value()` for the member's whole value or
-    `stream.elements()` for an array member, one element at a time.
+    `stream.array_chunks()` for an array member, in parts of whole elements.
     """
 
     def __init__(self, handle: TextIO, name: str) -> None:
@@ -93,11 +93,9 @@ class ObjectStream:
             if not first:
                 self._expect(",")
             first = False
-            self._peek()
-            key_at = self._pos
+            if self._peek() != '"':
+                self._fail("expected a member name in double quotes")
             key = self._decode()
-            if not isinstance(key, str):
-                self._fail("expected a member name in double quotes", at=key_at)
             self._expect(":")
             self._pending_value = True
             self._key = key
@@ -109,42 +107,6 @@ class ObjectStream:
         """Decode the current member's whole value."""
         self._pending_value = False
         return self._decode()
-
-    def elements(self) -> Iterator[Any]:
-        """Decode the current member's value, which must be an array, one element at a time."""
-        self._pending_value = False
-        if self._peek() != "[":
-            yield self._decode()  # not an array: let the caller's validation say so
-            return
-        self._pos += 1
-        if self._peek() == "]":
-            self._pos += 1
-            return
-        decode, space = _DECODER.raw_decode, _SPACE.match
-        while True:
-            # Fast path: keep at least MARGIN characters ahead, so that an element shorter than that
-            # always lies whole in the window; anything unusual goes through the careful `_decode`.
-            if len(self._buf) - self._pos < MARGIN and not self._eof:
-                self._fill()
-            buf, pos = self._buf, self._pos
-            try:
-                value, pos = decode(buf, space(buf, pos).end())  # type: ignore[union-attr]
-            except json.JSONDecodeError:
-                value = self._decode()
-                buf, pos = self._buf, self._pos
-            pos = space(buf, pos).end()  # type: ignore[union-attr]
-            char = buf[pos : pos + 1]
-            self._pos = pos + 1
-            yield value
-            if char == ",":
-                continue
-            if char == "]":
-                return
-            self._pos = pos
-            if self._peek() == "]":  # the window ended right after the element
-                self._pos += 1
-                return
-            self._expect(",")
 
     def array_chunks(self) -> Iterator[str | list[Any]]:
         """The current member's array in consecutive parts, for speed: mostly JSON texts `[...]` of whole
@@ -242,17 +204,15 @@ class ObjectStream:
 
     def _decode(self) -> Any:
         self._peek()
-        failed_at = -1  # offset of the last failure from the value's start
         while True:
             try:
                 value, end = _DECODER.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
-                # A value cut by the window's end fails too: read more and retry, unless the same
-                # failure stands after the window grew by a whole chunk (then it is a real error).
-                offset = exc.pos - self._pos
-                if offset != failed_at and not self._eof:
-                    self._fill()  # after this the window starts at the value: positions are fresh next time
-                    failed_at = offset
+                # A value cut by the window's end fails too (an open string fails at its opening quote):
+                # read more and retry. Any other failure before the end of the window is a real error.
+                cut = exc.msg.startswith("Unterminated string") or exc.pos >= len(self._buf) - _LONGEST_TOKEN_TAIL
+                if cut and not self._eof:
+                    self._fill()
                     continue
                 self._fail(exc.msg, at=exc.pos)
             except ValueError as exc:  # NaN, Infinity
