@@ -217,8 +217,8 @@ class ObjectStream:
                 self._fail(exc.msg, at=exc.pos)
             except ValueError as exc:  # NaN, Infinity
                 self._fail(str(exc))
-            if end == len(self._buf) and not self._eof and self._buf[self._pos] not in '{["':
-                self._fill()  # a bare number may go on in the next chunk
+            if not self._eof and len(self._buf) - end < _LONGEST_TOKEN_TAIL and self._buf[self._pos] not in '{["':
+                self._fill()  # a bare number may go on in the next chunk (after "6", "6.", "6e+")
                 continue
             self._pos = end
             return value

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Final, Literal, TypeAlias, get_args
 
 import msgspec
@@ -39,11 +39,23 @@ Size = Annotated[Decimal, msgspec.Meta(extra_json_schema={"minimum": 0})]
 Clock = Annotated[Decimal, msgspec.Meta(extra_json_schema={"exclusiveMinimum": 0})]
 
 
+_ZERO: Final = Decimal(0)
+_MIN_GHZ: Final = Decimal("0.001")
+_MAX_GHZ: Final = Decimal(100)
 MAX_SIZE: Final = Decimal("1e15")
 """No single resource is larger than this (10^15 GB or Mbps); larger values are typos or garbage."""
 
 
+def _in_range(value: Decimal, low: Decimal = _ZERO, high: Decimal = MAX_SIZE) -> bool:
+    try:  # a chained comparison: this runs for every resource
+        return low <= value <= high
+    except InvalidOperation:  # NaN (JSON strings are read as decimals too)
+        return False
+
+
 def _out_of_range(name: str, value: Decimal) -> ValueError:
+    if not value.is_finite():
+        return ValueError(f"{name}: must be a finite number")
     if value < 0:
         return ValueError(f"{name}: must not be negative")
     return ValueError(f"{name}: must be at most {MAX_SIZE:f}")
@@ -67,10 +79,10 @@ class Vm(_Resource, tag="vm", frozen=True, kw_only=True):
     instance_type: str | None = None
 
     def __post_init__(self) -> None:
-        if not 0 <= self.memory_gb <= MAX_SIZE:
+        if not _in_range(self.memory_gb):
             raise _out_of_range("memory_gb", self.memory_gb)
-        if not 0 < self.cpu_ghz < 100:
-            raise ValueError("cpu_ghz: must be greater than 0 and below 100")
+        if not _in_range(self.cpu_ghz, _MIN_GHZ, _MAX_GHZ):
+            raise ValueError("cpu_ghz: must be a number greater than 0 and below 100")
 
 
 class Volume(_Resource, tag="volume", frozen=True, kw_only=True):
@@ -80,7 +92,7 @@ class Volume(_Resource, tag="volume", frozen=True, kw_only=True):
     size_gb: Size
 
     def __post_init__(self) -> None:
-        if not 0 <= self.size_gb <= MAX_SIZE:  # a chained comparison: this runs for every resource
+        if not _in_range(self.size_gb):
             raise _out_of_range("size_gb", self.size_gb)
 
 
@@ -90,7 +102,7 @@ class Bucket(_Resource, tag="bucket", frozen=True, kw_only=True):
     size_gb: Size
 
     def __post_init__(self) -> None:
-        if not 0 <= self.size_gb <= MAX_SIZE:  # a chained comparison: this runs for every resource
+        if not _in_range(self.size_gb):
             raise _out_of_range("size_gb", self.size_gb)
 
 
@@ -100,7 +112,7 @@ class Backup(_Resource, tag="backup", frozen=True, kw_only=True):
     size_gb: Size
 
     def __post_init__(self) -> None:
-        if not 0 <= self.size_gb <= MAX_SIZE:  # a chained comparison: this runs for every resource
+        if not _in_range(self.size_gb):
             raise _out_of_range("size_gb", self.size_gb)
 
 
@@ -110,7 +122,7 @@ class Bandwidth(_Resource, tag="bandwidth", frozen=True, kw_only=True):
     mbps: Size
 
     def __post_init__(self) -> None:
-        if not 0 <= self.mbps <= MAX_SIZE:
+        if not _in_range(self.mbps):
             raise _out_of_range("mbps", self.mbps)
 
 
@@ -177,8 +189,11 @@ def _resource_error(exc: msgspec.ValidationError) -> ResourceError:
     assert match is not None  # the pattern matches any text
     path, reason = match["path"] or "", match["reason"]
     named = re.match(r"^(\w+): (.*)$", reason)  # "size_gb: must not be negative" from __post_init__
+    missing = re.match(r"^Object missing required field `(\w+)`$", reason)
     if named:
         path, reason = f"{path}.{named[1]}", named[2]
+    elif missing:
+        path, reason = f"{path}.{missing[1]}", "required field is missing"
     return ResourceError(path, reason)
 
 

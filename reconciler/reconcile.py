@@ -159,7 +159,8 @@ class Reconciliation(Frozen):
                     out.write((b",\n    " if index else b"\n    ") + text.replace(b"\n", b"\n    "))
                 out.write(b"\n  ]" if self.findings else b"]")
             else:
-                text = json.dumps(head[key], indent=2, ensure_ascii=False).encode()
+                # a lone surrogate (from a "\\udc80" escape in the input) is written back as that escape
+                text = json.dumps(head[key], indent=2, ensure_ascii=False).encode("utf-8", "backslashreplace")
                 out.write(text.replace(b"\n", b"\n  "))
         out.write(b"\n}\n")
 

@@ -6,19 +6,17 @@ Run `pytest --update-goldens` to rewrite the golden files after an intended outp
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from reconciler.cli import main
 from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract
 from reconciler.observation import Resource, to_resource
+from tests.cli_runner import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_PATH = ROOT / "contract_inventory.json"
@@ -138,27 +136,7 @@ def met_resources() -> list[dict[str, Any]]:
     ]
 
 
-@dataclass(frozen=True)
-class CliResult:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+def cli() -> Callable[..., CliResult]:
     """Run the `reconciler` console entry point in-process, as a user would from a shell."""
-
-    def run(*args: str | Path) -> CliResult:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["reconciler", *map(str, args)])
-        with pytest.raises(SystemExit) as exited:
-            main()
-        captured = capsys.readouterr()
-        code = exited.value.code
-        return CliResult(code if isinstance(code, int) else (0 if code is None else 1), captured.out, captured.err)
-
-    return run
+    return run_cli

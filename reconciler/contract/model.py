@@ -90,7 +90,7 @@ class ServicePeriod(Strict):
     start: date
     end: date
     timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
-    months: Annotated[int, Field(gt=0)]
+    months: Annotated[int, Field(gt=0, le=1200)]
 
     @model_validator(mode="after")
     def _ordered(self) -> ServicePeriod:
@@ -116,7 +116,7 @@ class LineItem(Strict):
     unit: Unit
     unit_price: Amount = Field(description="CNY per unit per month, as written in the contract")
     quantity: PositiveDecimal
-    billing_months: Annotated[int, Field(gt=0)]
+    billing_months: Annotated[int, Field(gt=0, le=1200)]
     line_total: Amount = Field(description="CNY as stated in the contract for the whole period")
     constraints: Constraints = Constraints()
 

@@ -106,7 +106,11 @@ class SnapshotFile:
                             stream.distrust_last()
                             continue
                         except ResourceError:
-                            raws = json.loads(part, parse_float=Decimal)
+                            try:  # valid JSON but an unusual element: read this part exactly
+                                raws = json.loads(part, parse_float=Decimal)
+                            except ValueError:  # not JSON after all (the cut fell inside an element)
+                                stream.distrust_last()
+                                continue
                             batch, size = self._exactly(index, raws, problems), len(raws)
                     else:
                         batch, size = self._exactly(index, part, problems), len(part)
