@@ -1,4 +1,4 @@
-"""The `reconciler` command line: validate, check, schema. A thin face over the core.
+"""The `reconciler` command line: validate, check, deadline, schema. A thin face over the core.
 
 Exit codes: 0 all met, 1 short or over, 2 invalid input, 3 a source failed (see ExitCode).
 Bad input never prints a traceback: it names the file, the field and the reason.
@@ -19,11 +19,14 @@ from reconciler.clock import CONTRACT_TZ, parse_instant
 from reconciler.contract.checks import check_contract
 from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
 from reconciler.errors import InputError
+from reconciler.jsonio import load_json
 from reconciler.meters import MeterPolicy
 from reconciler.observation import VmState
+from reconciler.periods import MAX_DAYS, MAX_MONTHS, Rule, YearCalendar, calendar_from_data, period_end
 from reconciler.pipeline import run_check
 from reconciler.reconcile import ExitCode, Reconciliation
 from reconciler.report.console import render_console
+from reconciler.report.deadline import deadline_json, deadline_text
 from reconciler.report.labels import Lang
 from reconciler.report.markdown import render_markdown
 from reconciler.report.validation import validation_json, validation_text
@@ -103,6 +106,47 @@ def check(
 
 
 @app.command()
+def deadline(
+    event: Annotated[str, typer.Option("--from", help="The event the period runs from: ISO 8601 instant with offset.")],
+    days: Annotated[
+        int | None, typer.Option("--days", help="Length in days (natural, or working with --working).")
+    ] = None,
+    months: Annotated[int | None, typer.Option("--months", help="Length in months (Art. 202).")] = None,
+    working: Annotated[bool, typer.Option("--working", help="Count --days as working days.")] = False,
+    rule: Annotated[
+        Rule, typer.Option("--rule", help="civil-code: a last day on a rest day moves to the next working day.")
+    ] = Rule.CIVIL_CODE,
+    calendar: Annotated[
+        list[Path] | None,
+        typer.Option("--calendar", help="Holidays of a year the built-in data lacks (JSON; repeatable)."),
+    ] = None,
+    output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+) -> None:
+    """When a period ends under the Civil Code (Art. 201-203): N natural or working days, or N months."""
+    start = _parse_instant_option("--from", event)
+    if (days is None) == (months is None):
+        raise InputError.single("<option --days/--months>", "", "give exactly one of --days N or --months N")
+    if days is not None:
+        _check_count("--days", days)
+    if months is not None:
+        _check_count("--months", months)
+        if working:
+            raise InputError.single("<option --working>", "", "working days are counted with --days, not --months")
+    files = calendar or []
+    calendars = _load_calendars(files)
+    try:
+        result = period_end(start, days=days, months=months, working=working, rule=rule, calendars=calendars)
+    except ValueError as exc:
+        raise InputError.single("<option --from>", "", str(exc)) from exc
+    render = (
+        deadline_json(result, [str(f) for f in files])
+        if output_format is ValidateFormat.JSON
+        else deadline_text(result)
+    )
+    sys.stdout.write(render)
+
+
+@app.command()
 def schema(
     name: Annotated[str, typer.Argument(help=f"One of: {', '.join(SCHEMA_NAMES)}.")] = "contract",
 ) -> None:
@@ -130,10 +174,32 @@ def _write_json(result: Reconciliation) -> None:
 def _parse_now(text: str | None) -> datetime:
     if text is None:
         return datetime.now(CONTRACT_TZ)
+    return _parse_instant_option("--now", text)
+
+
+def _parse_instant_option(option: str, text: str) -> datetime:
     try:
         return parse_instant(text)
     except ValueError as exc:
-        raise InputError.single("<option --now>", "", str(exc)) from exc
+        raise InputError.single(f"<option {option}>", "", str(exc)) from exc
+
+
+def _check_count(option: str, value: int) -> None:
+    limit = MAX_MONTHS if option == "--months" else MAX_DAYS
+    if not 1 <= value <= limit:
+        raise InputError.single(f"<option {option}>", "", f"expected a whole number from 1 to {limit}; got {value}")
+
+
+def _load_calendars(paths: list[Path]) -> list[YearCalendar]:
+    calendars: dict[int, YearCalendar] = {}
+    for path in paths:
+        loaded = calendar_from_data(load_json(path), str(path))
+        if loaded.year in calendars:
+            raise InputError.single(
+                str(path), "year", f"{loaded.year} is already given by {calendars[loaded.year].source}"
+            )
+        calendars[loaded.year] = loaded
+    return list(calendars.values())
 
 
 def _parse_states(text: str) -> frozenset[VmState]:

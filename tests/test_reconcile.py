@@ -133,6 +133,10 @@ def test_now_must_be_timezone_aware(contract: Contract) -> None:
         # 17:00 UTC on 11-17 is 01:00 on 11-18 in Beijing: the same deadline
         ("2026-11-17T17:00:00+00:00", "2026-11-25T23:59:59+08:00", Status.PENDING),
         ("2026-11-17T17:00:00+00:00", "2026-11-25T16:00:00+00:00", Status.SHORT),
+        # requested on 09-27: the 7th day, 10-04, falls in the National Day holiday (10-01..10-07), so the
+        # period ends on 10-08, the first working day after the rest (Art. 203); due at 10-09 00:00
+        ("2026-09-27T10:00:00+08:00", "2026-10-08T23:59:59+08:00", Status.PENDING),
+        ("2026-09-27T10:00:00+08:00", "2026-10-09T00:00:00+08:00", Status.SHORT),
     ],
 )
 def test_expansion_is_pending_until_its_seventh_natural_day_ends(
