@@ -19,12 +19,15 @@ from reconciler.clock import CONTRACT_TZ, parse_instant
 from reconciler.contract.checks import check_contract
 from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
 from reconciler.errors import InputError
+from reconciler.history import history_url
 from reconciler.jsonio import load_json
 from reconciler.meters import MeterPolicy
+from reconciler.obligations import DEFAULT_SOON_DAYS, obligations
 from reconciler.observation import VmState
 from reconciler.periods import MAX_DAYS, MAX_MONTHS, Rule, YearCalendar, calendar_from_data, period_end
 from reconciler.pipeline import run_check
 from reconciler.reconcile import ExitCode, Reconciliation
+from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
 from reconciler.report.console import render_console
 from reconciler.report.deadline import deadline_json, deadline_text
 from reconciler.report.labels import Lang
@@ -90,11 +93,23 @@ def check(
         str, typer.Option("--count-states", help="VM states that count as supplied, comma-separated.")
     ] = "running,stopped",
     lang: Annotated[Language, typer.Option("--lang", help="Language of console and Markdown output.")] = Language.EN,
+    history: Annotated[
+        str | None,
+        typer.Option(
+            "--history",
+            envvar="RECONCILER_HISTORY",
+            help="Run history store: a SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...) or a SQLite file "
+            "[default: .reconciler/history.sqlite].",
+        ),
+    ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Neither record this run nor compare it with the last one.")
+    ] = False,
 ) -> None:
     """Reconcile an observation against the contract: per line item entitled, supplied, gap and status."""
     moment = _parse_now(now)
     policy = MeterPolicy(counted_vm_states=_parse_states(count_states))
-    result = run_check(contract, observed, moment, policy)
+    result = run_check(contract, observed, moment, policy, None if no_history else history_url(history))
     language: Lang = "zh" if lang is Language.ZH else "en"
     if output_format is CheckFormat.JSON:
         _write_json(result)
@@ -144,6 +159,50 @@ def deadline(
         else deadline_text(result)
     )
     sys.stdout.write(render)
+
+
+class CalendarFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command()
+def calendar(
+    contract: ContractOption = DEFAULT_CONTRACT,
+    now: Annotated[
+        str | None, typer.Option("--now", help="States as of this ISO 8601 instant with offset (default: now).")
+    ] = None,
+    soon_days: Annotated[
+        int, typer.Option("--soon-days", help="A date at most this many days ahead is due soon.")
+    ] = DEFAULT_SOON_DAYS,
+    calendar_files: Annotated[
+        list[Path] | None,
+        typer.Option("--calendar", help="Holidays of a year the built-in data lacks (JSON; repeatable)."),
+    ] = None,
+    output_format: Annotated[CalendarFormat, typer.Option("--format")] = CalendarFormat.TEXT,
+    lang: Annotated[Language, typer.Option("--lang", help="Language of text and Markdown output.")] = Language.EN,
+) -> None:
+    """Every dated obligation of the contract, its date under the period rules, and whether it is past or due soon."""
+    moment = _parse_now(now)
+    if not 0 <= soon_days <= MAX_DAYS:
+        raise InputError.single(
+            "<option --soon-days>", "", f"expected a whole number from 0 to {MAX_DAYS}; got {soon_days}"
+        )
+    files = calendar_files or []
+    calendars = _load_calendars(files)
+    loaded = load_contract(contract)
+    try:
+        items = obligations(loaded, moment, calendars, soon_days)
+    except ValueError as exc:  # a period past the year 9999
+        raise InputError.single(str(contract), "", str(exc)) from exc
+    language: Lang = "zh" if lang is Language.ZH else "en"
+    if output_format is CalendarFormat.JSON:
+        sys.stdout.write(calendar_json(items, moment, soon_days, [str(f) for f in files]))
+    elif output_format is CalendarFormat.MARKDOWN:
+        sys.stdout.write(calendar_markdown(items, loaded.title_zh, moment, soon_days, language))
+    else:
+        sys.stdout.write(calendar_text(items, loaded.title_zh, moment, soon_days, language))
 
 
 @app.command()

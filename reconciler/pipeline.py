@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from reconciler.changes import changes_since
 from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract
 from reconciler.errors import InputError, Problem
+from reconciler.history import open_history
 from reconciler.meters import MeterPolicy, measure
 from reconciler.reconcile import Reconciliation, assess
 from reconciler.sources.snapshot import SnapshotFile
@@ -32,9 +34,28 @@ def load_checked_contract(path: Path) -> tuple[Contract, list[str]]:
     return contract, warnings
 
 
-def run_check(contract_path: Path, observed: Path, now: datetime, policy: MeterPolicy | None = None) -> Reconciliation:
+def run_check(
+    contract_path: Path,
+    observed: Path,
+    now: datetime,
+    policy: MeterPolicy | None = None,
+    history: str | None = None,
+) -> Reconciliation:
+    """The check; with `history` (a store URL, see `history.history_url`) it also reads the earlier runs,
+    compares with the last one and records this one (in one transaction) under the `run_id` it returns."""
     contract, warnings = load_checked_contract(contract_path)
     snapshot = SnapshotFile(observed)
     measurement = measure(contract, snapshot.resources(), policy)
-    result = assess(contract, snapshot.observation(), measurement, now)
-    return result.model_copy(update={"warnings": [*result.warnings, *warnings]})
+    if history is None:
+        result = assess(contract, snapshot.observation(), measurement, now)
+        return result.model_copy(update={"warnings": [*result.warnings, *warnings]})
+    with open_history(history) as store:
+        past = store.past_runs()
+        result = assess(contract, snapshot.observation(), measurement, now, past)
+        result = result.model_copy(
+            update={
+                "warnings": [*result.warnings, *warnings],
+                "changes": changes_since(past[-1] if past else None, result.findings),
+            }
+        )
+        return result.model_copy(update={"run_id": store.record(result)})

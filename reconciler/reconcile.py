@@ -7,7 +7,7 @@ and every list in the result is sorted so that the same inputs always give the s
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum, StrEnum
@@ -16,10 +16,14 @@ from typing import BinaryIO, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from reconciler import deadlines
+from reconciler.changes import Changes
 from reconciler.contract.model import Contract, LineItem, LineItemId, Unit
+from reconciler.expansions import ExpansionStatus, track
+from reconciler.exposure import Exposure, assess_exposure
 from reconciler.meters import METER_BY_ITEM, Measurement, MeterPolicy, Shortfall, Tally, measure
 from reconciler.money import arithmetic, to_fen
 from reconciler.observation import Observation, ResourceKind, SourceReport
+from reconciler.runs import PastRun
 
 
 class Status(StrEnum):
@@ -137,9 +141,15 @@ class Reconciliation(Frozen):
     sources: list[SourceSummary]
     findings: list[Finding]
     summary: Summary
+    expansions: list[ExpansionStatus] = Field(description="every recorded expansion at now (expansions.track)")
+    exposure: Exposure = Field(description="indicative penalty exposure by clause, not a legal conclusion")
     verdict: Verdict
     exit_code: ExitCode
     warnings: list[str]
+    run_id: int | None = Field(None, description="the id the run history recorded this check under; null without")
+    changes: Changes | None = Field(
+        None, description="what changed since the previous recorded run; null on the first one or without history"
+    )
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
@@ -172,19 +182,32 @@ class Reconciliation(Frozen):
 
 
 def reconcile(
-    contract: Contract, observation: Observation, now: datetime, policy: MeterPolicy | None = None
+    contract: Contract,
+    observation: Observation,
+    now: datetime,
+    policy: MeterPolicy | None = None,
+    history: Sequence[PastRun] = (),
 ) -> Reconciliation:
     """Measure the observation's resources and assess them against the contract at `now`."""
-    return assess(contract, observation, measure(contract, observation.resources, policy), now)
+    return assess(contract, observation, measure(contract, observation.resources, policy), now, history)
 
 
-def assess(contract: Contract, observation: Observation, measurement: Measurement, now: datetime) -> Reconciliation:
-    """The verdict on a measurement: per line item entitled, due, supplied, gap, status and value."""
+def assess(
+    contract: Contract,
+    observation: Observation,
+    measurement: Measurement,
+    now: datetime,
+    history: Sequence[PastRun] = (),
+) -> Reconciliation:
+    """The verdict on a measurement: per line item entitled, due, supplied, gap, status and value; the
+    expansions' states and the indicative exposure, both using the earlier runs of `history` (oldest first)."""
     with arithmetic():
-        return _assess(contract, observation, measurement, now)
+        return _assess(contract, observation, measurement, now, history)
 
 
-def _assess(contract: Contract, observation: Observation, measurement: Measurement, now: datetime) -> Reconciliation:
+def _assess(
+    contract: Contract, observation: Observation, measurement: Measurement, now: datetime, history: Sequence[PastRun]
+) -> Reconciliation:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     warnings: list[str] = []
@@ -224,6 +247,7 @@ def _assess(contract: Contract, observation: Observation, measurement: Measureme
         resources_observed=measurement.resource_count,
     )
     verdict, exit_code = _verdict(by_status)
+    expansions = track(contract, {f.line_item.value: f.supplied for f in findings}, now, history)
     return Reconciliation(
         now=now,
         observed_at=observation.observed_at,
@@ -238,6 +262,8 @@ def _assess(contract: Contract, observation: Observation, measurement: Measureme
         sources=[_source_summary(s) for s in observation.sources],
         findings=findings,
         summary=summary,
+        expansions=expansions,
+        exposure=assess_exposure(contract, findings, expansions, now, history),
         verdict=verdict,
         exit_code=exit_code,
         warnings=warnings,

@@ -27,6 +27,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite golden files from current output")
 
 
+@pytest.fixture(autouse=True)
+def history_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test's `reconciler check` records into its own SQLite file, never into the repository's."""
+    url = f"sqlite:///{tmp_path / 'history.sqlite'}"
+    monkeypatch.setenv("RECONCILER_HISTORY", url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def contract() -> Contract:
     return load_contract(CONTRACT_PATH)

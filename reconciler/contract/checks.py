@@ -2,6 +2,8 @@
 
 Called by `reconciler validate`, the policy pack and `reconcile` (which refuses nothing but reports).
 Pure: works on a loaded `Contract`. Rounding rule: see `reconciler.money.ROUNDING_RULE`.
+Expansions are checked too: requested inside the service period, notice after the request, and their value
+against the supplement cap of Art. 20.2 (`EXPANSION_VALUE_RULE`).
 Severity: `note` = a rounding-level difference; `warning` = a defect in the text that does not change
 the figures used; `error` = the figures contradict each other (validate exits 2).
 """
@@ -11,13 +13,22 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from reconciler import numerals
-from reconciler.contract.model import Contract, LineItem
+from reconciler import deadlines, numerals
+from reconciler.clock import end_of_day, in_contract_tz, start_of_day
+from reconciler.contract.model import Contract, Expansion, LineItem
 from reconciler.money import FEN, arithmetic, plain, to_fen, yuan
+from reconciler.periods import add_months
+
+EXPANSION_VALUE_RULE = (
+    "quantity x unit price x service months remaining, counted from the service month in which the expansion "
+    "is requested (that month counts in full) to the end of the service period; rounded half up to the fen"
+)
+"""How an expansion is valued against the supplement cap (Art. 20.2). The contract is silent; this is an
+upper bound of what the expansion can be billed (billing from its due date or delivery gives at most this)."""
 
 
 class Severity(StrEnum):
@@ -55,11 +66,39 @@ class LineCheck:
 
 
 @dataclass(frozen=True)
+class ExpansionValue:
+    """An expansion as valued against the supplement cap: months billed and the value (EXPANSION_VALUE_RULE)."""
+
+    expansion: Expansion
+    due_at: datetime
+    unit_price: Decimal
+    months: int
+    exact_value: Decimal
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class CapUse:
+    """Art. 20.2: the cap on supplements, what the recorded expansions use of it and what is left."""
+
+    clause: str
+    cap: Decimal
+    used: Decimal
+    headroom: Decimal
+
+    @property
+    def exceeded(self) -> bool:
+        return self.used > self.cap
+
+
+@dataclass(frozen=True)
 class ContractCheck:
     lines: tuple[LineCheck, ...]
     exact_total: Decimal
     stated_line_sum: Decimal
     discrepancies: tuple[Discrepancy, ...]
+    expansions: tuple[ExpansionValue, ...] = ()
+    supplement_cap: CapUse | None = None
 
     @property
     def ok(self) -> bool:
@@ -81,18 +120,118 @@ def _check(contract: Contract) -> ContractCheck:
         for item in contract.line_items
         for exact in [item.unit_price * item.quantity * item.billing_months]
     )
+    values = tuple(expansion_value(contract, e) for e in sorted(contract.expansions, key=lambda e: e.requested_at))
+    cap = to_fen(contract.total * contract.supplement_cap.max_fraction_of_total)
+    used = sum((v.value for v in values), Decimal("0.00"))
+    cap_use = CapUse(contract.supplement_cap.clause, cap, used, cap - used)
     found = [
         *_period(contract),
         *(d for line in lines for d in _line_total(line, contract.service_period.months)),
         *_grand_total(contract, lines),
         *_instalments(contract),
         *_words(contract),
+        *_expansions(contract, values),
+        *_supplement_cap(values, cap_use),
     ]
     return ContractCheck(
         lines=lines,
         exact_total=sum((line.exact_total for line in lines), Decimal(0)),
         stated_line_sum=sum((line.item.line_total for line in lines), Decimal(0)),
         discrepancies=tuple(found),
+        expansions=values,
+        supplement_cap=cap_use,
+    )
+
+
+def remaining_service_months(contract: Contract, instant: datetime) -> int:
+    """Service months not yet over at `instant`, the month it falls in counted in full (0 after the period).
+
+    Service month k (0-based) runs from the start day + k months (Art. 202 numbering) to the day before the next.
+    """
+    period = contract.service_period
+    day = in_contract_tz(instant).date()
+    if day < period.start:
+        return period.months
+    for month in range(period.months):
+        if day < add_months(period.start, month + 1):
+            return period.months - month
+    return 0
+
+
+def expansion_value(contract: Contract, expansion: Expansion) -> ExpansionValue:
+    """The value of one expansion under EXPANSION_VALUE_RULE."""
+    item = contract.line_item(expansion.line_item)
+    months = remaining_service_months(contract, expansion.requested_at)
+    with arithmetic():
+        exact = expansion.quantity * item.unit_price * months
+    due_at = deadlines.expansion_due_at(contract, expansion)
+    return ExpansionValue(expansion, due_at, item.unit_price, months, exact, to_fen(exact))
+
+
+def _expansions(contract: Contract, values: tuple[ExpansionValue, ...]) -> Iterator[Discrepancy]:
+    period = contract.service_period
+    opens, closes = start_of_day(period.start), end_of_day(period.end)
+    for value in values:
+        expansion = value.expansion
+        subject = f"expansions.{expansion.id}"
+        if not opens <= expansion.requested_at < closes:
+            yield Discrepancy(
+                Severity.ERROR,
+                "expansion_period",
+                subject,
+                None,
+                None,
+                f"expansion {expansion.id} is requested at {expansion.requested_at.isoformat()}, outside the "
+                f"service period ({opens.isoformat()} to {closes.isoformat()}, Asia/Shanghai)",
+                "requested_at mistyped (check the year and the UTC offset), or the request is not under this contract",
+            )
+        if expansion.notice_at is None:
+            continue
+        if expansion.notice_at < expansion.requested_at:
+            yield Discrepancy(
+                Severity.ERROR,
+                "expansion_notice",
+                subject,
+                None,
+                None,
+                f"expansion {expansion.id}: the written notice ({expansion.notice_at.isoformat()}) is before the "
+                f"request ({expansion.requested_at.isoformat()})",
+                "notice_at or requested_at mistyped",
+            )
+        elif expansion.notice_at < value.due_at:
+            yield Discrepancy(
+                Severity.WARNING,
+                "expansion_notice",
+                subject,
+                None,
+                None,
+                f"expansion {expansion.id}: the written notice ({expansion.notice_at.isoformat()}) is before the "
+                f"7-day deadline ({value.due_at.isoformat()}); Annex 3 item 4 reads as a notice after a missed one",
+                "notice_at mistyped, or an early reminder recorded as the notice",
+            )
+
+
+def _supplement_cap(values: tuple[ExpansionValue, ...], cap: CapUse) -> Iterator[Discrepancy]:
+    if not values:
+        return
+    terms = "; ".join(
+        f"{v.expansion.id}: {plain(v.expansion.quantity)} x {plain(v.unit_price)} x {v.months} = {yuan(v.value)}"
+        for v in values
+    )
+    message = (
+        f"expansions are worth {yuan(cap.used)} CNY ({terms}); the cap of Art. {cap.clause} is {yuan(cap.cap)}, "
+        f"headroom {yuan(cap.headroom)}"
+    )
+    yield Discrepancy(
+        Severity.ERROR if cap.exceeded else Severity.NOTE,
+        "supplement_cap",
+        "supplement_cap",
+        cap.cap,
+        cap.used,
+        message,
+        "the expansions exceed the cap on supplementary agreements (Art. 20.2)"
+        if cap.exceeded
+        else f"value rule: {EXPANSION_VALUE_RULE}",
     )
 
 

@@ -46,8 +46,22 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
         f"{label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} CNY   "
         f"{label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} CNY"
     )
+    heading = text.history_heading(result, lang)
+    if heading:
+        console.print(heading, markup=False, soft_wrap=True)
+    for line in text.change_lines(result, lang):
+        console.print(f"  {line}", markup=False, soft_wrap=True)
     for line in text.notes(result, lang):
         console.print(f"- {line}", markup=False, soft_wrap=True)
+    none = "" if result.expansions else f" {label('no_expansions', lang)}"
+    console.print(f"{label('expansions', lang)}:{none}", markup=False)
+    for line in text.expansion_lines(result, lang):
+        console.print(f"- {line}", markup=False, soft_wrap=True)
+    console.print(text.exposure_total(result, lang), markup=False)
+    for line in text.exposure_lines(result, lang):
+        console.print(f"- {line}", markup=False, soft_wrap=True)
+    if result.exposure.items:
+        console.print(f"  {label('exposure_disclaimer', lang)}", markup=False, soft_wrap=True)
     for warning in result.warnings:
         console.print(f"! {warning}", markup=False, soft_wrap=True)
     console.print(text.verdict_line(result, lang), style="bold")

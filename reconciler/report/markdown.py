@@ -25,6 +25,7 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
         ),
         f"- {label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} CNY",
         f"- {label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} CNY",
+        *_history(result, lang),
         "",
         "| " + " | ".join(headers) + " |",
         "|" + "|".join("---:" if key in text.NUMERIC else "---" for key in text.COLUMNS) + "|",
@@ -35,6 +36,19 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
     notes = text.notes(result, lang)
     if notes:
         lines += ["", *(f"- {note}" for note in notes)]
+    expansions = text.expansion_lines(result, lang) or [label("no_expansions", lang)]
+    lines += ["", f"**{label('expansions', lang)}**", "", *(f"- {line}" for line in expansions)]
+    lines += ["", f"**{text.exposure_total(result, lang)}**"]
+    exposure = text.exposure_lines(result, lang)
+    if exposure:
+        lines += ["", *(f"- {line}" for line in exposure), "", f"_{label('exposure_disclaimer', lang)}_"]
     if result.warnings:
         lines += ["", f"**{label('warnings', lang)}**", "", *(f"- {w}" for w in result.warnings)]
     return "\n".join(lines) + "\n"
+
+
+def _history(result: Reconciliation, lang: Lang) -> list[str]:
+    heading = text.history_heading(result, lang)
+    if heading is None:
+        return []
+    return [f"- {heading}", *(f"  - {line}" for line in text.change_lines(result, lang))]

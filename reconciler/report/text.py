@@ -74,3 +74,89 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
                 f"({label('for_example', lang)} {', '.join(u.sample_ids)})"
             )
     return lines
+
+
+def expansion_lines(result: Reconciliation, lang: Lang) -> list[str]:
+    """One line per expansion: id, line item, quantity, request, deadline, time left, state."""
+    lines = []
+    for e in result.expansions:
+        line = (
+            f"{e.id} {e.line_item.value} +{plain(e.quantity)}: {label('requested', lang)} "
+            f"{e.requested_at.isoformat()}, {label('due_by', lang)} {e.due_at.isoformat()}, "
+            f"{label('left', lang)} {e.remaining}: {label('expansion.' + e.state.value, lang)}"
+        )
+        if e.fulfilled_at is not None:
+            line += f" ({label('fulfilled', lang)} {e.fulfilled_at.isoformat()})"
+        lines.append(line + "".join(f"; {w}" for w in e.warnings))
+    return lines
+
+
+def exposure_lines(result: Reconciliation, lang: Lang) -> list[str]:
+    """One line per exposure item: clause, event, amount = formula, and whether the total counts it."""
+    lines = []
+    for item in result.exposure.items:
+        event = item.line_item.value + (f" {item.expansion}" if item.expansion else "")
+        line = f"{item.clause} {event}: {yuan(item.amount)} CNY = {item.formula}"
+        if item.days is not None:
+            line += f" ({item.days} {label('delay_days', lang)} {item.inputs['first_seen_short']})"
+        if item.termination_right:
+            line += f"; {label('termination_right', lang)}"
+        if not item.applies:
+            line += f"; {label('cannot_apply', lang)}: {item.reason.split(';')[0]}"
+        elif not item.counted:
+            line += f"; {label('not_counted_one_event', lang)}"
+        lines.append(line)
+    return lines
+
+
+def exposure_total(result: Reconciliation, lang: Lang) -> str:
+    return f"{label('exposure', lang)}: {label('exposure_total', lang)} {yuan(result.exposure.total)} CNY"
+
+
+def history_heading(result: Reconciliation, lang: Lang) -> str | None:
+    """The run's place in the history, e.g. "Recorded as run #7; since run #6 at ...: 1 new, 0 resolved,
+    2 changed"; None when the run was not recorded (--no-history)."""
+    if result.run_id is None:
+        return None
+    recorded = label("run_recorded", lang).format(id=result.run_id)
+    changes = result.changes
+    if changes is None:
+        return f"{recorded}: {label('first_run', lang)}"
+    since = label("since_run", lang).format(id=changes.previous_run_id, now=changes.previous_now.isoformat())
+    if changes.empty:
+        return f"{recorded}; {since}: {label('no_change', lang)}"
+    counts = ", ".join(
+        f"{len(items)} {label('change.' + kind, lang)}"
+        for kind, items in (("new", changes.new), ("resolved", changes.resolved), ("changed", changes.changed))
+    )
+    return f"{recorded}; {since}: {counts}"
+
+
+def change_lines(result: Reconciliation, lang: Lang) -> list[str]:
+    """One line per changed line item: kind, item, old -> new status, and its changed figures."""
+    changes = result.changes
+    if changes is None:
+        return []
+    lines = []
+    for kind, items in (("new", changes.new), ("resolved", changes.resolved), ("changed", changes.changed)):
+        for item in items:
+            before = label(item.previous_status, lang) if item.previous_status else "-"
+            status = label(item.status, lang)
+            line = f"{label('change.' + kind, lang)}: {item.line_item} "
+            line += f"{before} -> {status}" if before != status else status
+            figures = [
+                f"{c.field} {_value(c.old)} -> {_value(c.new)}" for c in item.fields if c.field not in _NOT_SHOWN
+            ]
+            lines.append(line + (f" ({', '.join(figures)})" if figures else ""))
+    return lines
+
+
+_NOT_SHOWN = frozenset({"status", "reason"})  # the status is shown as old -> new; reasons are in the notes
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items() if k != "detail") + "}"
+    return str(value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.contract.checks import ContractCheck, Severity
+from reconciler.contract.checks import EXPANSION_VALUE_RULE, ContractCheck, Severity
 from reconciler.contract.model import Contract
 from reconciler.money import ROUNDING_RULE, plain, to_fen, yuan
 
@@ -50,10 +50,26 @@ def validation_json(path: str, contract: Contract, check: ContractCheck) -> str:
             {"id": i.id, "clause": i.clause, "percent": plain(i.percent), "amount": str(i.amount)}
             for i in contract.payment_schedule.instalments
         ],
+        "expansions": [
+            {
+                "id": v.expansion.id,
+                "line_item": v.expansion.line_item.value,
+                "quantity": plain(v.expansion.quantity),
+                "requested_at": v.expansion.requested_at.isoformat(),
+                "due_at": v.due_at.isoformat(),
+                "unit_price": plain(v.unit_price),
+                "months": v.months,
+                "value": str(v.value),
+            }
+            for v in check.expansions
+        ],
         "supplement_cap": {
             "clause": contract.supplement_cap.clause,
             "max_fraction_of_total": plain(contract.supplement_cap.max_fraction_of_total),
             "amount": str(to_fen(contract.total * contract.supplement_cap.max_fraction_of_total)),
+            "value_rule": EXPANSION_VALUE_RULE,
+            "used": None if check.supplement_cap is None else str(check.supplement_cap.used),
+            "headroom": None if check.supplement_cap is None else str(check.supplement_cap.headroom),
         },
         "discrepancies": [
             {

@@ -1,0 +1,235 @@
+"""Indicative penalty exposure by clause (Annex 3 item 4, Art. 12.3, Art. 12.4): figures, never a legal conclusion.
+
+Called by the reconcile core (`reconcile.assess`) with the findings, the tracked expansions and the earlier runs.
+Pure. Every item carries its clause, formula, inputs, amount and the disclaimer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reconciler.contract.model import Contract, LineItemId, PenaltyRule
+from reconciler.expansions import ExpansionState, ExpansionStatus
+from reconciler.money import arithmetic, plain, to_fen, yuan
+from reconciler.runs import PastRun
+
+DISCLAIMER = (
+    "Indicative figure from the contract's clauses and this tool's observations, not a legal conclusion or a claim: "
+    "cause, notice, force majeure and the parties' agreement decide whether and how a clause applies."
+)
+EXPANSION_CLAUSE = "annex3.4"
+DELAY_CLAUSE = "12.3"
+ONE_EVENT_CLAUSE = "12.4"
+FEE_READING = (
+    "fee = the contract total (信息系统云服务费, the whole annual service fee), so fee / service months is the "
+    "contract's monthly fee"
+)
+DAY_RULE = (
+    "days of delay = whole days started since the first run of the current unbroken streak of runs showing the "
+    "line item short below its baseline (the current run if none): floor((now - first) / 24 h) + 1"
+)
+
+
+class FindingLike(Protocol):
+    """What exposure reads of a finding (reconcile.Finding)."""
+
+    @property
+    def line_item(self) -> LineItemId: ...
+    @property
+    def baseline(self) -> Decimal: ...
+    @property
+    def supplied(self) -> Decimal | None: ...
+    @property
+    def status(self) -> str: ...
+
+
+class ExposureItem(BaseModel):
+    """One clause applied to one event: its formula, every input, the amount, and whether the total counts it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    clause: str
+    line_item: LineItemId
+    expansion: str | None = Field(description="the expansion id, for Annex 3 item 4")
+    applies: bool = Field(description="false when the clause cannot apply yet (amount 0, see reason)")
+    formula: str
+    inputs: dict[str, str]
+    amount: Decimal = Field(description="CNY, rounded half up to the fen")
+    days: int | None = Field(description="days of delay counted (Art. 12.3)")
+    termination_right: bool = Field(description="the clause's termination threshold is reached (Art. 12.3: 10 days)")
+    counted: bool = Field(description="included in the total (Art. 12.4 keeps only the heavier rule per event)")
+    reason: str
+    disclaimer: str
+
+
+class Exposure(BaseModel):
+    """Per-item exposure and its total (counted items only)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    total: Decimal
+    items: list[ExposureItem]
+    disclaimer: str
+
+
+def assess_exposure(
+    contract: Contract,
+    findings: Sequence[FindingLike],
+    expansions: Sequence[ExpansionStatus],
+    now: datetime,
+    history: Sequence[PastRun] = (),
+) -> Exposure:
+    """Annex 3 item 4 for overdue expansions, Art. 12.3 for baseline shortfalls, Art. 12.4 between them."""
+    rules = {rule.clause: rule for rule in contract.penalties}
+    runs = sorted((r for r in history if r.now <= now), key=lambda r: r.now)
+    with arithmetic():
+        items: list[ExposureItem] = []
+        annex = rules.get(EXPANSION_CLAUSE)
+        if annex is not None:
+            items += [_expansion_item(contract, annex, e, now) for e in expansions if _late(e)]
+        delay = rules.get(DELAY_CLAUSE)
+        if delay is not None:
+            items += [
+                _delay_item(contract, delay, f, runs, now)
+                for f in findings
+                if f.status == "short" and f.supplied is not None and f.supplied < f.baseline
+            ]
+        if ONE_EVENT_CLAUSE in rules:
+            items = _one_event(items)
+        seq = {item.id: item.seq for item in contract.line_items}
+        items.sort(key=lambda i: (seq[i.line_item], i.clause != DELAY_CLAUSE, i.expansion or ""))
+        total = sum((i.amount for i in items if i.counted), Decimal("0.00"))
+    return Exposure(total=total, items=items, disclaimer=DISCLAIMER)
+
+
+def _late(expansion: ExpansionStatus) -> bool:
+    """Overdue, or delivered late after a written notice (whether within the notice's time limit is unknown)."""
+    if expansion.state is ExpansionState.OVERDUE:
+        return True
+    notice, fulfilled = expansion.notice_at, expansion.fulfilled_at
+    return (
+        expansion.state is ExpansionState.FULFILLED_LATE
+        and notice is not None
+        and fulfilled is not None
+        and (notice <= fulfilled)
+    )
+
+
+def _expansion_item(contract: Contract, rule: PenaltyRule, expansion: ExpansionStatus, now: datetime) -> ExposureItem:
+    coefficient = rule.coefficient or Decimal(0)
+    months = contract.service_period.months
+    inputs = {
+        "fee": str(contract.total),
+        "service_months": str(months),
+        "coefficient": plain(coefficient),
+        "due_at": expansion.due_at.isoformat(),
+        "notice_at": "" if expansion.notice_at is None else expansion.notice_at.isoformat(),
+        "fulfilled_at": "" if expansion.fulfilled_at is None else expansion.fulfilled_at.isoformat(),
+    }
+    amount = to_fen(contract.total / months * coefficient)
+    formula = f"fee / service months x coefficient = {contract.total} / {months} x {plain(coefficient)}"
+    notice = expansion.notice_at
+    if notice is None or notice > now:
+        applies, reason = False, "no written notice of the management unit recorded (notice_at): cannot apply yet"
+    elif expansion.fulfilled_at is not None:
+        applies = False
+        reason = (
+            f"delivered late, at {expansion.fulfilled_at.isoformat()}, after the written notice; whether within "
+            "the notice's time limit is not recorded, so no amount is counted"
+        )
+    else:
+        applies = True
+        reason = f"overdue since {expansion.due_at.isoformat()} and still not delivered after the written notice"
+    return ExposureItem(
+        clause=rule.clause,
+        line_item=expansion.line_item,
+        expansion=expansion.id,
+        applies=applies,
+        formula=formula,
+        inputs=inputs,
+        amount=amount if applies else Decimal("0.00"),
+        days=None,
+        termination_right=False,
+        counted=applies,
+        reason=f"{reason}; {FEE_READING}",
+        disclaimer=DISCLAIMER,
+    )
+
+
+def _delay_item(
+    contract: Contract, rule: PenaltyRule, finding: FindingLike, runs: Sequence[PastRun], now: datetime
+) -> ExposureItem:
+    rate = rule.rate or Decimal(0)
+    first = _streak_start(finding, runs, now)
+    days = (now - first) // timedelta(days=1) + 1
+    threshold = rule.termination_after_days
+    termination = threshold is not None and now - first >= timedelta(days=threshold)
+    amount = to_fen(contract.total * rate * days)
+    reason = (
+        f"supplied {plain(finding.supplied or Decimal(0))} < baseline {plain(finding.baseline)} since the run of "
+        f"{first.isoformat()} at the latest; {DAY_RULE}"
+    )
+    if termination:
+        reason += f"; the delay has reached {threshold} days: the client may terminate (Art. {rule.clause})"
+    return ExposureItem(
+        clause=rule.clause,
+        line_item=finding.line_item,
+        expansion=None,
+        applies=True,
+        formula=f"contract total x rate x days = {contract.total} x {plain(rate)} x {days}",
+        inputs={
+            "contract_total": str(contract.total),
+            "rate": plain(rate),
+            "first_seen_short": first.isoformat(),
+            "now": now.isoformat(),
+            "days": str(days),
+            "termination_after_days": "" if threshold is None else str(threshold),
+        },
+        amount=amount,
+        days=days,
+        termination_right=termination,
+        counted=True,
+        reason=reason,
+        disclaimer=DISCLAIMER,
+    )
+
+
+def _streak_start(finding: FindingLike, runs: Sequence[PastRun], now: datetime) -> datetime:
+    """The `now` of the earliest run in the unbroken run of latest runs that showed the item short of baseline."""
+    first = now
+    key = finding.line_item.value
+    for run in reversed(runs):
+        supplied = run.supplied.get(key)
+        if run.statuses.get(key) != "short" or supplied is None or supplied >= finding.baseline:
+            break
+        first = run.now
+    return first
+
+
+def _one_event(items: list[ExposureItem]) -> list[ExposureItem]:
+    """Art. 12.4: where one line item triggers both Art. 12.3 and Annex 3 item 4, only the heavier rule counts."""
+    result = list(items)
+    for line_item in {i.line_item for i in items}:
+        delay = [n for n, i in enumerate(result) if i.line_item == line_item and i.clause == DELAY_CLAUSE]
+        annex = [n for n, i in enumerate(result) if i.line_item == line_item and i.clause != DELAY_CLAUSE and i.applies]
+        if not delay or not annex:
+            continue
+        delay_sum = sum((result[n].amount for n in delay), Decimal(0))
+        annex_sum = sum((result[n].amount for n in annex), Decimal(0))
+        keep, drop = (delay, annex) if delay_sum >= annex_sum else (annex, delay)
+        heavier = result[keep[0]].clause
+        heavier_amount = delay_sum if keep is delay else annex_sum
+        for n in drop:
+            result[n] = result[n].model_copy(
+                update={
+                    "counted": False,
+                    "reason": f"{result[n].reason}; Art. {ONE_EVENT_CLAUSE}: one event with {heavier} on "
+                    f"{line_item.value}, the heavier rule ({heavier}, {yuan(heavier_amount)} CNY) counts, not this one",
+                }
+            )
+    return result

@@ -1,0 +1,189 @@
+"""Indicative exposure: Annex 3 item 4, Art. 12.3 day counting and termination, Art. 12.4 heavier rule.
+
+Hand-computed from the contract total 2,305,019.62 and 12 service months:
+Annex 3 item 4 = 2,305,019.62 / 12 x 0.20 = 38,416.9936... -> 38,416.99;
+Art. 12.3 = 2,305,019.62 x 0.02 = 46,100.3924 a day: 2 days 92,200.78, 3 days 138,301.18, 10 days 461,003.92,
+11 days 507,104.32.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from reconciler.contract.model import Contract
+from reconciler.exposure import DISCLAIMER, ExposureItem
+from reconciler.reconcile import Reconciliation
+from reconciler.runs import PastRun
+from tests.test_expansions import at, check, expansion, run, with_expansions
+
+ANNEX = Decimal("38416.99")
+DAY = Decimal("46100.39")
+LATE_NOW = "2026-11-28T09:00:00+08:00"  # exp-1 (requested 11-18) has been overdue since 11-26 00:00
+
+
+def items(result: Reconciliation) -> list[ExposureItem]:
+    assert all(i.disclaimer == DISCLAIMER for i in result.exposure.items)
+    return result.exposure.items
+
+
+def test_no_expansions_and_no_shortfall_is_no_exposure(contract: Contract) -> None:
+    result = check(contract, LATE_NOW, 1232)
+    assert (result.exposure.total, result.exposure.items) == (Decimal("0.00"), [])
+    assert result.exposure.disclaimer == DISCLAIMER
+
+
+def test_annex_3_4_applies_to_an_overdue_expansion_after_the_written_notice(contract_data: dict[str, Any]) -> None:
+    contract = with_expansions(contract_data, expansion(notice_at="2026-11-27T10:00:00+08:00"))
+    result = check(contract, LATE_NOW, 1232)  # baseline met, the 64 vCPU not delivered
+    [item] = items(result)
+    assert (item.clause, item.line_item.value, item.expansion) == ("annex3.4", "compute.vcpu", "exp-1")
+    assert (item.applies, item.counted, item.amount) == (True, True, ANNEX)
+    assert item.formula == "fee / service months x coefficient = 2305019.62 / 12 x 0.2"
+    assert item.inputs["fee"] == "2305019.62"
+    assert item.inputs["coefficient"] == "0.2"
+    assert item.inputs["notice_at"] == "2026-11-27T10:00:00+08:00"
+    assert "信息系统云服务费" in item.reason
+    assert result.exposure.total == ANNEX
+
+
+@pytest.mark.parametrize(
+    "notice_at",
+    [None, "2026-11-29T10:00:00+08:00"],  # no notice recorded; a notice after this check's now
+)
+def test_annex_3_4_cannot_apply_without_a_notice(contract_data: dict[str, Any], notice_at: str | None) -> None:
+    extra = {} if notice_at is None else {"notice_at": notice_at}
+    contract = with_expansions(contract_data, expansion(**extra))
+    [item] = items(check(contract, LATE_NOW, 1232))
+    assert (item.applies, item.counted, item.amount) == (False, False, Decimal("0.00"))
+    assert "cannot apply yet" in item.reason
+
+
+def test_an_expansion_delivered_late_after_the_notice_is_listed_without_an_amount(
+    contract_data: dict[str, Any],
+) -> None:
+    contract = with_expansions(contract_data, expansion(notice_at="2026-11-27T10:00:00+08:00"))
+    history = [run(1, "2026-11-27T12:00:00+08:00", 1296)]
+    [item] = items(check(contract, LATE_NOW, 1296, history))
+    assert (item.applies, item.amount) == (False, Decimal("0.00"))
+    assert "time limit" in item.reason
+    # delivered late but before any notice: the clause is not even a candidate
+    quiet = with_expansions(contract_data, expansion())
+    assert items(check(quiet, LATE_NOW, 1296, history)) == []
+
+
+def test_an_expansion_still_inside_its_deadline_has_no_exposure(contract_data: dict[str, Any]) -> None:
+    contract = with_expansions(contract_data, expansion(notice_at="2026-11-27T10:00:00+08:00"))
+    assert items(check(contract, "2026-11-25T09:00:00+08:00", 1232)) == []
+
+
+def short_runs(*nows: str, status: str = "short", vcpu: int = 1216) -> list[PastRun]:
+    return [run(n, now, vcpu, status) for n, now in enumerate(nows)]
+
+
+@pytest.mark.parametrize(
+    ("history", "now", "days", "amount"),
+    [
+        ([], "2026-11-23T09:00:00+08:00", 1, DAY),  # first seen now: day 1 has started
+        # streak starts at the run of 11-21 09:00 (11-20 was met)
+        (
+            [
+                *short_runs("2026-11-20T09:00:00+08:00", status="met", vcpu=1232),
+                *short_runs("2026-11-21T09:00:00+08:00"),
+            ],
+            "2026-11-23T08:59:59+08:00",
+            2,
+            Decimal("92200.78"),
+        ),
+        (
+            short_runs("2026-11-21T09:00:00+08:00", "2026-11-22T09:00:00+08:00"),
+            "2026-11-23T09:00:00+08:00",
+            3,
+            Decimal("138301.18"),
+        ),
+        # an unknown run breaks the streak: counting restarts at 11-22
+        (
+            [
+                *short_runs("2026-11-20T09:00:00+08:00"),
+                run(8, "2026-11-21T09:00:00+08:00", None, "unknown"),
+                *short_runs("2026-11-22T09:00:00+08:00"),
+            ],
+            "2026-11-23T09:00:00+08:00",
+            2,
+            Decimal("92200.78"),
+        ),
+        # the same instants in UTC
+        (short_runs("2026-11-21T01:00:00+00:00"), "2026-11-23T00:59:59+00:00", 2, Decimal("92200.78")),
+    ],
+)
+def test_art_12_3_counts_whole_days_started_since_the_streak_began(
+    contract: Contract, history: list[PastRun], now: str, days: int, amount: Decimal
+) -> None:
+    result = check(contract, now, 1216, history)  # 16 vCPU below the baseline of 1232
+    [item] = items(result)
+    assert (item.clause, item.line_item.value, item.days, item.amount) == ("12.3", "compute.vcpu", days, amount)
+    assert item.formula == f"contract total x rate x days = 2305019.62 x 0.02 x {days}"
+    assert not item.termination_right
+    assert result.exposure.total == amount
+
+
+@pytest.mark.parametrize(
+    ("now", "days", "amount", "termination"),
+    [
+        ("2026-11-11T08:59:59+08:00", 10, Decimal("461003.92"), False),
+        ("2026-11-11T09:00:00+08:00", 11, Decimal("507104.32"), True),  # 10 full days of delay
+    ],
+)
+def test_art_12_3_termination_right_after_10_days(
+    contract: Contract, now: str, days: int, amount: Decimal, termination: bool
+) -> None:
+    history = short_runs(*(f"2026-11-{day:02d}T09:00:00+08:00" for day in range(1, 11)))
+    [item] = items(check(contract, now, 1216, history))
+    assert (item.days, item.amount, item.termination_right) == (days, amount, termination)
+    assert item.inputs["first_seen_short"] == "2026-11-01T09:00:00+08:00"
+    assert ("may terminate" in item.reason) is termination
+
+
+def test_short_only_of_an_overdue_expansion_is_not_a_baseline_delay(contract_data: dict[str, Any]) -> None:
+    contract = with_expansions(contract_data, expansion())
+    result = check(contract, LATE_NOW, 1232)
+    assert result.finding("compute.vcpu").status == "short"
+    assert [i.clause for i in items(result)] == ["annex3.4"]
+
+
+def test_art_12_4_one_event_counts_only_the_heavier_rule(contract_data: dict[str, Any]) -> None:
+    contract = with_expansions(contract_data, expansion(notice_at="2026-11-27T10:00:00+08:00"))
+    result = check(contract, LATE_NOW, 1216)  # below the baseline and the expansion overdue after notice
+    delay, annex = items(result)
+    assert (delay.clause, delay.amount, delay.counted) == ("12.3", DAY, True)
+    assert (annex.clause, annex.amount, annex.applies, annex.counted) == ("annex3.4", ANNEX, True, False)
+    assert "Art. 12.4" in annex.reason
+    assert "46,100.39" in annex.reason
+    assert result.exposure.total == DAY
+
+
+def test_art_12_4_compares_the_rules_per_line_item(contract_data: dict[str, Any]) -> None:
+    notice = "2026-11-27T10:00:00+08:00"
+    contract = with_expansions(
+        contract_data,
+        expansion("a", 64, notice_at=notice),
+        expansion("b", 8, "2026-11-18T11:00:00+08:00", notice_at=notice),
+    )
+    result = check(contract, LATE_NOW, 1216)
+    # two notified expansions: 2 x 38,416.99 = 76,833.98 outweighs one day of Art. 12.3
+    assert [(i.clause, i.expansion, i.counted) for i in items(result)] == [
+        ("12.3", None, False),
+        ("annex3.4", "a", True),
+        ("annex3.4", "b", True),
+    ]
+    assert result.exposure.total == Decimal("76833.98")
+
+
+def test_exposure_does_not_change_the_exit_code(contract_data: dict[str, Any]) -> None:
+    contract = with_expansions(contract_data, expansion(notice_at="2026-11-27T10:00:00+08:00"))
+    before = check(contract, "2026-11-25T09:00:00+08:00", 1232)
+    assert (before.finding("compute.vcpu").status, int(before.exit_code)) == ("pending", 0)
+    assert before.expansions[0].fulfilled_at is None
+    assert at(LATE_NOW) > before.expansions[0].due_at
