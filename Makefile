@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_NOW ?= 2026-11-25T09:00:00+08:00
 DEMO_OBSERVATION ?= examples/observation.json
+DEMO_CONTRACT ?= examples/contract-with-expansion.json
 
 .PHONY: help setup demo test lint typecheck unit bench lock schemas clean
 
@@ -31,9 +32,12 @@ $(STAMP): requirements.lock pyproject.toml
 demo: setup
 	$(BIN)/reconciler validate contract_inventory.json
 	@echo
-	@rc=0; $(BIN)/reconciler check --observed $(DEMO_OBSERVATION) --now $(DEMO_NOW) || rc=$$?; \
+	@rc=0; $(BIN)/reconciler check --observed $(DEMO_OBSERVATION) --contract $(DEMO_CONTRACT) \
+		--now $(DEMO_NOW) --no-history || rc=$$?; \
 	if [ $$rc -eq 1 ]; then echo "(exit 1: the demo data has shortfalls and surpluses, as intended)"; \
 	elif [ $$rc -ne 0 ]; then exit $$rc; fi
+	@echo
+	$(BIN)/reconciler calendar --contract $(DEMO_CONTRACT) --now $(DEMO_NOW)
 
 lint: setup
 	$(BIN)/ruff check reconciler tests bench examples

@@ -20,9 +20,9 @@ from reconciler.sources.snapshot import SnapshotFile
 
 
 def load_checked_contract(path: Path) -> tuple[Contract, list[str]]:
-    """Load a contract and refuse it if its own figures contradict each other; notes become warnings."""
+    """Load a contract and refuse it if its own figures contradict each other; its warnings are passed on."""
     contract = load_contract(path)
-    checked = check_contract(contract)
+    checked = check_contract(contract, words=False)
     errors = [d for d in checked.discrepancies if d.severity is Severity.ERROR]
     if errors:
         raise InputError(

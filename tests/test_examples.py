@@ -5,6 +5,7 @@ Expected figures are the ones the example was designed to show (see examples/mak
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -50,3 +51,29 @@ def test_the_generator_reproduces_the_committed_example(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(script), str(out)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == EXAMPLE.read_bytes(), "examples/make_observation.py no longer reproduces the example"
+
+
+def test_the_demo_contract_is_the_shipped_contract_plus_one_expansion() -> None:
+    shipped = json.loads((ROOT / "contract_inventory.json").read_text(encoding="utf-8"))
+    demo = json.loads((ROOT / "examples" / "contract-with-expansion.json").read_text(encoding="utf-8"))
+    [expansion] = demo.pop("expansions")
+    assert shipped.pop("expansions") == []
+    assert demo == shipped
+    assert expansion["line_item"] == "compute.vcpu"
+
+
+def test_the_demo_shows_the_expansion_at_risk_with_its_deadline(cli: Callable[..., CliResult]) -> None:
+    result = cli(
+        "check",
+        "--observed",
+        EXAMPLE,
+        "--contract",
+        ROOT / "examples" / "contract-with-expansion.json",
+        "--now",
+        NOW,
+        "--no-history",
+        "--format",
+        "json",
+    )
+    [expansion] = result.json()["expansions"]
+    assert (expansion["due_at"], expansion["state"]) == ("2026-11-27T00:00:00+08:00", "at_risk")
