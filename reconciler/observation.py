@@ -89,47 +89,32 @@ class Vm(_Resource, tag="vm", frozen=True, kw_only=True):
         raise ValueError("cpu_ghz: must be a number greater than 0 and below 100")
 
 
-class Volume(_Resource, tag="volume", frozen=True, kw_only=True):
+class _Sized(_Resource, frozen=True, kw_only=True):
+    """A resource measured in GB."""
+
+    size_gb: Size
+
+    def __post_init__(self) -> None:
+        try:  # inline, not a helper call: this runs for every resource
+            if 0 <= self.size_gb <= MAX_SIZE:
+                return
+        except InvalidOperation:  # NaN (JSON strings are read as decimals too)
+            pass
+        raise _out_of_range("size_gb", self.size_gb)
+
+
+class Volume(_Sized, tag="volume", frozen=True, kw_only=True):
     """A block volume of the ordinary (`standard`) or high-performance (`performance`) tier."""
 
     tier: Tier
-    size_gb: Size
-
-    def __post_init__(self) -> None:
-        try:  # inline, not a helper call: this runs for every resource
-            if 0 <= self.size_gb <= MAX_SIZE:
-                return
-        except InvalidOperation:  # NaN (JSON strings are read as decimals too)
-            pass
-        raise _out_of_range("size_gb", self.size_gb)
 
 
-class Bucket(_Resource, tag="bucket", frozen=True, kw_only=True):
+class Bucket(_Sized, tag="bucket", frozen=True, kw_only=True):
     """Object ("static") storage in use, in GB (the contract prices it in TB: 1 TB = 1000 GB)."""
 
-    size_gb: Size
 
-    def __post_init__(self) -> None:
-        try:  # inline, not a helper call: this runs for every resource
-            if 0 <= self.size_gb <= MAX_SIZE:
-                return
-        except InvalidOperation:  # NaN (JSON strings are read as decimals too)
-            pass
-        raise _out_of_range("size_gb", self.size_gb)
-
-
-class Backup(_Resource, tag="backup", frozen=True, kw_only=True):
+class Backup(_Sized, tag="backup", frozen=True, kw_only=True):
     """Host backup capacity (snapshots, backup vault), in GB."""
-
-    size_gb: Size
-
-    def __post_init__(self) -> None:
-        try:  # inline, not a helper call: this runs for every resource
-            if 0 <= self.size_gb <= MAX_SIZE:
-                return
-        except InvalidOperation:  # NaN (JSON strings are read as decimals too)
-            pass
-        raise _out_of_range("size_gb", self.size_gb)
 
 
 class Bandwidth(_Resource, tag="bandwidth", frozen=True, kw_only=True):
