@@ -7,6 +7,7 @@ Bad input never prints a traceback: it names the file, the field and the reason.
 from __future__ import annotations
 
 import io
+import os
 import sys
 from datetime import datetime
 from enum import StrEnum
@@ -24,14 +25,17 @@ from reconciler.jsonio import load_json
 from reconciler.meters import MeterPolicy
 from reconciler.obligations import DEFAULT_SOON_DAYS, obligations
 from reconciler.observation import VmState
+from reconciler.outputs import prepare_output, write_output
 from reconciler.periods import MAX_DAYS, MAX_MONTHS, Rule, YearCalendar, calendar_from_data, period_end
 from reconciler.pipeline import run_check
 from reconciler.reconcile import ExitCode, Reconciliation
 from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
 from reconciler.report.console import render_console
 from reconciler.report.deadline import deadline_json, deadline_text
+from reconciler.report.junit import render_junit
 from reconciler.report.labels import Lang
 from reconciler.report.markdown import render_markdown
+from reconciler.report.progress import snapshot_progress
 from reconciler.report.validation import validation_json, validation_text
 from reconciler.schemas import SCHEMA_NAMES, SchemaName, schema_text
 
@@ -105,12 +109,34 @@ def check(
     no_history: Annotated[
         bool, typer.Option("--no-history", help="Neither record this run nor compare it with the last one.")
     ] = False,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML (a test per line item).")
+    ] = None,
+    markdown: Annotated[
+        Path | None,
+        typer.Option("--markdown", metavar="FILE", help="Also write the Markdown report (e.g. $GITHUB_STEP_SUMMARY)."),
+    ] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="Also write the JSON output.")
+    ] = None,
 ) -> None:
     """Reconcile an observation against the contract: per line item entitled, supplied, gap and status."""
     moment = _parse_now(now)
     policy = MeterPolicy(counted_vm_states=_parse_states(count_states))
-    result = run_check(contract, observed, moment, policy, None if no_history else history_url(history))
+    for path in (junit, markdown, json_file):
+        if path is not None:
+            prepare_output(path)
+    with snapshot_progress(observed, sys.stderr, os.environ) as progress:
+        result = run_check(contract, observed, moment, policy, None if no_history else history_url(history), progress)
     language: Lang = "zh" if lang is Language.ZH else "en"
+    if junit is not None:
+        junit_xml = render_junit(result)
+        write_output(junit, lambda out: out.write(junit_xml))
+    if markdown is not None:
+        markdown_text = render_markdown(result, language).encode("utf-8")
+        write_output(markdown, lambda out: out.write(markdown_text))
+    if json_file is not None:
+        write_output(json_file, result.write_json)
     if output_format is CheckFormat.JSON:
         _write_json(result)
     elif output_format is CheckFormat.MARKDOWN:

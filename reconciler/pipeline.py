@@ -5,6 +5,7 @@ Called by the CLI (and the benchmark). The one place where the edges (files) mee
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -40,11 +41,13 @@ def run_check(
     now: datetime,
     policy: MeterPolicy | None = None,
     history: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Reconciliation:
     """The check; with `history` (a store URL, see `history.history_url`) it also reads the earlier runs,
-    compares with the last one and records this one (in one transaction) under the `run_id` it returns."""
+    compares with the last one and records this one (in one transaction) under the `run_id` it returns.
+    `progress` is told how far the snapshot has been read (see `SnapshotFile`)."""
     contract, warnings = load_checked_contract(contract_path)
-    snapshot = SnapshotFile(observed)
+    snapshot = SnapshotFile(observed, progress)
     measurement = measure(contract, snapshot.resources(), policy)
     if history is None:
         result = assess(contract, snapshot.observation(), measurement, now)

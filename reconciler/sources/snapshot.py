@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
@@ -68,10 +68,14 @@ class SnapshotDocument(SnapshotHeader):
 
 
 class SnapshotFile:
-    """A snapshot on disk. Iterate `resources()` once, then `observation()` gives header and health."""
+    """A snapshot on disk. Iterate `resources()` once, then `observation()` gives header and health.
 
-    def __init__(self, path: Path) -> None:
+    `progress`, if given, is called once per chunk read with (bytes of the file read so far, resources so far).
+    """
+
+    def __init__(self, path: Path, progress: Callable[[int, int], None] | None = None) -> None:
         self.path = path
+        self._progress = progress
         self._header: dict[str, Any] = {}
         self._count = 0
         self._unknown_kinds: dict[str, list[str]] = defaultdict(list)
@@ -118,9 +122,13 @@ class SnapshotFile:
                     self._count = index
                     if len(problems) >= MAX_PROBLEMS:
                         break
+                    if self._progress is not None:
+                        self._progress(handle.buffer.tell(), index)
                     yield batch
                 if len(problems) >= MAX_PROBLEMS:
                     break
+            if self._progress is not None:
+                self._progress(handle.buffer.tell(), self._count)
         if not seen_resources and not problems:
             problems.append(Problem("resources", "required field is missing"))
         if problems:
