@@ -24,7 +24,7 @@ from reconciler.errors import InputError
 from reconciler.runs import PastRun, finding_record
 
 if TYPE_CHECKING:
-    from reconciler.reconcile import Reconciliation
+    from reconciler.reconcile import ContractRef, Reconciliation
 
 DEFAULT_PATH: Final = Path(".reconciler") / "history.sqlite"
 """The store when neither --history nor RECONCILER_HISTORY names one, relative to the current directory."""
@@ -156,11 +156,16 @@ class History:
         }
         return _retrying(self._write)(run, items)
 
-    def past_runs(self, limit: int | None = None) -> list[PastRun]:
-        """The recorded runs in the order they were recorded, oldest first; with `limit`, only the last ones."""
+    def past_runs(self, limit: int | None = None, contract: ContractRef | None = None) -> list[PastRun]:
+        """The recorded runs in the order they were recorded, oldest first; with `limit`, only the last ones;
+        with `contract`, only the runs of that contract (same title and total: expansions may differ)."""
         if limit is not None and limit < 0:
             raise ValueError("limit must not be negative")
         query = sa.select(runs.c.id, runs.c.now, runs.c.observed_at, runs.c.findings).order_by(runs.c.id.desc())
+        if contract is not None:
+            query = query.where(
+                runs.c.contract_title_zh == _text(contract.title_zh), runs.c.contract_total == str(contract.total)
+            )
         if limit is not None:
             query = query.limit(limit)
         with self._reading() as conn:

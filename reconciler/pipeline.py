@@ -16,7 +16,7 @@ from reconciler.contract.model import Contract
 from reconciler.errors import InputError, Problem
 from reconciler.history import open_history
 from reconciler.meters import MeterPolicy, measure
-from reconciler.reconcile import Reconciliation, assess
+from reconciler.reconcile import Reconciliation, assess, contract_ref
 from reconciler.sources.snapshot import SnapshotFile
 
 
@@ -53,7 +53,7 @@ def run_check(
         result = assess(contract, snapshot.observation(), measurement, now)
         return result.model_copy(update={"warnings": [*result.warnings, *warnings]})
     with open_history(history) as store:
-        past = store.past_runs()
+        past = store.past_runs(contract=contract_ref(contract))  # the runs of this contract only
         result = assess(contract, snapshot.observation(), measurement, now, past)
         result = result.model_copy(
             update={

@@ -181,6 +181,18 @@ class Reconciliation(Frozen):
         raise KeyError(item_id)
 
 
+def contract_ref(contract: Contract) -> ContractRef:
+    """How a reconciliation (and the history) names the contract it was made for."""
+    return ContractRef(
+        title_zh=contract.title_zh,
+        title_en=contract.title_en,
+        service_start=contract.service_period.start.isoformat(),
+        service_end=contract.service_period.end.isoformat(),
+        total=contract.total,
+        monthly_fee=to_fen(contract.monthly_fee),
+    )
+
+
 def reconcile(
     contract: Contract,
     observation: Observation,
@@ -251,14 +263,7 @@ def _assess(
     return Reconciliation(
         now=now,
         observed_at=observation.observed_at,
-        contract=ContractRef(
-            title_zh=contract.title_zh,
-            title_en=contract.title_en,
-            service_start=contract.service_period.start.isoformat(),
-            service_end=contract.service_period.end.isoformat(),
-            total=contract.total,
-            monthly_fee=to_fen(contract.monthly_fee),
-        ),
+        contract=contract_ref(contract),
         sources=[_source_summary(s) for s in observation.sources],
         findings=findings,
         summary=summary,

@@ -65,3 +65,29 @@ def test_an_expansion_delivered_in_time(cli: Callable[..., CliResult], write_sna
     for night in (on_time, later):
         assert night["expansions"][0]["state"] == "fulfilled_on_time"
         assert night["expansions"][0]["fulfilled_at"] == "2026-11-26T23:00:00+08:00"
+
+
+def test_runs_of_another_contract_in_the_same_store_are_not_this_contracts_history(
+    cli: Callable[..., CliResult], write_snapshot: Any, write_json: Any, contract_data: dict[str, Any], tmp_path: Path
+) -> None:
+    history = tmp_path / "history.sqlite"
+    observed = write_snapshot(met_resources())
+    other = dict(contract_data, title_zh="另一份合同", title_en="Another contract")
+    other_path = write_json(other, "other-contract.json")
+    first_other = cli(
+        "check",
+        "--observed",
+        observed,
+        "--contract",
+        other_path,
+        "--now",
+        "2026-11-20T02:00:00+08:00",
+        "--history",
+        history,
+        "--format",
+        "json",
+    )
+    assert first_other.json()["run_id"] == 1
+    ours = _night(cli, history, observed, "2026-11-21T02:00:00+08:00")
+    assert ours["run_id"] == 2
+    assert ours["changes"] is None  # the other contract's run is not "the previous run" of this one
