@@ -11,16 +11,26 @@ DEMO_NOW ?= 2026-11-25T09:00:00+08:00
 DEMO_OBSERVATION ?= examples/observation.json
 DEMO_CONTRACT ?= examples/contract-with-expansion.json
 
-.PHONY: help setup demo test lint typecheck unit bench lock schemas clean
+.PHONY: help setup system-deps demo test lint typecheck unit bench lock schemas clean
 
 help:
-	@echo "make demo   - set up if needed, validate the contract and check the embedded observation"
+	@echo "make demo   - set up Python deps if needed; validate the contract, check the embedded observation against"
+	@echo "              the contract with one expansion request in progress, list the contract calendar"
 	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict) and run every test"
 	@echo "make bench  - benchmark reconciler check on generated observations of 10k, 100k and 1M resources"
-	@echo "make setup  - create $(VENV) and install the locked dependencies (idempotent)"
+	@echo "make setup  - install Chromium (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 
-setup: $(STAMP)
+setup: system-deps $(STAMP)
+
+# Headless Chromium and CJK fonts for the browser tests of the HTML report (Debian packages).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+system-deps:
+	@if command -v chromium >/dev/null && dpkg-query -W fonts-noto-cjk >/dev/null 2>&1; then exit 0; fi; \
+	install="apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)"; \
+	if [ "$$(id -u)" -eq 0 ]; then sh -c "$$install"; \
+	elif command -v sudo >/dev/null; then sudo sh -c "$$install"; \
+	else echo "chromium or fonts-noto-cjk is missing: as root, run: $$install" >&2; exit 1; fi
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +39,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-demo: setup
+demo: $(STAMP)
 	$(BIN)/reconciler validate contract_inventory.json
 	@echo
 	@rc=0; $(BIN)/reconciler check --observed $(DEMO_OBSERVATION) --contract $(DEMO_CONTRACT) \

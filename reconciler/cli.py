@@ -1,4 +1,4 @@
-"""The `reconciler` command line: validate, check, deadline, schema. A thin face over the core.
+"""The `reconciler` command line: validate, check, report, deadline, calendar, schema. A thin face over the core.
 
 Exit codes: 0 all met, 1 short or over, 2 invalid input, 3 a source failed (see ExitCode).
 Bad input never prints a traceback: it names the file, the field and the reason.
@@ -32,10 +32,12 @@ from reconciler.reconcile import ExitCode, Reconciliation
 from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
 from reconciler.report.console import render_console
 from reconciler.report.deadline import deadline_json, deadline_text
+from reconciler.report.html import HtmlLang, render_html
 from reconciler.report.junit import render_junit
 from reconciler.report.labels import Lang
 from reconciler.report.markdown import render_markdown
 from reconciler.report.progress import snapshot_progress
+from reconciler.report.text import verdict_line
 from reconciler.report.validation import validation_json, validation_text
 from reconciler.schemas import SCHEMA_NAMES, SchemaName, schema_text
 
@@ -144,6 +146,65 @@ def check(
     else:
         render_console(result, sys.stdout, language)
     raise typer.Exit(int(result.exit_code))
+
+
+class ReportFormat(StrEnum):
+    HTML = "html"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+class ReportLanguage(StrEnum):
+    EN = "en"
+    ZH = "zh"
+    BOTH = "both"
+
+
+@app.command()
+def report(
+    observed: Annotated[Path, typer.Option("--observed", help="A normalized observation snapshot (JSON).")],
+    output: Annotated[Path, typer.Option("--output", metavar="FILE", help="The report file to write.")],
+    contract: ContractOption = DEFAULT_CONTRACT,
+    output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.HTML,
+    lang: Annotated[
+        ReportLanguage | None,
+        typer.Option(
+            "--lang", help="Labels in en, zh, or both side by side (HTML only) [default: html both, else en]."
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="Check as of this ISO 8601 instant with offset (default: now)."),
+    ] = None,
+    history: Annotated[
+        str | None,
+        typer.Option(
+            "--history",
+            envvar="RECONCILER_HISTORY",
+            help="Run history store, as for check [default: .reconciler/history.sqlite].",
+        ),
+    ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Neither record this run nor compare it with the last one.")
+    ] = False,
+) -> None:
+    """Check an observation and write the report to a file: a self-contained HTML page, Markdown or JSON."""
+    moment = _parse_now(now)
+    if lang is ReportLanguage.BOTH and output_format is not ReportFormat.HTML:
+        raise InputError.single("<option --lang>", "", "both is for --format html; choose en or zh")
+    prepare_output(output)
+    with snapshot_progress(observed, sys.stderr, os.environ) as progress:
+        result = run_check(contract, observed, moment, None, None if no_history else history_url(history), progress)
+    if output_format is ReportFormat.HTML:
+        html_lang: HtmlLang = "en" if lang is ReportLanguage.EN else "zh" if lang is ReportLanguage.ZH else "both"
+        page = render_html(result, load_contract(contract), html_lang).encode("utf-8")
+        write_output(output, lambda out: out.write(page))
+    elif output_format is ReportFormat.MARKDOWN:
+        markdown_text = render_markdown(result, "zh" if lang is ReportLanguage.ZH else "en").encode("utf-8")
+        write_output(output, lambda out: out.write(markdown_text))
+    else:
+        write_output(output, result.write_json)
+    sys.stdout.write(f"{output}: {output_format.value} report written; {verdict_line(result, 'en')}\n")
 
 
 @app.command()
