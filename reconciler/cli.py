@@ -27,7 +27,7 @@ from reconciler.obligations import DEFAULT_SOON_DAYS, obligations
 from reconciler.observation import VmState
 from reconciler.outputs import prepare_output, write_output
 from reconciler.periods import MAX_DAYS, MAX_MONTHS, Rule, YearCalendar, calendar_from_data, period_end
-from reconciler.pipeline import run_check
+from reconciler.pipeline import check_snapshot, load_checked_contract, run_check
 from reconciler.reconcile import ExitCode, Reconciliation
 from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
 from reconciler.report.console import render_console
@@ -69,6 +69,20 @@ ContractOption = Annotated[
     Path,
     typer.Option("--contract", envvar="RECONCILER_CONTRACT", help="The contract inventory file.", show_default=True),
 ]
+ObservedOption = Annotated[Path, typer.Option("--observed", help="A normalized observation snapshot (JSON).")]
+NowOption = Annotated[str | None, typer.Option("--now", help="As of this ISO 8601 instant with offset (default: now).")]
+HistoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        envvar="RECONCILER_HISTORY",
+        help="Run history store: a SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...) or a SQLite file "
+        "[default: .reconciler/history.sqlite].",
+    ),
+]
+NoHistoryOption = Annotated[
+    bool, typer.Option("--no-history", help="Neither record this run nor compare it with the last one.")
+]
 
 
 @app.command()
@@ -88,29 +102,16 @@ def validate(
 
 @app.command()
 def check(
-    observed: Annotated[Path, typer.Option("--observed", help="A normalized observation snapshot (JSON).")],
+    observed: ObservedOption,
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.CONSOLE,
-    now: Annotated[
-        str | None,
-        typer.Option("--now", help="Check as of this ISO 8601 instant with offset (default: now)."),
-    ] = None,
+    now: NowOption = None,
     count_states: Annotated[
         str, typer.Option("--count-states", help="VM states that count as supplied, comma-separated.")
     ] = "running,stopped",
     lang: Annotated[Language, typer.Option("--lang", help="Language of console and Markdown output.")] = Language.EN,
-    history: Annotated[
-        str | None,
-        typer.Option(
-            "--history",
-            envvar="RECONCILER_HISTORY",
-            help="Run history store: a SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...) or a SQLite file "
-            "[default: .reconciler/history.sqlite].",
-        ),
-    ] = None,
-    no_history: Annotated[
-        bool, typer.Option("--no-history", help="Neither record this run nor compare it with the last one.")
-    ] = False,
+    history: HistoryOption = None,
+    no_history: NoHistoryOption = False,
     junit: Annotated[
         Path | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML (a test per line item).")
     ] = None,
@@ -162,7 +163,7 @@ class ReportLanguage(StrEnum):
 
 @app.command()
 def report(
-    observed: Annotated[Path, typer.Option("--observed", help="A normalized observation snapshot (JSON).")],
+    observed: ObservedOption,
     output: Annotated[Path, typer.Option("--output", metavar="FILE", help="The report file to write.")],
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.HTML,
@@ -172,32 +173,22 @@ def report(
             "--lang", help="Labels in en, zh, or both side by side (HTML only) [default: html both, else en]."
         ),
     ] = None,
-    now: Annotated[
-        str | None,
-        typer.Option("--now", help="Check as of this ISO 8601 instant with offset (default: now)."),
-    ] = None,
-    history: Annotated[
-        str | None,
-        typer.Option(
-            "--history",
-            envvar="RECONCILER_HISTORY",
-            help="Run history store, as for check [default: .reconciler/history.sqlite].",
-        ),
-    ] = None,
-    no_history: Annotated[
-        bool, typer.Option("--no-history", help="Neither record this run nor compare it with the last one.")
-    ] = False,
+    now: NowOption = None,
+    history: HistoryOption = None,
+    no_history: NoHistoryOption = False,
 ) -> None:
     """Check an observation and write the report to a file: a self-contained HTML page, Markdown or JSON."""
     moment = _parse_now(now)
     if lang is ReportLanguage.BOTH and output_format is not ReportFormat.HTML:
         raise InputError.single("<option --lang>", "", "both is for --format html; choose en or zh")
     prepare_output(output)
+    loaded, warnings = load_checked_contract(contract)
+    store = None if no_history else history_url(history)
     with snapshot_progress(observed, sys.stderr, os.environ) as progress:
-        result = run_check(contract, observed, moment, None, None if no_history else history_url(history), progress)
+        result = check_snapshot(loaded, warnings, observed, moment, None, store, progress)
     if output_format is ReportFormat.HTML:
         html_lang: HtmlLang = "en" if lang is ReportLanguage.EN else "zh" if lang is ReportLanguage.ZH else "both"
-        page = render_html(result, load_contract(contract), html_lang).encode("utf-8")
+        page = render_html(result, loaded, html_lang).encode("utf-8")
         write_output(output, lambda out: out.write(page))
     elif output_format is ReportFormat.MARKDOWN:
         markdown_text = render_markdown(result, "zh" if lang is ReportLanguage.ZH else "en").encode("utf-8")
@@ -257,9 +248,7 @@ class CalendarFormat(StrEnum):
 @app.command()
 def calendar(
     contract: ContractOption = DEFAULT_CONTRACT,
-    now: Annotated[
-        str | None, typer.Option("--now", help="States as of this ISO 8601 instant with offset (default: now).")
-    ] = None,
+    now: NowOption = None,
     soon_days: Annotated[
         int, typer.Option("--soon-days", help="A date at most this many days ahead is due soon.")
     ] = DEFAULT_SOON_DAYS,

@@ -80,3 +80,9 @@ def _field_path(loc: tuple[object, ...], raw: object) -> str:
 def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def json_type_name(value: object) -> str:
+    """How a decoded JSON value is named in error messages: "an object", "an array", "a string", ..."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")

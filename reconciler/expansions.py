@@ -19,11 +19,6 @@ from reconciler.runs import PastRun
 AT_RISK_WITHIN = timedelta(hours=48)
 """An open expansion with less than this left before its deadline is `at_risk`."""
 
-FULFILMENT_RULE = (
-    "fulfilled at the first run (recorded or the current one) at or after the request whose supplied quantity "
-    "reaches the baseline plus every expansion of the line item requested up to and including this one"
-)
-
 
 class ExpansionState(StrEnum):
     OPEN = "open"
@@ -62,7 +57,9 @@ def track(
     """Every expansion of the contract at `now`, sorted by request time then id.
 
     `supplied_now` is the current run's supply by line item id (None where unknown). Runs of `history`
-    after `now` are ignored: they are not known as of `now`.
+    after `now` are ignored: they are not known as of `now`. An expansion is fulfilled at the first run
+    (recorded or the current one) at or after its request whose supplied quantity reaches the baseline plus
+    every expansion of the line item requested up to and including this one.
     """
     runs = sorted((r for r in history if r.now <= now), key=lambda r: r.now)
     tracked: list[ExpansionStatus] = []

@@ -16,7 +16,7 @@ from typing import Any
 import chinese_calendar
 
 from reconciler.clock import end_of_day, in_contract_tz
-from reconciler.errors import InputError, Problem
+from reconciler.errors import InputError, Problem, json_type_name
 
 MAX_DAYS = 36_600
 """Longest period accepted, in days or working days (about a century)."""
@@ -165,7 +165,7 @@ def calendar_from_data(data: Any, source: str) -> YearCalendar:
     Raises InputError naming `source` and every field that is wrong.
     """
     if not isinstance(data, dict):
-        raise InputError.single(source, "", f"expected a JSON object, found {_json_type(data)}")
+        raise InputError.single(source, "", f"expected a JSON object, found {json_type_name(data)}")
     problems = [
         Problem(key, "unknown field (expected year, holidays, workdays)") for key in data if key not in _CALENDAR_FIELDS
     ]
@@ -192,7 +192,7 @@ def _dates(data: Mapping[str, Any], key: str, year: int | None, problems: list[P
         return []
     values = data[key]
     if not isinstance(values, list):
-        problems.append(Problem(key, f"expected a list of dates YYYY-MM-DD, found {_json_type(values)}"))
+        problems.append(Problem(key, f"expected a list of dates YYYY-MM-DD, found {json_type_name(values)}"))
         return []
     found = []
     for index, value in enumerate(values):
@@ -210,11 +210,6 @@ def _dates(data: Mapping[str, Any], key: str, year: int | None, problems: list[P
             continue
         found.append(day)
     return found
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
-    return names.get(type(value), "a number")
 
 
 # -- counting -------------------------------------------------------------------------------------------------

@@ -43,17 +43,30 @@ def run_check(
     history: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Reconciliation:
-    """The check; with `history` (a store URL, see `history.history_url`) it also reads the earlier runs,
-    compares with the last one and records this one (in one transaction) under the `run_id` it returns.
-    `progress` is told how far the snapshot has been read (see `SnapshotFile`)."""
+    """The check from files: load and check the contract, then `check_snapshot`."""
     contract, warnings = load_checked_contract(contract_path)
+    return check_snapshot(contract, warnings, observed, now, policy, history, progress)
+
+
+def check_snapshot(
+    contract: Contract,
+    warnings: list[str],
+    observed: Path,
+    now: datetime,
+    policy: MeterPolicy | None = None,
+    history: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Reconciliation:
+    """Reconcile a snapshot against a loaded contract; with `history` (a store URL, see `history.history_url`)
+    it also reads this contract's earlier runs, compares with the last one and records this one (in one
+    transaction) under the `run_id` it returns. `progress` is told how far the snapshot has been read."""
     snapshot = SnapshotFile(observed, progress)
     measurement = measure(contract, snapshot.resources(), policy)
     if history is None:
         result = assess(contract, snapshot.observation(), measurement, now)
         return result.model_copy(update={"warnings": [*result.warnings, *warnings]})
     with open_history(history) as store:
-        past = store.past_runs(contract=contract_ref(contract))  # the runs of this contract only
+        past = store.past_runs(contract=contract_ref(contract))
         result = assess(contract, snapshot.observation(), measurement, now, past)
         result = result.model_copy(
             update={

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from reconciler.errors import InputError, Problem, problems_from_validation
+from reconciler.errors import InputError, Problem, json_type_name, problems_from_validation
 from reconciler.jsonio import ObjectStream, open_text
 from reconciler.observation import (
     FIELDS,
@@ -149,13 +149,13 @@ class SnapshotFile:
     def _validate(self, index: int, raw: Any, problems: list[Problem]) -> Resource | None:
         where = f"resources[{index}]"
         if not isinstance(raw, dict):
-            problems.append(Problem(where, f"expected an object, found {_json_type(raw)}"))
+            problems.append(Problem(where, f"expected an object, found {json_type_name(raw)}"))
             return None
         rid, kind = raw.get("id"), raw.get("kind")
         if isinstance(rid, str):
             where += f"({rid})"
         if not isinstance(kind, str):
-            reason = "required field is missing" if kind is None else f"expected a string, found {_json_type(kind)}"
+            reason = "required field is missing" if kind is None else f"expected a string, found {json_type_name(kind)}"
             problems.append(Problem(f"{where}.kind", reason))
             return None
         if kind not in FIELDS:
@@ -207,15 +207,3 @@ class SnapshotFile:
             resource_count=self._count,
         )
         return Observation(observed_at=header.observed_at, sources=(report,), resources=resources)
-
-
-def read_snapshot(path: Path) -> Observation:
-    """Read a whole snapshot into memory (for small files and tests); the CLI streams instead."""
-    snapshot = SnapshotFile(path)
-    resources = tuple(snapshot.resources())
-    return snapshot.observation(resources)
-
-
-def _json_type(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
-    return names.get(type(value), "a number")
