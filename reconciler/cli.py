@@ -20,7 +20,6 @@ from reconciler.clock import CONTRACT_TZ, parse_instant
 from reconciler.contract.checks import check_contract
 from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
 from reconciler.errors import InputError
-from reconciler.history import history_url
 from reconciler.jsonio import load_json
 from reconciler.meters import MeterPolicy
 from reconciler.obligations import DEFAULT_SOON_DAYS, obligations
@@ -130,7 +129,7 @@ def check(
         if path is not None:
             prepare_output(path)
     with snapshot_progress(observed, sys.stderr, os.environ) as progress:
-        result = run_check(contract, observed, moment, policy, None if no_history else history_url(history), progress)
+        result = run_check(contract, observed, moment, policy, _history_store(history, no_history), progress)
     language: Lang = "zh" if lang is Language.ZH else "en"
     if junit is not None:
         junit_xml = render_junit(result)
@@ -183,7 +182,7 @@ def report(
         raise InputError.single("<option --lang>", "", "both is for --format html; choose en or zh")
     prepare_output(output)
     loaded, warnings = load_checked_contract(contract)
-    store = None if no_history else history_url(history)
+    store = _history_store(history, no_history)
     with snapshot_progress(observed, sys.stderr, os.environ) as progress:
         result = check_snapshot(loaded, warnings, observed, moment, None, store, progress)
     if output_format is ReportFormat.HTML:
@@ -304,6 +303,15 @@ def _write_json(result: Reconciliation) -> None:
     sys.stdout.flush()
     result.write_json(buffer)
     buffer.flush()
+
+
+def _history_store(history: str | None, no_history: bool) -> str | None:
+    """The store URL to record in, or None; SQLAlchemy is imported only when a run is recorded."""
+    if no_history:
+        return None
+    from reconciler.history import history_url
+
+    return history_url(history)
 
 
 def _parse_now(text: str | None) -> datetime:

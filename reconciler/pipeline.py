@@ -14,7 +14,6 @@ from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract
 from reconciler.errors import InputError, Problem
-from reconciler.history import open_history
 from reconciler.meters import MeterPolicy, measure
 from reconciler.reconcile import Reconciliation, assess, contract_ref
 from reconciler.sources.snapshot import SnapshotFile
@@ -65,6 +64,8 @@ def check_snapshot(
     if history is None:
         result = assess(contract, snapshot.observation(), measurement, now)
         return result.model_copy(update={"warnings": [*result.warnings, *warnings]})
+    from reconciler.history import open_history  # SQLAlchemy costs 0.15 s to import: only when recording
+
     with open_history(history) as store:
         past = store.past_runs(contract=contract_ref(contract))
         result = assess(contract, snapshot.observation(), measurement, now, past)
