@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -26,7 +28,7 @@ from reconciler.obligations import DEFAULT_SOON_DAYS, obligations
 from reconciler.observation import VmState
 from reconciler.outputs import prepare_output, write_output
 from reconciler.periods import MAX_DAYS, MAX_MONTHS, Rule, YearCalendar, calendar_from_data, period_end
-from reconciler.pipeline import check_snapshot, load_checked_contract, run_check
+from reconciler.pipeline import check_snapshot, check_sources, load_checked_contract
 from reconciler.reconcile import ExitCode, Reconciliation
 from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
 from reconciler.report.console import render_console
@@ -35,10 +37,12 @@ from reconciler.report.html import HtmlLang, render_html
 from reconciler.report.junit import render_junit
 from reconciler.report.labels import Lang
 from reconciler.report.markdown import render_markdown
-from reconciler.report.progress import snapshot_progress
+from reconciler.report.progress import Progress, snapshot_progress
 from reconciler.report.text import verdict_line
 from reconciler.report.validation import validation_json, validation_text
 from reconciler.schemas import SCHEMA_NAMES, SchemaName, schema_text
+from reconciler.sources.base import SourceRequest
+from reconciler.sources.select import open_sources, source_requests
 
 app = typer.Typer(
     help="Reconcile the cloud service contract's capacity against what is provisioned.",
@@ -69,6 +73,10 @@ ContractOption = Annotated[
     typer.Option("--contract", envvar="RECONCILER_CONTRACT", help="The contract inventory file.", show_default=True),
 ]
 ObservedOption = Annotated[Path, typer.Option("--observed", help="A normalized observation snapshot (JSON).")]
+OptionalObservedOption = Annotated[
+    Path | None,
+    typer.Option("--observed", help="A normalized observation snapshot (JSON): --source snapshot --from-file FILE."),
+]
 NowOption = Annotated[str | None, typer.Option("--now", help="As of this ISO 8601 instant with offset (default: now).")]
 HistoryOption = Annotated[
     str | None,
@@ -99,9 +107,34 @@ def validate(
     raise typer.Exit(int(ExitCode.OK if checked.ok else ExitCode.INVALID_INPUT))
 
 
+SourceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source",
+        metavar="NAME",
+        help="Observe through this source (repeatable; see `reconciler sources`); combined into one observation.",
+    ),
+]
+FromFileOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--from-file",
+        metavar="[NAME=]FILE",
+        help="Read the source's native export instead of its live API (repeatable; NAME= when several sources).",
+    ),
+]
+SourceSettingOption = Annotated[
+    list[str] | None,
+    typer.Option("--source-option", metavar="NAME.KEY=VALUE", help="A source setting (repeatable)."),
+]
+
+
 @app.command()
 def check(
-    observed: ObservedOption,
+    observed: OptionalObservedOption = None,
+    source: SourceOption = None,
+    from_file: FromFileOption = None,
+    source_option: SourceSettingOption = None,
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.CONSOLE,
     now: NowOption = None,
@@ -122,14 +155,19 @@ def check(
         Path | None, typer.Option("--json", metavar="FILE", help="Also write the JSON output.")
     ] = None,
 ) -> None:
-    """Reconcile an observation against the contract: per line item entitled, supplied, gap and status."""
+    """Reconcile what the sources observe against the contract: per line item entitled, supplied, gap and status."""
     moment = _parse_now(now)
     policy = MeterPolicy(counted_vm_states=_parse_states(count_states))
+    requests = source_requests(source or [], from_file or [], source_option or [], observed, os.environ, moment)
     for path in (junit, markdown, json_file):
         if path is not None:
             prepare_output(path)
-    with snapshot_progress(observed, sys.stderr, os.environ) as progress:
-        result = run_check(contract, observed, moment, policy, _history_store(history, no_history), progress)
+    loaded, warnings = load_checked_contract(contract)
+    with _progress_of(requests) as progress:
+        requests = [replace(request, progress=progress) for request in requests]
+        result = check_sources(
+            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history)
+        )
     language: Lang = "zh" if lang is Language.ZH else "en"
     if junit is not None:
         junit_xml = render_junit(result)
@@ -293,6 +331,18 @@ def schema(
     sys.stdout.write(schema_text(chosen))
 
 
+@app.command()
+def sources(
+    output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+) -> None:
+    """List the sources `check --source` can observe through, what each reads, and its settings."""
+    from reconciler.report.sources import sources_json, sources_text
+    from reconciler.sources import SOURCES
+
+    render = sources_json if output_format is ValidateFormat.JSON else sources_text
+    sys.stdout.write(render(SOURCES, os.environ))
+
+
 def _write_json(result: Reconciliation) -> None:
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a replaced stdout (tests, embedding)
@@ -303,6 +353,14 @@ def _write_json(result: Reconciliation) -> None:
     sys.stdout.flush()
     result.write_json(buffer)
     buffer.flush()
+
+
+def _progress_of(requests: list[SourceRequest]) -> AbstractContextManager[Progress | None]:
+    """A progress bar while the one big file of a check is read (a snapshot); none for other checks."""
+    files = [path for request in requests for path in request.from_files]
+    if len(files) == 1 and requests[0].name == "snapshot":
+        return snapshot_progress(files[0], sys.stderr, os.environ)
+    return nullcontext(None)
 
 
 def _history_store(history: str | None, no_history: bool) -> str | None:

@@ -153,6 +153,14 @@ FIELDS: Final[dict[str, frozenset[str]]] = {
     kind: frozenset(cls.__struct_fields__) | {"kind"} for kind, cls in RESOURCE_CLASS.items()
 }
 _LIST: Final = msgspec.json.Decoder(list[Resource])
+
+
+def kind_of(resource: Resource) -> ResourceKind:
+    """The resource's kind, as written in its `kind` field."""
+    kind: ResourceKind = type(resource).__struct_config__.tag  # type: ignore[assignment]
+    return kind
+
+
 _PATH = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
 

@@ -16,6 +16,7 @@ from reconciler.contract.model import Contract
 from reconciler.errors import InputError, Problem
 from reconciler.meters import MeterPolicy, measure
 from reconciler.reconcile import Reconciliation, assess, contract_ref
+from reconciler.sources.combined import CombinedSource
 from reconciler.sources.snapshot import SnapshotFile
 
 
@@ -56,19 +57,31 @@ def check_snapshot(
     history: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Reconciliation:
-    """Reconcile a snapshot against a loaded contract; with `history` (a store URL, see `history.history_url`)
-    it also reads this contract's earlier runs, compares with the last one and records this one (in one
-    transaction) under the `run_id` it returns. `progress` is told how far the snapshot has been read."""
-    snapshot = SnapshotFile(observed, progress)
-    measurement = measure(contract, snapshot.resources(), policy)
+    """Reconcile one snapshot file against a loaded contract (see `check_sources`)."""
+    return check_sources(contract, warnings, CombinedSource([SnapshotFile(observed, progress)]), now, policy, history)
+
+
+def check_sources(
+    contract: Contract,
+    warnings: list[str],
+    source: CombinedSource,
+    now: datetime,
+    policy: MeterPolicy | None = None,
+    history: str | None = None,
+) -> Reconciliation:
+    """Observe through the sources and reconcile against a loaded contract; with `history` (a store URL, see
+    `history.history_url`) it also reads this contract's earlier runs, compares with the last one and records
+    this one (in one transaction) under the `run_id` it returns."""
+    measurement = measure(contract, source.resources(), policy)
+    warnings = [*source.warnings(), *warnings]
     if history is None:
-        result = assess(contract, snapshot.observation(), measurement, now)
+        result = assess(contract, source.observation(), measurement, now)
         return result.model_copy(update={"warnings": [*result.warnings, *warnings]})
     from reconciler.history import open_history  # SQLAlchemy costs 0.15 s to import: only when recording
 
     with open_history(history) as store:
         past = store.past_runs(contract=contract_ref(contract))
-        result = assess(contract, snapshot.observation(), measurement, now, past)
+        result = assess(contract, source.observation(), measurement, now, past)
         result = result.model_copy(
             update={
                 "warnings": [*result.warnings, *warnings],

@@ -1,0 +1,125 @@
+"""What every source is: its description (`SourceSpec`), its settings, and the two calls a check makes on it.
+
+A source observes supply somewhere (a snapshot file, the Kingsoft Cloud API, a Kubernetes cluster, Pulumi
+state) and hands it on as normalized resources plus a `SourceReport` saying what it covered and what failed.
+Every source can also read its provider's native export from files (`--from-file`), so checks work offline.
+No I/O here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from reconciler.errors import InputError, Problem
+from reconciler.observation import Observation, Resource, ResourceKind, SourceReport
+
+Progress = Callable[[int, int], None]
+"""Called with (bytes of the file read so far, resources read so far) by sources that read big files."""
+
+
+class Source(Protocol):
+    """One observation, read in one pass: iterate `resources()` to the end, then ask for `observation()`."""
+
+    def resources(self) -> Iterator[Resource]:
+        """The observed resources; raises InputError if the source's input is malformed."""
+        ...
+
+    def observation(self) -> Observation:
+        """When and by whom it was observed, and the health of each source (its `resources` left empty)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of a source: given as `--source-option NAME.KEY=VALUE`, else from `env`, else `default`."""
+
+    key: str
+    help: str
+    env: str | None = None
+    default: str | None = None
+    secret: bool = False
+    """Never printed, logged or written to a report: `reconciler sources` shows only whether it is set."""
+
+
+@dataclass(frozen=True)
+class SourceRequest:
+    """What the user asked of one source: files to read instead of the live API, and its resolved settings."""
+
+    name: str
+    from_files: tuple[Path, ...] = ()
+    settings: Mapping[str, str] = field(default_factory=dict)
+    now: datetime | None = None
+    """The check's moment; sources reading files without a timestamp of their own use it as `observed_at`."""
+    progress: Progress | None = None
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A source as users choose it by name: what it observes, how, and how it is opened."""
+
+    name: str
+    summary: str
+    kinds: tuple[ResourceKind, ...]
+    native_file: str
+    """What `--from-file` reads for this source (the provider's own export format)."""
+    open: Callable[[SourceRequest], Source]
+    settings: tuple[Setting, ...] = ()
+    live: bool = True
+    """False for sources that only read files (the snapshot): they need `--from-file`."""
+
+
+class CollectedSource:
+    """A source that gathers everything first (live APIs, small native exports): subclasses implement `collect`."""
+
+    def __init__(self) -> None:
+        self._observation: Observation | None = None
+
+    def collect(self) -> Observation:
+        """Observe: resources in `Observation.resources` (a list or tuple) and the health in its sources."""
+        raise NotImplementedError
+
+    def resources(self) -> Iterator[Resource]:
+        self._observation = self.collect()
+        yield from self._observation.resources
+
+    def observation(self) -> Observation:
+        if self._observation is None:
+            raise RuntimeError("read resources() to the end before asking for the observation")
+        observation = self._observation
+        return Observation(observed_at=observation.observed_at, sources=observation.sources)
+
+
+def resolve_settings(
+    spec: SourceSpec, options: Mapping[str, str], environ: Mapping[str, str], where: str = "<option --source-option>"
+) -> dict[str, str]:
+    """Each setting's value: the option if given, else its environment variable, else its default (unset keys
+    are left out). Unknown option keys are input errors naming the keys the source has."""
+    known = {setting.key: setting for setting in spec.settings}
+    unknown = sorted(options.keys() - known.keys())
+    if unknown:
+        names = ", ".join(sorted(known)) or "none"
+        raise InputError(
+            where,
+            [
+                Problem(f"{spec.name}.{key}", f"the {spec.name} source has no such setting (its settings: {names})")
+                for key in unknown
+            ],
+        )
+    resolved: dict[str, str] = {}
+    for key, setting in known.items():
+        if key in options:
+            resolved[key] = options[key]
+        elif setting.env is not None and environ.get(setting.env):
+            resolved[key] = environ[setting.env]
+        elif setting.default is not None:
+            resolved[key] = setting.default
+    return resolved
+
+
+def failed_report(name: str, kinds: Sequence[ResourceKind], reason: str, detail: str = "") -> SourceReport:
+    """The report of a source that could observe none of its kinds: all of them become `unknown`."""
+    return SourceReport(name=name, covers=frozenset(kinds), detail=detail, failed=dict.fromkeys(kinds, reason))
