@@ -22,7 +22,13 @@ class CombinedSource:
     def __init__(self, sources: Sequence[Source]) -> None:
         if not sources:
             raise ValueError("at least one source is needed")
-        self.sources = tuple(sources)
+        self.sources: tuple[Source, ...] = (
+            tuple(  # combinations of combinations are flattened: one pass, one set of ids
+                part
+                for source in sources
+                for part in (source.sources if isinstance(source, CombinedSource) else [source])
+            )
+        )
         self.duplicates = 0
         self.duplicate_ids: list[str] = []
 
