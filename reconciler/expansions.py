@@ -54,7 +54,8 @@ def track(
     now: datetime,
     history: Sequence[PastRun] = (),
 ) -> list[ExpansionStatus]:
-    """Every expansion of the contract at `now`, sorted by request time then id.
+    """Every expansion of the contract requested by `now`, sorted by request time then id (later requests
+    are not known as of `now`: a report rebuilt from an older run must not show them).
 
     `supplied_now` is the current run's supply by line item id (None where unknown). Runs of `history`
     after `now` are ignored: they are not known as of `now`. An expansion is fulfilled at the first run
@@ -66,6 +67,8 @@ def track(
     for item in contract.line_items:
         required = item.quantity
         for expansion in contract.expansions_for(item.id):
+            if expansion.requested_at > now:
+                continue
             required += expansion.quantity
             tracked.append(_status(contract, expansion, required, runs, supplied_now.get(item.id.value), now))
     tracked.sort(key=lambda s: (s.requested_at, s.id))
@@ -82,8 +85,6 @@ def _status(
 ) -> ExpansionStatus:
     deadline = deadlines.expansion_deadline(contract, expansion)
     warnings = list(deadline.warnings)
-    if now < expansion.requested_at:
-        warnings.append(f"requested at {expansion.requested_at.isoformat()}, after this check's now")
     fulfilled_at = _fulfilled_at(expansion, required, runs, supplied_now, now)
     left = deadline.due_at - now
     if fulfilled_at is not None:

@@ -294,7 +294,7 @@ def _finding(
     ended: bool,
 ) -> Finding:
     meter = METER_BY_ITEM[item.id]
-    expansions = contract.expansions_for(item.id)
+    expansions = [e for e in contract.expansions_for(item.id) if e.requested_at <= now]  # known as of now
     entitled = Decimal(0) if ended else item.quantity + sum((e.quantity for e in expansions), Decimal(0))
     overdue = [e for e in expansions if deadlines.expansion_due_at(contract, e) <= now]
     due = Decimal(0) if ended or not started else item.quantity + sum((e.quantity for e in overdue), Decimal(0))
