@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,7 @@ NIGHTS: list[tuple[str, list[dict[str, Any]], dict[str, Any], int]] = [
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The history of the eight nights, and each night's own `check --format json` output."""
     folder = tmp_path_factory.mktemp("nights")
     history = folder / "history.sqlite"
@@ -77,7 +77,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     finally:
         os.chdir(here)
     assert [o["run_id"] for o in outputs] == list(range(1, 9))
-    yield {"history": history, "outputs": outputs}
+    return {"history": history, "outputs": outputs}
 
 
 def _report(store: dict[str, Any], output: Path, *args: str) -> CliResult:
@@ -144,7 +144,9 @@ def test_status_from_history_in_html_shows_its_run_timeline_and_trends(store: di
     assert 'data-line-item="security.waf" data-runs="7" data-first="2" data-last="2" data-lowest="2"' in html
 
 
-def test_status_markdown_from_history(store: dict[str, Any], tmp_path: Path, golden: Callable[[str, str], None]) -> None:
+def test_status_markdown_from_history(
+    store: dict[str, Any], tmp_path: Path, golden: Callable[[str, str], None]
+) -> None:
     output = tmp_path / "status.md"
     assert _report(store, output, "--now", AS_OF, "--format", "markdown", "--lang", "zh").exit_code == 0
     golden("report-status-history.zh.md", output.read_text(encoding="utf-8"))
@@ -278,7 +280,10 @@ def test_monthly_report_markdown(
 
 def test_monthly_report_json_golden(store: dict[str, Any], tmp_path: Path, golden: Callable[[str, str], None]) -> None:
     output = tmp_path / "monthly.json"
-    assert _report(store, output, "--kind", "monthly", "--period", "2026-11", "--now", AS_OF, "--format", "json").exit_code == 0
+    assert (
+        _report(store, output, "--kind", "monthly", "--period", "2026-11", "--now", AS_OF, "--format", "json").exit_code
+        == 0
+    )
     golden("report-monthly-2026-11.json", output.read_text(encoding="utf-8"))
 
 
@@ -361,7 +366,14 @@ def test_pdf_of_the_monthly_report(store: dict[str, Any], tmp_path: Path) -> Non
     assert result.exit_code == 0, result.stderr
     assert output.read_bytes()[:5] == b"%PDF-"
     text = _pdf_text(output)
-    for expected in ("运维服务月报", "Monthlyoperationsreport", "92,200.78", "403fromtheWAFAPI", "2026-11-03", "逾期完成"):
+    for expected in (
+        "运维服务月报",
+        "Monthlyoperationsreport",
+        "92,200.78",
+        "403fromtheWAFAPI",
+        "2026-11-03",
+        "逾期完成",
+    ):
         assert expected in text
     assert "".join(VCPU_ZH.split()) in text
 

@@ -127,7 +127,9 @@ def test_pdf_report_carries_the_figures_and_chinese_names(tmp_path: Path, cli: C
     from pypdf import PdfReader
 
     output = tmp_path / "report.pdf"
-    result = cli("report", "--observed", OBSERVATION, "--now", NOW, "--no-history", "--format", "pdf", "--output", output)
+    result = cli(
+        "report", "--observed", OBSERVATION, "--now", NOW, "--no-history", "--format", "pdf", "--output", output
+    )
     assert result.exit_code == 0, result.stderr
     assert output.read_bytes()[:5] == b"%PDF-"
     text = "".join("".join(page.extract_text().split()) for page in PdfReader(output).pages)

@@ -97,8 +97,8 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
     lines += ["", f"**{lab('exposure_accrued')}: {yuan(report.exposure_accrued)} CNY**", ""]
     if report.exposure:
         lines += [
-            f"| {lab('clause')} | {lab('event')} | {lab('since')} | {lab('delay_days_count')} | {lab('amount_at_end')} | "
-            f"{lab('accrued')} | {lab('formula')} |",
+            f"| {lab('clause')} | {lab('event')} | {lab('since')} | {lab('delay_days_count')} | "
+            f"{lab('amount_at_end')} | {lab('accrued')} | {lab('formula')} |",
             "|---|---|---|---:|---:|---:|---|",
         ]
         for item in report.exposure:
