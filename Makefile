@@ -10,12 +10,14 @@ STAMP := $(VENV)/.installed
 DEMO_NOW ?= 2026-11-25T09:00:00+08:00
 DEMO_OBSERVATION ?= examples/observation.json
 DEMO_CONTRACT ?= examples/contract-with-expansion.json
+DEMO_OUT ?= out
 
 .PHONY: help setup system-deps demo test lint typecheck unit bench lock schemas clean
 
 help:
 	@echo "make demo   - set up Python deps if needed; validate the contract, check the embedded observation against"
-	@echo "              the contract with one expansion request in progress, list the contract calendar"
+	@echo "              the contract with one expansion request in progress, list the contract calendar, and write"
+	@echo "              the HTML and PDF report to $(DEMO_OUT)/"
 	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict) and run every test"
 	@echo "make bench  - benchmark reconciler check on generated observations of 10k, 100k and 1M resources"
 	@echo "make setup  - install Chromium (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
@@ -23,14 +25,18 @@ help:
 
 setup: system-deps $(STAMP)
 
-# Headless Chromium and CJK fonts for the browser tests of the HTML report (Debian packages).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk
+# Headless Chromium (browser tests of the HTML report), CJK fonts, and Pango/HarfBuzz/fontconfig that WeasyPrint
+# loads for the PDF report (Debian packages). The guard installs them when any one is missing.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1
 system-deps:
-	@if command -v chromium >/dev/null && dpkg-query -W fonts-noto-cjk >/dev/null 2>&1; then exit 0; fi; \
+	@missing=""; for package in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ] && command -v chromium >/dev/null; then exit 0; fi; \
 	install="apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)"; \
 	if [ "$$(id -u)" -eq 0 ]; then sh -c "$$install"; \
 	elif command -v sudo >/dev/null; then sudo sh -c "$$install"; \
-	else echo "chromium or fonts-noto-cjk is missing: as root, run: $$install" >&2; exit 1; fi
+	else echo "missing system packages:$$missing; as root, run: $$install" >&2; exit 1; fi
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +54,15 @@ demo: $(STAMP)
 	elif [ $$rc -ne 0 ]; then exit $$rc; fi
 	@echo
 	$(BIN)/reconciler calendar --contract $(DEMO_CONTRACT) --now $(DEMO_NOW)
+	@echo
+	@mkdir -p $(DEMO_OUT)
+	$(BIN)/reconciler report --observed $(DEMO_OBSERVATION) --contract $(DEMO_CONTRACT) --now $(DEMO_NOW) \
+		--no-history --output $(DEMO_OUT)/report.html
+	@if $(BIN)/python -c "import weasyprint" 2>/dev/null; then \
+		$(BIN)/reconciler report --observed $(DEMO_OBSERVATION) --contract $(DEMO_CONTRACT) --now $(DEMO_NOW) \
+			--no-history --format pdf --output $(DEMO_OUT)/report.pdf; \
+	else echo "(no PDF: WeasyPrint cannot load Pango; make system-deps installs it)"; fi
+	@echo "Open the report: $(abspath $(DEMO_OUT))/report.html"
 
 lint: setup
 	$(BIN)/ruff check reconciler tests bench examples
@@ -72,4 +87,4 @@ lock: setup
 		-o requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache bench/out test-artifacts
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache bench/out test-artifacts $(DEMO_OUT)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -28,18 +28,25 @@ from reconciler.obligations import DEFAULT_SOON_DAYS, obligations
 from reconciler.observation import VmState
 from reconciler.outputs import prepare_output, write_output
 from reconciler.periods import MAX_DAYS, MAX_MONTHS, Rule, YearCalendar, calendar_from_data, period_end
-from reconciler.pipeline import check_snapshot, check_sources, load_checked_contract
+from reconciler.pipeline import check_sources, load_checked_contract
 from reconciler.reconcile import ExitCode, Reconciliation
 from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
 from reconciler.report.console import render_console
 from reconciler.report.deadline import deadline_json, deadline_text
-from reconciler.report.html import HtmlLang, render_html
 from reconciler.report.junit import render_junit
 from reconciler.report.labels import Lang
 from reconciler.report.markdown import render_markdown
 from reconciler.report.progress import Progress, snapshot_progress
 from reconciler.report.text import verdict_line
 from reconciler.report.validation import validation_json, validation_text
+from reconciler.reporting import (
+    acceptance_report,
+    parse_month,
+    render_acceptance,
+    render_status,
+    status_from_history,
+    status_from_observation,
+)
 from reconciler.schemas import SCHEMA_NAMES, SchemaName, schema_text
 from reconciler.sources.base import SourceRequest
 from reconciler.sources.select import open_sources, source_requests
@@ -188,6 +195,7 @@ def check(
 
 class ReportFormat(StrEnum):
     HTML = "html"
+    PDF = "pdf"
     MARKDOWN = "markdown"
     JSON = "json"
 
@@ -198,41 +206,102 @@ class ReportLanguage(StrEnum):
     BOTH = "both"
 
 
+class ReportKind(StrEnum):
+    STATUS = "status"
+    MONTHLY = "monthly"
+    SUMMARY = "summary"
+
+
 @app.command()
 def report(
-    observed: ObservedOption,
     output: Annotated[Path, typer.Option("--output", metavar="FILE", help="The report file to write.")],
+    observed: Annotated[
+        Path | None,
+        typer.Option(
+            "--observed", help="Check this observation snapshot and report it [default: report from history]."
+        ),
+    ] = None,
+    kind: Annotated[
+        ReportKind,
+        typer.Option(
+            "--kind",
+            help="status: the contract's state; monthly: the monthly operations report (运维服务月报) of --period; "
+            "summary: the service summary report (服务总结报告). Monthly and summary come from history.",
+        ),
+    ] = ReportKind.STATUS,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", metavar="YYYY-MM", help="The month: of a monthly report, or of the recorded run a status shows."
+        ),
+    ] = None,
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.HTML,
     lang: Annotated[
         ReportLanguage | None,
         typer.Option(
-            "--lang", help="Labels in en, zh, or both side by side (HTML only) [default: html both, else en]."
+            "--lang",
+            help="Labels in en, zh, or both side by side (HTML and PDF only) [default: html/pdf both, else en].",
         ),
     ] = None,
     now: NowOption = None,
     history: HistoryOption = None,
     no_history: NoHistoryOption = False,
 ) -> None:
-    """Check an observation and write the report to a file: a self-contained HTML page, Markdown or JSON."""
+    """Write a report to a file (HTML, PDF, Markdown or JSON): the contract's status from an observation or the
+    latest recorded run, or the acceptance materials of Art. 6 built from the run history."""
     moment = _parse_now(now)
-    if lang is ReportLanguage.BOTH and output_format is not ReportFormat.HTML:
-        raise InputError.single("<option --lang>", "", "both is for --format html; choose en or zh")
+    page_format = output_format in (ReportFormat.HTML, ReportFormat.PDF)
+    _check_report_options(kind, observed, period, no_history, lang, page_format)
+    month = None if period is None else parse_month(period)
+    language: ReportLanguage = lang or (ReportLanguage.BOTH if page_format else ReportLanguage.EN)
     prepare_output(output)
     loaded, warnings = load_checked_contract(contract)
     store = _history_store(history, no_history)
-    with snapshot_progress(observed, sys.stderr, os.environ) as progress:
-        result = check_snapshot(loaded, warnings, observed, moment, None, store, progress)
-    if output_format is ReportFormat.HTML:
-        html_lang: HtmlLang = "en" if lang is ReportLanguage.EN else "zh" if lang is ReportLanguage.ZH else "both"
-        page = render_html(result, loaded, html_lang).encode("utf-8")
-        write_output(output, lambda out: out.write(page))
-    elif output_format is ReportFormat.MARKDOWN:
-        markdown_text = render_markdown(result, "zh" if lang is ReportLanguage.ZH else "en").encode("utf-8")
-        write_output(output, lambda out: out.write(markdown_text))
+    if kind is ReportKind.STATUS:
+        if observed is not None:
+            with snapshot_progress(observed, sys.stderr, os.environ) as progress:
+                status = status_from_observation(loaded, warnings, observed, moment, store, progress)
+        else:
+            assert store is not None  # --no-history without --observed was refused above
+            status = status_from_history(loaded, moment, store, month)
+        write_output(output, render_status(status, loaded, output_format.value, language.value))
+        summary = verdict_line(status.result, "en")
     else:
-        write_output(output, result.write_json)
-    sys.stdout.write(f"{output}: {output_format.value} report written; {verdict_line(result, 'en')}\n")
+        assert store is not None
+        chosen: Literal["monthly", "summary"] = "monthly" if kind is ReportKind.MONTHLY else "summary"
+        made, series = acceptance_report(loaded, chosen, moment, store, month)
+        write_output(output, render_acceptance(made, series, loaded, output_format.value, language.value))
+        summary = f"{made.coverage.runs} runs on {made.coverage.days_with_runs} of {made.coverage.days} days"
+    sys.stdout.write(f"{output}: {kind.value} {output_format.value} report written; {summary}\n")
+
+
+def _check_report_options(
+    kind: ReportKind,
+    observed: Path | None,
+    period: str | None,
+    no_history: bool,
+    lang: ReportLanguage | None,
+    page_format: bool,
+) -> None:
+    if lang is ReportLanguage.BOTH and not page_format:
+        raise InputError.single("<option --lang>", "", "both is for --format html or pdf; choose en or zh")
+    if observed is not None and kind is not ReportKind.STATUS:
+        raise InputError.single(
+            "<option --observed>", "", f"the {kind.value} report is built from history; drop --observed"
+        )
+    if observed is not None and period is not None:
+        raise InputError.single(
+            "<option --period>", "", "--period picks a recorded run; with --observed the observation is reported"
+        )
+    if observed is None and no_history:
+        raise InputError.single(
+            "<option --no-history>", "", "without --observed the report is built from history; give --observed FILE"
+        )
+    if kind is ReportKind.SUMMARY and period is not None:
+        raise InputError.single("<option --period>", "", "the summary report covers the whole service period")
+    if kind is ReportKind.MONTHLY and period is None:
+        raise InputError.single("<option --period>", "", "the monthly report needs --period YYYY-MM")
 
 
 @app.command()

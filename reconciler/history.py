@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from reconciler.errors import InputError
-from reconciler.runs import PastRun, finding_record
+from reconciler.runs import PastRun, RecordedRun, finding_record
 
 if TYPE_CHECKING:
     from reconciler.reconcile import ContractRef, Reconciliation
@@ -172,6 +172,31 @@ class History:
             rows = conn.execute(query).all()
         return [_past_run(row.id, row.now, row.observed_at, row.findings) for row in reversed(rows)]
 
+    def recorded_runs(self, contract: ContractRef) -> list[RecordedRun]:
+        """Every recorded run of `contract` (same title and total) with all the history keeps of it, in the
+        order they were recorded; the reports pick and order them by their `now`."""
+        query = (
+            sa.select(runs)
+            .where(runs.c.contract_title_zh == _text(contract.title_zh), runs.c.contract_total == str(contract.total))
+            .order_by(runs.c.id)
+        )
+        with self._reading() as conn:
+            rows = conn.execute(query).all()
+        return [
+            RecordedRun(
+                run_id=row.id,
+                now=datetime.fromisoformat(row.now),
+                observed_at=datetime.fromisoformat(row.observed_at),
+                sources=tuple(row.sources),
+                findings=tuple(row.findings),
+                summary=dict(row.summary),
+                warnings=tuple(str(w) for w in row.warnings),
+                verdict=str(row.verdict),
+                exit_code=int(row.exit_code),
+            )
+            for row in rows
+        ]
+
     def _write(self, run: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> int:
         with self.engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE, the store's write lock until commit
             key = conn.execute(runs.insert(), dict(run)).inserted_primary_key
@@ -206,10 +231,17 @@ class History:
 
 
 @contextmanager
-def open_history(url: str, clock: Callable[[], datetime] | None = None) -> Iterator[History]:
+def open_history(
+    url: str, clock: Callable[[], datetime] | None = None, *, must_exist: bool = False
+) -> Iterator[History]:
     """`History.open` as a context manager whose database failures (bad URL, missing driver, still locked
-    after every try) become an `InputError` naming the store, so the CLI reports them without a traceback."""
+    after every try) become an `InputError` naming the store, so the CLI reports them without a traceback.
+    With `must_exist`, a SQLite file that is not there is an InputError instead of a new empty store."""
     shown = _shown(url)
+    if must_exist and _missing_sqlite_file(url):
+        raise InputError.single(
+            f"<history {shown}>", "", "no history store there: record runs with `reconciler check` first"
+        )
     try:
         history = History.open(url, clock)
     except ArgumentError as exc:
@@ -292,6 +324,17 @@ def _json(value: Any) -> str:
 def _text(value: str) -> str:
     """Text a database can store: a lone surrogate (from a JSON escape in the input) becomes its escape."""
     return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return False
+    return not Path(database).exists()
 
 
 def _shown(url: str) -> str:

@@ -32,6 +32,40 @@ class PastRun:
     """The run's findings as recorded (JSON data keyed by line item id), for the change report."""
 
 
+@dataclass(frozen=True)
+class RecordedRun:
+    """One recorded check as the reports read it back: everything the history keeps of it (no evidence ids)."""
+
+    run_id: int
+    now: datetime
+    observed_at: datetime
+    sources: tuple[Mapping[str, Any], ...]
+    """The output's `sources` entries (name, detail, covers, failed, resource_count, unrecognized)."""
+    findings: tuple[Mapping[str, Any], ...]
+    """The findings as recorded (`finding_record`), in line item order."""
+    summary: Mapping[str, Any]
+    warnings: tuple[str, ...]
+    verdict: str
+    exit_code: int
+
+    def past(self) -> PastRun:
+        """The run as the core reads earlier runs."""
+        by_item = {str(item["line_item"]): item for item in self.findings}
+        return PastRun(
+            run_id=self.run_id,
+            now=self.now,
+            observed_at=self.observed_at,
+            supplied={k: None if v.get("supplied") is None else Decimal(v["supplied"]) for k, v in by_item.items()},
+            statuses={k: str(v["status"]) for k, v in by_item.items()},
+            findings=by_item,
+        )
+
+    @property
+    def failed_sources(self) -> dict[str, dict[str, str]]:
+        """Source name -> {resource kind: failure} for every source that failed during this run."""
+        return {str(s["name"]): dict(s.get("failed") or {}) for s in self.sources if s.get("failed")}
+
+
 _WITHOUT_IDS: Final[dict[str, Any]] = {
     "evidence": {"contributing": True, "nonconforming": {"__all__": {"ids"}}, "excluded": {"__all__": {"ids"}}}
 }

@@ -113,6 +113,33 @@ def test_html_report_carries_the_figures_and_chinese_names(report_file: Path) ->
     assert "98.7 %" in text  # compute.vcpu in the chart: 1216 / 1232
 
 
+def test_html_report_carries_the_payment_and_acceptance_calendar(report_file: Path) -> None:
+    page = parse(report_file.read_text(encoding="utf-8"))
+    for obligation in ("7.2-first-payment", "7.3-second-payment", "7.4-final-payment", "6-acceptance"):
+        assert obligation in page.attributes
+    text = page.text
+    assert "甲方依据本合同，在服务期满后15个工作日内对乙方服务情况进行验收" in text
+    assert "2026-07-31 past 已过 7.2" in text  # the first payment's earliest date, 10 working days after the start
+    assert "Trends across recorded runs 历次核对趋势 no recorded runs 无核对记录" in text  # --no-history
+
+
+def test_pdf_report_carries_the_figures_and_chinese_names(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    from pypdf import PdfReader
+
+    output = tmp_path / "report.pdf"
+    result = cli(
+        "report", "--observed", OBSERVATION, "--now", NOW, "--no-history", "--format", "pdf", "--output", output
+    )
+    assert result.exit_code == 0, result.stderr
+    assert output.read_bytes()[:5] == b"%PDF-"
+    text = "".join("".join(page.extract_text().split()) for page in PdfReader(output).pages)
+    for expected in ("合同容量核对报告", "Contractcapacityreport", "1216", "-224.32", "-582", "+76.05", "92,200.78"):
+        assert expected in text
+    assert "".join(VCPU_ZH.split()) in text
+    assert "北京金山云网络技术有限公司" in text
+    assert "付款及验收日历" in text
+
+
 def test_html_report_is_self_contained(report_file: Path) -> None:
     html = report_file.read_text(encoding="utf-8")
     assert "http://" not in html
@@ -145,7 +172,7 @@ def test_report_markdown_and_json_reuse_the_check_renderers(tmp_path: Path, cli:
     assert cli("report", *common, "--format", "markdown", "--lang", "zh", "--output", markdown).exit_code == 0
     assert cli("report", *common, "--format", "json", "--output", data).exit_code == 0
     check = cli("check", *common, "--format", "markdown", "--lang", "zh")
-    assert markdown.read_text(encoding="utf-8") == check.stdout
+    assert markdown.read_text(encoding="utf-8").startswith(check.stdout)
     assert json.loads(data.read_text(encoding="utf-8")) == cli("check", *common, "--format", "json").json()
 
 
@@ -208,6 +235,21 @@ def test_chromium_renders_the_report(report_file: Path, tmp_path: Path) -> None:
     assert (vcpu["supplied"], vcpu["gap"], vcpu["value"]) == ("1216", "-16", "-224.32")
     assert VCPU_ZH in page.text
     assert "98.7 %" in page.text
+
+
+@pytest.mark.browser
+def test_chromium_renders_the_expansion_timeline(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    output = tmp_path / "report.html"
+    contract = ROOT / "examples" / "contract-with-expansion.json"
+    args = ("--observed", OBSERVATION, "--contract", contract, "--now", NOW, "--no-history", "--output", output)
+    assert cli("report", *args).exit_code == 0
+    done = chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", output.as_uri())
+    assert done.returncode == 0, done.stderr
+    assert console_errors(done.stderr) == []
+    assert '<g class="expansion at_risk" data-expansion="EXP-2026-001">' in done.stdout  # 1 d 15 h left
+    text = parse(done.stdout).text
+    assert "11-27 00:00" in text  # the deadline's label on the timeline
+    assert "临近期限（不足48小时）" in text
 
 
 @pytest.mark.browser

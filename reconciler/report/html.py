@@ -1,26 +1,32 @@
 """Render a reconciliation as one self-contained HTML page: inline CSS and SVG, nothing from the network.
 
-Called by `reconciler report --format html`. The only module that uses Jinja2; templates are in `templates/`.
+Called by `reconciler report --format html|pdf` (the PDF is this page printed by `report.pdf`). The only module
+that uses Jinja2; templates are in `templates/`, SVG geometry in `report.charts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from reconciler.acceptance import AcceptanceReport
 from reconciler.contract.model import Contract
 from reconciler.money import plain, yuan
+from reconciler.obligations import Obligation
 from reconciler.reconcile import Finding, Reconciliation, Status
 from reconciler.report import text
+from reconciler.report.charts import timeline, trend_chart
 from reconciler.report.labels import Lang, label
+from reconciler.trends import Trend
 
 HtmlLang = Literal["en", "zh", "both"]
 TEMPLATE = "report.html.j2"
+ACCEPTANCE_TEMPLATE = "acceptance.html.j2"
 
 # The bar chart's geometry, in SVG user units
 CHART_WIDTH = 960
@@ -53,9 +59,31 @@ class Bar:
     due_x: float | None
 
 
-def render_html(result: Reconciliation, contract: Contract, lang: HtmlLang = "both") -> str:
-    """The whole report as an HTML document (UTF-8 text, ending in a newline)."""
-    environment = Environment(
+class _Words:
+    """Labels and phrases in the chosen language; with both, English and Chinese side by side."""
+
+    def __init__(self, lang: HtmlLang) -> None:
+        self.lang = lang
+
+    def words(self, make: Words) -> Markup:
+        if self.lang != "both":
+            return escape(make(self.lang))
+        return _side_by_side(make("en"), make("zh"))
+
+    def lines(self, make: Callable[[Lang], list[str]]) -> list[Markup]:
+        if self.lang != "both":
+            return [escape(line) for line in make(self.lang)]
+        return [_side_by_side(en, zh) for en, zh in zip(make("en"), make("zh"), strict=True)]
+
+    def label(self, key: str) -> Markup:
+        return self.words(lambda language: label(key, language))
+
+    def name(self, zh: str | None, en: str | None) -> Markup:
+        return self.words(lambda language: (zh if language == "zh" else en) or "")
+
+
+def _environment() -> Environment:
+    return Environment(
         loader=PackageLoader("reconciler.report", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -64,51 +92,92 @@ def render_html(result: Reconciliation, contract: Contract, lang: HtmlLang = "bo
         keep_trailing_newline=True,
     )
 
-    def words(make: Words) -> Markup:
-        """A phrase in the chosen language; with both, English and Chinese side by side."""
-        if lang != "both":
-            return escape(make(lang))
-        return _side_by_side(make("en"), make("zh"))
 
-    def lines(make: Callable[[Lang], list[str]]) -> list[Markup]:
-        """Lines in the chosen language; with both, each English line beside its Chinese one."""
-        if lang != "both":
-            return [escape(line) for line in make(lang)]
-        return [_side_by_side(en, zh) for en, zh in zip(make("en"), make("zh"), strict=True)]
+def _common(w: _Words, lang: HtmlLang) -> dict[str, Any]:
+    return {
+        "html_lang": "en" if lang == "en" else "zh-CN",
+        "L": w.label,
+        "words": w.words,
+        "name": w.name,
+        "quantity": text.quantity,
+        "signed": text.signed,
+        "money": text.money,
+        "yuan": yuan,
+        "plain": plain,
+        "when": text.when,
+    }
 
-    def lab(key: str) -> Markup:
-        return words(lambda language: label(key, language))
 
-    def name(zh: str, en: str) -> Markup:
-        return words(lambda language: zh if language == "zh" else en)
-
+def render_html(
+    result: Reconciliation,
+    contract: Contract,
+    lang: HtmlLang = "both",
+    *,
+    calendar: Sequence[Obligation] = (),
+    trends: Sequence[Trend] = (),
+    from_history: bool = False,
+) -> str:
+    """The status report as an HTML document (UTF-8 text, ending in a newline): the reconciliation, the
+    expansions' timeline, the dated obligations of `calendar` and the `trends` of the recorded runs."""
+    w = _Words(lang)
     bars, scale = _bars(result.findings, lang)
-    template = environment.get_template(TEMPLATE)
-    page = template.render(
-        r=result,
-        contract=contract,
-        html_lang="en" if lang == "en" else "zh-CN",
-        L=lab,
-        words=words,
-        name=name,
-        quantity=text.quantity,
-        signed=text.signed,
-        money=text.money,
-        yuan=yuan,
-        plain=plain,
-        verdict=words(lambda language: text.verdict_line(result, language)),
-        notes=lines(lambda language: text.notes(result, language)),
-        exposure_total=words(lambda language: text.exposure_total(result, language)),
-        history=words(lambda language: text.history_heading(result, language) or ""),
-        changes=lines(lambda language: text.change_lines(result, language)),
-        bars=bars,
-        chart_width=CHART_WIDTH,
-        chart_height=TOP + ROW_HEIGHT * len(bars) + 20,
-        bar_left=BAR_LEFT,
-        bar_height=BAR_HEIGHT,
-        hundred_x=BAR_LEFT + BAR_SPACE * 100 / float(scale),
-        scale_label=f"{plain(scale)} %",
-        scale_x=BAR_LEFT + BAR_SPACE,
+    dated = [o for o in calendar if o.due_at is not None]
+    source = (
+        w.words(lambda language: label("from_history", language).format(id=result.run_id, now=result.now.isoformat()))
+        if from_history
+        else None
+    )
+    page = (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(
+            **_common(w, lang),
+            r=result,
+            contract=contract,
+            verdict=w.words(lambda language: text.verdict_line(result, language)),
+            notes=w.lines(lambda language: text.notes(result, language)),
+            exposure_total=w.words(lambda language: text.exposure_total(result, language)),
+            history=w.words(lambda language: text.history_heading(result, language) or ""),
+            changes=w.lines(lambda language: text.change_lines(result, language)),
+            from_history=source,
+            bars=bars,
+            chart_width=CHART_WIDTH,
+            chart_height=TOP + ROW_HEIGHT * len(bars) + 20,
+            bar_left=BAR_LEFT,
+            bar_height=BAR_HEIGHT,
+            hundred_x=BAR_LEFT + BAR_SPACE * 100 / float(scale),
+            scale_label=f"{plain(scale)} %",
+            scale_x=BAR_LEFT + BAR_SPACE,
+            timeline=timeline(result.expansions, [e.state.value for e in result.expansions], result.now)
+            if result.expansions
+            else None,
+            calendar=dated,
+            calendar_warnings=sorted({warning for o in dated for warning in o.warnings}),
+            trends=[trend_chart(t) for t in trends],
+        )
+    )
+    return page if page.endswith("\n") else page + "\n"
+
+
+def render_acceptance_html(
+    report: AcceptanceReport, contract: Contract, trends: Sequence[Trend], lang: HtmlLang = "both"
+) -> str:
+    """The monthly operations report or the service summary report as one self-contained HTML page."""
+    w = _Words(lang)
+    page = (
+        _environment()
+        .get_template(ACCEPTANCE_TEMPLATE)
+        .render(
+            **_common(w, lang),
+            a=report,
+            contract=contract,
+            title=w.label("monthly_title" if report.kind == "monthly" else "summary_title"),
+            title_zh=label("monthly_title" if report.kind == "monthly" else "summary_title", "zh"),
+            timeline=timeline(report.expansions, [e.outcome for e in report.expansions], report.window_end)
+            if report.expansions
+            else None,
+            trends=[trend_chart(t) for t in trends],
+        )
     )
     return page if page.endswith("\n") else page + "\n"
 

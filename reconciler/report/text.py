@@ -5,8 +5,10 @@ Called by `report.console` and `report.markdown`, which differ only in layout.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
+from reconciler.clock import in_contract_tz
 from reconciler.money import plain, yuan
 from reconciler.reconcile import Finding, Reconciliation, Verdict
 from reconciler.report.labels import Lang, label, set_aside_reason
@@ -160,3 +162,11 @@ def _value(value: object) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items() if k != "detail") + "}"
     return str(value)
+
+
+def when(value: datetime | None) -> str:
+    """An instant for people, in contract time: 2026-11-25 09:00 (seconds only when not zero)."""
+    if value is None:
+        return "-"
+    local = in_contract_tz(value)
+    return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")

@@ -1,0 +1,73 @@
+"""The status report of `reconciler report --format markdown`: the check's Markdown plus the contract calendar
+and the trends across recorded runs.
+
+Called by `reporting`; the check's own part comes from `report.markdown` unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reconciler.money import plain
+from reconciler.obligations import Obligation
+from reconciler.reconcile import Reconciliation
+from reconciler.report.labels import Lang, label
+from reconciler.report.markdown import render_markdown
+from reconciler.trends import Trend
+
+
+def render_status_markdown(
+    result: Reconciliation,
+    lang: Lang,
+    *,
+    calendar: Sequence[Obligation] = (),
+    trends: Sequence[Trend] = (),
+    from_history: bool = False,
+) -> str:
+    lines: list[str] = []
+    if from_history:
+        lines += [f"> {label('from_history', lang).format(id=result.run_id, now=result.now.isoformat())}", ""]
+    lines.append(render_markdown(result, lang).rstrip("\n"))
+    dated = [o for o in calendar if o.day is not None]
+    if dated:
+        columns = ("cal_date", "cal_state", "cal_clause", "cal_obligation")
+        lines += [
+            "",
+            f"**{label('calendar', lang)}**",
+            "",
+            "| " + " | ".join(label(c, lang) for c in columns) + " |",
+            "|---|---|---|---|",
+        ]
+        for o in dated:
+            description = o.description_zh if lang == "zh" else o.description_en
+            if o.conditional:
+                description += f" *({label('cal_conditional', lang)})*"
+            day = o.day.isoformat() if o.day is not None else ""
+            cells = [f"`{day}`", label(o.state.value, lang), o.clause, description]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    lines += ["", f"**{label('trends', lang)}**", ""]
+    lines += trend_table(trends, lang)
+    return "\n".join(lines) + "\n"
+
+
+def trend_table(trends: Sequence[Trend], lang: Lang) -> list[str]:
+    """One row per line item: runs, first, last and lowest supplied, the last entitlement, runs short."""
+    if not trends:
+        return [label("no_runs", lang)]
+    headers = ["#", label("line_item", lang), label("runs", lang), label("first", lang), label("last", lang)]
+    headers += [label("lowest", lang), label("entitled", lang), label("runs_short", lang)]
+    lines = ["| " + " | ".join(headers) + " |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for t in trends:
+        supplied = [p.supplied for p in t.points if p.supplied is not None]
+        cells = [
+            str(t.seq),
+            t.line_item,
+            str(len(t.points)),
+            plain(supplied[0]) if supplied else "-",
+            plain(supplied[-1]) if supplied else "-",
+            plain(min(supplied)) if supplied else "-",
+            plain(t.points[-1].entitled) if t.points else "-",
+            str(t.short_runs),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines

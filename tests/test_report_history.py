@@ -1,0 +1,387 @@
+"""Reports built from the run history: the status of a recorded run, the monthly operations report (运维服务月报)
+and the service summary report (服务总结报告) of Art. 6.
+
+The store is filled by real `reconciler check` runs at different --now values against the demo contract
+(64 vCPU requested 2026-11-19 10:30, due 2026-11-27 00:00). Every figure below is worked out by hand:
+
+  run  now (+08:00)        vCPU supplied  other                     vCPU status
+  #1   2026-11-02 02:00    1232           -                         pending (expansion not due)
+  #2   2026-11-03 02:00    1216           -                         short
+  #3   2026-11-04 02:00    1216           -                         short
+  #4   2026-11-04 20:00    1232           -                         pending
+  #5   2026-11-10 02:00    1232           WAF source failed (403)   pending; security.waf unknown
+  #6   2026-11-20 02:00    1232           -                         pending
+  #7   2026-11-28 02:00    1296           -                         met (expansion delivered a day late)
+  #8   2026-12-02 02:00    1216           -                         short (vm-new gone, vm-b down again)
+
+Art. 12.3 exposure: 2,305,019.62 x 0.02 per day of delay = 46,100.39 a day; the November streak reaches
+2 days at #3 (92,200.78); the December streak 1 day at #8 (46,100.39).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli_runner import run_cli
+from tests.conftest import ROOT, CliResult, dumps, met_resources, snapshot_document, vm
+from tests.test_report_html import VCPU_ZH, chromium, console_errors, parse
+
+CONTRACT = ROOT / "examples" / "contract-with-expansion.json"
+AS_OF = "2026-12-05T00:00:00+08:00"
+WAF_FAILURE = {"failures": [{"kinds": ["waf"], "reason": "403 from the WAF API"}]}
+Cli = Callable[..., CliResult]
+
+
+def _short() -> list[dict[str, Any]]:
+    """vm-b with 600 vCPU instead of 616: 16 vCPU below the baseline."""
+    return [r for r in met_resources() if r["id"] != "vm-b"] + [vm("vm-b", 600, 1448)]
+
+
+NIGHTS: list[tuple[str, list[dict[str, Any]], dict[str, Any], int]] = [
+    ("2026-11-02T02:00:00+08:00", met_resources(), {}, 0),
+    ("2026-11-03T02:00:00+08:00", _short(), {}, 1),
+    ("2026-11-04T02:00:00+08:00", _short(), {}, 1),
+    ("2026-11-04T20:00:00+08:00", met_resources(), {}, 0),
+    ("2026-11-10T02:00:00+08:00", met_resources(), WAF_FAILURE, 3),
+    ("2026-11-20T02:00:00+08:00", met_resources(), {}, 0),
+    ("2026-11-28T02:00:00+08:00", [*met_resources(), vm("vm-new", 64, 0)], {}, 0),
+    ("2026-12-02T02:00:00+08:00", _short(), {}, 1),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The history of the eight nights, and each night's own `check --format json` output."""
+    folder = tmp_path_factory.mktemp("nights")
+    history = folder / "history.sqlite"
+    outputs = []
+    here = Path.cwd()
+    os.chdir(folder)  # snapshots named relative to the folder: the reports (and goldens) name no temporary path
+    try:
+        for index, (now, resources, header, code) in enumerate(NIGHTS):
+            observed = Path(f"night-{index}.json")
+            observed.write_text(dumps(snapshot_document(resources, observed_at=now, **header)), encoding="utf-8")
+            result = run_cli(
+                "check", "--observed", observed, "--contract", CONTRACT, "--now", now, "--history", history,
+                "--format", "json",
+            )  # fmt: skip
+            assert result.exit_code == code, result.stderr
+            outputs.append(result.json())
+    finally:
+        os.chdir(here)
+    assert [o["run_id"] for o in outputs] == list(range(1, 9))
+    return {"history": history, "outputs": outputs}
+
+
+def _report(store: dict[str, Any], output: Path, *args: str) -> CliResult:
+    return run_cli("report", "--contract", CONTRACT, "--history", store["history"], "--output", output, *args)
+
+
+def _json(store: dict[str, Any], tmp_path: Path, *args: str) -> dict[str, Any]:
+    output = tmp_path / "report.json"
+    result = _report(store, output, "--format", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
+    return data
+
+
+# -- the status of a recorded run ------------------------------------------------------------------------
+
+
+def _without_ids(document: dict[str, Any]) -> dict[str, Any]:
+    copy = json.loads(json.dumps(document))
+    for finding in copy["findings"]:
+        evidence = finding["evidence"]
+        if evidence is not None:
+            evidence["contributing"] = []
+            for group in (*evidence["nonconforming"], *evidence["excluded"]):
+                group["ids"] = []
+    copy["warnings"] = []
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("args", "run_id"),
+    [
+        (("--now", AS_OF), 8),
+        (("--now", "2026-11-25T00:00:00+08:00"), 6),  # the latest at or before --now, not the latest recorded
+        (("--now", AS_OF, "--period", "2026-11"), 7),  # the latest of November
+        (("--now", "2026-11-04T20:00:00+08:00"), 4),  # a run exactly at --now counts
+    ],
+)
+def test_status_from_history_is_what_the_check_said(
+    store: dict[str, Any], tmp_path: Path, args: tuple[str, ...], run_id: int
+) -> None:
+    replayed = _json(store, tmp_path, *args)
+    checked = store["outputs"][run_id - 1]
+    assert replayed["run_id"] == run_id
+    assert _without_ids(replayed) == _without_ids(checked)  # expansions, exposure and changes recomputed alike
+    assert replayed["warnings"][-1] == (
+        f"reported from recorded run #{run_id}: the history keeps evidence counts, not the resources' ids"
+    )
+
+
+def test_status_from_history_in_html_shows_its_run_timeline_and_trends(store: dict[str, Any], tmp_path: Path) -> None:
+    output = tmp_path / "status.html"
+    result = _report(store, output, "--now", AS_OF, "--period", "2026-11")
+    assert result.exit_code == 0, result.stderr
+    html = output.read_text(encoding="utf-8")
+    page = parse(html)
+    assert "Reported from recorded run #7, checked at 2026-11-28T02:00:00+08:00" in page.text
+    assert "依据第 7 次核对记录" in page.text
+    assert page.rows["compute.vcpu"]["supplied"] == "1296"
+    assert 'data-expansion="EXP-2026-001"' in html
+    assert "逾期完成" in page.text  # fulfilled late, in the expansions table
+    # trends over November's seven runs: vCPU 1232 first, 1296 last, 1216 lowest, 2 runs short
+    assert 'data-line-item="compute.vcpu" data-runs="7" data-first="1232" data-last="1296" data-lowest="1216"' in html
+    assert 'data-line-item="security.waf" data-runs="7" data-first="2" data-last="2" data-lowest="2"' in html
+
+
+def test_status_markdown_from_history(
+    store: dict[str, Any], tmp_path: Path, golden: Callable[[str, str], None]
+) -> None:
+    output = tmp_path / "status.md"
+    assert _report(store, output, "--now", AS_OF, "--format", "markdown", "--lang", "zh").exit_code == 0
+    golden("report-status-history.zh.md", output.read_text(encoding="utf-8"))
+
+
+def test_report_without_a_run_at_or_before_now_is_refused(store: dict[str, Any], tmp_path: Path) -> None:
+    output = tmp_path / "status.html"
+    result = _report(store, output, "--now", "2026-11-01T00:00:00+08:00")
+    assert result.exit_code == 2
+    assert "no recorded run of this contract at or before 2026-11-01T00:00:00+08:00" in result.stderr
+    assert not output.exists()
+    result = _report(store, output, "--now", AS_OF, "--period", "2026-10")
+    assert result.exit_code == 2
+    assert "no recorded run" in result.stderr
+
+
+def test_report_from_a_store_that_does_not_exist(tmp_path: Path, cli: Cli) -> None:
+    missing = tmp_path / "nothing-here.sqlite"
+    result = cli("report", "--history", missing, "--output", tmp_path / "r.html", "--now", AS_OF)
+    assert result.exit_code == 2
+    assert "no history store there" in result.stderr
+    assert not missing.exists()  # reading never creates a store
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--kind", "monthly"), "the monthly report needs --period YYYY-MM"),
+        (("--kind", "monthly", "--period", "2026-13"), "expected a month as YYYY-MM"),
+        (("--kind", "monthly", "--period", "Nov 2026"), "expected a month as YYYY-MM"),
+        (("--kind", "monthly", "--period", "2026-05"), "2026-05 is outside the service period"),
+        (("--kind", "monthly", "--period", "2027-01"), "2027-01 has not begun as of 2026-12-05T00:00:00+08:00"),
+        (("--kind", "summary", "--period", "2026-11"), "the summary report covers the whole service period"),
+        (("--kind", "summary", "--observed", "x.json"), "the summary report is built from history; drop --observed"),
+        (("--no-history",), "without --observed the report is built from history"),
+        (("--format", "json", "--lang", "both"), "both is for --format html or pdf"),
+    ],
+)
+def test_report_options_are_checked(store: dict[str, Any], tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    output = tmp_path / "r.out"
+    result = _report(store, output, "--now", AS_OF, *args)
+    assert result.exit_code == 2, result.stdout
+    assert message in result.stderr
+    assert not output.exists()
+
+
+# -- the monthly operations report ------------------------------------------------------------------------
+
+
+def test_monthly_report_figures(store: dict[str, Any], tmp_path: Path) -> None:
+    report = _json(store, tmp_path, "--kind", "monthly", "--period", "2026-11", "--now", AS_OF)
+    assert (report["schema"], report["kind"], report["period"], report["complete"]) == (
+        "contract-reconciler/acceptance-report",
+        "monthly",
+        "2026-11",
+        True,
+    )
+    assert report["coverage"] == {
+        "first_day": "2026-11-01",
+        "last_day": "2026-11-30",
+        "days": 30,
+        "days_with_runs": 6,
+        "days_without_runs": 24,
+        "missing": [
+            "2026-11-01",
+            "2026-11-05/2026-11-09",
+            "2026-11-11/2026-11-19",
+            "2026-11-21/2026-11-27",
+            "2026-11-29/2026-11-30",
+        ],
+        "runs": 7,
+    }
+    by_item = {a["line_item"]: a for a in report["availability"]}
+    vcpu = by_item["compute.vcpu"]
+    assert vcpu["days"] == {"met": 4, "short": 2, "unknown": 0, "no_run": 24}  # 11-04 had a short and a met run
+    assert (vcpu["runs"], vcpu["runs_short"], vcpu["lowest_supplied"]) == (7, 2, "1216")
+    assert (vcpu["entitled_at_end"], vcpu["supplied_at_end"]) == ("1296", "1296")
+    assert by_item["security.waf"]["days"] == {"met": 5, "short": 0, "unknown": 1, "no_run": 24}
+    [episode] = report["episodes"]  # December's shortfall starts after the month
+    assert (episode["line_item"], episode["start"], episode["end"], episode["runs"]) == (
+        "compute.vcpu",
+        "2026-11-03T02:00:00+08:00",
+        "2026-11-04T20:00:00+08:00",
+        2,
+    )
+    assert (episode["largest_gap"], episode["largest_gap_value"]) == ("-80", "-1121.60")  # 1216 - 1296, x 14.02
+    [expansion] = report["expansions"]
+    assert (expansion["id"], expansion["fulfilled_at"], expansion["outcome"]) == (
+        "EXP-2026-001",
+        "2026-11-28T02:00:00+08:00",
+        "late",
+    )
+    [exposure] = report["exposure"]
+    assert (exposure["clause"], exposure["days"], exposure["amount_at_end"], exposure["accrued"]) == (
+        "12.3",
+        2,
+        "92200.78",
+        "92200.78",
+    )
+    assert report["exposure_accrued"] == "92200.78"
+    [incident] = report["incidents"]
+    assert (incident["run_id"], incident["failed"], incident["unknown_line_items"]) == (
+        5,
+        {"waf": "403 from the WAF API"},
+        ["security.waf"],
+    )
+    assert [r["run_id"] for r in report["runs"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert report["warnings"] == ["24 of 30 days have no recorded run: nothing is known of them"]
+
+
+def test_monthly_report_of_a_month_not_over(store: dict[str, Any], tmp_path: Path) -> None:
+    report = _json(store, tmp_path, "--kind", "monthly", "--period", "2026-12", "--now", AS_OF)
+    assert report["complete"] is False
+    assert (report["coverage"]["days"], report["coverage"]["runs"]) == (4, 1)  # 12-01 to 12-04, as of 12-05 00:00
+    [episode] = report["episodes"]
+    assert (episode["start"], episode["end"]) == ("2026-12-02T02:00:00+08:00", None)  # ongoing
+    assert report["exposure_accrued"] == "46100.39"  # one day: 2,305,019.62 x 0.02
+    assert report["expansions"] == []  # delivered in November
+    assert "the period is not over" in report["warnings"][0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_monthly_report_markdown(
+    store: dict[str, Any], tmp_path: Path, golden: Callable[[str, str], None], lang: str
+) -> None:
+    output = tmp_path / "monthly.md"
+    args = ("--kind", "monthly", "--period", "2026-11", "--now", AS_OF, "--format", "markdown", "--lang", lang)
+    assert _report(store, output, *args).exit_code == 0
+    golden(f"report-monthly-2026-11.{lang}.md", output.read_text(encoding="utf-8"))
+
+
+def test_monthly_report_json_golden(store: dict[str, Any], tmp_path: Path, golden: Callable[[str, str], None]) -> None:
+    output = tmp_path / "monthly.json"
+    assert (
+        _report(store, output, "--kind", "monthly", "--period", "2026-11", "--now", AS_OF, "--format", "json").exit_code
+        == 0
+    )
+    golden("report-monthly-2026-11.json", output.read_text(encoding="utf-8"))
+
+
+# -- the service summary report ---------------------------------------------------------------------------
+
+
+def test_summary_report_figures(store: dict[str, Any], tmp_path: Path) -> None:
+    report = _json(store, tmp_path, "--kind", "summary", "--now", AS_OF)
+    assert (report["period"], report["complete"]) == ("2026-07-17/2027-07-16", False)
+    # 2026-07-17 .. 2026-12-04: 15 + 31 + 30 + 31 + 30 + 4 days
+    assert (report["coverage"]["days"], report["coverage"]["days_with_runs"], report["coverage"]["runs"]) == (141, 7, 8)
+    vcpu = next(a for a in report["availability"] if a["line_item"] == "compute.vcpu")
+    assert vcpu["days"] == {"met": 4, "short": 3, "unknown": 0, "no_run": 134}
+    assert [(e["start"], e["end"]) for e in report["episodes"]] == [
+        ("2026-11-03T02:00:00+08:00", "2026-11-04T20:00:00+08:00"),
+        ("2026-12-02T02:00:00+08:00", None),
+    ]
+    assert report["exposure_accrued"] == "138301.17"  # 92,200.78 + 46,100.39
+    months = {m["month"]: m for m in report["months"]}
+    assert list(months) == ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"]
+    assert months["2026-07"] == {
+        "month": "2026-07",
+        "days": 15,
+        "days_with_runs": 0,
+        "runs": 0,
+        "days_short": 0,
+        "incidents": 0,
+        "exposure_accrued": "0.00",
+    }
+    assert (months["2026-11"]["runs"], months["2026-11"]["days_short"], months["2026-11"]["incidents"]) == (7, 2, 1)
+    assert months["2026-11"]["exposure_accrued"] == "92200.78"
+    assert months["2026-12"]["exposure_accrued"] == "46100.39"
+    assert sum(Decimal(m["exposure_accrued"]) for m in report["months"]) == Decimal(report["exposure_accrued"])
+    assert report["runs"] == []
+
+
+def test_summary_report_goldens(store: dict[str, Any], tmp_path: Path, golden: Callable[[str, str], None]) -> None:
+    for fmt, suffix in (("markdown", "zh.md"), ("json", "json")):
+        output = tmp_path / f"summary.{suffix}"
+        args = ("--kind", "summary", "--now", AS_OF, "--format", fmt, *(("--lang", "zh") if fmt == "markdown" else ()))
+        assert _report(store, output, *args).exit_code == 0
+        golden(f"report-summary.{suffix}", output.read_text(encoding="utf-8"))
+
+
+# -- HTML in a browser and PDF ------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_chromium_renders_the_monthly_report(store: dict[str, Any], tmp_path: Path) -> None:
+    output = tmp_path / "monthly.html"
+    assert _report(store, output, "--kind", "monthly", "--period", "2026-11", "--now", AS_OF).exit_code == 0
+    html = output.read_text(encoding="utf-8")
+    assert "http://" not in html
+    assert "https://" not in html
+    done = chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", output.as_uri())
+    assert done.returncode == 0, done.stderr
+    assert console_errors(done.stderr) == []
+    page = parse(done.stdout)
+    assert "运维服务月报" in page.text
+    assert "Monthly operations report" in page.text
+    vcpu = page.rows["compute.vcpu"]
+    assert (vcpu["days-met"], vcpu["days-short"], vcpu["days-no-run"], vcpu["runs-short"]) == ("4", "2", "24", "2/7")
+    assert page.rows["security.waf"]["days-unknown"] == "1"
+    assert "92,200.78" in page.text
+    assert "403 from the WAF API" in page.text
+    assert "2026-11-05/2026-11-09" in page.text
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    return "".join("".join(page.extract_text().split()) for page in reader.pages)  # text without any whitespace
+
+
+def test_pdf_of_the_monthly_report(store: dict[str, Any], tmp_path: Path) -> None:
+    output = tmp_path / "monthly.pdf"
+    args = ("--kind", "monthly", "--period", "2026-11", "--now", AS_OF, "--format", "pdf")
+    result = _report(store, output, *args)
+    assert result.exit_code == 0, result.stderr
+    assert output.read_bytes()[:5] == b"%PDF-"
+    text = _pdf_text(output)
+    for expected in (
+        "运维服务月报",
+        "Monthlyoperationsreport",
+        "92,200.78",
+        "403fromtheWAFAPI",
+        "2026-11-03",
+        "逾期完成",
+    ):
+        assert expected in text
+    assert "".join(VCPU_ZH.split()) in text
+
+
+def test_pdf_of_the_summary_report_in_chinese(store: dict[str, Any], tmp_path: Path) -> None:
+    output = tmp_path / "summary.pdf"
+    assert _report(store, output, "--kind", "summary", "--now", AS_OF, "--format", "pdf", "--lang", "zh").exit_code == 0
+    text = _pdf_text(output)
+    assert "服务总结报告" in text
+    assert "138,301.17" in text
+    assert "Servicesummaryreport" not in text
