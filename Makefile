@@ -68,7 +68,7 @@ schemas: setup
 	for name in contract observation reconciliation; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done
 
 lock: setup
-	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url --no-emit-find-links \
+	$(BIN)/pip-compile --quiet --strip-extras --extra dev --extra pulumi --no-emit-index-url --no-emit-find-links \
 		-o requirements.lock pyproject.toml
 
 clean:
