@@ -17,6 +17,7 @@ What each operation does, none of which touches the cloud:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -62,7 +63,7 @@ class Settings:
 
     @classmethod
     def from_props(cls, props: Any) -> Settings:
-        if not isinstance(props, dict):
+        if not isinstance(props, Mapping):
             raise InputError.single("settings", "", f"expected an object, found {type(props).__name__}")
         return cls(
             contract=str(props.get("contract", cls.contract)),
@@ -160,7 +161,7 @@ def line_item_declaration(finding: Finding, settings: Settings) -> dict[str, Any
         "entitled": text(finding.entitled),
         "due": text(finding.due),
         "supplied": text(finding.entitled),
-        "gap": "0",
+        "gap": text(finding.entitled - finding.entitled),  # zero, written to the unit's precision like the gap
         "settings": settings.to_props(),
         "version": PROVIDER_VERSION,
     }
