@@ -7,9 +7,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
-
-from contract_policies import POLICIES  # noqa: E402
+from contract_policies import POLICIES
+from pulumi_policy import EnforcementLevel, PolicyPack
 
 # Serves the engine until it is done: must stay the last statement.
 PolicyPack(name="contract-reconciler", policies=POLICIES, enforcement_level=EnforcementLevel.ADVISORY)

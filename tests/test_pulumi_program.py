@@ -42,7 +42,7 @@ def run_program(monkeypatch: pytest.MonkeyPatch) -> Run:
     def run(**config: str) -> tuple[Recorder, dict[str, Any]]:
         monkeypatch.chdir(ROOT / "stacks")
         exports: dict[str, Any] = {}
-        monkeypatch.setattr(pulumi, "export", lambda name, value: exports.__setitem__(name, value))
+        monkeypatch.setattr(pulumi, "export", exports.__setitem__)
         recorder = Recorder()
         pulumi.runtime.set_mocks(recorder, project="reconciler", stack="unit", preview=False)
         for key in ("contract", "observed", "source", "now"):
