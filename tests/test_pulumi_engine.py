@@ -205,7 +205,7 @@ def test_a_mandatory_policy_violation_blocks_and_its_level_is_configurable(
 
     blocked = engine("preview", "--diff", "--policy-pack", "policies", stack=stack)
 
-    assert blocked.code != 0, blocked.output
+    assert blocked.code == 1, blocked.output
     assert "[mandatory]  contract-arithmetic-consistent" in blocked.stdout
     assert "compute.vcpu: 14.02 x 1232 x 12 = 207271.68" in blocked.stdout
     assert "line-items-match-inventory" not in blocked.stdout
