@@ -12,7 +12,7 @@ DEMO_OBSERVATION ?= examples/observation.json
 DEMO_CONTRACT ?= examples/contract-with-expansion.json
 DEMO_OUT ?= out
 
-.PHONY: help setup system-deps demo test lint typecheck unit bench lock schemas clean
+.PHONY: help setup system-deps pulumi demo test lint typecheck unit bench lock schemas clean
 
 help:
 	@echo "make demo   - set up Python deps if needed; validate the contract, check the embedded observation against"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench  - benchmark reconciler check on generated observations of 10k, 100k and 1M resources"
 	@echo "make setup  - install Chromium (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
+	@echo "make pulumi - build the Pulumi CLI and Python language host from Go modules, if not cached (docs/pulumi.md)"
 
 setup: system-deps $(STAMP)
 
@@ -65,13 +66,17 @@ demo: $(STAMP)
 	@echo "Open the report: $(abspath $(DEMO_OUT))/report.html"
 
 lint: setup
-	$(BIN)/ruff check reconciler tests bench examples
-	$(BIN)/ruff format --check reconciler tests bench examples
+	$(BIN)/ruff check reconciler tests bench examples stacks policies
+	$(BIN)/ruff format --check reconciler tests bench examples stacks policies
 
 typecheck: setup
 	$(BIN)/mypy reconciler
 
-unit: setup
+# The engine tests (marker `engine`) need the Pulumi CLI: built once into ~/.cache/contract-reconciler (Go needed).
+pulumi:
+	@scripts/install-pulumi.sh >/dev/null
+
+unit: setup pulumi
 	$(BIN)/pytest
 
 test: lint typecheck unit
@@ -83,7 +88,7 @@ schemas: setup
 	for name in contract observation reconciliation; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done
 
 lock: setup
-	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url --no-emit-find-links \
+	$(BIN)/pip-compile --quiet --strip-extras --extra dev --extra pulumi --no-emit-index-url --no-emit-find-links \
 		-o requirements.lock pyproject.toml
 
 clean:

@@ -7,9 +7,11 @@
 #        export PATH="$(scripts/install-pulumi.sh | tail -n1):$PATH"
 #
 # Environment:
-#   PULUMI_VERSION     wanted version (default 3.272.0). If pkg/v3 at that
-#                      version is not served by the Go module proxy, 3.274.1
-#                      is built instead (a newer CLI runs an older Python SDK).
+#   PULUMI_VERSION     wanted version (default 3.274.1, the CLI paired with the
+#                      pinned Python SDK 3.272.0: the Go module proxy serves no
+#                      pkg/v3 v3.272.0, and a newer CLI runs an older SDK). If
+#                      pkg/v3 at a requested version is not served, 3.274.1 is
+#                      built instead.
 #   RECONCILER_CACHE   cache root (default ~/.cache/contract-reconciler); the
 #                      build lands in $RECONCILER_CACHE/pulumi/<version>/bin.
 #   PULUMI_LANGUAGE_PYTHON_MODULE_VERSION
@@ -27,7 +29,7 @@
 # The Go module and build caches stay at their defaults (outside the repo).
 set -euo pipefail
 
-readonly DEFAULT_VERSION=3.272.0
+readonly DEFAULT_VERSION=3.274.1
 readonly FALLBACK_VERSION=3.274.1
 readonly PKG_MOD=github.com/pulumi/pulumi/pkg/v3
 readonly SDK_MOD=github.com/pulumi/pulumi/sdk/v3
@@ -56,8 +58,6 @@ quiet() {
     return 1
   fi
 }
-
-command -v go >/dev/null || die "go is not on PATH (Go >= 1.24 is needed)"
 
 # Prints the version a pulumi binary reports (v3.x.y), or nothing.
 pulumi_version_of() {
@@ -557,6 +557,9 @@ requested=${requested#v}
 [[ $requested =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "PULUMI_VERSION must look like 3.272.0, got '$requested'"
 
 reuse "$requested"
+
+# Only a build needs Go.
+command -v go >/dev/null || die "go is not on PATH (Go >= 1.24 is needed to build pulumi v$requested)"
 
 # From here on every go command runs in a throwaway wrapper module.
 export GOFLAGS=-mod=mod CGO_ENABLED=0

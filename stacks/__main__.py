@@ -1,0 +1,49 @@
+"""The Pulumi program: every contract line item (and recorded expansion) as a resource of the reconciler's
+dynamic provider, and each one's entitlement, supply, gap and status as stack outputs. See docs/pulumi.md."""
+
+from __future__ import annotations
+
+import pulumi
+
+from reconciler.pulumi_provider import Expansion, LineItem, Settings, observe, text
+
+config = pulumi.Config("reconciler")
+settings = Settings(
+    contract=config.get("contract") or Settings.contract,
+    observed=config.get("observed") or Settings.observed,
+    source=config.get("source") or Settings.source,
+    now=config.get("now") or None,
+)
+result = observe(settings)
+
+for finding in result.findings:
+    LineItem(finding, settings)
+    pulumi.export(
+        finding.line_item.value,
+        {
+            "entitled": text(finding.entitled),
+            "due": text(finding.due),
+            "supplied": text(finding.supplied),
+            "gap": text(finding.gap),
+            "status": finding.status.value,
+        },
+    )
+
+for expansion in result.expansions:
+    Expansion(expansion, settings)
+    pulumi.export(
+        f"expansion {expansion.id}",
+        {
+            "line_item": expansion.line_item.value,
+            "required": text(expansion.required),
+            "due_at": expansion.due_at.isoformat(),
+            "remaining": expansion.remaining,
+            "state": expansion.state.value,
+        },
+    )
+
+pulumi.export("verdict", result.verdict.value)
+pulumi.export("observed_at", result.observed_at.isoformat())
+pulumi.export("checked_at", result.now.isoformat())
+for warning in result.warnings:
+    pulumi.log.warn(warning)

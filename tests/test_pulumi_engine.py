@@ -1,0 +1,242 @@
+"""The real Pulumi engine (`pulumi preview` / `up`, CLI built by scripts/install-pulumi.sh) on a local file
+backend, through the four behaviours of the CI gate: all met passes with no changes; a short line item fails
+`--refresh --expect-no-changes` with the gap in the diff; a mandatory policy violation blocks; a repeated
+preview shows no churn. Each scenario has its own stack in one copy of the project; nothing touches ~/.pulumi.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, met_resources
+from tests.pulumi_support import (
+    EXPANSION_CONTRACT,
+    NOW,
+    misstated_line_total,
+    short_resources,
+    write_contract,
+    write_observation,
+)
+
+pytestmark = pytest.mark.engine
+
+PULUMI_VERSION = "v3.274.1"
+EXPECT_NO_CHANGES_FAILED = 7
+"""`pulumi preview --expect-no-changes` exits 7 when changes are proposed (other failures exit 1)."""
+PROJECT_FILES = ("Pulumi.yaml", "stacks", "policies", "contract_inventory.json", "examples")
+LINE_ITEMS = 11
+STACK = 1
+"""The stack resource itself, counted among the unchanged."""
+GATE = ("preview", "--refresh", "--expect-no-changes", "--diff")
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@dataclass
+class Engine:
+    """The pulumi CLI with a private PULUMI_HOME, file backend and passphrase, run in a copy of the project."""
+
+    project: Path
+    env: dict[str, str]
+
+    def __call__(self, *args: str, stack: str, check: bool = False) -> Run:
+        done = subprocess.run(
+            ["pulumi", *args, "--stack", stack, "--non-interactive", "--color", "never"],
+            cwd=self.project,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        run = Run(done.returncode, done.stdout, done.stderr)
+        if check and run.code != 0:
+            pytest.fail(f"pulumi {' '.join(args)} exited {run.code}:\n{run.output}")
+        return run
+
+    def new_stack(self, name: str, **config: str) -> str:
+        self("stack", "init", stack=name, check=True)
+        for key, value in {"now": NOW, **config}.items():
+            self("config", "set", f"reconciler:{key}", value, stack=name, check=True)
+        return name
+
+
+def engine_bin() -> Path:
+    """The directory of the pulumi CLI and its Python language host: installed (or found) by the project's
+    script, which `make test` runs first; here it only finds the cached build. No engine is a failure."""
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "install-pulumi.sh")], capture_output=True, text=True, check=False, timeout=3600
+    )
+    if done.returncode != 0:
+        pytest.fail(f"scripts/install-pulumi.sh failed (run `make pulumi`):\n{done.stderr}")
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    base = tmp_path_factory.mktemp("pulumi")
+    project = base / "project"
+    project.mkdir()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, project / name)
+    (base / "home").mkdir()
+    (base / "state").mkdir()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PULUMI_", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH"))
+    }
+    env |= {
+        # the engine first, then this test's Python (the venv with reconciler and the Pulumi SDK installed)
+        "PATH": os.pathsep.join((str(engine_bin()), str(Path(sys.executable).parent), env.get("PATH", ""))),
+        "PULUMI_HOME": str(base / "home"),
+        "PULUMI_BACKEND_URL": (base / "state").as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE": "engine-tests-only",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_PYTHON_CMD": sys.executable,
+    }
+    engine = Engine(project, env)
+    version = subprocess.run(["pulumi", "version"], env=env, capture_output=True, text=True, check=True)
+    assert version.stdout.strip() == PULUMI_VERSION
+    return engine
+
+
+@pytest.fixture(scope="session")
+def observations(engine: Engine) -> dict[str, Path]:
+    data = engine.project / "test-data"
+    data.mkdir()
+    return {
+        "met": write_observation(data / "met.json", met_resources()),
+        "short": write_observation(data / "short.json", short_resources()),
+        "misstated": write_contract(data / "misstated-contract.json", misstated_line_total),
+    }
+
+
+def steps(run: Run) -> dict[str, str]:
+    """{resource name: op} of the plan in `--json` output (which lists no unchanged resource but the stack):
+    the refresh steps and the stack itself left out."""
+    return {
+        step["urn"].rsplit("::", 1)[1]: step["op"]
+        for step in run.json()["steps"]
+        if step["op"] != "refresh" and step["urn"].split("::")[2].startswith("pulumi-python:dynamic/reconciler:")
+    }
+
+
+def test_all_met_passes_the_gate_with_no_changes(engine: Engine, observations: dict[str, Path]) -> None:
+    stack = engine.new_stack("met", observed=str(observations["met"]))
+    engine("up", "--yes", "--skip-preview", stack=stack, check=True)
+
+    gate = engine(*GATE, stack=stack)
+
+    assert gate.code == 0, gate.output
+    assert f"{LINE_ITEMS + STACK} unchanged" in gate.stdout
+    assert "to update" not in gate.stdout
+
+
+def test_a_short_line_item_fails_the_gate_with_the_gap_in_the_diff(
+    engine: Engine, observations: dict[str, Path]
+) -> None:
+    stack = engine.new_stack("short", observed=str(observations["short"]))
+    engine("up", "--yes", "--skip-preview", stack=stack, check=True)
+
+    gate = engine(*GATE, stack=stack)
+
+    assert gate.code == EXPECT_NO_CHANGES_FAILED, gate.output
+    assert "no changes were expected for preview but changes were proposed" in gate.output
+    # the one short line item is the one update, with entitled and supplied side by side
+    assert "~ 1 to update" in gate.stdout
+    assert f"{LINE_ITEMS - 1 + STACK} unchanged" in gate.stdout
+    update = gate.stdout[gate.stdout.index("(update)") :]
+    assert "[id=compute.vcpu]" in update
+    assert 'entitled  : "1232"' in update
+    assert '~ supplied  : "1216" => "1232"' in update
+    assert '~ gap       : "-16" => "0"' in update
+
+    # and `up` cannot make it go away: it records the observed shortfall, the next gate fails the same way
+    engine("up", "--yes", "--skip-preview", stack=stack, check=True)
+    again = engine("preview", "--refresh", "--expect-no-changes", "--json", stack=stack)
+    assert again.code == EXPECT_NO_CHANGES_FAILED, again.output
+    assert [name for name, op in steps(again).items() if op != "same"] == ["compute.vcpu"]
+
+
+def test_an_expansion_inside_its_deadline_does_not_fail_the_gate(engine: Engine, observations: dict[str, Path]) -> None:
+    stack = engine.new_stack("pending", observed=str(observations["met"]), contract=str(EXPANSION_CONTRACT))
+    engine("up", "--yes", "--skip-preview", stack=stack, check=True)
+
+    gate = engine(*GATE, "--policy-pack", "policies", stack=stack)
+
+    assert gate.code == 0, gate.output
+    assert f"{LINE_ITEMS + 1 + STACK} unchanged" in gate.stdout
+    # the advisory policy warns of it all the same
+    assert "[advisory]  expansions-at-risk" in gate.stdout
+    assert "expansion EXP-2026-001 (compute.vcpu to 1296) is at_risk" in gate.stdout
+
+
+def test_a_mandatory_policy_violation_blocks_and_its_level_is_configurable(
+    engine: Engine, observations: dict[str, Path], tmp_path: Path
+) -> None:
+    stack = engine.new_stack("policy", observed=str(observations["met"]), contract=str(observations["misstated"]))
+
+    blocked = engine("preview", "--diff", "--policy-pack", "policies", stack=stack)
+
+    assert blocked.code == 1, blocked.output
+    assert "[mandatory]  contract-arithmetic-consistent" in blocked.stdout
+    assert "compute.vcpu: 14.02 x 1232 x 12 = 207271.68" in blocked.stdout
+    assert "line-items-match-inventory" not in blocked.stdout
+
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"contract-arithmetic-consistent": "advisory"}), encoding="utf-8")
+    allowed = engine("preview", "--policy-pack", "policies", "--policy-pack-config", str(config), stack=stack)
+    assert allowed.code == 0, allowed.output
+    assert "[advisory]  contract-arithmetic-consistent" in allowed.stdout
+
+
+def test_a_repeated_preview_shows_no_churn(engine: Engine, observations: dict[str, Path]) -> None:
+    stack = engine.new_stack("repeat", observed=str(observations["met"]))
+    engine("up", "--yes", "--skip-preview", stack=stack, check=True)
+    before = engine("stack", "export", "--show-secrets", stack=stack, check=True).json()
+
+    runs = [engine("preview", "--refresh", "--expect-no-changes", "--json", stack=stack) for _ in range(2)]
+    update = engine("up", "--yes", "--refresh", "--expect-no-changes", "--skip-preview", stack=stack)
+    after = engine("stack", "export", "--show-secrets", stack=stack, check=True).json()
+
+    for run in runs:
+        assert run.code == 0, run.output
+        assert run.json()["changeSummary"] == {"same": LINE_ITEMS + STACK}
+        assert steps(run) == {}
+    assert update.code == 0, update.output
+
+    def pickled(deployment: Any) -> dict[str, Any]:
+        return {
+            r["urn"]: r["inputs"].get("__provider")
+            for r in deployment["deployment"]["resources"]
+            if "LineItem" in r["urn"]
+        }
+
+    assert pickled(after) == pickled(before)

@@ -1,0 +1,141 @@
+"""The Pulumi program (stacks/) under `pulumi.runtime.set_mocks`: which resources it declares, with what desired
+state, and the stack outputs a user reads. The real engine runs it in test_pulumi_engine.py."""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from tests.conftest import ROOT, met_resources
+from tests.pulumi_support import EXPANSION_CONTRACT, NOW, SHORT_VCPU, short_resources, write_observation
+
+LINE_ITEM = "pulumi-python:dynamic/reconciler:LineItem"
+EXPANSION = "pulumi-python:dynamic/reconciler:Expansion"
+
+
+class Recorder(pulumi.runtime.Mocks):
+    """Records every resource registration; the mocked engine echoes the inputs as outputs."""
+
+    def __init__(self) -> None:
+        self.resources: dict[str, pulumi.runtime.MockResourceArgs] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        self.resources[args.name] = args
+        return args.name, dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+Run = Callable[..., tuple[Recorder, dict[str, Any]]]
+
+
+@pytest.fixture
+def run_program(monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Run stacks/__main__.py with the given `reconciler:*` configuration; returns (registrations, exports)."""
+
+    def run(**config: str) -> tuple[Recorder, dict[str, Any]]:
+        monkeypatch.chdir(ROOT / "stacks")
+        exports: dict[str, Any] = {}
+        monkeypatch.setattr(pulumi, "export", exports.__setitem__)
+        recorder = Recorder()
+        pulumi.runtime.set_mocks(recorder, project="reconciler", stack="unit", preview=False)
+        for key in ("contract", "observed", "source", "now"):
+            pulumi.runtime.set_config(f"reconciler:{key}", config.get(key, ""))
+
+        @pulumi.runtime.test
+        def program() -> None:
+            runpy.run_path(str(ROOT / "stacks" / "__main__.py"), run_name="__main__")
+
+        program()
+        return recorder, exports
+
+    return run
+
+
+def test_every_line_item_is_declared_entitled_in_full(run_program: Run, tmp_path: Path) -> None:
+    observed = write_observation(tmp_path / "short.json", short_resources())
+    recorder, _ = run_program(observed=str(observed), now=NOW)
+
+    assert sorted(recorder.resources) == [
+        "backup.host",
+        "compute.memory",
+        "compute.vcpu",
+        "network.bandwidth",
+        "network.load_balancer",
+        "network.public_ip",
+        "network.remote_access",
+        "security.waf",
+        "storage.object",
+        "storage.performance",
+        "storage.standard",
+    ]
+    vcpu = recorder.resources["compute.vcpu"]
+    assert vcpu.typ == LINE_ITEM
+    # desired state: supplied = entitled, no gap; the provider's read replaces both by what it observes
+    assert {k: vcpu.inputs[k] for k in ("entitled", "due", "supplied", "gap", "unit")} == {
+        "entitled": "1232",
+        "due": "1232",
+        "supplied": "1232",
+        "gap": "0",
+        "unit": "vCPU",
+    }
+    assert vcpu.inputs["settings"] == {
+        "contract": "contract_inventory.json",
+        "observed": str(observed),
+        "source": "snapshot",
+        "now": NOW,
+    }
+    assert recorder.resources["storage.object"].inputs["gap"] == "0.000"
+
+
+def test_stack_outputs_give_each_line_items_figures(run_program: Run, tmp_path: Path) -> None:
+    observed = write_observation(tmp_path / "short.json", short_resources())
+    _, exports = run_program(observed=str(observed), now=NOW)
+
+    assert exports["compute.vcpu"] == {
+        "entitled": "1232",
+        "due": "1232",
+        "supplied": SHORT_VCPU,
+        "gap": "-16",
+        "status": "short",
+    }
+    assert exports["compute.memory"]["status"] == "met"
+    assert exports["verdict"] == "drift"
+    assert exports["checked_at"] == "2026-11-25T09:00:00+08:00"
+
+
+def test_expansions_are_declared_with_their_deadline(run_program: Run, tmp_path: Path) -> None:
+    observed = write_observation(tmp_path / "met.json", met_resources())
+    recorder, exports = run_program(contract=str(EXPANSION_CONTRACT), observed=str(observed), now=NOW)
+
+    expansion = recorder.resources["EXP-2026-001"]
+    assert expansion.typ == EXPANSION
+    assert {k: expansion.inputs[k] for k in ("line_item", "quantity", "required", "supplied")} == {
+        "line_item": "compute.vcpu",
+        "quantity": "64",
+        "required": "1296",
+        "supplied": "1296",
+    }
+    output = exports["expansion EXP-2026-001"]
+    assert output["due_at"] == expansion.inputs["due_at"]
+    assert output["state"] == "at_risk"
+    assert exports["compute.vcpu"]["status"] == "pending"
+    assert exports["verdict"] == "ok"
+
+
+def test_defaults_read_the_embedded_snapshot(run_program: Run) -> None:
+    recorder, exports = run_program(now=NOW)
+
+    assert recorder.resources["compute.vcpu"].inputs["settings"]["observed"] == "examples/observation.json"
+    statuses = {name: value["status"] for name, value in exports.items() if isinstance(value, dict)}
+    assert [name for name, status in statuses.items() if status != "met"] == [
+        "compute.vcpu",
+        "storage.performance",
+        "network.public_ip",
+    ]
