@@ -277,3 +277,14 @@ def test_validate_fails_a_notice_before_the_request(cli: Any, write_json: Any, c
         "amount_in_words",
         "expansion_notice",
     ]
+
+
+def test_a_check_before_the_request_neither_entitles_nor_tracks_it(contract_data: dict[str, Any]) -> None:
+    """A report rebuilt from a run of 11-10 must not hold the provider to a request made on 11-18."""
+    contract = with_expansions(contract_data, expansion())
+    before = check(contract, "2026-11-10T02:00:00+08:00", 1232)
+    vcpu = next(f for f in before.findings if f.line_item == "compute.vcpu")
+    assert (vcpu.entitled, vcpu.status, before.expansions) == (Decimal(1232), Status.MET, [])
+    after = check(contract, "2026-11-18T10:00:00+08:00", 1232)
+    vcpu = next(f for f in after.findings if f.line_item == "compute.vcpu")
+    assert (vcpu.entitled, vcpu.status, len(after.expansions)) == (Decimal(1296), Status.PENDING, 1)

@@ -5,12 +5,12 @@ The store is filled by real `reconciler check` runs at different --now values ag
 (64 vCPU requested 2026-11-19 10:30, due 2026-11-27 00:00). Every figure below is worked out by hand:
 
   run  now (+08:00)        vCPU supplied  other                     vCPU status
-  #1   2026-11-02 02:00    1232           -                         pending (expansion not due)
+  #1   2026-11-02 02:00    1232           -                         met (expansion not yet requested)
   #2   2026-11-03 02:00    1216           -                         short
   #3   2026-11-04 02:00    1216           -                         short
-  #4   2026-11-04 20:00    1232           -                         pending
-  #5   2026-11-10 02:00    1232           WAF source failed (403)   pending; security.waf unknown
-  #6   2026-11-20 02:00    1232           -                         pending
+  #4   2026-11-04 20:00    1232           -                         met
+  #5   2026-11-10 02:00    1232           WAF source failed (403)   met; security.waf unknown
+  #6   2026-11-20 02:00    1232           -                         pending (requested, not yet due)
   #7   2026-11-28 02:00    1296           -                         met (expansion delivered a day late)
   #8   2026-12-02 02:00    1216           -                         short (vm-new gone, vm-b down again)
 
@@ -232,7 +232,10 @@ def test_monthly_report_figures(store: dict[str, Any], tmp_path: Path) -> None:
         "2026-11-04T20:00:00+08:00",
         2,
     )
-    assert (episode["largest_gap"], episode["largest_gap_value"]) == ("-80", "-1121.60")  # 1216 - 1296, x 14.02
+    assert (episode["largest_gap"], episode["largest_gap_value"]) == (
+        "-16",
+        "-224.32",
+    )  # 1216 - 1232 (not yet requested), x 14.02
     [expansion] = report["expansions"]
     assert (expansion["id"], expansion["fulfilled_at"], expansion["outcome"]) == (
         "EXP-2026-001",
