@@ -11,10 +11,12 @@ Credentials are never printed, logged or reported: every message leaving this mo
 from __future__ import annotations
 
 import json
+import logging
 import re
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -244,6 +246,13 @@ def _sdk() -> _Sdk:
     return _SDK
 
 
+def _wait(options: Options) -> Any:
+    """Exponential backoff from `retry_wait`, capped at `retry_wait_max`, with up to `retry_wait` of jitter."""
+    from tenacity import wait_exponential_jitter
+
+    return wait_exponential_jitter(multiplier=options.retry_wait, max=options.retry_wait_max, jitter=options.retry_wait)
+
+
 class LiveApi:
     """Calls through the SDK: one client per (service, version, region), each call retried by tenacity."""
 
@@ -296,11 +305,11 @@ class LiveApi:
 
     def call(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """The body of one successful call; CallFailed (reason redacted) once attempts are spent."""
-        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
         retrying = Retrying(
             stop=stop_after_attempt(self.options.attempts),
-            wait=wait_exponential_jitter(initial=self.options.retry_wait, max=self.options.retry_wait_max),
+            wait=_wait(self.options),
             retry=retry_if_exception(lambda exc: isinstance(exc, CallFailed) and exc.retryable),
             reraise=True,
         )
@@ -369,7 +378,53 @@ class Pages:
     bucket_list_read: bool = False
 
 
+class _Redacting(logging.Filter):
+    """Rewrites a library's log records with the credentials removed (ks3sdk logs its `KSS AK:sig` header at
+    INFO; urllib3 and the ksyun SDK log request lines that carry `Accesskey` at DEBUG)."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__()
+        self.credentials = credentials
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.credentials.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+LIBRARY_LOGGERS: Final = ("ks3", "ksyun", "ksyun_sdk_common", "urllib3", "requests")
+
+
+@contextmanager
+def _redacted_logs(credentials: Credentials) -> Iterator[None]:
+    """While observing, every logger of the client libraries redacts the credentials from its records."""
+    _sdk()  # create the SDK's loggers before listing them
+    with warnings.catch_warnings():
+        import ks3.http  # noqa: F401 - its loggers too
+    redacting = _Redacting(credentials)
+    names = [
+        name
+        for name in logging.root.manager.loggerDict
+        if any(name == prefix or name.startswith(prefix + ".") for prefix in LIBRARY_LOGGERS)
+    ]
+    loggers = [logging.getLogger(name) for name in names]
+    for logger in loggers:
+        logger.addFilter(redacting)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(redacting)
+
+
 def fetch_live(options: Options, credentials: Credentials, tables: Tables) -> Pages:
+    with _redacted_logs(credentials):
+        return _fetch_live(options, credentials)
+
+
+def _fetch_live(options: Options, credentials: Credentials) -> Pages:
     live = LiveApi(options, credentials)
     fetched = Pages({}, {}, [])
     try:
@@ -397,7 +452,7 @@ def fetch_live(options: Options, credentials: Credentials, tables: Tables) -> Pa
 
 def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetched: Pages) -> None:
     """Bucket names from KS3 (ks3sdk), then their usage from ks3bill QueryKs3Data (the ksyun SDK, GET)."""
-    from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+    from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
     with warnings.catch_warnings():
         from ks3.connection import Connection
@@ -416,7 +471,7 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetche
     )
     retrying = Retrying(
         stop=stop_after_attempt(options.attempts),
-        wait=wait_exponential_jitter(initial=options.retry_wait, max=options.retry_wait_max),
+        wait=_wait(options),
         retry=retry_if_exception_type(Exception),
         reraise=True,
     )
