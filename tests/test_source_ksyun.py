@@ -391,3 +391,25 @@ def test_sources_lists_ksyun_settings_without_values(monkeypatch: pytest.MonkeyP
     assert "ksyun" in result.stdout
     assert "secret_key" in result.stdout
     assert SECRET_KEY not in result.stdout
+
+
+def test_every_listed_region_is_asked(endpoint: str, world: World) -> None:
+    resources, report = observe(settings(endpoint, regions="cn-beijing-6, cn-shanghai-2"))
+    asked = {(r["params"].get("Action"), r["params"].get("Region")) for r in world.requests}
+    assert ("DescribeInstances", "cn-shanghai-2") in asked
+    assert ("DescribeSnapshots", "cn-shanghai-2") in asked
+    assert report.failed == {}
+    # the emulator serves the same account in both regions: each resource is counted once
+    assert totals(resources) == EXPECTED
+
+
+def test_the_sdks_are_imported_only_when_observing_live() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reconciler.cli, reconciler.sources; "
+        "print(sorted(m for m in ('ksyun', 'ks3', 'tenacity') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -419,7 +419,7 @@ def _redacted_logs(credentials: Credentials) -> Iterator[None]:
             logger.removeFilter(redacting)
 
 
-def fetch_live(options: Options, credentials: Credentials, tables: Tables) -> Pages:
+def fetch_live(options: Options, credentials: Credentials) -> Pages:
     with _redacted_logs(credentials):
         return _fetch_live(options, credentials)
 
@@ -634,7 +634,7 @@ class KsyunSource(CollectedSource):
         else:
             options = options_of(settings)
             credentials = credentials_of(settings)
-            fetched = fetch_live(options, credentials, tables)
+            fetched = fetch_live(options, credentials)
             where = options.endpoint or options.domain
             detail = f"live {where}, regions {', '.join(options.regions)}; tables: {tables.origin}"
 

@@ -227,7 +227,7 @@ class _Server(ThreadingHTTPServer):
 def running(world: World) -> Iterator[str]:
     """Serve `world` on 127.0.0.1; yields "127.0.0.1:PORT"."""
     server = _Server(world)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"127.0.0.1:{server.server_address[1]}"
