@@ -1,0 +1,494 @@
+"""From Kingsoft Cloud API response bodies to normalized resources: the APIs the ksyun source calls, how each
+pages, and how its items become resources. Serves the live API and the native export file alike.
+
+Pure: no I/O, no SDK. `reconciler.sources.ksyun` fetches the pages (or reads them from a file) and calls
+`observe`; a structurally malformed body raises `Malformed` with a field path, which the live source turns
+into a failed kind and the file source into an InputError.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, Literal, TypeAlias
+
+from reconciler.observation import (
+    Backup,
+    Bandwidth,
+    Bucket,
+    LoadBalancer,
+    PublicIp,
+    Resource,
+    ResourceKind,
+    Unrecognized,
+    Vm,
+    Volume,
+)
+from reconciler.sources.ksyun_tables import Tables, family_of
+
+Paging: TypeAlias = Literal["marker", "page", "token", "none"]
+BYTES_PER_GB: Final = Decimal(1024) ** 3
+"""KS3 reports bytes; like block storage, object storage counts binary GB as the contract's GB."""
+SAMPLE_IDS: Final = 5
+
+
+@dataclass(frozen=True)
+class Api:
+    """One list action of one service: how it pages and where its items are."""
+
+    service: str
+    version: str
+    action: str
+    paging: Paging
+    items_key: str
+    kinds: tuple[ResourceKind, ...]
+    total_key: str | None = None
+    project_scoped: bool = False
+    regional: bool = True
+    method: Literal["POST", "GET"] = "POST"
+
+
+PROJECTS: Final = Api(
+    "iam", "2015-11-01", "GetAccountAllProjectList", "none", "ListProjectResult.ProjectList", (), regional=False
+)
+"""Listed first: without `ProjectId.N` the project-scoped APIs return only the default project (0)."""
+
+APIS: Final[tuple[Api, ...]] = (
+    Api("kec", "2016-03-04", "DescribeInstances", "marker", "InstancesSet", ("vm",), "InstanceCount", True),
+    Api("ebs", "2016-03-04", "DescribeVolumes", "marker", "Volumes", ("volume",)),
+    Api("kec", "2016-03-04", "DescribeLocalVolumes", "marker", "LocalVolumeSet", ("volume",), "LocalVolumeCount"),
+    Api("ebs", "2016-03-04", "DescribeSnapshots", "page", "Snapshots", ("backup",)),
+    Api(
+        "kec",
+        "2016-03-04",
+        "DescribeLocalVolumeSnapshots",
+        "marker",
+        "LocalVolumeSnapshotSet",
+        ("backup",),
+        "LocalVolumeSnapshotCount",
+    ),
+    Api("eip", "2016-03-04", "DescribeAddresses", "token", "AddressesSet", ("public_ip", "bandwidth"), None, True),
+    Api("bws", "2016-03-04", "DescribeBandWidthShares", "token", "BandWidthShareSet", ("bandwidth",), None, True),
+    Api(
+        "slb",
+        "2016-03-04",
+        "DescribeLoadBalancers",
+        "token",
+        "LoadBalancerDescriptions",
+        ("load_balancer",),
+        "TotalCount",
+        True,
+    ),
+)
+KS3_BUCKETS: Final = "ListBuckets"
+KS3_USAGE: Final = Api(
+    "ks3bill", "v1", "QueryKs3Data", "none", "Data.Buckets", ("bucket",), regional=False, method="GET"
+)
+"""Bucket sizes (bytes of standard, infrequent-access and archive data); the bucket list comes from KS3 itself."""
+
+API_BY_ACTION: Final[dict[str, Api]] = {api.action: api for api in (PROJECTS, *APIS, KS3_USAGE)}
+KIND_ACTIONS: Final[dict[ResourceKind, tuple[str, ...]]] = {
+    "vm": ("DescribeInstances",),
+    "volume": ("DescribeVolumes", "DescribeLocalVolumes"),
+    "backup": ("DescribeSnapshots", "DescribeLocalVolumeSnapshots"),
+    "public_ip": ("DescribeAddresses",),
+    "bandwidth": ("DescribeAddresses", "DescribeBandWidthShares"),
+    "load_balancer": ("DescribeLoadBalancers",),
+    "bucket": (KS3_BUCKETS, "QueryKs3Data"),
+}
+"""Every kind the source observes and the actions it needs, all of them, to observe it completely."""
+KINDS: Final[tuple[ResourceKind, ...]] = tuple(KIND_ACTIONS)
+PAGE_SIZE: Final = 100
+MAX_PROJECTS_PER_CALL: Final = 100
+
+
+class Malformed(ValueError):
+    """A response body not of the action's shape; `path` is inside the body (e.g. `InstancesSet[2].VCPU`)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}" if path else reason)
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class BodyError:
+    """An `Error` object in a response body (inside a 200 too: some services answer errors that way)."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}" if self.message else self.code
+
+
+def body_error(body: Mapping[str, Any]) -> BodyError | None:
+    """The error a body carries (`Error` or lower-case `error`), if any."""
+    error = body.get("Error", body.get("error"))
+    if not error:
+        return None
+    if isinstance(error, Mapping):
+        code = error.get("Code", error.get("code")) or "UnknownError"
+        message = error.get("Message", error.get("message")) or ""
+        return BodyError(str(code), str(message))
+    return BodyError("UnknownError", str(error))
+
+
+def _get(body: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = body
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node
+
+
+def items_of(api: Api, body: Any) -> list[Mapping[str, Any]]:
+    """The items of one page; Malformed if the body is not an object or its item list is not a list of objects."""
+    if not isinstance(body, Mapping):
+        raise Malformed("", f"expected a JSON object, found {type(body).__name__}")
+    items = _get(body, api.items_key)
+    if items is None:
+        return []  # empty lists are left out by some services
+    if not isinstance(items, list):
+        raise Malformed(api.items_key, f"expected a list, found {type(items).__name__}")
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise Malformed(f"{api.items_key}[{index}]", "expected an object")
+    return items
+
+
+def first_request(api: Api, page_size: int = PAGE_SIZE) -> dict[str, Any]:
+    if api.paging == "marker":
+        return {"MaxResults": page_size, "Marker": 0}
+    if api.paging == "page":
+        return {"PageNumber": 1, "PageSize": page_size}
+    if api.paging == "token":
+        return {"MaxResults": page_size}
+    return {}
+
+
+def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any], seen: int) -> dict[str, Any] | None:
+    """The request for the page after `body` (answer to `request`), or None when it was the last.
+    `seen` counts the items of this listing so far, this page included. Malformed on a paging loop."""
+    count = len(items_of(api, body))
+    total = _int_or_none(body.get(api.total_key)) if api.total_key else None
+    if total is not None and seen >= total:
+        return None
+    if api.paging == "marker":
+        if count == 0 or count < int(request["MaxResults"]):
+            return None  # EBS DescribeVolumes tells no total: a short page is the last
+        return {**request, "Marker": int(request["Marker"]) + count}
+    if api.paging == "page":
+        page = body.get("Page")
+        has_next = page.get("hasNext", page.get("HasNext")) if isinstance(page, Mapping) else None
+        if has_next in (True, "true", "True") and count:
+            return {**request, "PageNumber": int(request["PageNumber"]) + 1}
+        return None
+    if api.paging == "token":
+        token = body.get("NextToken")
+        if token in (None, "", 0, "0") or count == 0:
+            return None
+        if str(token) == str(request.get("NextToken", "")):
+            raise Malformed("NextToken", f"the same NextToken {token!r} came back: the listing does not advance")
+        return {**request, "NextToken": str(token)}
+    return None
+
+
+def last_page_is_final(api: Api, body: Any, seen: int) -> bool:
+    """For an export file: whether its last page of `api` ends the listing (as far as the page tells)."""
+    request = first_request(api)
+    if api.paging == "marker":
+        total = _int_or_none(_get(body, api.total_key)) if api.total_key else None
+        return total is None or seen >= total
+    if api.paging == "token":
+        request["NextToken"] = None
+    return next_request(api, request, body, seen) is None
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+# --- items -> resources ------------------------------------------------------------------------------------
+
+
+Page: TypeAlias = tuple[str | None, Any]
+"""(region, body) of one page as fetched."""
+
+
+@dataclass
+class Mapped:
+    resources: list[Resource] = field(default_factory=list)
+    failed: dict[ResourceKind, list[str]] = field(default_factory=lambda: defaultdict(list))
+    unrecognized: list[Unrecognized] = field(default_factory=list)
+
+
+def _text(item: Mapping[str, Any], key: str, where: str, required: bool = True) -> str | None:
+    value = item.get(key)
+    if value is None or value == "":
+        if required:
+            raise Malformed(f"{where}.{key}", "required field is missing")
+        return None
+    if isinstance(value, (dict, list, bool)):
+        raise Malformed(f"{where}.{key}", f"expected a string, found {type(value).__name__}")
+    return str(value)
+
+
+def _number(item: Mapping[str, Any], dotted: str, where: str) -> Decimal:
+    value = _get(item, dotted)
+    if value is None or value == "":
+        raise Malformed(f"{where}.{dotted}", "required field is missing")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise Malformed(f"{where}.{dotted}", f"expected a number, found {type(value).__name__}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise Malformed(f"{where}.{dotted}", f"expected a number, found {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise Malformed(f"{where}.{dotted}", f"expected a non-negative number, found {value!r}")
+    return number
+
+
+def _project(item: Mapping[str, Any]) -> str | None:
+    value = item.get("ProjectId")
+    return None if value is None or value == "" else str(value)
+
+
+class _Gaps:
+    """Values missing from a table, by kind and value, with sample ids (reported, never guessed)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[ResourceKind, str, str], list[str]] = defaultdict(list)
+
+    def add(self, kind: ResourceKind, what: str, value: str, rid: str) -> None:
+        self.ids[(kind, what, value)].append(rid)
+
+    def reasons(self) -> dict[ResourceKind, list[str]]:
+        reasons: dict[ResourceKind, list[str]] = defaultdict(list)
+        for (kind, what, value), ids in sorted(self.ids.items()):
+            sample = ", ".join(ids[:SAMPLE_IDS]) + (", ..." if len(ids) > SAMPLE_IDS else "")
+            reasons[kind].append(f"{len(ids)} with {what} {value!r} not in the ksyun tables ({sample})")
+        return reasons
+
+
+def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], tables: Tables, gaps: _Gaps) -> list[Vm]:
+    vms = []
+    for where, item, region in items:
+        rid = _text(item, "InstanceId", where)
+        assert rid is not None
+        instance_type = _text(item, "InstanceType", where)
+        assert instance_type is not None
+        configure = item.get("InstanceConfigure")
+        if not isinstance(configure, Mapping):
+            raise Malformed(f"{where}.InstanceConfigure", "required object is missing")
+        vcpu = _number(item, "InstanceConfigure.VCPU", where)
+        if vcpu != vcpu.to_integral_value():
+            raise Malformed(f"{where}.InstanceConfigure.VCPU", f"expected a whole number, found {vcpu}")
+        memory = _number(item, "InstanceConfigure.MemoryGb", where)
+        state_name = _get(item, "InstanceState.Name")
+        if not isinstance(state_name, str) or not state_name:
+            raise Malformed(f"{where}.InstanceState.Name", "required field is missing")
+        family = tables.family(instance_type)
+        state = tables.instance_states.get(state_name)
+        if family is None:
+            gaps.add("vm", "instance family", family_of(instance_type), rid)
+        if state is None:
+            gaps.add("vm", "instance state", state_name, rid)
+        if family is None or state is None:
+            continue
+        vms.append(
+            Vm(
+                id=rid,
+                name=_text(item, "InstanceName", where, required=False),
+                region=region,
+                project=_project(item),
+                vcpu=int(vcpu),
+                memory_gb=memory,
+                cpu_ghz=family.cpu_ghz,
+                arch=family.arch,
+                state=state,
+                instance_type=instance_type,
+            )
+        )
+    return vms
+
+
+def _volumes(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]],
+    tables: Tables,
+    gaps: _Gaps,
+    keys: tuple[str, str, str, str],
+) -> list[Volume]:
+    id_key, name_key, size_key, type_key = keys
+    volumes = []
+    for where, item, region in items:
+        rid = _text(item, id_key, where)
+        assert rid is not None
+        volume_type = _text(item, type_key, where)
+        assert volume_type is not None
+        size = _number(item, size_key, where)
+        tier = tables.tier(volume_type)
+        if tier is None:
+            gaps.add("volume", "volume type", volume_type, rid)
+            continue
+        volumes.append(
+            Volume(
+                id=rid,
+                name=_text(item, name_key, where, required=False),
+                region=region,
+                project=_project(item),
+                size_gb=size,
+                tier=tier,
+            )
+        )
+    return volumes
+
+
+def _backups(items: Iterable[tuple[str, Mapping[str, Any], str | None]], keys: tuple[str, str, str]) -> list[Backup]:
+    id_key, name_key, size_key = keys
+    backups = []
+    for where, item, region in items:
+        rid = _text(item, id_key, where)
+        assert rid is not None
+        backups.append(
+            Backup(
+                id=rid,
+                name=_text(item, name_key, where, required=False),
+                region=region,
+                project=_project(item),
+                size_gb=_number(item, size_key, where),
+            )
+        )
+    return backups
+
+
+def _walk(action: str, pages: Sequence[Page]) -> list[tuple[str, Mapping[str, Any], str | None]]:
+    api = API_BY_ACTION[action]
+    walked = []
+    for number, (region, body) in enumerate(pages):
+        try:
+            items = items_of(api, body)
+        except Malformed as exc:
+            raise Malformed(f"{action}[{number}]" + (f".{exc.path}" if exc.path else ""), exc.reason) from None
+        for index, item in enumerate(items):
+            walked.append((f"{action}[{number}].{api.items_key}[{index}]", item, region))
+    return walked
+
+
+def map_pages(
+    pages: Mapping[str, Sequence[Page]], tables: Tables, bucket_names: Sequence[tuple[str, str | None]] = ()
+) -> Mapped:
+    """Resources from the pages of every action given (an action left out yields nothing: the caller decides
+    what that means for coverage). Malformed names the action, page and field. Items whose family, state or
+    volume type are not in the tables make their kind failed, with the values and sample ids."""
+    mapped = Mapped()
+    gaps = _Gaps()
+    seen: set[tuple[str, str]] = set()
+
+    def add(resources: Iterable[Resource]) -> None:
+        for resource in resources:
+            key = (type(resource).__name__, resource.id)
+            if key not in seen:  # project chunks and regions may repeat an item; count it once
+                seen.add(key)
+                mapped.resources.append(resource)
+
+    if "DescribeInstances" in pages:
+        add(_instances(_walk("DescribeInstances", pages["DescribeInstances"]), tables, gaps))
+    if "DescribeVolumes" in pages:
+        keys = ("VolumeId", "VolumeName", "Size", "VolumeType")
+        add(_volumes(_walk("DescribeVolumes", pages["DescribeVolumes"]), tables, gaps, keys))
+    if "DescribeLocalVolumes" in pages:
+        keys = ("LocalVolumeId", "LocalVolumeName", "LocalVolumeSize", "LocalVolumeType")
+        add(_volumes(_walk("DescribeLocalVolumes", pages["DescribeLocalVolumes"]), tables, gaps, keys))
+    if "DescribeSnapshots" in pages:
+        add(_backups(_walk("DescribeSnapshots", pages["DescribeSnapshots"]), ("SnapshotId", "SnapshotName", "Size")))
+    if "DescribeLocalVolumeSnapshots" in pages:
+        keys3 = ("LocalVolumeSnapshotId", "LocalVolumeSnapshotName", "DiskSize")
+        add(_backups(_walk("DescribeLocalVolumeSnapshots", pages["DescribeLocalVolumeSnapshots"]), keys3))
+    if "DescribeAddresses" in pages:
+        add(_addresses(_walk("DescribeAddresses", pages["DescribeAddresses"])))
+    if "DescribeBandWidthShares" in pages:
+        add(_shares(_walk("DescribeBandWidthShares", pages["DescribeBandWidthShares"])))
+    if "DescribeLoadBalancers" in pages:
+        add(_balancers(_walk("DescribeLoadBalancers", pages["DescribeLoadBalancers"])))
+    if "QueryKs3Data" in pages:
+        add(_buckets(_walk("QueryKs3Data", pages["QueryKs3Data"]), bucket_names, mapped))
+    for kind, reasons in gaps.reasons().items():
+        mapped.failed[kind].extend(reasons)
+    return mapped
+
+
+def _addresses(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> list[Resource]:
+    """Each EIP is a public IP; its bandwidth counts on its own only outside a shared-bandwidth package."""
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, "AllocationId", where)
+        assert rid is not None
+        address = _text(item, "PublicIp", where, required=False)
+        project = _project(item)
+        resources.append(PublicIp(id=rid, name=address, region=region, project=project, address=address))
+        mbps = _number(item, "BandWidth", where)
+        if _text(item, "BandWidthShareId", where, required=False) is None:
+            resources.append(Bandwidth(id=rid, name=address, region=region, project=project, mbps=mbps))
+    return resources
+
+
+def _shares(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> list[Resource]:
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, "BandWidthShareId", where)
+        assert rid is not None
+        resources.append(
+            Bandwidth(
+                id=rid,
+                name=_text(item, "BandWidthShareName", where, required=False),
+                region=region,
+                project=_project(item),
+                mbps=_number(item, "BandWidth", where),
+            )
+        )
+    return resources
+
+
+def _balancers(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> list[Resource]:
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, "LoadBalancerId", where)
+        assert rid is not None
+        name = _text(item, "LoadBalancerName", where, required=False)
+        resources.append(LoadBalancer(id=rid, name=name, region=region, project=_project(item)))
+    return resources
+
+
+USAGE_FIELDS: Final = ("StandardDataSize", "StandardIADataSize", "ArchiveDataSize")
+
+
+def _buckets(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]],
+    bucket_names: Sequence[tuple[str, str | None]],
+    mapped: Mapped,
+) -> list[Resource]:
+    """One Bucket per listed bucket, sized by the usage rows (bytes -> binary GB). A listed bucket with no
+    usage row is a gap (its kind fails), not a zero."""
+    sizes: dict[str, Decimal] = {}
+    for where, item, _region in items:
+        name = _text(item, "BucketName", where)
+        assert name is not None
+        sizes[name] = sum((_number(item, key, where) for key in USAGE_FIELDS if key in item), Decimal(0))
+    resources: list[Resource] = []
+    missing = []
+    for name, region in bucket_names:
+        if name not in sizes:
+            missing.append(name)
+            continue
+        resources.append(Bucket(id=name, name=name, region=region, size_gb=sizes[name] / BYTES_PER_GB))
+    if missing:
+        sample = ", ".join(missing[:SAMPLE_IDS])
+        mapped.failed["bucket"].append(f"{len(missing)} bucket(s) listed by KS3 have no usage data ({sample})")
+    return resources

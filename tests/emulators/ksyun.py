@@ -1,0 +1,237 @@
+"""A local Kingsoft Cloud API emulator: a real threaded HTTP server on 127.0.0.1 speaking what the official SDKs
+send (form POST, JSON POST with Action/Version in the query, GET), routed by Service/Action, with each list
+API's own paging style, project scoping, error bodies, KS3 ListBuckets (XML, `KSS` auth) and fault injection.
+
+Written from the API documentation independently of the source under test (its own paging code), so a
+paging or scoping mistake in the source shows up as a wrong sum.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+# action -> (service, paging style, items key, total key or None, project scoped)
+LISTS: dict[str, tuple[str, str, str, str | None, bool]] = {
+    "DescribeInstances": ("kec", "marker", "InstancesSet", "InstanceCount", True),
+    "DescribeLocalVolumes": ("kec", "marker", "LocalVolumeSet", "LocalVolumeCount", False),
+    "DescribeLocalVolumeSnapshots": ("kec", "marker", "LocalVolumeSnapshotSet", "LocalVolumeSnapshotCount", False),
+    "DescribeVolumes": ("ebs", "marker-short", "Volumes", None, False),
+    "DescribeSnapshots": ("ebs", "page", "Snapshots", None, False),
+    "DescribeAddresses": ("eip", "token", "AddressesSet", None, True),
+    "DescribeBandWidthShares": ("bws", "token", "BandWidthShareSet", None, True),
+    "DescribeLoadBalancers": ("slb", "token", "LoadBalancerDescriptions", "TotalCount", True),
+}
+DEFAULT_PAGE = {"marker": 10, "marker-short": 10, "page": 10, "token": 10}
+
+
+@dataclass
+class Fault:
+    """What to do instead of answering, for the next `times` calls of `action` ("*" = any)."""
+
+    action: str
+    kind: str  # "status", "error200", "malformed", "slow", "lowercase", "notobject", "echo"
+    times: int = 1
+    status: int = 503
+    code: str = "ServiceUnavailable"
+    delay: float = 0.0
+
+
+@dataclass
+class World:
+    """The account the emulator serves: items per list action, projects, buckets and their usage."""
+
+    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    projects: list[int] = field(default_factory=list)
+    buckets: list[dict[str, str]] = field(default_factory=list)
+    usage: dict[str, dict[str, str]] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take_fault(self, action: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.times > 0 and fault.action in (action, "*"):
+                    fault.times -= 1
+                    return fault
+        return None
+
+
+def _indexed(params: dict[str, str], prefix: str) -> list[str]:
+    """`Prefix.N` values for any integer N, in the order of N."""
+    found = []
+    for key, value in params.items():
+        match = re.fullmatch(re.escape(prefix) + r"\.(\d+)", key)
+        if match:
+            found.append((int(match[1]), value))
+    return [value for _, value in sorted(found)]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        world = self.server.world
+        url = urlsplit(self.path)
+        params = dict(parse_qsl(url.query, keep_blank_values=True))
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        content_type = self.headers.get("Content-Type", "")
+        if raw and "json" in content_type:
+            params.update({k: str(v) for k, v in json.loads(raw).items()})
+        elif raw:
+            params.update(parse_qsl(raw.decode(), keep_blank_values=True))
+        auth = self.headers.get("Authorization", "")
+        with world.lock:
+            world.requests.append({"path": url.path, "params": params, "auth": auth, "host": self.headers["Host"]})
+        if auth.startswith("KSS "):
+            self._ks3(url.path)
+            return
+        if not auth:
+            self._error(403, "MissingAuthenticationToken", "no Authorization header")
+            return
+        action = params.get("Action", "")
+        fault = world.take_fault(action)
+        if fault is not None and self._fault(fault):
+            return
+        if action == "GetAccountAllProjectList":
+            projects = [{"ProjectId": pid, "ProjectName": f"p{pid}"} for pid in world.projects]
+            body = {"ListProjectResult": {"Total": len(projects), "ProjectList": projects}}
+            self._json(200, {"RequestId": "r-iam", **body})
+        elif action == "QueryKs3Data":
+            names = [n for n in params.get("Bucketname", "").split(",") if n]
+            if len(names) > 5:
+                self._error(400, "InvalidParameter", "at most 5 buckets")
+                return
+            rows = [{"BucketName": n, **world.usage[n]} for n in names if n in world.usage]
+            self._json(200, {"RequestId": "r-ks3bill", "Data": {"Buckets": rows}})
+        elif action in LISTS:
+            self._list(action, params)
+        else:
+            self._error(400, "InvalidAction", f"unknown action {action!r}")
+
+    def _fault(self, fault: Fault) -> bool:
+        if fault.kind == "slow":
+            time.sleep(fault.delay)
+            return False  # then answer normally (the client has given up by then)
+        if fault.kind == "status":
+            self._error(fault.status, fault.code, "injected")
+        elif fault.kind == "error200":
+            self._json(200, {"RequestId": "r-f", "Error": {"Type": "Sender", "Code": fault.code, "Message": "inj"}})
+        elif fault.kind == "lowercase":
+            self._json(fault.status, {"requestid": "r-f", "error": {"code": fault.code, "message": "injected"}})
+        elif fault.kind == "malformed":
+            self._send(200, b"<html>gateway hiccup</html>", "text/html")
+        elif fault.kind == "echo":  # a careless service quoting the request in its error message
+            quoted = f"bad request from {self.server.world.requests[-1]['params'].get('Accesskey')}: {self.headers}"
+            self._error(400, "InvalidParameter", quoted)
+        elif fault.kind == "notobject":
+            self._json(200, ["not", "an", "object"])
+        return True
+
+    def _list(self, action: str, params: dict[str, str]) -> None:
+        world = self.server.world
+        _service, style, key, total_key, scoped = LISTS[action]
+        items = world.items.get(action, [])
+        if scoped:
+            wanted = {int(p) for p in _indexed(params, "ProjectId")} or {0}
+            items = [item for item in items if int(item.get("ProjectId", 0)) in wanted]
+        body: dict[str, Any] = {"RequestId": f"r-{action}"}
+        if style in ("marker", "marker-short"):
+            size = int(params.get("MaxResults", DEFAULT_PAGE[style]))
+            start = int(params.get("Marker", 0))
+            body[key] = items[start : start + size]
+            body["Marker"] = start
+            if total_key:
+                body[total_key] = len(items)
+        elif style == "page":
+            size = int(params.get("PageSize", DEFAULT_PAGE[style]))
+            number = int(params.get("PageNumber", 1))
+            body[key] = items[(number - 1) * size : number * size]
+            body["Page"] = {"pageNumber": number, "pageSize": size, "hasNext": number * size < len(items)}
+        else:  # token: in practice a 1-based offset
+            size = int(params.get("MaxResults", DEFAULT_PAGE[style]))
+            start = int(params.get("NextToken") or 1) - 1
+            body[key] = items[start : start + size]
+            if start + size < len(items):
+                body["NextToken"] = str(start + size + 1)
+            if total_key:
+                body[total_key] = len(items)
+        self._json(200, body)
+
+    def _ks3(self, path: str) -> None:
+        world = self.server.world
+        fault = world.take_fault("ListBuckets")
+        if fault is not None and fault.kind == "status":
+            self._send(fault.status, b"<Error><Code>ServiceUnavailable</Code></Error>", "application/xml")
+            return
+        if path not in ("", "/"):
+            self._send(404, b"<Error><Code>NoSuchBucket</Code></Error>", "application/xml")
+            return
+        rows = "".join(
+            f"<Bucket><Name>{b['Name']}</Name><Region>{b['Region']}</Region><Type>NORMAL</Type>"
+            f"<CreationDate>2025-01-01T00:00:00.000Z</CreationDate></Bucket>"
+            for b in world.buckets
+        )
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Owner><ID>1</ID>'
+            f"<DisplayName>a</DisplayName></Owner><Buckets>{rows}</Buckets></ListAllMyBucketsResult>"
+        )
+        self._send(200, xml.encode(), "application/xml")
+
+    def _error(self, status: int, code: str, message: str) -> None:
+        self._json(status, {"RequestId": "r-err", "Error": {"Type": "Sender", "Code": code, "Message": message}})
+
+    def _json(self, status: int, body: Any) -> None:
+        self._send(status, json.dumps(body).encode(), "application/json")
+
+    def _send(self, status: int, data: bytes, content_type: str) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a slow reply beyond its timeout)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, world: World) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.world = world
+
+
+@contextmanager
+def running(world: World) -> Iterator[str]:
+    """Serve `world` on 127.0.0.1; yields "127.0.0.1:PORT"."""
+    server = _Server(world)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
