@@ -17,6 +17,7 @@ What each operation does, none of which touches the cloud:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,14 +33,14 @@ from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.load import load_contract
 from reconciler.errors import InputError, Problem
 from reconciler.expansions import ExpansionStatus
-from reconciler.pipeline import check_snapshot
+from reconciler.pipeline import check_sources
 from reconciler.reconcile import Finding, Reconciliation
+from reconciler.sources.select import open_sources, source_requests
 
 PROVIDER_VERSION = "1"
 """Bump when the provider's behaviour changes: every resource then shows one update that stores the new one."""
 
 PROJECT_FILE = "Pulumi.yaml"
-SUPPORTED_SOURCES = ("snapshot",)
 
 LINE_ITEM_DECLARED = ("line_item", "name_zh", "name_en", "unit", "unit_price", "baseline", "entitled", "due")
 EXPANSION_DECLARED = ("expansion", "line_item", "quantity", "requested_at", "due_at", "required")
@@ -54,11 +55,17 @@ class Settings:
 
     contract: str = "contract_inventory.json"
     observed: str = "examples/observation.json"
+    """Files the sources read (`--from-file`), comma-separated, `NAME=FILE` with several sources; "" = live."""
     source: str = "snapshot"
+    """Source names (`reconciler sources`), comma-separated."""
     now: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    """Source settings as (`NAME.KEY`, value) pairs, as `--source-option`; secrets belong in the environment."""
 
-    def to_props(self) -> dict[str, str]:
-        props = {"contract": self.contract, "observed": self.observed, "source": self.source}
+    def to_props(self) -> dict[str, Any]:
+        props: dict[str, Any] = {"contract": self.contract, "observed": self.observed, "source": self.source}
+        if self.options:
+            props["options"] = dict(self.options)
         return props | ({"now": self.now} if self.now else {})
 
     @classmethod
@@ -70,7 +77,18 @@ class Settings:
             observed=str(props.get("observed", cls.observed)),
             source=str(props.get("source", cls.source)),
             now=str(props["now"]) if props.get("now") else None,
+            options=_options(props.get("options")),
         )
+
+
+def _options(value: Any) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise InputError.single(
+            "stack configuration", "reconciler:sourceOptions", "expected an object of NAME.KEY: VALUE"
+        )
+    return tuple(sorted((str(key), str(item)) for key, item in value.items()))
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -93,7 +111,7 @@ def resolve(path: str, root: Path) -> Path:
 _PROCESS_NOW = datetime.now(CONTRACT_TZ)
 """Without `reconciler:now`, every observation in one engine process is made as of the process's start."""
 
-_observed: dict[tuple[Settings, Path, tuple[int, int, int, int]], Reconciliation] = {}
+_observed: dict[tuple[Settings, Path, tuple[int, ...]], Reconciliation] = {}
 
 
 def observe(settings: Settings, root: Path | None = None) -> Reconciliation:
@@ -103,16 +121,17 @@ def observe(settings: Settings, root: Path | None = None) -> Reconciliation:
     a preview still shows the reconciliation. Results are kept for the life of the process, keyed by the
     files' size and modification time (one engine command reads each file once, not once per resource)."""
     base = root or project_root()
-    if settings.source not in SUPPORTED_SOURCES:
-        choices = ", ".join(SUPPORTED_SOURCES)
-        raise InputError.single(
-            "stack configuration", "reconciler:source", f"unknown source {settings.source!r}; choose one of {choices}"
-        )
     contract_path = resolve(settings.contract, base)
-    observed_path = resolve(settings.observed, base)
-    key = (settings, base, _signature(contract_path) + _signature(observed_path))
+    names = [name.strip() for name in settings.source.split(",") if name.strip()]
+    files = [_resolve_file(given.strip(), base) for given in settings.observed.split(",") if given.strip()]
+    signature = sum((_signature(Path(given.rpartition("=")[2])) for given in files), _signature(contract_path))
+    key = (settings, base, signature)
     if key not in _observed:
         now = _parse_now(settings.now)
+        try:
+            requests = source_requests(names, files, [f"{k}={v}" for k, v in settings.options], None, os.environ, now)
+        except InputError as exc:
+            raise InputError("stack configuration (reconciler:source, reconciler:observed)", exc.problems) from exc
         contract = load_contract(contract_path)
         checked = check_contract(contract, words=False)
         warnings = [
@@ -120,11 +139,17 @@ def observe(settings: Settings, root: Path | None = None) -> Reconciliation:
             for d in checked.discrepancies
             if d.severity in (Severity.ERROR, Severity.WARNING)
         ]
-        _observed[key] = check_snapshot(contract, warnings, observed_path, now)
+        _observed[key] = check_sources(contract, warnings, open_sources(requests), now)
     return _observed[key]
 
 
-def _signature(path: Path) -> tuple[int, int]:
+def _resolve_file(given: str, base: Path) -> str:
+    """A configured file relative to the project root; `NAME=FILE` keeps its source name."""
+    name, sep, path = given.rpartition("=")
+    return f"{name}{sep}{resolve(path, base)}"
+
+
+def _signature(path: Path) -> tuple[int, ...]:
     try:
         stat = path.stat()
     except OSError as exc:

@@ -8,11 +8,14 @@ import pulumi
 from reconciler.pulumi_provider import Expansion, LineItem, Settings, observe, text
 
 config = pulumi.Config("reconciler")
+source = config.get("source") or Settings.source
 settings = Settings(
     contract=config.get("contract") or Settings.contract,
-    observed=config.get("observed") or Settings.observed,
-    source=config.get("source") or Settings.source,
+    # unset: the embedded snapshot for the snapshot source; other sources then observe live
+    observed=config.get("observed") or (Settings.observed if source == Settings.source else ""),
+    source=source,
     now=config.get("now") or None,
+    options=tuple(sorted((str(k), str(v)) for k, v in (config.get_object("sourceOptions") or {}).items())),
 )
 result = observe(settings)
 

@@ -142,8 +142,8 @@ def test_the_pickled_provider_is_a_reference_to_this_module() -> None:
 
 def test_an_unknown_source_and_a_naive_now_are_refused_with_the_key_named(tmp_path: Path) -> None:
     observation = write_observation(tmp_path / "met.json", met_resources())
-    with pytest.raises(InputError, match=r"reconciler:source.*unknown source 'ksyun'"):
-        observe(Settings(observed=str(observation), source="ksyun", now=NOW))
+    with pytest.raises(InputError, match=r"reconciler:source.*nimbus: no such source"):
+        observe(Settings(observed=str(observation), source="nimbus", now=NOW))
     with pytest.raises(InputError, match=r"reconciler:now.*no UTC offset"):
         observe(Settings(observed=str(observation), now="2026-11-25T09:00:00"))
     with pytest.raises(InputError, match=r"missing\.json: cannot read"):
