@@ -221,6 +221,9 @@ def report(
             "--observed", help="Check this observation snapshot and report it [default: report from history]."
         ),
     ] = None,
+    source: SourceOption = None,
+    from_file: FromFileOption = None,
+    source_option: SourceSettingOption = None,
     kind: Annotated[
         ReportKind,
         typer.Option(
@@ -252,16 +255,23 @@ def report(
     latest recorded run, or the acceptance materials of Art. 6 built from the run history."""
     moment = _parse_now(now)
     page_format = output_format in (ReportFormat.HTML, ReportFormat.PDF)
-    _check_report_options(kind, observed, period, no_history, lang, page_format)
+    observing = observed is not None or bool(source)
+    _check_report_options(kind, observing, period, no_history, lang, page_format)
     month = None if period is None else parse_month(period)
     language: ReportLanguage = lang or (ReportLanguage.BOTH if page_format else ReportLanguage.EN)
+    requests = (
+        source_requests(source or [], from_file or [], source_option or [], observed, os.environ, moment)
+        if observing
+        else []
+    )
     prepare_output(output)
     loaded, warnings = load_checked_contract(contract)
     store = _history_store(history, no_history)
     if kind is ReportKind.STATUS:
-        if observed is not None:
-            with snapshot_progress(observed, sys.stderr, os.environ) as progress:
-                status = status_from_observation(loaded, warnings, observed, moment, store, progress)
+        if observing:
+            with _progress_of(requests) as progress:
+                opened = open_sources([replace(request, progress=progress) for request in requests])
+                status = status_from_observation(loaded, warnings, opened, moment, store)
         else:
             assert store is not None  # --no-history without --observed was refused above
             status = status_from_history(loaded, moment, store, month)
@@ -278,7 +288,7 @@ def report(
 
 def _check_report_options(
     kind: ReportKind,
-    observed: Path | None,
+    observing: bool,
     period: str | None,
     no_history: bool,
     lang: ReportLanguage | None,
@@ -286,17 +296,19 @@ def _check_report_options(
 ) -> None:
     if lang is ReportLanguage.BOTH and not page_format:
         raise InputError.single("<option --lang>", "", "both is for --format html or pdf; choose en or zh")
-    if observed is not None and kind is not ReportKind.STATUS:
+    if observing and kind is not ReportKind.STATUS:
         raise InputError.single(
-            "<option --observed>", "", f"the {kind.value} report is built from history; drop --observed"
+            "<option --observed>", "", f"the {kind.value} report is built from history; drop --observed/--source"
         )
-    if observed is not None and period is not None:
+    if observing and period is not None:
         raise InputError.single(
             "<option --period>", "", "--period picks a recorded run; with --observed the observation is reported"
         )
-    if observed is None and no_history:
+    if not observing and no_history:
         raise InputError.single(
-            "<option --no-history>", "", "without --observed the report is built from history; give --observed FILE"
+            "<option --no-history>",
+            "",
+            "without --observed or --source the report is built from history; give --observed FILE",
         )
     if kind is ReportKind.SUMMARY and period is not None:
         raise InputError.single("<option --period>", "", "the summary report covers the whole service period")

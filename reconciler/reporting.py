@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import BinaryIO, Literal
 
 from reconciler.acceptance import AcceptanceReport, monthly_report, summary_report
@@ -18,10 +17,11 @@ from reconciler.clock import start_of_day
 from reconciler.contract.model import Contract
 from reconciler.errors import InputError
 from reconciler.obligations import Obligation, obligations
-from reconciler.pipeline import check_snapshot
+from reconciler.pipeline import check_sources
 from reconciler.reconcile import Reconciliation, contract_ref
 from reconciler.replay import latest_run, replay
 from reconciler.runs import RecordedRun
+from reconciler.sources.combined import CombinedSource
 from reconciler.trends import Trend, trends
 
 Format = Literal["html", "pdf", "markdown", "json"]
@@ -43,13 +43,12 @@ class StatusReport:
 def status_from_observation(
     contract: Contract,
     warnings: list[str],
-    observed: Path,
+    source: CombinedSource,
     now: datetime,
     store: str | None,
-    progress: Callable[[int, int], None] | None = None,
 ) -> StatusReport:
-    """Check the observation (recording it when `store` is given) and add the trends of the recorded runs."""
-    result = check_snapshot(contract, warnings, observed, now, None, store, progress)
+    """Check what the sources observe (recording it when `store` is given) and add the recorded runs' trends."""
+    result = check_sources(contract, warnings, source, now, None, store)
     runs = _recorded_runs(contract, store, must_exist=False) if store is not None else []
     shown = [r for r in runs if r.now <= result.now]
     return StatusReport(result, obligations(contract, result.now), trends(shown), from_history=False)

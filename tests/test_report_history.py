@@ -181,7 +181,7 @@ def test_report_from_a_store_that_does_not_exist(tmp_path: Path, cli: Cli) -> No
         (("--kind", "monthly", "--period", "2027-01"), "2027-01 has not begun as of 2026-12-05T00:00:00+08:00"),
         (("--kind", "summary", "--period", "2026-11"), "the summary report covers the whole service period"),
         (("--kind", "summary", "--observed", "x.json"), "the summary report is built from history; drop --observed"),
-        (("--no-history",), "without --observed the report is built from history"),
+        (("--no-history",), "without --observed or --source the report is built from history"),
         (("--format", "json", "--lang", "both"), "both is for --format html or pdf"),
     ],
 )
