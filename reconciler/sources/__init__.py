@@ -9,6 +9,7 @@ from __future__ import annotations
 from reconciler.observation import KINDS
 from reconciler.sources.base import Setting, Source, SourceRequest, SourceSpec, resolve_settings
 from reconciler.sources.combined import CombinedSource
+from reconciler.sources.kubernetes import SPEC as KUBERNETES
 from reconciler.sources.snapshot import SnapshotFile
 
 
@@ -26,7 +27,7 @@ SNAPSHOT = SourceSpec(
     live=False,
 )
 
-SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (SNAPSHOT,)}
+SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (SNAPSHOT, KUBERNETES)}
 """Every source by name, in the order `reconciler sources` lists them."""
 
 __all__ = [
