@@ -17,6 +17,8 @@ tests/data/kubernetes/cluster.json (a `List` of mixed kinds) with tables.json:
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -327,3 +329,12 @@ def test_the_instance_id_is_the_last_segment_of_the_provider_id(provider_id: str
 )
 def test_storage_classes_named_like_a_tier_map_to_it(name: str, tier: str | None) -> None:
     assert default_tier_of_class(name) == tier
+
+
+def test_the_client_library_is_imported_only_to_observe_live() -> None:
+    code = (
+        "import sys; from reconciler.sources import SOURCES; from reconciler.cli import main; "
+        "from reconciler.sources.kubernetes import SPEC; print('kubernetes' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
