@@ -10,6 +10,7 @@ from reconciler.observation import KINDS
 from reconciler.sources.base import Setting, Source, SourceRequest, SourceSpec, resolve_settings
 from reconciler.sources.combined import CombinedSource
 from reconciler.sources.kubernetes import SPEC as KUBERNETES
+from reconciler.sources.pulumi_state import SPEC as PULUMI
 from reconciler.sources.snapshot import SnapshotFile
 
 
@@ -27,7 +28,7 @@ SNAPSHOT = SourceSpec(
     live=False,
 )
 
-SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (SNAPSHOT, KUBERNETES)}
+SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (SNAPSHOT, KUBERNETES, PULUMI)}
 """Every source by name, in the order `reconciler sources` lists them."""
 
 __all__ = [
