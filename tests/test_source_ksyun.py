@@ -409,7 +409,7 @@ def test_the_sdks_are_imported_only_when_observing_live() -> None:
 
     code = (
         "import sys, reconciler.cli, reconciler.sources; "
-        "print(sorted(m for m in ('ksyun', 'ks3', 'tenacity') if m in sys.modules))"
+        "print(sorted(m for m in ('ksyun', 'ks3', 'kubernetes', 'requests') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

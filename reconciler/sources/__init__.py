@@ -10,6 +10,8 @@ from reconciler.observation import KINDS
 from reconciler.sources.base import Setting, Source, SourceRequest, SourceSpec, resolve_settings
 from reconciler.sources.combined import CombinedSource
 from reconciler.sources.ksyun import SPEC as KSYUN
+from reconciler.sources.kubernetes import SPEC as KUBERNETES
+from reconciler.sources.pulumi_state import SPEC as PULUMI
 from reconciler.sources.snapshot import SnapshotFile
 
 
@@ -27,7 +29,7 @@ SNAPSHOT = SourceSpec(
     live=False,
 )
 
-SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (SNAPSHOT, KSYUN)}
+SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (SNAPSHOT, KSYUN, KUBERNETES, PULUMI)}
 """Every source by name, in the order `reconciler sources` lists them."""
 
 __all__ = [
