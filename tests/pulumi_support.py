@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.conftest import CONTRACT_PATH, ROOT, dumps, met_resources, snapshot_document, vm
 
@@ -41,3 +44,14 @@ def misstated_line_total(data: dict[str, Any]) -> None:
     item = data["line_items"][0]
     assert item["id"] == "compute.vcpu"
     item["line_total"] = str(Decimal(item["line_total"]) + 1000)
+
+
+def engine_bin() -> Path:
+    """The directory of the pulumi CLI and its Python language host: installed (or found) by the project's
+    script, which `make test` runs first; here it only finds the cached build. No engine is a failure."""
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "install-pulumi.sh")], capture_output=True, text=True, check=False, timeout=3600
+    )
+    if done.returncode != 0:
+        pytest.fail(f"scripts/install-pulumi.sh failed (run `make pulumi`):\n{done.stderr}")
+    return Path(done.stdout.strip().splitlines()[-1])

@@ -21,6 +21,7 @@ from tests.conftest import ROOT, met_resources
 from tests.pulumi_support import (
     EXPANSION_CONTRACT,
     NOW,
+    engine_bin,
     misstated_line_total,
     short_resources,
     write_contract,
@@ -80,17 +81,6 @@ class Engine:
         for key, value in {"now": NOW, **config}.items():
             self("config", "set", f"reconciler:{key}", value, stack=name, check=True)
         return name
-
-
-def engine_bin() -> Path:
-    """The directory of the pulumi CLI and its Python language host: installed (or found) by the project's
-    script, which `make test` runs first; here it only finds the cached build. No engine is a failure."""
-    done = subprocess.run(
-        [str(ROOT / "scripts" / "install-pulumi.sh")], capture_output=True, text=True, check=False, timeout=3600
-    )
-    if done.returncode != 0:
-        pytest.fail(f"scripts/install-pulumi.sh failed (run `make pulumi`):\n{done.stderr}")
-    return Path(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.sources.pulumi_state import DEFAULT_CLI
 from tests.cli_runner import CliResult, run_cli
+from tests.pulumi_support import engine_bin
 
 DATA = Path(__file__).parent / "data" / "pulumi"
 STACK = DATA / "stack-prod.json"
@@ -151,8 +151,7 @@ def test_a_bad_tables_file_is_an_input_error(tmp_path: Path) -> None:
 @pytest.fixture
 def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A file backend holding the fixture as stack organization/gov-cloud/prod (real `pulumi stack import`)."""
-    if not DEFAULT_CLI.exists():
-        pytest.skip(f"the pulumi CLI is not built at {DEFAULT_CLI}")
+    cli = engine_bin() / "pulumi"  # built by `make test` (scripts/install-pulumi.sh); missing = failure
     env = {
         "PULUMI_HOME": str(tmp_path / "home"),
         "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
@@ -161,6 +160,7 @@ def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.setenv("RECONCILER_PULUMI_CLI", str(cli))
     (tmp_path / "home").mkdir()
     (tmp_path / "state").mkdir()
     project = tmp_path / "project"
@@ -168,12 +168,12 @@ def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (project / "Pulumi.yaml").write_text("name: gov-cloud\nruntime: python\n")
     for command in (["stack", "init", "prod"], ["stack", "import", "--file", str(STACK)]):
         subprocess.run(
-            [DEFAULT_CLI, *command, "--non-interactive"], cwd=project, env=os.environ, check=True, capture_output=True
+            [cli, *command, "--non-interactive"], cwd=project, env=os.environ, check=True, capture_output=True
         )
     return project
 
 
-@pytest.mark.slow
+@pytest.mark.engine
 def test_live_export_through_the_cli_gives_the_same_answers(backend: Path) -> None:
     result = check("--source-option", "pulumi.stack=organization/gov-cloud/prod")
     assert result.exit_code == 1, result.stderr
@@ -183,7 +183,7 @@ def test_live_export_through_the_cli_gives_the_same_answers(backend: Path) -> No
     assert report["observed_at"] == "2026-11-24T18:00:00.123456+08:00"
 
 
-@pytest.mark.slow
+@pytest.mark.engine
 def test_a_stack_the_cli_cannot_export_is_unknown(backend: Path) -> None:
     result = check("--source-option", "pulumi.stack=organization/gov-cloud/missing")
     assert result.exit_code == 3

@@ -1,6 +1,6 @@
 """The ksyun source's mapping tables: instance family -> CPU clock and architecture, instance state -> VM state,
 volume type -> tier. Built-in defaults here; an operator's JSON file (setting `ksyun.tables`) overrides them
-entry by entry. Documented in docs/sources-ksyun.md. No I/O but reading that one file.
+entry by entry. Documented in docs/sources.md. No I/O but reading that one file.
 
 No Kingsoft API tells an instance's CPU clock, so the family table starts EMPTY: the operator states each
 family's clock (and architecture) from the instance-type documentation or the contract's annexes. An instance

@@ -49,7 +49,7 @@ SETTINGS: Final = (
     Setting(
         "tables",
         "JSON file extending the mapping tables: instance_types (cpu_ghz, memory_gib), storage_classes, "
-        "memory_sizes_gib (docs/sources-kubernetes.md)",
+        "memory_sizes_gib (docs/sources.md)",
         env="RECONCILER_K8S_TABLES",
     ),
     Setting("storage_classes", "StorageClass tiers: CLASS=standard|performance|ignore,... (extends tables)"),

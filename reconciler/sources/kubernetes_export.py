@@ -20,7 +20,7 @@ MAX_PROBLEMS = 20
 
 def read_export(path: Path, inventory: ClusterInventory) -> None:
     """Add the file's objects to the inventory; a kind is `listed` when the file holds a typed list of it
-    (even empty) or at least one object of it (see docs/sources-kubernetes.md, "coverage of exports")."""
+    (even empty) or at least one object of it (see docs/sources.md, "coverage of exports")."""
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 what was listed: one mapping for the live API and for `kubectl get -o json` exports.
 
 Called by the Kubernetes source (live lists) and its export reader (files), both with the raw JSON objects
-the API server returns. No I/O. Every rule is described in docs/sources-kubernetes.md.
+the API server returns. No I/O. Every rule is described in docs/sources.md.
 """
 
 from __future__ import annotations

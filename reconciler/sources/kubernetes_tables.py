@@ -2,7 +2,7 @@
 standard memory sizes. Built-in defaults here; an operator's JSON file (setting `tables`) extends them.
 
 Called by the Kubernetes source when it is opened. Kubernetes does not know a node's CPU clock, so a node is
-counted only when the table gives its clock; nothing here guesses one (see docs/sources-kubernetes.md).
+counted only when the table gives its clock; nothing here guesses one (see docs/sources.md).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class KubernetesTables:
 
 BUILTIN_INSTANCE_TYPES: Final[dict[str, InstanceType]] = {}
 """Empty on purpose: no published CPU clock per Kingsoft instance family has been confirmed with the cloud
-operator yet (open question in docs/sources-kubernetes.md). Operators list theirs in the `tables` file."""
+operator yet (open question in docs/sources.md). Operators list theirs in the `tables` file."""
 
 BUILTIN_STORAGE_CLASSES: Final[dict[str, TierChoice]] = {}
 

@@ -2,7 +2,7 @@
 
 Called by the `pulumi` source with the decoded deployment. Resource types of the Kingsoft Cloud provider
 (bridged from terraform-provider-ksyun) map through an overridable type table; unknown types are reported
-as unrecognized, never guessed. No I/O. Every rule is in docs/sources-pulumi.md.
+as unrecognized, never guessed. No I/O. Every rule is in docs/sources.md.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ SETTINGS: Final = (
     Setting(
         "tables",
         "JSON file extending the tables: types (token -> instance|volume|eip|bandwidth|bandwidth_association|"
-        "load_balancer|ignore), instance_types, volume_types, vm_states (docs/sources-pulumi.md)",
+        "load_balancer|ignore), instance_types, volume_types, vm_states (docs/sources.md)",
         env="RECONCILER_PULUMI_TABLES",
     ),
     Setting("covers", "kinds the stack declares completely (default: the kinds it holds a resource of)"),
