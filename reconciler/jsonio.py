@@ -1,7 +1,8 @@
 """Reading JSON files: whole documents, and one large array streamed element by element.
 
-Called by the contract loader and the snapshot source. Numbers with a fraction are read as Decimal,
-never float. Every failure is an `InputError` naming the file and, where it can, the line and column.
+Called by the contract loader, the calendar option and every source that reads a JSON file. Numbers with a
+fraction are read as Decimal, never float. Every failure is an `InputError` naming the file and, where it
+can, the line and column.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from reconciler.errors import InputError
+from reconciler.errors import InputError, json_type_name
 
 
 def _no_constants(name: str) -> Any:
@@ -28,23 +29,45 @@ _LONGEST_TOKEN_TAIL = 6
 """A failure this close to the window's end may be a token cut in two (e.g. a `\\uXXXX` escape)."""
 
 
-def load_json(path: Path) -> Any:
-    """Parse a whole JSON document, or raise InputError saying why it cannot be read."""
+def load_json(path: Path, expected: str = "") -> Any:
+    """Parse a whole JSON document, or raise InputError saying why it cannot be read.
+
+    `expected` says what the file should hold (e.g. "`pulumi stack export` output (a JSON object)"); the
+    messages for an empty file or one that is not JSON end with it.
+    """
     with open_text(path) as handle:
         try:
             text = handle.read()
         except UnicodeDecodeError as exc:
             raise InputError.single(str(path), "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return parse_json(text, str(path), expected, empty="the file is empty")
+
+
+def parse_json(text: str, where: str, expected: str = "", empty: str = "no JSON text") -> Any:
+    """Parse JSON text already read (e.g. a command's output) from `where`, as `load_json` does a file."""
     if not text.strip():
-        raise InputError.single(str(path), "", "the file is empty, expected a JSON object")
+        raise InputError.single(where, "", f"{empty}, expected {expected or 'a JSON object'}")
+    hint = f"; expected {expected}" if expected else ""
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise InputError.single(
-            str(path), "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            where, "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}{hint}"
         ) from exc
     except ValueError as exc:  # NaN, Infinity
-        raise InputError.single(str(path), "", str(exc)) from exc
+        raise InputError.single(where, "", f"{exc}{hint}") from exc
+
+
+def json_object(data: Any, where: str, expected: str) -> dict[str, Any]:
+    """`data` if it is a JSON object, else InputError "expected <expected>, found an array" (or what it is)."""
+    if not isinstance(data, dict):
+        raise InputError.single(where, "", f"expected {expected}, found {json_type_name(data)}")
+    return data
+
+
+def load_json_object(path: Path, expected: str) -> dict[str, Any]:
+    """`load_json` for a file whose top level must be an object; `expected` describes that object."""
+    return json_object(load_json(path, expected), str(path), expected)
 
 
 def open_text(path: Path) -> TextIO:

@@ -343,7 +343,7 @@ def export_data() -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("content", "field", "reason"),
     [
-        ("{not json", "", "not JSON"),
+        ("{not json", "", "not valid JSON at line 1 column 2"),
         ([1, 2], "", "expected an object mapping API action names"),
         ({"DescribeEverything": []}, "DescribeEverything", "not an API action"),
         ({"DescribeInstances": {}}, "DescribeInstances", "expected a list of response bodies"),

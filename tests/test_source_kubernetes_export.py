@@ -203,8 +203,8 @@ def test_a_catch_all_entry_and_inline_storage_classes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "field", "reason"),
     [
-        ("{not json", "", "not JSON"),
-        ("[1, 2]", "", "expected a Kubernetes object or List, found an array"),
+        ("{not json", "", "not valid JSON at line 1 column 2"),
+        ("[1, 2]", "", "expected a Kubernetes object or List from `kubectl get ... -o json`, found an array"),
         ('{"items": []}', "kind", "required field is missing"),
         ('{"kind": "List", "items": {}}', "items", "expected a list of objects"),
         ('{"kind": "List", "items": [3]}', "items[0]", "expected an object, found a number"),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from reconciler.errors import InputError, Problem
 from reconciler.observation import Observation, Resource, ResourceKind, SourceReport
@@ -118,6 +118,32 @@ def resolve_settings(
         elif setting.default is not None:
             resolved[key] = setting.default
     return resolved
+
+
+def dotted_get(obj: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted path in decoded JSON (`status.capacity`), or None where any step is missing."""
+    node: Any = obj
+    for step in dotted.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(step)
+    return node
+
+
+def parse_covers(source: str, text: str | None, kinds: Sequence[ResourceKind]) -> frozenset[ResourceKind] | None:
+    """The kinds named by a source's `covers` setting (comma-separated), None when it is not set; a kind the
+    source does not observe is an input error naming the setting."""
+    if text is None:
+        return None
+    given = [part.strip() for part in text.split(",") if part.strip()]
+    wrong = [kind for kind in given if kind not in kinds]
+    if wrong:
+        raise InputError.single(
+            f"<setting {source}.covers>",
+            "covers",
+            f"{', '.join(wrong)}: not a kind this source observes ({', '.join(kinds)})",
+        )
+    return frozenset(kind for kind in kinds if kind in given)
 
 
 def failed_report(name: str, kinds: Sequence[ResourceKind], reason: str, detail: str = "") -> SourceReport:

@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from reconciler.errors import InputError, Problem
+from reconciler.jsonio import load_json_object
 from reconciler.observation import Observation, ResourceKind, SourceReport
 from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec
 from reconciler.sources.ksyun_mapping import (
@@ -159,14 +159,8 @@ def credentials_of(settings: Mapping[str, str]) -> Credentials:
             f"{NAME}.access_key",
             "no credentials: set KSYUN_ACCESS_KEY and KSYUN_SECRET_KEY, or ksyun.credentials_file",
         )
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError.single(path, "", f"cannot read the credentials file: {exc.strerror or exc}") from None
-    except ValueError:
-        raise InputError.single(path, "", "not JSON") from None  # the parser's message may quote the file
-    if not isinstance(raw, dict):
-        raise InputError.single(path, "", "expected an object with access_key and secret_key")
+    # the messages give the position and the parser's reason, never the file's text (it holds a secret)
+    raw = load_json_object(Path(path), "an object with access_key and secret_key")
     problems = [
         Problem(key, "required: a non-empty string without spaces")
         for key in ("access_key", "secret_key")
@@ -510,14 +504,7 @@ def read_export(paths: Sequence[Path]) -> Pages:
     known = {api.action: api for api in (*APIS, PROJECTS, KS3_USAGE)}
     for path in paths:
         name = str(path)
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-        except OSError as exc:
-            raise InputError.single(name, "", f"cannot read the file: {exc.strerror or exc}") from None
-        except ValueError as exc:
-            raise InputError.single(name, "", f"not JSON: {exc}") from None
-        if not isinstance(raw, dict):
-            raise InputError.single(name, "", "expected an object mapping API action names to lists of pages")
+        raw = load_json_object(path, "an object mapping API action names to lists of pages")
         problems = []
         for action, pages in raw.items():
             if action not in known and action != KS3_BUCKETS:

@@ -26,6 +26,7 @@ from reconciler.observation import (
     Vm,
     Volume,
 )
+from reconciler.sources.base import dotted_get
 from reconciler.sources.ksyun_tables import Tables, family_of
 
 Paging: TypeAlias = Literal["marker", "page", "token", "none"]
@@ -136,20 +137,11 @@ def body_error(body: Mapping[str, Any]) -> BodyError | None:
     return BodyError("UnknownError", str(error))
 
 
-def _get(body: Mapping[str, Any], dotted: str) -> Any:
-    node: Any = body
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(part)
-    return node
-
-
 def items_of(api: Api, body: Any) -> list[Mapping[str, Any]]:
     """The items of one page; Malformed if the body is not an object or its item list is not a list of objects."""
     if not isinstance(body, Mapping):
         raise Malformed("", f"expected a JSON object, found {type(body).__name__}")
-    items = _get(body, api.items_key)
+    items = dotted_get(body, api.items_key)
     if items is None:
         return []  # empty lists are left out by some services
     if not isinstance(items, list):
@@ -201,7 +193,7 @@ def last_page_is_final(api: Api, body: Any, seen: int) -> bool:
     """For an export file: whether its last page of `api` ends the listing (as far as the page tells)."""
     request = first_request(api)
     if api.paging == "marker":
-        total = _int_or_none(_get(body, api.total_key)) if api.total_key else None
+        total = _int_or_none(dotted_get(body, api.total_key)) if api.total_key else None
         return total is None or seen >= total
     if api.paging == "token":
         request["NextToken"] = None
@@ -241,7 +233,7 @@ def _text(item: Mapping[str, Any], key: str, where: str, required: bool = True) 
 
 
 def _number(item: Mapping[str, Any], dotted: str, where: str) -> Decimal:
-    value = _get(item, dotted)
+    value = dotted_get(item, dotted)
     if value is None or value == "":
         raise Malformed(f"{where}.{dotted}", "required field is missing")
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
@@ -291,7 +283,7 @@ def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], table
         if vcpu != vcpu.to_integral_value():
             raise Malformed(f"{where}.InstanceConfigure.VCPU", f"expected a whole number, found {vcpu}")
         memory = _number(item, "InstanceConfigure.MemoryGb", where)
-        state_name = _get(item, "InstanceState.Name")
+        state_name = dotted_get(item, "InstanceState.Name")
         if not isinstance(state_name, str) or not state_name:
             raise Malformed(f"{where}.InstanceState.Name", "required field is missing")
         family = tables.family(instance_type)

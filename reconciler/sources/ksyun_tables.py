@@ -9,7 +9,6 @@ of a family missing from the table is never guessed: the source reports the `vm`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ from typing import Annotated, Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reconciler.errors import InputError, problems_from_validation
+from reconciler.jsonio import load_json
 from reconciler.observation import Arch, Tier, VmState
 
 
@@ -107,12 +107,7 @@ def load_tables(path: Path | None) -> Tables:
     if path is None:
         return Tables()
     name = str(path)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except OSError as exc:
-        raise InputError.single(name, "", f"cannot read the ksyun tables file: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise InputError.single(name, "", f"not JSON: {exc}") from exc
+    raw = load_json(path, "a JSON object of ksyun tables (families, instance_states, volume_tiers)")
     try:
         given = _TablesFile.model_validate(raw)
     except ValidationError as exc:

@@ -20,9 +20,8 @@ from typing import Any, Final
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from reconciler.errors import InputError
-from reconciler.observation import KINDS as ALL_KINDS
-from reconciler.observation import Observation, ResourceKind
-from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec
+from reconciler.observation import Observation
+from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, parse_covers
 from reconciler.sources.kubernetes_export import read_export
 from reconciler.sources.kubernetes_objects import (
     DEFAULT_LB_ID_ANNOTATION,
@@ -102,20 +101,6 @@ def limits(settings: Mapping[str, str]) -> Limits:
     )
 
 
-def _covers(text: str | None) -> frozenset[ResourceKind] | None:
-    if text is None:
-        return None
-    given = [part.strip() for part in text.split(",") if part.strip()]
-    wrong = [kind for kind in given if kind not in KINDS]
-    if wrong:
-        raise InputError.single(
-            f"<setting {NAME}.covers>",
-            "covers",
-            f"{', '.join(wrong)}: not a kind this source observes ({', '.join(KINDS)})",
-        )
-    return frozenset(kind for kind in ALL_KINDS if kind in given)
-
-
 class KubernetesSource(CollectedSource):
     """One cluster, observed live or from export files."""
 
@@ -128,7 +113,7 @@ class KubernetesSource(CollectedSource):
             Path(tables_path) if tables_path else None, settings.get("storage_classes")
         )
         self.lb_id_annotation = settings.get("lb_id_annotation") or None
-        self.covers = _covers(settings.get("covers"))
+        self.covers = parse_covers(NAME, settings.get("covers"), KINDS)
         self.limits = limits(settings)
 
     def _inventory(self) -> ClusterInventory:

@@ -7,12 +7,11 @@ objects go through the same mapping as the live lists; bad files raise InputErro
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from reconciler.errors import InputError, Problem, json_type_name
+from reconciler.jsonio import load_json_object
 from reconciler.sources.kubernetes_objects import KIND_OF_OBJECT, ClusterInventory, ObjectError
 
 MAX_PROBLEMS = 20
@@ -22,18 +21,7 @@ def read_export(path: Path, inventory: ClusterInventory) -> None:
     """Add the file's objects to the inventory; a kind is `listed` when the file holds a typed list of it
     (even empty) or at least one object of it (see docs/sources.md, "coverage of exports")."""
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError.single(where, "", f"cannot read the file: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError.single(where, "", f"not UTF-8 text: {exc.reason}") from exc
-    try:
-        data: Any = json.loads(text, parse_float=Decimal)
-    except ValueError as exc:
-        raise InputError.single(where, "", f"not JSON (expected `kubectl get ... -o json` output): {exc}") from exc
-    if not isinstance(data, dict):
-        raise InputError.single(where, "", f"expected a Kubernetes object or List, found {json_type_name(data)}")
+    data = load_json_object(path, "a Kubernetes object or List from `kubectl get ... -o json`")
     kind = data.get("kind")
     if not isinstance(kind, str) or not kind:
         raise InputError.single(where, "kind", "required field is missing (is this `kubectl get -o json` output?)")

@@ -24,6 +24,7 @@ from reconciler.observation import (
     Volume,
     kind_of,
 )
+from reconciler.sources.base import dotted_get
 from reconciler.sources.kubernetes_quantity import QuantityError, bytes_to_gib, parse_quantity
 from reconciler.sources.kubernetes_tables import KubernetesTables
 
@@ -53,18 +54,8 @@ class ObjectError(ValueError):
         self.reason = reason
 
 
-def _get(obj: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted path (`status.capacity`), or None where any step is missing."""
-    node: Any = obj
-    for step in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(step)
-    return node
-
-
 def _mapping(obj: Mapping[str, Any], path: str) -> dict[str, Any]:
-    value = _get(obj, path)
+    value = dotted_get(obj, path)
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -73,7 +64,7 @@ def _mapping(obj: Mapping[str, Any], path: str) -> dict[str, Any]:
 
 
 def _required(obj: Mapping[str, Any], path: str) -> Any:
-    value = _get(obj, path)
+    value = dotted_get(obj, path)
     if value is None:
         raise ObjectError(f".{path}", "required field is missing")
     return value
@@ -99,8 +90,8 @@ def _label(labels: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
 
 def object_name(obj: Mapping[str, Any]) -> str:
     """`namespace/name` or `name`, as kubectl names the object (for paths in messages)."""
-    name = _get(obj, "metadata.name")
-    namespace = _get(obj, "metadata.namespace")
+    name = dotted_get(obj, "metadata.name")
+    namespace = dotted_get(obj, "metadata.namespace")
     if not isinstance(name, str) or not name:
         raise ObjectError(".metadata.name", "required field is missing")
     return f"{namespace}/{name}" if isinstance(namespace, str) and namespace else name
@@ -198,7 +189,7 @@ class ClusterInventory:
         if cores != cores.to_integral_value() or cores == 0:
             raise ObjectError(".status.capacity.cpu", f"expected a whole number of CPUs, found {cores}")
         memory_gib = bytes_to_gib(_quantity(obj, "status.capacity.memory"))
-        raw_arch = _label(labels, ARCH_LABELS) or _get(obj, "status.nodeInfo.architecture")
+        raw_arch = _label(labels, ARCH_LABELS) or dotted_get(obj, "status.nodeInfo.architecture")
         if not isinstance(raw_arch, str) or not raw_arch:
             raise ObjectError(".metadata.labels", "no kubernetes.io/arch label and no status.nodeInfo.architecture")
         arch = ARCH.get(raw_arch)
@@ -218,7 +209,7 @@ class ClusterInventory:
         else:
             memory, rule = round_up_memory(memory_gib, self.tables.memory_sizes_gib), "rounded up to a standard size"
         self._memory_rule[rule] += 1
-        provider_id = _get(obj, "spec.providerID")
+        provider_id = dotted_get(obj, "spec.providerID")
         rid = instance_id(provider_id) if isinstance(provider_id, str) else None
         return Vm(
             id=rid or f"node/{name}",
@@ -234,7 +225,7 @@ class ClusterInventory:
 
     def _volume(self, obj: Mapping[str, Any], name: str) -> Volume | None:
         size = bytes_to_gib(_quantity(obj, "spec.capacity.storage"))
-        storage_class = _get(obj, "spec.storageClassName") or ""
+        storage_class = dotted_get(obj, "spec.storageClassName") or ""
         if not isinstance(storage_class, str):
             raise ObjectError(".spec.storageClassName", "expected a string")
         tier = self.tables.tier_of_class(storage_class) if storage_class else None
@@ -244,7 +235,7 @@ class ClusterInventory:
         if tier == "ignore":
             self._ignored_classes[storage_class].add(name)
             return None
-        handle = _get(obj, "spec.csi.volumeHandle")
+        handle = dotted_get(obj, "spec.csi.volumeHandle")
         labels = _mapping(obj, "metadata.labels")
         return Volume(
             id=handle if isinstance(handle, str) and handle else f"pv/{name}",
@@ -255,9 +246,9 @@ class ClusterInventory:
         )
 
     def _service(self, obj: Mapping[str, Any], name: str) -> LoadBalancer | None:
-        if _get(obj, "spec.type") != "LoadBalancer":
+        if dotted_get(obj, "spec.type") != "LoadBalancer":
             return None
-        ingress = _get(obj, "status.loadBalancer.ingress")
+        ingress = dotted_get(obj, "status.loadBalancer.ingress")
         if not isinstance(ingress, list) or not ingress:
             self._pending_lbs.add(name)
             return None
@@ -316,7 +307,7 @@ class ClusterInventory:
 
 
 def _ready(obj: Mapping[str, Any]) -> bool:
-    conditions = _get(obj, "status.conditions")
+    conditions = dotted_get(obj, "status.conditions")
     if not isinstance(conditions, list):
         return False
     return any(isinstance(c, dict) and c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)

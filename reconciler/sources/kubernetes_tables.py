@@ -7,7 +7,6 @@ counted only when the table gives its clock; nothing here guesses one (see docs/
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from reconciler.errors import InputError, Problem
+from reconciler.jsonio import load_json_object
 
 TierChoice = Literal["standard", "performance", "ignore"]
 TIER_CHOICES: Final[tuple[TierChoice, ...]] = ("standard", "performance", "ignore")
@@ -107,7 +107,7 @@ def load_tables(path: Path | None, storage_classes: str | None) -> KubernetesTab
     classes = dict(base.storage_classes)
     sizes = base.memory_sizes_gib
     if path is not None:
-        data = _read_json(path)
+        data = load_json_object(path, "a JSON object with instance_types, storage_classes")
         where = str(path)
         problems: list[Problem] = []
         unknown = sorted(set(data) - {"instance_types", "storage_classes", "memory_sizes_gib"})
@@ -139,20 +139,6 @@ def load_tables(path: Path | None, storage_classes: str | None) -> KubernetesTab
     if storage_classes:
         classes.update(parse_storage_classes(storage_classes, "<setting kubernetes.storage_classes>"))
     return KubernetesTables(instance_types, classes, sizes)
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError.single(str(path), "", f"cannot read the tables file: {exc.strerror or exc}") from exc
-    try:
-        data = json.loads(text, parse_float=Decimal)
-    except ValueError as exc:
-        raise InputError.single(str(path), "", f"not JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise InputError.single(str(path), "", "expected a JSON object with instance_types, storage_classes")
-    return data
 
 
 def _object(data: Mapping[str, Any], key: str, problems: list[Problem]) -> Mapping[str, Any]:

@@ -8,7 +8,6 @@ field and reason; a stack the CLI cannot export makes every kind of this source 
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -19,9 +18,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from reconciler.errors import InputError, Problem, json_type_name
-from reconciler.observation import KINDS as ALL_KINDS
-from reconciler.observation import Observation, ResourceKind
-from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, failed_report
+from reconciler.jsonio import json_object, load_json, load_json_object, parse_json
+from reconciler.observation import Observation
+from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, failed_report, parse_covers
 from reconciler.sources.pulumi_mapping import (
     BUILTIN_TYPES,
     BUILTIN_VM_STATES,
@@ -60,14 +59,7 @@ def load_tables(path: Path | None) -> PulumiTables:
     if path is None:
         return PulumiTables(types, instance_types, volume_types, states)
     where = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except OSError as exc:
-        raise InputError.single(where, "", f"cannot read the tables file: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise InputError.single(where, "", f"not JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise InputError.single(where, "", "expected a JSON object")
+    data = load_json_object(path, "a JSON object of tables (types, instance_types, volume_types, vm_states)")
     problems: list[Problem] = []
     known = {"types", "instance_types", "volume_types", "vm_states"}
     problems += [Problem(k, f"unknown table (known: {', '.join(sorted(known))})") for k in sorted(set(data) - known)]
@@ -134,20 +126,6 @@ def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
     return VmType(**values)
 
 
-def _covers(text: str | None) -> frozenset[ResourceKind] | None:
-    if text is None:
-        return None
-    given = [part.strip() for part in text.split(",") if part.strip()]
-    wrong = [kind for kind in given if kind not in KINDS]
-    if wrong:
-        raise InputError.single(
-            f"<setting {NAME}.covers>",
-            "covers",
-            f"{', '.join(wrong)}: not a kind this source observes ({', '.join(KINDS)})",
-        )
-    return frozenset(kind for kind in ALL_KINDS if kind in given)
-
-
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
@@ -164,14 +142,12 @@ def manifest_time(deployment: Mapping[str, Any]) -> datetime | None:
     return value if value.tzinfo is not None else None
 
 
-def read_deployment(text: str, where: str, inventory: StackInventory) -> datetime | None:
-    """Add the resources of one `pulumi stack export` document; returns its manifest time."""
-    try:
-        data: Any = json.loads(text, parse_float=Decimal)
-    except ValueError as exc:
-        raise InputError.single(where, "", f"not JSON (expected `pulumi stack export` output): {exc}") from exc
-    if not isinstance(data, dict):
-        raise InputError.single(where, "", f"expected a JSON object, found {json_type_name(data)}")
+EXPORT_DOCUMENT: Final = "`pulumi stack export` output (a JSON object)"
+
+
+def read_deployment(data: Any, where: str, inventory: StackInventory) -> datetime | None:
+    """Add the resources of one decoded `pulumi stack export` document; returns its manifest time."""
+    data = json_object(data, where, EXPORT_DOCUMENT)
     version = data.get("version")
     if version != 3:
         raise InputError.single(where, "version", f"expected deployment version 3, found {version!r}")
@@ -207,18 +183,14 @@ class PulumiSource(CollectedSource):
         self.request = request
         tables = request.settings.get("tables")
         self.tables = load_tables(Path(tables) if tables else None)
-        self.covers = _covers(request.settings.get("covers"))
+        self.covers = parse_covers(NAME, request.settings.get("covers"), KINDS)
 
     def collect(self) -> Observation:
         inventory = StackInventory(self.tables)
         times: list[datetime] = []
         if self.request.from_files:
             for path in self.request.from_files:
-                try:
-                    text = path.read_text(encoding="utf-8")
-                except OSError as exc:
-                    raise InputError.single(str(path), "", f"cannot read the file: {exc.strerror or exc}") from exc
-                moment = read_deployment(text, str(path), inventory)
+                moment = read_deployment(load_json(path, EXPORT_DOCUMENT), str(path), inventory)
                 if moment is not None:
                     times.append(moment)
             name = f"{NAME}:{self.request.from_files[0]}"
@@ -236,7 +208,8 @@ class PulumiSource(CollectedSource):
             except ExportFailed as exc:
                 report = failed_report(name, KINDS, exc.reason, detail)
                 return Observation(observed_at=observed_at, sources=(report,), resources=[])
-            moment = read_deployment(text, f"<{detail}>", inventory)
+            where = f"<{detail}>"
+            moment = read_deployment(parse_json(text, where, EXPORT_DOCUMENT, empty="no output"), where, inventory)
             times.append(moment or observed_at)
         resources = inventory.resources()
         report = inventory.report(name, detail, self.covers)
