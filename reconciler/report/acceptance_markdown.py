@@ -47,67 +47,86 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
         "",
         f"_{lab('availability_note')}_",
         "",
-        "| " + " | ".join(headers) + " |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for v in report.availability:
-        name = v.name_zh if lang == "zh" else v.name_en
-        cells = [
-            str(v.seq),
-            f"{v.line_item} {name}",
-            str(v.days.met),
-            str(v.days.short),
-            str(v.days.unknown),
-            str(v.days.no_run),
-            f"{v.runs_short}/{v.runs}",
-            text.quantity(v.lowest_supplied),
-            text.quantity(v.entitled_at_end),
-            text.quantity(v.supplied_at_end),
-        ]
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    lines += text.table(
+        headers,
+        "rlrrrrrrrr",
+        (
+            [
+                str(v.seq),
+                f"{v.line_item} {v.name_zh if lang == 'zh' else v.name_en}",
+                str(v.days.met),
+                str(v.days.short),
+                str(v.days.unknown),
+                str(v.days.no_run),
+                f"{v.runs_short}/{v.runs}",
+                text.quantity(v.lowest_supplied),
+                text.quantity(v.entitled_at_end),
+                text.quantity(v.supplied_at_end),
+            ]
+            for v in report.availability
+        ),
+    )
     lines += ["", f"**{lab('episodes')}**", ""]
     if report.episodes:
-        lines += [
-            f"| {lab('line_item')} | {lab('episode_start')} | {lab('episode_end')} | {lab('runs')} | "
-            f"{lab('largest_gap')} | {lab('monthly_values')} |",
-            "|---|---|---|---:|---:|---:|",
-        ]
-        for e in report.episodes:
-            end = f"{text.when(e.end)} (#{e.end_run_id})" if e.end else lab("ongoing")
-            lines.append(
-                f"| {e.line_item} | {text.when(e.start)} (#{e.start_run_id}) | {end} | {e.runs} | "
-                f"{text.signed(e.largest_gap)} | {text.money(e.largest_gap_value)} |"
-            )
+        headers = [lab(key) for key in ("line_item", "episode_start", "episode_end", "runs", "largest_gap")]
+        lines += text.table(
+            [*headers, lab("monthly_values")],
+            "lllrrr",
+            (
+                [
+                    e.line_item,
+                    f"{text.when(e.start)} (#{e.start_run_id})",
+                    f"{text.when(e.end)} (#{e.end_run_id})" if e.end else lab("ongoing"),
+                    str(e.runs),
+                    text.signed(e.largest_gap),
+                    text.money(e.largest_gap_value),
+                ]
+                for e in report.episodes
+            ),
+        )
     else:
         lines.append(lab("none"))
     lines += ["", f"**{lab('expansions')}**", ""]
     if report.expansions:
-        lines += [
-            f"| {lab('expansion_id')} | {lab('line_item')} | {lab('quantity')} | {lab('requested_at')} | "
-            f"{lab('due_at')} | {lab('fulfilled_at')} | {lab('outcome')} |",
-            "|---|---|---:|---|---|---|---|",
-        ]
-        for x in report.expansions:
-            lines.append(
-                f"| {x.id} | {x.line_item} | +{text.quantity(x.quantity)} | {text.when(x.requested_at)} | "
-                f"{text.when(x.due_at)} | {text.when(x.fulfilled_at)} | {lab('outcome.' + x.outcome)} |"
-            )
+        headers = [lab(key) for key in ("expansion_id", "line_item", "quantity", "requested_at", "due_at")]
+        lines += text.table(
+            [*headers, lab("fulfilled_at"), lab("outcome")],
+            "llrllll",
+            (
+                [
+                    x.id,
+                    x.line_item,
+                    f"+{text.quantity(x.quantity)}",
+                    text.when(x.requested_at),
+                    text.when(x.due_at),
+                    text.when(x.fulfilled_at),
+                    lab("outcome." + x.outcome),
+                ]
+                for x in report.expansions
+            ),
+        )
     else:
         lines.append(lab("no_expansions"))
     lines += ["", f"**{lab('exposure_accrued')}: {yuan(report.exposure_accrued)} CNY**", ""]
     if report.exposure:
-        lines += [
-            f"| {lab('clause')} | {lab('event')} | {lab('since')} | {lab('delay_days_count')} | "
-            f"{lab('amount_at_end')} | {lab('accrued')} | {lab('formula')} |",
-            "|---|---|---|---:|---:|---:|---|",
-        ]
-        for item in report.exposure:
-            event = item.line_item + (f" {item.expansion}" if item.expansion else "")
-            days = "-" if item.days is None else str(item.days)
-            lines.append(
-                f"| {item.clause} | {event} | {text.when(item.since)} | {days} | {yuan(item.amount_at_end)} | "
-                f"{yuan(item.accrued)} | {item.formula} |"
-            )
+        headers = [lab(key) for key in ("clause", "event", "since", "delay_days_count", "amount_at_end", "accrued")]
+        lines += text.table(
+            [*headers, lab("formula")],
+            "lllrrrl",
+            (
+                [
+                    item.clause,
+                    item.line_item + (f" {item.expansion}" if item.expansion else ""),
+                    text.when(item.since),
+                    "-" if item.days is None else str(item.days),
+                    yuan(item.amount_at_end),
+                    yuan(item.accrued),
+                    item.formula,
+                ]
+                for item in report.exposure
+            ),
+        )
         lines += ["", f"_{lab('exposure_disclaimer')}_"]
     lines += ["", f"**{lab('incidents')}**", ""]
     if report.incidents:
@@ -122,30 +141,46 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             "",
             f"**{lab('months_table')}**",
             "",
-            f"| {lab('month')} | {lab('days')} | {lab('days_with_runs')} | {lab('runs')} | {lab('days_any_short')} | "
-            f"{lab('incident_count')} | {lab('accrued')} |",
-            "|---|---:|---:|---:|---:|---:|---:|",
         ]
-        for m in report.months:
-            lines.append(
-                f"| {m.month} | {m.days} | {m.days_with_runs} | {m.runs} | {m.days_short} | {m.incidents} | "
-                f"{yuan(m.exposure_accrued)} |"
-            )
+        headers = [lab(key) for key in ("month", "days", "days_with_runs", "runs", "days_any_short", "incident_count")]
+        lines += text.table(
+            [*headers, lab("accrued")],
+            "lrrrrrr",
+            (
+                [
+                    m.month,
+                    str(m.days),
+                    str(m.days_with_runs),
+                    str(m.runs),
+                    str(m.days_short),
+                    str(m.incidents),
+                    yuan(m.exposure_accrued),
+                ]
+                for m in report.months
+            ),
+        )
     lines += ["", f"**{lab('trends')}**", "", *trend_table(trends, lang)]
     if report.runs:
         lines += [
             "",
             f"**{lab('runs_table')}**",
             "",
-            f"| {lab('run')} | {lab('now')} | {lab('verdict')} | {lab('short')} | {lab('over')} | {lab('unknown')} |",
-            "|---|---|---|---|---|---|",
         ]
-        for run in report.runs:
-            verdict = lab("verdict_unknown" if run.verdict == "unknown" else run.verdict)
-            lines.append(
-                f"| #{run.run_id} | {text.when(run.now)} | {verdict} | {', '.join(run.short) or '-'} | "
-                f"{', '.join(run.over) or '-'} | {', '.join(run.unknown) or '-'} |"
-            )
+        lines += text.table(
+            [lab(key) for key in ("run", "now", "verdict", "short", "over", "unknown")],
+            "llllll",
+            (
+                [
+                    f"#{run.run_id}",
+                    text.when(run.now),
+                    lab("verdict_unknown" if run.verdict == "unknown" else run.verdict),
+                    ", ".join(run.short) or "-",
+                    ", ".join(run.over) or "-",
+                    ", ".join(run.unknown) or "-",
+                ]
+                for run in report.runs
+            ),
+        )
     if report.warnings:
         lines += ["", f"**{lab('warnings')}**", "", *(f"- {w}" for w in report.warnings)]
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from reconciler.obligations import Obligation
+from reconciler.report import text
 from reconciler.report.labels import Lang, label
 
 CALENDAR_SCHEMA_ID = "contract-reconciler/calendar"
@@ -89,7 +90,7 @@ def calendar_markdown(items: Sequence[Obligation], title: str, now: datetime, so
         "",
         f"- {header[1]}",
         "",
-        "| " + " | ".join(label(key, lang) for key in columns) + " |",
+        text.table_row([label(key, lang) for key in columns]),
         "|" + "|".join("---" for _ in columns) + "|",
     ]
     for o in items:
@@ -103,7 +104,7 @@ def calendar_markdown(items: Sequence[Obligation], title: str, now: datetime, so
             _rule(o, lang),
             _anchor(o, lang),
         ]
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        lines.append(text.table_row(cells))
     details = [o for o in items if o.conditional or o.extension_reason or o.notes]
     if details:
         lines += ["", f"**{label('cal_notes', lang)}**", ""]

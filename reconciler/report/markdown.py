@@ -27,12 +27,12 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
         f"- {label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} CNY",
         *_history(result, lang),
         "",
-        "| " + " | ".join(headers) + " |",
-        "|" + "|".join("---:" if key in text.NUMERIC else "---" for key in text.COLUMNS) + "|",
+        *text.table(
+            headers,
+            "".join("r" if key in text.NUMERIC else "l" for key in text.COLUMNS),
+            (text.row(finding, lang) for finding in result.findings),
+        ),
     ]
-    for finding in result.findings:
-        cells = [cell.replace("|", "\\|") for cell in text.row(finding, lang)]
-        lines.append("| " + " | ".join(cells) + " |")
     notes = text.notes(result, lang)
     if notes:
         lines += ["", *(f"- {note}" for note in notes)]

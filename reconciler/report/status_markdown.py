@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from reconciler.money import plain
 from reconciler.obligations import Obligation
 from reconciler.reconcile import Reconciliation
+from reconciler.report import text
 from reconciler.report.labels import Lang, label
 from reconciler.report.markdown import render_markdown
 from reconciler.trends import Trend
@@ -35,7 +36,7 @@ def render_status_markdown(
             "",
             f"**{label('calendar', lang)}**",
             "",
-            "| " + " | ".join(label(c, lang) for c in columns) + " |",
+            text.table_row([label(c, lang) for c in columns]),
             "|---|---|---|---|",
         ]
         for o in dated:
@@ -44,7 +45,7 @@ def render_status_markdown(
                 description += f" *({label('cal_conditional', lang)})*"
             day = o.day.isoformat() if o.day is not None else ""
             cells = [f"`{day}`", label(o.state.value, lang), o.clause, description]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            lines.append(text.table_row(cells))
     lines += ["", f"**{label('trends', lang)}**", ""]
     lines += trend_table(trends, lang)
     return "\n".join(lines) + "\n"
@@ -56,7 +57,7 @@ def trend_table(trends: Sequence[Trend], lang: Lang) -> list[str]:
         return [label("no_runs", lang)]
     headers = ["#", label("line_item", lang), label("runs", lang), label("first", lang), label("last", lang)]
     headers += [label("lowest", lang), label("entitled", lang), label("runs_short", lang)]
-    lines = ["| " + " | ".join(headers) + " |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    rows = []
     for t in trends:
         supplied = [p.supplied for p in t.points if p.supplied is not None]
         cells = [
@@ -69,5 +70,5 @@ def trend_table(trends: Sequence[Trend], lang: Lang) -> list[str]:
             plain(t.points[-1].entitled) if t.points else "-",
             str(t.short_runs),
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+        rows.append(cells)
+    return text.table(headers, "rlrrrrrr", rows)

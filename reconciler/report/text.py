@@ -5,6 +5,7 @@ Called by `report.console` and `report.markdown`, which differ only in layout.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -31,6 +32,18 @@ def money(value: Decimal | None) -> str:
     if value is None:
         return "-"
     return f"+{yuan(value)}" if value > 0 else yuan(value)
+
+
+def table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> list[str]:
+    """The lines of a Markdown table: headers, the alignment row (`align`: "l" or "r" for each column), then
+    one line per row of cells."""
+    rule = "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"
+    return [table_row(headers), rule, *(table_row(cells) for cells in rows)]
+
+
+def table_row(cells: Sequence[str]) -> str:
+    """One Markdown table line; a `|` inside a cell is escaped so it cannot split the cell."""
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
 def row(finding: Finding, lang: Lang) -> list[str]:
