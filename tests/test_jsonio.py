@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from reconciler import jsonio
 from reconciler.errors import InputError
-from reconciler.jsonio import ObjectStream, load_json
+from reconciler.jsonio import ObjectStream, load_json, load_json_object, parse_json
 
 ARRAY_KEY = "items"
 NAME = "doc.json"
@@ -434,3 +434,35 @@ def test_load_json_empty_or_blank_file_is_an_error(tmp_path: Path, text: str) ->
 def test_truncated_document_is_an_error(text: str, chunk: int) -> None:
     with window(chunk), pytest.raises(InputError, match="not valid JSON"):
         walk(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "the file is empty, expected a tables object"),
+        (
+            "{oops",
+            "not valid JSON at line 1 column 2: Expecting property name enclosed in double quotes; "
+            "expected a tables object",
+        ),
+        ('{"a": NaN}', "NaN is not valid JSON; expected a tables object"),
+        ("[1]", "expected a tables object, found an array"),
+    ],
+)
+def test_load_json_object_names_the_file_the_reason_and_what_was_expected(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    path = tmp_path / "tables.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_json_object(path, "a tables object")
+    assert raised.value.file == str(path)
+    assert [(p.field, p.reason) for p in raised.value.problems] == [("", reason)]
+
+
+def test_parse_json_reads_text_already_read_as_load_json_reads_a_file() -> None:
+    assert parse_json('{"price": 1.10}', "<command output>") == {"price": Decimal("1.10")}
+    with pytest.raises(InputError) as raised:
+        parse_json("  ", "<command output>", "export output", empty="no output")
+    assert raised.value.file == "<command output>"
+    assert raised.value.problems[0].reason == "no output, expected export output"

@@ -80,22 +80,24 @@ def _document(resources: list[dict[str, Any]], observed_at: str, **header: Any) 
     }
 
 
+def _vm(rid: str, vcpu: int, memory_gb: int) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "kind": "vm",
+        "vcpu": vcpu,
+        "memory_gb": memory_gb,
+        "cpu_ghz": 2.6,
+        "arch": "x86_64",
+        "state": "running",
+    }
+
+
 def test_combined_sources_count_a_resource_seen_twice_once_and_keep_every_report(tmp_path: Path) -> None:
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     first.write_text(
         json.dumps(
             _document(
-                [
-                    {
-                        "id": "i-1",
-                        "kind": "vm",
-                        "vcpu": 8,
-                        "memory_gb": 16,
-                        "cpu_ghz": 2.6,
-                        "arch": "x86_64",
-                        "state": "running",
-                    }
-                ],
+                [_vm("i-1", 8, 16)],
                 "2026-11-25T02:00:00+08:00",
                 coverage=["vm"],
             )
@@ -105,24 +107,8 @@ def test_combined_sources_count_a_resource_seen_twice_once_and_keep_every_report
         json.dumps(
             _document(
                 [
-                    {
-                        "id": "i-1",
-                        "kind": "vm",
-                        "vcpu": 8,
-                        "memory_gb": 16,
-                        "cpu_ghz": 2.6,
-                        "arch": "x86_64",
-                        "state": "running",
-                    },
-                    {
-                        "id": "i-2",
-                        "kind": "vm",
-                        "vcpu": 4,
-                        "memory_gb": 8,
-                        "cpu_ghz": 2.6,
-                        "arch": "x86_64",
-                        "state": "running",
-                    },
+                    _vm("i-1", 8, 16),
+                    _vm("i-2", 4, 8),
                     {"id": "i-1", "kind": "volume", "tier": "standard", "size_gb": 100},
                 ],
                 "2026-11-25T01:00:00+08:00",

@@ -120,6 +120,33 @@ def resolve_settings(
     return resolved
 
 
+HELD_SAMPLES = 5
+"""Names a `Held` keeps for the report."""
+
+
+@dataclass
+class Held:
+    """Resources a mapping could not count (or set aside), for one reason: how many, and a few names."""
+
+    count: int = 0
+    samples: list[str] = field(default_factory=list)
+
+    def add(self, name: str) -> None:
+        self.count += 1
+        if len(self.samples) < HELD_SAMPLES:
+            self.samples.append(name)
+
+    def describe(self) -> str:
+        """`3 (a, b, c)`, with `, ...` when there were more than the samples."""
+        more = ", ..." if self.count > len(self.samples) else ""
+        return f"{self.count} ({', '.join(self.samples)}{more})"
+
+
+def describe_groups(groups: Mapping[str, Held]) -> str:
+    """`key: 3 (a, b, c); other: 1 (d)`, by key."""
+    return "; ".join(f"{key}: {held.describe()}" for key, held in sorted(groups.items()))
+
+
 def dotted_get(obj: Mapping[str, Any], dotted: str) -> Any:
     """The value at a dotted path in decoded JSON (`status.capacity`), or None where any step is missing."""
     node: Any = obj

@@ -221,11 +221,16 @@ class Mapped:
     unrecognized: list[Unrecognized] = field(default_factory=list)
 
 
-def _text(item: Mapping[str, Any], key: str, where: str, required: bool = True) -> str | None:
+def _text(item: Mapping[str, Any], key: str, where: str) -> str:
+    value = _optional_text(item, key, where)
+    if value is None:
+        raise Malformed(f"{where}.{key}", "required field is missing")
+    return value
+
+
+def _optional_text(item: Mapping[str, Any], key: str, where: str) -> str | None:
     value = item.get(key)
     if value is None or value == "":
-        if required:
-            raise Malformed(f"{where}.{key}", "required field is missing")
         return None
     if isinstance(value, (dict, list, bool)):
         raise Malformed(f"{where}.{key}", f"expected a string, found {type(value).__name__}")
@@ -273,9 +278,7 @@ def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], table
     vms = []
     for where, item, region in items:
         rid = _text(item, "InstanceId", where)
-        assert rid is not None
         instance_type = _text(item, "InstanceType", where)
-        assert instance_type is not None
         configure = item.get("InstanceConfigure")
         if not isinstance(configure, Mapping):
             raise Malformed(f"{where}.InstanceConfigure", "required object is missing")
@@ -297,7 +300,7 @@ def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], table
         vms.append(
             Vm(
                 id=rid,
-                name=_text(item, "InstanceName", where, required=False),
+                name=_optional_text(item, "InstanceName", where),
                 region=region,
                 project=_project(item),
                 vcpu=int(vcpu),
@@ -321,9 +324,7 @@ def _volumes(
     volumes = []
     for where, item, region in items:
         rid = _text(item, id_key, where)
-        assert rid is not None
         volume_type = _text(item, type_key, where)
-        assert volume_type is not None
         size = _number(item, size_key, where)
         tier = tables.tier(volume_type)
         if tier is None:
@@ -332,7 +333,7 @@ def _volumes(
         volumes.append(
             Volume(
                 id=rid,
-                name=_text(item, name_key, where, required=False),
+                name=_optional_text(item, name_key, where),
                 region=region,
                 project=_project(item),
                 size_gb=size,
@@ -347,11 +348,10 @@ def _backups(items: Iterable[tuple[str, Mapping[str, Any], str | None]], keys: t
     backups = []
     for where, item, region in items:
         rid = _text(item, id_key, where)
-        assert rid is not None
         backups.append(
             Backup(
                 id=rid,
-                name=_text(item, name_key, where, required=False),
+                name=_optional_text(item, name_key, where),
                 region=region,
                 project=_project(item),
                 size_gb=_number(item, size_key, where),
@@ -421,12 +421,11 @@ def _addresses(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> li
     resources: list[Resource] = []
     for where, item, region in items:
         rid = _text(item, "AllocationId", where)
-        assert rid is not None
-        address = _text(item, "PublicIp", where, required=False)
+        address = _optional_text(item, "PublicIp", where)
         project = _project(item)
         resources.append(PublicIp(id=rid, name=address, region=region, project=project, address=address))
         mbps = _number(item, "BandWidth", where)
-        if _text(item, "BandWidthShareId", where, required=False) is None:
+        if _optional_text(item, "BandWidthShareId", where) is None:
             resources.append(Bandwidth(id=rid, name=address, region=region, project=project, mbps=mbps))
     return resources
 
@@ -435,11 +434,10 @@ def _shares(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> list[
     resources: list[Resource] = []
     for where, item, region in items:
         rid = _text(item, "BandWidthShareId", where)
-        assert rid is not None
         resources.append(
             Bandwidth(
                 id=rid,
-                name=_text(item, "BandWidthShareName", where, required=False),
+                name=_optional_text(item, "BandWidthShareName", where),
                 region=region,
                 project=_project(item),
                 mbps=_number(item, "BandWidth", where),
@@ -452,8 +450,7 @@ def _balancers(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> li
     resources: list[Resource] = []
     for where, item, region in items:
         rid = _text(item, "LoadBalancerId", where)
-        assert rid is not None
-        name = _text(item, "LoadBalancerName", where, required=False)
+        name = _optional_text(item, "LoadBalancerName", where)
         resources.append(LoadBalancer(id=rid, name=name, region=region, project=_project(item)))
     return resources
 
@@ -471,7 +468,6 @@ def _buckets(
     sizes: dict[str, Decimal] = {}
     for where, item, _region in items:
         name = _text(item, "BucketName", where)
-        assert name is not None
         sizes[name] = sum((_number(item, key, where) for key in USAGE_FIELDS if key in item), Decimal(0))
     resources: list[Resource] = []
     missing = []

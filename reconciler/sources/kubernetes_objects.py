@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
@@ -24,7 +23,7 @@ from reconciler.observation import (
     Volume,
     kind_of,
 )
-from reconciler.sources.base import dotted_get
+from reconciler.sources.base import Held, describe_groups, dotted_get
 from reconciler.sources.kubernetes_quantity import QuantityError, bytes_to_gib, parse_quantity
 from reconciler.sources.kubernetes_tables import KubernetesTables
 
@@ -42,7 +41,6 @@ ARCH_LABELS: Final = ("kubernetes.io/arch", "beta.kubernetes.io/arch")
 INSTANCE_TYPE_LABELS: Final = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 REGION_LABELS: Final = ("topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
 DEFAULT_LB_ID_ANNOTATION: Final = "service.beta.kubernetes.io/ksc-loadbalancer-id"
-SAMPLE = 5
 
 
 class ObjectError(ValueError):
@@ -114,25 +112,6 @@ def round_up_memory(capacity_gib: Decimal, sizes: tuple[Decimal, ...]) -> Decima
     return capacity_gib.to_integral_value(rounding="ROUND_CEILING")
 
 
-@dataclass
-class _Held:
-    """Resources the mapping could not count, grouped by why (for the report)."""
-
-    count: int = 0
-    samples: list[str] | None = None
-
-    def add(self, name: str) -> None:
-        self.count += 1
-        if self.samples is None:
-            self.samples = []
-        if len(self.samples) < SAMPLE:
-            self.samples.append(name)
-
-    def describe(self) -> str:
-        more = ", ..." if self.count > len(self.samples or []) else ""
-        return f"{self.count} ({', '.join(self.samples or [])}{more})"
-
-
 class ClusterInventory:
     """The resources of one cluster's objects, with what was listed, what failed and what was set aside.
 
@@ -147,12 +126,12 @@ class ClusterInventory:
         self._objects: set[tuple[str, str]] = set()
         self.listed_kinds: set[str] = set()
         self.failed: dict[ResourceKind, str] = {}
-        self._unknown_clock: dict[str, _Held] = defaultdict(_Held)
-        self._unclassed: dict[str, _Held] = defaultdict(_Held)
-        self._other_arch: dict[str, _Held] = defaultdict(_Held)
-        self._other_kinds: dict[str, _Held] = defaultdict(_Held)
-        self._ignored_classes: dict[str, _Held] = defaultdict(_Held)
-        self._pending_lbs = _Held()
+        self._unknown_clock: dict[str, Held] = defaultdict(Held)
+        self._unclassed: dict[str, Held] = defaultdict(Held)
+        self._other_arch: dict[str, Held] = defaultdict(Held)
+        self._other_kinds: dict[str, Held] = defaultdict(Held)
+        self._ignored_classes: dict[str, Held] = defaultdict(Held)
+        self._pending_lbs = Held()
         self._memory_rule: dict[str, int] = defaultdict(int)
         self.object_count = 0
 
@@ -163,7 +142,7 @@ class ClusterInventory:
         self.listed_kinds.add(kind)
 
     def fail(self, kind: ResourceKind, reason: str) -> None:
-        self.failed[kind] = f"{self.failed[kind]}; {reason}" if kind in self.failed else reason
+        _add_reason(self.failed, kind, reason)
 
     def add(self, obj: Mapping[str, Any], kind: str | None = None) -> None:
         """Map one object; `kind` is the list's item kind when the object does not carry one (API lists)."""
@@ -269,24 +248,24 @@ class ClusterInventory:
         """The source's report: kinds listed (or `covers`), failures (incl. what the tables cannot decide)."""
         failed = dict(self.failed)
         if self._unknown_clock:
-            groups = "; ".join(f"{t}: {h.describe()}" for t, h in sorted(self._unknown_clock.items()))
+            groups = describe_groups(self._unknown_clock)
             reason = (
                 f"CPU clock unknown for nodes of instance types not in the instance-type table ({groups}); "
                 "Kubernetes does not report clocks: add them to the tables file (setting kubernetes.tables)"
             )
-            failed["vm"] = f"{failed['vm']}; {reason}" if "vm" in failed else reason
+            _add_reason(failed, "vm", reason)
         if self._unclassed:
-            groups = "; ".join(f"{c}: {h.describe()}" for c, h in sorted(self._unclassed.items()))
+            groups = describe_groups(self._unclassed)
             reason = (
                 f"tier unknown for PersistentVolumes of storage classes not in the storage-class map ({groups}); "
                 "map them with kubernetes.storage_classes=CLASS=standard|performance|ignore"
             )
-            failed["volume"] = f"{failed['volume']}; {reason}" if "volume" in failed else reason
+            _add_reason(failed, "volume", reason)
         unrecognized = [
-            Unrecognized("kind", kind, kind, held.count, tuple(held.samples or ()))
+            Unrecognized("kind", kind, kind, held.count, tuple(held.samples))
             for kind, held in sorted(self._other_kinds.items())
         ] + [
-            Unrecognized("field", f"arch={arch}", "vm", held.count, tuple(held.samples or ()))
+            Unrecognized("field", f"arch={arch}", "vm", held.count, tuple(held.samples))
             for arch, held in sorted(self._other_arch.items())
         ]
         notes = [detail] if detail else []
@@ -318,3 +297,8 @@ def _name_or_unnamed(obj: Mapping[str, Any]) -> str:
         return object_name(obj)
     except ObjectError:
         return "(unnamed)"
+
+
+def _add_reason(failed: dict[ResourceKind, str], kind: ResourceKind, reason: str) -> None:
+    """Record why `kind` failed, after any reason already recorded."""
+    failed[kind] = f"{failed[kind]}; {reason}" if kind in failed else reason

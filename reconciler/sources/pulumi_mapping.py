@@ -28,6 +28,7 @@ from reconciler.observation import (
     Volume,
     kind_of,
 )
+from reconciler.sources.base import Held, describe_groups
 
 Mapper = Literal["instance", "volume", "eip", "bandwidth", "bandwidth_association", "load_balancer", "ignore"]
 MAPPERS: Final[tuple[Mapper, ...]] = (
@@ -80,8 +81,6 @@ BUILTIN_VOLUME_TYPES: Final[dict[str, Tier]] = {
 """Kingsoft volume type -> tier; a trailing `*` matches any suffix (SSD3.0, ESSD_PL1, SATA2.0)."""
 
 BUILTIN_VM_STATES: Final[dict[str, VmState]] = {"active": "running", "stopped": "stopped"}
-
-SAMPLE = 5
 
 
 class StateError(ValueError):
@@ -165,21 +164,6 @@ def _text(resource: Mapping[str, Any], *names: str) -> str | None:
     return value
 
 
-@dataclass
-class _Held:
-    count: int = 0
-    samples: list[str] = field(default_factory=list)
-
-    def add(self, name: str) -> None:
-        self.count += 1
-        if len(self.samples) < SAMPLE:
-            self.samples.append(name)
-
-    def describe(self) -> str:
-        more = ", ..." if self.count > len(self.samples) else ""
-        return f"{self.count} ({', '.join(self.samples)}{more})"
-
-
 class StackInventory:
     """The resources of one stack's state; `add` each state resource, then read `resources` and `report`."""
 
@@ -189,10 +173,10 @@ class StackInventory:
         self._eips: list[tuple[str, Decimal, str]] = []
         self._shared_eips: set[str] = set()
         self.seen: set[ResourceKind] = set()
-        self._unknown_types: dict[str, _Held] = defaultdict(_Held)
-        self._unresolved_vms: dict[str, _Held] = defaultdict(_Held)
-        self._unknown_volume_types: dict[str, _Held] = defaultdict(_Held)
-        self._unknown_states: dict[str, _Held] = defaultdict(_Held)
+        self._unknown_types: dict[str, Held] = defaultdict(Held)
+        self._unresolved_vms: dict[str, Held] = defaultdict(Held)
+        self._unknown_volume_types: dict[str, Held] = defaultdict(Held)
+        self._unknown_states: dict[str, Held] = defaultdict(Held)
 
     def add(self, resource: Mapping[str, Any]) -> None:
         rtype = resource.get("type")
@@ -283,18 +267,18 @@ class StackInventory:
         failed: dict[ResourceKind, str] = {}
         vm_reasons = []
         if self._unresolved_vms:
-            groups = "; ".join(f"{t}: {h.describe()}" for t, h in sorted(self._unresolved_vms.items()))
+            groups = describe_groups(self._unresolved_vms)
             vm_reasons.append(
                 f"vCPU, memory, CPU clock or architecture unknown for instance types not (fully) in the "
                 f"instance-type table ({groups}): add them to the tables file (setting pulumi.tables)"
             )
         if self._unknown_states:
-            groups = "; ".join(f"{s}: {h.describe()}" for s, h in sorted(self._unknown_states.items()))
+            groups = describe_groups(self._unknown_states)
             vm_reasons.append(f"instance states not in the state map ({groups})")
         if vm_reasons:
             failed["vm"] = "; ".join(vm_reasons)
         if self._unknown_volume_types:
-            groups = "; ".join(f"{t}: {h.describe()}" for t, h in sorted(self._unknown_volume_types.items()))
+            groups = describe_groups(self._unknown_volume_types)
             failed["volume"] = f"tier unknown for volume types not in the volume-type map ({groups})"
         unrecognized = tuple(
             Unrecognized("kind", rtype, rtype, held.count, tuple(held.samples))
