@@ -8,8 +8,9 @@ does (no churn), and refresh runs the code installed now, not code pickled into 
 What each operation does, none of which touches the cloud:
 - `read` (every `pulumi preview --refresh` / `refresh`) observes supply through the configured source and
   returns it as the resource's `supplied` and `gap`, inputs and outputs alike, so the diff shows the gap;
-- `diff` reports a change only for a line item that is short at `now` (the core's status `short`), or an
-  expansion overdue and not supplied; met, pending, over, unknown and not observed show nothing;
+- `diff` reports a change only for a line item that is short at `now` (the core's status `short`) or whose
+  supply could not be observed because its source failed (`unknown`: never passed as met), or an
+  expansion overdue and not supplied; met, pending, over and not observed show nothing;
   a changed declaration (entitlement, settings, provider `version`) is a change too; `__provider` is ignored;
 - `create` and `update` record the declaration together with the supply observed at that moment;
 - `delete` forgets the record.
@@ -298,7 +299,8 @@ class LineItemProvider(_RecordingProvider):
         return line_item_observed(props)
 
     def gap_open(self, observed: dict[str, Any]) -> bool:
-        return observed.get("status") == "short"
+        # unknown: the source failed on this kind, so a met line item cannot be shown; the gate must not pass
+        return observed.get("status") in ("short", "unknown")
 
 
 class ExpansionProvider(_RecordingProvider):

@@ -19,7 +19,7 @@ from reconciler.pulumi_provider import (
     line_item_declaration,
     observe,
 )
-from tests.conftest import ROOT, met_resources
+from tests.conftest import ROOT, dumps, met_resources, snapshot_document
 from tests.pulumi_support import EXPANSION_CONTRACT, NOW, SHORT_VCPU, short_resources, write_observation
 
 PICKLED = "__provider"
@@ -82,6 +82,18 @@ def test_diff_ignores_the_pickled_provider_but_not_a_new_version(tmp_path: Path)
     assert provider.diff("compute.vcpu", olds, news | {"version": PROVIDER_VERSION + "-next"}).changes is True
     other_source = news | {"settings": Settings(observed="elsewhere.json", now=NOW).to_props()}
     assert provider.diff("compute.vcpu", olds, other_source).changes is True
+
+
+def test_a_line_item_whose_source_failed_is_a_change_never_a_pass(tmp_path: Path) -> None:
+    failed = {"failures": [{"kinds": ["waf"], "reason": "403 from the WAF API"}]}
+    path = tmp_path / "failed.json"
+    path.write_text(dumps(snapshot_document(met_resources(), **failed)), encoding="utf-8")
+    provider = LineItemProvider()
+    waf = declared(settings_for(path), "security.waf")
+    olds = refreshed(provider, waf)
+    assert (olds["status"], olds["supplied"]) == ("unknown", None)
+    assert "403 from the WAF API" in olds["reason"]
+    assert provider.diff("security.waf", olds, waf).changes is True
 
 
 def test_over_and_pending_line_items_are_no_change(tmp_path: Path) -> None:
