@@ -102,6 +102,11 @@ def compare_records(previous: PastRun, current: Sequence[Mapping[str, Any]]) -> 
 
 def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
     before, after = _comparable(old), _comparable(new)
+    if before.get("evidence") is None or after.get("evidence") is None:
+        # one side was not measured (unknown, not observed): its status and supply say it all; the other
+        # side's whole evidence would only read as a nested blob
+        before.pop("evidence", None)
+        after.pop("evidence", None)
     if before == after:  # the common case, and a hundred times cheaper than a DeepDiff
         return []
     from deepdiff import DeepDiff  # imported when there is something to compare: it is slow to import

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pulumi
 
+from reconciler.errors import InputError
 from reconciler.pulumi_provider import Expansion, LineItem, Settings, observe, text
 
 config = pulumi.Config("reconciler")
@@ -17,7 +18,10 @@ settings = Settings(
     now=config.get("now") or None,
     options=tuple(sorted((str(k), str(v)) for k, v in (config.get_object("sourceOptions") or {}).items())),
 )
-result = observe(settings)
+try:
+    result = observe(settings)
+except InputError as error:  # bad configuration or input files: say which and why, without a traceback
+    raise pulumi.RunError(str(error)) from None
 
 for finding in result.findings:
     LineItem(finding, settings)

@@ -179,3 +179,13 @@ def test_set_aside_groups_are_compared_by_rule_and_subject_not_position() -> Non
     assert fields["supplied"] == ("80", "70")
     assert fields["evidence.nonconforming[arch aarch64]"] == (None, {**arm, "quantity": "8.0"})
     assert not any("min_cpu_ghz" in name for name in fields)
+
+
+def test_unknown_to_met_lists_status_and_supply_not_the_whole_evidence() -> None:
+    """The run before could not observe the kind: the change reads unknown -> met, supplied - -> 100."""
+    [change] = _compare([_finding("a", "unknown", None)], [_finding("a", "met", "100")]).resolved
+    assert [(f.field, f.old, f.new) for f in change.fields] == [
+        ("status", "unknown", "met"),
+        ("supplied", None, "100"),
+        ("gap", None, "0"),
+    ]

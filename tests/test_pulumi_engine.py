@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, met_resources
+from tests.conftest import ROOT, dumps, met_resources, snapshot_document
 from tests.pulumi_support import (
     EXPANSION_CONTRACT,
     NOW,
@@ -230,3 +230,26 @@ def test_a_repeated_preview_shows_no_churn(engine: Engine, observations: dict[st
         }
 
     assert pickled(after) == pickled(before)
+
+
+def test_a_failed_source_fails_the_gate_never_passes_as_met(engine: Engine, tmp_path: Path) -> None:
+    failed = {"failures": [{"kinds": ["waf"], "reason": "403 from the WAF API"}]}
+    observation = tmp_path / "waf-failed.json"
+    observation.write_text(dumps(snapshot_document(met_resources(), **failed)), encoding="utf-8")
+    stack = engine.new_stack("failed", observed=str(observation))
+    engine("up", "--yes", "--skip-preview", stack=stack, check=True)
+
+    gate = engine("preview", "--refresh", "--expect-no-changes", "--json", stack=stack)
+
+    assert gate.code == EXPECT_NO_CHANGES_FAILED, gate.output  # unknown supply is a change, never a pass
+    assert [name for name, op in steps(gate).items() if op != "same"] == ["security.waf"]
+
+
+def test_bad_configuration_is_named_without_a_traceback(engine: Engine, tmp_path: Path) -> None:
+    stack = engine.new_stack("misconfigured", observed=str(tmp_path / "missing.json"))
+
+    preview = engine("preview", stack=stack)
+
+    assert preview.code != 0
+    assert "missing.json: cannot read: No such file or directory" in preview.output
+    assert "Traceback" not in preview.output
