@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reconciler import deadlines
 from reconciler.changes import Changes
+from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract, LineItem, LineItemId, Unit
 from reconciler.expansions import ExpansionStatus, track
 from reconciler.exposure import Exposure, assess_exposure
@@ -262,7 +263,7 @@ def _assess(
     expansions = track(contract, {f.line_item.value: f.supplied for f in findings}, now, history)
     return Reconciliation(
         now=now,
-        observed_at=observation.observed_at,
+        observed_at=observation.observed_at.astimezone(CONTRACT_TZ),  # one zone in every report: Beijing
         contract=contract_ref(contract),
         sources=[_source_summary(s) for s in observation.sources],
         findings=findings,

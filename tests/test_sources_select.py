@@ -199,3 +199,11 @@ def test_sources_command_lists_every_registered_source(cli: Callable[..., CliRes
     result = cli("sources", "--format", "json")
     assert result.exit_code == 0
     assert [s["name"] for s in result.json()["sources"]] == list(SOURCES)
+
+
+def test_observed_at_is_reported_in_beijing_time_whatever_zone_the_source_used(
+    cli: Callable[..., CliResult], write_snapshot: Callable[..., Path]
+) -> None:
+    path = write_snapshot(met_resources(), observed_at="2026-11-24T18:00:00+00:00")
+    result = cli("check", "--observed", path, "--now", NOW, "--format", "json", "--no-history")
+    assert result.json()["observed_at"] == "2026-11-25T02:00:00+08:00"

@@ -52,7 +52,7 @@ def source_requests(
         key, sep, value = given.partition("=")
         name, dot, setting = key.partition(".")
         if not sep or not dot or not setting:
-            problems.append(Problem(given, "expected NAME.KEY=VALUE, e.g. ksyun.region=cn-beijing-6"))
+            problems.append(Problem(given, "expected NAME.KEY=VALUE, e.g. ksyun.regions=cn-beijing-6"))
         elif name not in settings:
             problems.append(Problem(given, f"sets an option of {name}, which no --source chooses"))
         else:
