@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 import os
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
@@ -36,7 +37,7 @@ from reconciler.report.deadline import deadline_json, deadline_text
 from reconciler.report.junit import render_junit
 from reconciler.report.labels import Lang
 from reconciler.report.markdown import render_markdown
-from reconciler.report.progress import Progress, snapshot_progress
+from reconciler.report.progress import Progress, observing_status, snapshot_progress
 from reconciler.report.text import verdict_line
 from reconciler.report.validation import validation_json, validation_text
 from reconciler.reporting import (
@@ -436,12 +437,17 @@ def _write_json(result: Reconciliation) -> None:
     buffer.flush()
 
 
-def _progress_of(requests: list[SourceRequest]) -> AbstractContextManager[Progress | None]:
-    """A progress bar while the one big file of a check is read (a snapshot); none for other checks."""
+@contextmanager
+def _progress_of(requests: list[SourceRequest]) -> Iterator[Progress | None]:
+    """While observing: a progress bar when the one input is a big file (a snapshot), else a spinner naming
+    the sources (live APIs and native exports). Nothing when not on a terminal or in CI."""
     files = [path for request in requests for path in request.from_files]
-    if len(files) == 1 and requests[0].name == "snapshot":
-        return snapshot_progress(files[0], sys.stderr, os.environ)
-    return nullcontext(None)
+    if len(requests) == 1 and len(files) == 1 and requests[0].name == "snapshot":
+        with snapshot_progress(files[0], sys.stderr, os.environ) as progress:
+            yield progress
+        return
+    with observing_status([request.name for request in requests], sys.stderr, os.environ):
+        yield None
 
 
 def _history_store(history: str | None, no_history: bool) -> str | None:

@@ -28,7 +28,7 @@ from reconciler.observation import KINDS, Observation, SourceReport
 from reconciler.outputs import write_output
 from reconciler.reconcile import Reconciliation, Status, reconcile
 from reconciler.report.junit import render_junit
-from reconciler.report.progress import progress_wanted, snapshot_progress
+from reconciler.report.progress import observing_status, progress_wanted, snapshot_progress
 from reconciler.runs import PastRun
 from reconciler.sources.snapshot import SnapshotFile
 from tests.conftest import ROOT, CliResult, met_resources, structs, vm
@@ -518,6 +518,19 @@ def test_a_forced_terminal_shows_the_bar(tmp_path: Path) -> None:
     shown = stream.getvalue()
     assert "observation-small.json" in shown
     assert "30 resources" in shown
+
+
+def test_live_sources_show_a_spinner_naming_them_on_a_terminal_only() -> None:
+    import time
+
+    stream = Terminal()
+    with observing_status(["ksyun", "kubernetes"], stream, {}):
+        time.sleep(0.2)  # rich draws the status on its refresh thread
+    assert "Observing through ksyun, kubernetes" in stream.getvalue()
+    quiet = Terminal()
+    with observing_status(["ksyun"], quiet, {"CI": "true"}):
+        pass
+    assert quiet.getvalue() == ""
 
 
 def test_the_snapshot_reports_bytes_and_resources_per_chunk(

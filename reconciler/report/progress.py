@@ -60,3 +60,16 @@ def snapshot_progress(
             bar.update(task, completed=done, resources=resources)
 
         yield report
+
+
+@contextmanager
+def observing_status(names: list[str], stream: TextIO, environ: Mapping[str, str] | None = None) -> Iterator[None]:
+    """A spinner naming the sources while they observe (live APIs answer in pages, with retries, and can take
+    minutes); removed when the body ends. Same rule as the bar: only on a terminal outside CI."""
+    if not progress_wanted(stream, os.environ if environ is None else environ):
+        yield
+        return
+    from rich.console import Console
+
+    with Console(file=stream).status(f"Observing through {', '.join(names)} …"):
+        yield
