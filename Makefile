@@ -12,7 +12,7 @@ DEMO_OBSERVATION ?= examples/observation.json
 DEMO_CONTRACT ?= examples/contract-with-expansion.json
 DEMO_OUT ?= out
 
-.PHONY: help setup system-deps pulumi demo test lint typecheck unit bench lock schemas clean
+.PHONY: help setup venv system-deps pulumi demo test lint typecheck unit bench lock schemas clean
 
 help:
 	@echo "make demo   - set up Python deps if needed; validate the contract, check the embedded observation against"
@@ -21,10 +21,14 @@ help:
 	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict) and run every test"
 	@echo "make bench  - benchmark reconciler check on generated observations of 10k, 100k and 1M resources"
 	@echo "make setup  - install Chromium (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
+	@echo "make venv   - only the Python dependencies in $(VENV) (enough for check and HTML/Markdown/JSON reports)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 	@echo "make pulumi - build the Pulumi CLI and Python language host from Go modules, if not cached (docs/pulumi.md)"
 
 setup: system-deps $(STAMP)
+
+# Python dependencies only (what a CI job running `reconciler check` or an HTML report needs).
+venv: $(STAMP)
 
 # Headless Chromium (browser tests of the HTML report), CJK fonts, and Pango/HarfBuzz/fontconfig that WeasyPrint
 # loads for the PDF report (Debian packages). The guard installs them when any one is missing.

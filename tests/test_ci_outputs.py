@@ -7,7 +7,9 @@ Runs the CLI in-process (the `cli` fixture) and the renderers on results of the 
 from __future__ import annotations
 
 import io
+import json
 import os
+import subprocess
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -583,7 +585,7 @@ def test_github_workflow_runs_nightly_and_keeps_the_history() -> None:
     assert any(u.startswith("actions/checkout@") for u in uses)
     [python] = [s for s in steps if s.get("uses", "").startswith("actions/setup-python@")]
     assert python["with"]["python-version"] == "3.11"
-    assert any(s.get("run") == "make setup" for s in steps)
+    assert any(s.get("run") == "make venv" for s in steps)
     [restore] = [s for s in steps if s.get("uses", "").startswith("actions/cache/restore@")]
     [save] = [s for s in steps if s.get("uses", "").startswith("actions/cache/save@")]
     assert restore["with"]["path"] == save["with"]["path"] == HISTORY
@@ -613,8 +615,70 @@ def test_gitlab_job_is_scheduled_caches_the_history_and_reports_junit() -> None:
     assert cache["when"] == "always"
     script = "\n".join(job["script"])
     _check_command(script)
-    assert "make setup" in script
+    assert "make venv" in script
     assert job["artifacts"]["when"] == "always"
     assert job["artifacts"]["reports"]["junit"] == "reports/reconciliation.junit.xml"
     assert "reports/" in job["artifacts"]["paths"]
     assert script.rstrip().endswith("exit $rc")
+
+
+def _run_shell(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A CI step's shell script, as the runner would run it, from the repository root (where .venv is)."""
+    return subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script], cwd=ROOT, env={**os.environ, **env}, capture_output=True,
+        text=True, check=False, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_github_steps_run_as_written_and_leave_every_report(
+    tmp_path: Path, junit_schema: xmlschema.XMLSchema
+) -> None:
+    """The check and report steps of the workflow, executed: exit code 1 recorded for the gate (the example
+    is short), JUnit, JSON, Markdown summary and the HTML page written, history carried in the store."""
+    steps = _load("github-nightly.yml")["jobs"]["check"]["steps"]
+    [check] = [s for s in steps if "reconciler check" in s.get("run", "")]
+    [report] = [s for s in steps if "reconciler report" in s.get("run", "")]
+    reports, output, summary = tmp_path / "reports", tmp_path / "github-output", tmp_path / "summary.md"
+    env = {
+        "OBSERVED": "examples/observation.json",
+        "REPORTS": str(reports),
+        "RECONCILER_HISTORY": f"sqlite:///{tmp_path / 'history.sqlite'}",
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "CI": "true",
+    }
+    reports.mkdir()
+    done = _run_shell(check["run"], env)
+    assert done.returncode == 0, done.stderr  # the step records the exit code; the last step fails the job
+    assert output.read_text(encoding="utf-8").strip() == "exit_code=1"
+    assert "reconciler check exited with 1" in done.stdout
+    assert junit_schema.is_valid(str(reports / "reconciliation.junit.xml"))
+    assert json.loads((reports / "reconciliation.json").read_text(encoding="utf-8"))["exit_code"] == 1
+    assert (reports / "reconciliation.md").read_text(encoding="utf-8") == summary.read_text(encoding="utf-8")
+    assert report["if"] == "always() && steps.check.outputs.exit_code != '2'"
+    done = _run_shell(report["run"], env)
+    assert done.returncode == 0, done.stderr
+    page = (reports / "capacity-report.html").read_text(encoding="utf-8")
+    assert "compute.vcpu" in page
+    assert "1,216" in page or "1216" in page  # the example's vCPU supply, from the run just recorded
+
+
+@pytest.mark.slow
+def test_the_gitlab_script_runs_as_written_and_exits_with_the_checks_code(tmp_path: Path) -> None:
+    job = _load("gitlab-ci.yml")["contract-capacity"]
+    script = "\n".join(line for line in job["script"] if not line.startswith("make "))
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    env = {
+        **{key: str(value) for key, value in job["variables"].items()},
+        "REPORTS": str(reports),
+        "RECONCILER_HISTORY": f"sqlite:///{tmp_path / 'history.sqlite'}",
+        "CI": "true",
+    }
+    done = _run_shell(script, env)
+    assert done.returncode == 1, done.stderr  # the example has shortfalls: the job fails, its reports kept
+    produced = sorted(p.name for p in reports.iterdir())
+    assert produced == [
+        "capacity-report.html", "reconciliation.json", "reconciliation.junit.xml", "reconciliation.md",
+    ]  # fmt: skip
