@@ -220,9 +220,7 @@ def line_item_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
         "status": finding.status.value,
         "gap_value_monthly": text(finding.gap_value_monthly),
         "reason": finding.reason,
-        "observed_at": result.observed_at.isoformat(),
-        "checked_at": result.now.isoformat(),
-    }
+    }  # no timestamps: they change every run and would show on every resource of every refresh (stack outputs)
     return inputs, outputs
 
 
@@ -240,11 +238,8 @@ def expansion_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     inputs = _declared(props, EXPANSION_DECLARED) | {"supplied": text(supplied)}
     outputs = inputs | {
         "state": status.state.value,
-        "remaining": status.remaining,
         "fulfilled_at": status.fulfilled_at.isoformat() if status.fulfilled_at else None,
-        "observed_at": result.observed_at.isoformat(),
-        "checked_at": result.now.isoformat(),
-    }
+    }  # time left and timestamps change every run: they are stack outputs, not resource state
     return inputs, outputs
 
 
@@ -316,7 +311,7 @@ class ExpansionProvider(_RecordingProvider):
 
 # -- the resources the program declares ------------------------------------------------------------------------
 
-_OUTPUT_KEYS = ("supplied", "gap", "status", "gap_value_monthly", "reason", "observed_at", "checked_at")
+_OUTPUT_KEYS = ("supplied", "gap", "status", "gap_value_monthly", "reason")
 
 
 class LineItem(pulumi.dynamic.Resource, module="reconciler", name="LineItem"):
@@ -347,9 +342,6 @@ class Expansion(pulumi.dynamic.Resource, module="reconciler", name="Expansion"):
     def __init__(self, status: ExpansionStatus, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
         props = expansion_declaration(status, settings) | {
             "state": None,
-            "remaining": None,
             "fulfilled_at": None,
-            "observed_at": None,
-            "checked_at": None,
         }
         super().__init__(ExpansionProvider(), status.id, props, opts)
