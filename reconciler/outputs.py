@@ -18,19 +18,21 @@ Writer = Callable[[BinaryIO], object]
 
 
 def prepare_output(path: Path) -> None:
-    """Create the file's parent directories and check that it can be written there, before the check runs:
-    a wrong path then fails fast with exit 2, before the run is recorded. Raises InputError."""
+    """Check that the file can be written, before the check runs: a wrong path then fails fast with exit 2,
+    before the run is recorded, and leaves nothing behind (missing directories are created only when the
+    file is written). Raises InputError."""
     if _special(path):
         return
     target = _real(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _unwritable(path, exc) from exc
     if target.is_dir():
         raise InputError.single(str(path), "", "is a directory, expected an output file")
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise InputError.single(str(path), "", f"cannot be written: permission denied in {target.parent}")
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError.single(str(path), "", f"cannot be written: {ancestor} is not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError.single(str(path), "", f"cannot be written: permission denied in {ancestor}")
 
 
 def write_output(path: Path, write: Writer) -> None:

@@ -264,6 +264,23 @@ def test_a_directory_as_target_is_exit_2(cli: Cli, tmp_path: Path) -> None:
     assert result.stderr == f"error: {tmp_path}: is a directory, expected an output file\n"
 
 
+def test_a_file_in_the_way_of_the_target_directory_is_named(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    result = check_small(cli, "--junit", tmp_path / "file" / "x.xml")
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"error: {tmp_path / 'file' / 'x.xml'}: cannot be written: {tmp_path / 'file'} is not a directory\n"
+    )
+
+
+def test_a_refused_run_leaves_no_empty_report_directory(cli: Cli, tmp_path: Path, write_json: Any) -> None:
+    broken = write_json({"not": "a contract"}, "broken.json")
+    result = cli("check", "--observed", SMALL, "--contract", broken, "--json", tmp_path / "reports" / "r.json")
+    assert result.exit_code == 2
+    assert not (tmp_path / "reports").exists()
+
+
 def test_write_output_turns_os_errors_into_input_errors(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("", encoding="utf-8")
     with pytest.raises(InputError, match="cannot be written"):

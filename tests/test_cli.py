@@ -229,3 +229,16 @@ def test_installed_console_script_runs_outside_python(tmp_path: Path) -> None:
     )
     assert module.returncode == 2
     assert module.stderr == f"error: {tmp_path / 'nope.json'}: no such file\n"
+
+
+def test_no_contract_in_the_current_directory_says_how_to_name_one(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RECONCILER_CONTRACT", raising=False)
+    result = cli("validate")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: contract_inventory.json: no such file in the current directory; name the contract with "
+        "--contract PATH or the RECONCILER_CONTRACT variable\n"
+    )

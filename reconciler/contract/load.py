@@ -18,6 +18,13 @@ DEFAULT_CONTRACT = Path("contract_inventory.json")
 
 def load_contract(path: Path = DEFAULT_CONTRACT) -> Contract:
     """Read and validate a contract file; raises InputError naming the file, field and reason."""
+    if path == DEFAULT_CONTRACT and not path.exists():
+        raise InputError.single(
+            str(path),
+            "",
+            "no such file in the current directory; name the contract with --contract PATH or "
+            "the RECONCILER_CONTRACT variable",
+        )
     raw = load_json(path)
     if not isinstance(raw, dict):
         raise InputError.single(str(path), "", f"expected a JSON object, found {type(raw).__name__}")
