@@ -413,3 +413,12 @@ def test_the_sdks_are_imported_only_when_observing_live() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_bad_setting_is_refused_before_anything_is_read_even_from_a_file() -> None:
+    result = run_cli(
+        "check", "--source", "ksyun", "--from-file", EXPORT, "--source-option", "ksyun.page_size=abc",
+        "--now", NOW, "--no-history",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == "error: <ksyun settings>: ksyun.page_size: expected a number, found 'abc'\n"

@@ -604,6 +604,7 @@ class KsyunSource(CollectedSource):
     def __init__(self, request: SourceRequest) -> None:
         super().__init__()
         self.request = request
+        self.options = options_of(request.settings)  # every setting checked up front, live or from files
 
     def collect(self) -> Observation:
         settings = self.request.settings
@@ -619,7 +620,7 @@ class KsyunSource(CollectedSource):
                 raise InputError.single(files, exc.path, exc.reason)
 
         else:
-            options = options_of(settings)
+            options = self.options
             credentials = credentials_of(settings)
             fetched = fetch_live(options, credentials)
             where = options.endpoint or options.domain
