@@ -604,7 +604,8 @@ class KsyunSource(CollectedSource):
     def __init__(self, request: SourceRequest) -> None:
         super().__init__()
         self.request = request
-        self.options = options_of(request.settings)  # every setting checked up front, live or from files
+        defaults = {setting.key: setting.default for setting in SETTINGS if setting.default is not None}
+        self.options = options_of(defaults | dict(request.settings))  # checked up front, live or from files
 
     def collect(self) -> Observation:
         settings = self.request.settings
