@@ -40,14 +40,6 @@ from reconciler.report.markdown import render_markdown
 from reconciler.report.progress import Progress, observing_status, snapshot_progress
 from reconciler.report.text import verdict_line
 from reconciler.report.validation import validation_json, validation_text
-from reconciler.reporting import (
-    acceptance_report,
-    parse_month,
-    render_acceptance,
-    render_status,
-    status_from_history,
-    status_from_observation,
-)
 from reconciler.schemas import SCHEMA_NAMES, SchemaName, schema_text
 from reconciler.sources.base import SourceRequest
 from reconciler.sources.select import open_sources, source_requests
@@ -254,6 +246,15 @@ def report(
 ) -> None:
     """Write a report to a file (HTML, PDF, Markdown or JSON): the contract's status from an observation or the
     latest recorded run, or the acceptance materials of Art. 6 built from the run history."""
+    from reconciler.reporting import (  # the report machinery (Jinja2, acceptance) only for `report`
+        acceptance_report,
+        parse_month,
+        render_acceptance,
+        render_status,
+        status_from_history,
+        status_from_observation,
+    )
+
     moment = _parse_now(now)
     page_format = output_format in (ReportFormat.HTML, ReportFormat.PDF)
     observing = observed is not None or bool(source)

@@ -1,17 +1,19 @@
 """Sources: adapters that observe supply and return it as normalized resources.
 
 Each source is registered here, in one visible place, by the name users pass to `--source`. A source's
-module is imported only when it is opened, so a check never pays for clients it does not use.
+module is imported only when the source is named (and its client library only when it observes live), so a
+check of a snapshot never pays for the others.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import Final
+
 from reconciler.observation import KINDS
 from reconciler.sources.base import Setting, Source, SourceRequest, SourceSpec, resolve_settings
 from reconciler.sources.combined import CombinedSource
-from reconciler.sources.ksyun import SPEC as KSYUN
-from reconciler.sources.kubernetes import SPEC as KUBERNETES
-from reconciler.sources.pulumi_state import SPEC as PULUMI
 from reconciler.sources.snapshot import SnapshotFile
 
 
@@ -29,8 +31,37 @@ SNAPSHOT = SourceSpec(
     live=False,
 )
 
-SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (SNAPSHOT, KSYUN, KUBERNETES, PULUMI)}
-"""Every source by name, in the order `reconciler sources` lists them."""
+MODULES: Final = {
+    "ksyun": "reconciler.sources.ksyun",
+    "kubernetes": "reconciler.sources.kubernetes",
+    "pulumi": "reconciler.sources.pulumi_state",
+}
+"""Where each source other than the snapshot is defined: its module's `SPEC`."""
+
+
+class _Registry(Mapping[str, SourceSpec]):
+    """The sources by name, in the order `reconciler sources` lists them; a spec is imported when looked up."""
+
+    names: Final = ("snapshot", *MODULES)
+
+    def __getitem__(self, name: str) -> SourceSpec:
+        if name == SNAPSHOT.name:
+            return SNAPSHOT
+        spec: SourceSpec = importlib.import_module(MODULES[name]).SPEC
+        return spec
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+SOURCES: Final[Mapping[str, SourceSpec]] = _Registry()
+"""Every source by name."""
 
 __all__ = [
     "SOURCES",

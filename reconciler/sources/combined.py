@@ -33,9 +33,11 @@ class CombinedSource:
         self.duplicate_ids: list[str] = []
 
     def resources(self) -> Iterator[Resource]:
-        if len(self.sources) == 1:
-            yield from self.sources[0].resources()
-            return
+        if len(self.sources) == 1:  # the common case hands the source's own iterator on: no per-resource cost
+            return self.sources[0].resources()
+        return self._deduplicated()
+
+    def _deduplicated(self) -> Iterator[Resource]:
         seen: set[tuple[str, str]] = set()
         for source in self.sources:
             for resource in source.resources():
