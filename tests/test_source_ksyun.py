@@ -422,3 +422,17 @@ def test_a_bad_setting_is_refused_before_anything_is_read_even_from_a_file() -> 
     )  # fmt: skip
     assert result.exit_code == 2
     assert result.stderr == "error: <ksyun settings>: ksyun.page_size: expected a number, found 'abc'\n"
+
+
+def test_a_private_cloud_domain_sends_each_service_to_its_own_host(
+    endpoint: str, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KingStack: `domain` makes the SDK call <service>.<domain>; an HTTP proxy (the emulator) stands in for
+    the private cloud's DNS, and records the Host each request was for."""
+    monkeypatch.setenv("HTTP_PROXY", f"http://{endpoint}")
+    private = {key: value for key, value in settings(endpoint, domain="cloud.gov.example").items() if key != "endpoint"}
+    resources, report = observe(private)
+    hosts = {request["host"] for request in world.requests if request["params"].get("Action")}
+    assert {"iam.cloud.gov.example", "kec.cloud.gov.example", "ebs.cloud.gov.example"} <= hosts
+    assert report.failed == {}
+    assert totals(resources) == EXPECTED
