@@ -19,6 +19,7 @@ from reconciler.clock import end_of_day, in_contract_tz, start_of_day
 from reconciler.contract.model import Contract
 from reconciler.expansions import ExpansionState, track
 from reconciler.exposure import DISCLAIMER
+from reconciler.messages import message
 from reconciler.money import arithmetic
 from reconciler.reconcile import ContractRef, Reconciliation, contract_ref
 from reconciler.replay import replay
@@ -238,10 +239,10 @@ class _Builder:
         warnings = []
         complete = self.as_of >= self._period_end(kind, start)
         if not complete:
-            warnings.append(f"the period is not over: this report covers it up to {self.as_of.isoformat()}")
+            warnings.append(message("period_not_over", as_of=self.as_of.isoformat()))
         missing_days = [d for d in days if d not in by_day]
         if missing_days:
-            warnings.append(f"{len(missing_days)} of {len(days)} days have no recorded run: nothing is known of them")
+            warnings.append(message("days_without_runs", missing=len(missing_days), days=len(days)))
         return AcceptanceReport(
             kind=kind,
             period=period,

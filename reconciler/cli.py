@@ -84,7 +84,7 @@ HistoryOption = Annotated[
         "--history",
         envvar="RECONCILER_HISTORY",
         help="Run history store: a SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...) or a SQLite file "
-        "[default: .reconciler/history.sqlite].",
+        "(default: .reconciler/history.sqlite).",
     ),
 ]
 NoHistoryOption = Annotated[
@@ -211,7 +211,7 @@ def report(
     observed: Annotated[
         Path | None,
         typer.Option(
-            "--observed", help="Check this observation snapshot and report it [default: report from history]."
+            "--observed", help="Check this observation snapshot and report it (default: report from history)."
         ),
     ] = None,
     source: SourceOption = None,
@@ -237,7 +237,7 @@ def report(
         ReportLanguage | None,
         typer.Option(
             "--lang",
-            help="Labels in en, zh, or both side by side (HTML and PDF only) [default: html/pdf both, else en].",
+            help="Labels in en, zh, or both side by side (HTML and PDF only; default: both for html/pdf, else en).",
         ),
     ] = None,
     now: NowOption = None,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reconciler.contract.model import Contract, LineItemId, PenaltyRule
 from reconciler.expansions import ExpansionState, ExpansionStatus
+from reconciler.messages import JOINER, message
 from reconciler.money import arithmetic, plain, to_fen, yuan
 from reconciler.runs import PastRun
 
@@ -25,14 +26,8 @@ DISCLAIMER = (
 EXPANSION_CLAUSE = "annex3.4"
 DELAY_CLAUSE = "12.3"
 ONE_EVENT_CLAUSE = "12.4"
-FEE_READING = (
-    "fee = the contract total (信息系统云服务费, the whole annual service fee), so fee / service months is the "
-    "contract's monthly fee"
-)
-DAY_RULE = (
-    "days of delay = whole days started since the first run of the current unbroken streak of runs showing the "
-    "line item short below its baseline (the current run if none): floor((now - first) / 24 h) + 1"
-)
+FEE_READING = message("fee_reading")
+DAY_RULE = message("day_rule")
 
 
 class FindingLike(Protocol):
@@ -132,19 +127,18 @@ def _expansion_item(contract: Contract, rule: PenaltyRule, expansion: ExpansionS
         "fulfilled_at": "" if expansion.fulfilled_at is None else expansion.fulfilled_at.isoformat(),
     }
     amount = to_fen(contract.total / months * coefficient)
-    formula = f"fee / service months x coefficient = {contract.total} / {months} x {plain(coefficient)}"
+    formula = message("expansion_formula", fee=contract.total, months=months, coefficient=plain(coefficient))
     notice = expansion.notice_at
     if notice is None or notice > now:
-        applies, reason = False, "no written notice of the management unit recorded (notice_at): cannot apply yet"
+        applies, reason = False, message("no_notice")
     elif expansion.fulfilled_at is not None:
         applies = False
-        reason = (
-            f"delivered late, at {expansion.fulfilled_at.isoformat()}, after the written notice; whether within "
-            "the notice's time limit is not recorded, so no amount is counted"
+        reason = JOINER.join(
+            (message("delivered_late", at=expansion.fulfilled_at.isoformat()), message("late_amount_unknown"))
         )
     else:
         applies = True
-        reason = f"overdue since {expansion.due_at.isoformat()} and still not delivered after the written notice"
+        reason = message("overdue_after_notice", due_at=expansion.due_at.isoformat())
     return ExposureItem(
         clause=rule.clause,
         line_item=expansion.line_item,
@@ -156,7 +150,7 @@ def _expansion_item(contract: Contract, rule: PenaltyRule, expansion: ExpansionS
         days=None,
         termination_right=False,
         counted=applies,
-        reason=f"{reason}; {FEE_READING}",
+        reason=JOINER.join((reason, FEE_READING)),
         disclaimer=DISCLAIMER,
     )
 
@@ -170,18 +164,21 @@ def _delay_item(
     threshold = rule.termination_after_days
     termination = threshold is not None and now - first >= timedelta(days=threshold)
     amount = to_fen(contract.total * rate * days)
-    reason = (
-        f"supplied {plain(finding.supplied or Decimal(0))} < baseline {plain(finding.baseline)} since the run of "
-        f"{first.isoformat()} at the latest; {DAY_RULE}"
+    since = message(
+        "delay_since",
+        supplied=plain(finding.supplied or Decimal(0)),
+        baseline=plain(finding.baseline),
+        first=first.isoformat(),
     )
+    reason = JOINER.join((since, DAY_RULE))
     if termination:
-        reason += f"; the delay has reached {threshold} days: the client may terminate (Art. {rule.clause})"
+        reason += JOINER + message("termination", days=threshold, clause=rule.clause)
     return ExposureItem(
         clause=rule.clause,
         line_item=finding.line_item,
         expansion=None,
         applies=True,
-        formula=f"contract total x rate x days = {contract.total} x {plain(rate)} x {days}",
+        formula=message("delay_formula", total=contract.total, rate=plain(rate), days=days),
         inputs={
             "contract_total": str(contract.total),
             "rate": plain(rate),
@@ -228,8 +225,15 @@ def _one_event(items: list[ExposureItem]) -> list[ExposureItem]:
             result[n] = result[n].model_copy(
                 update={
                     "counted": False,
-                    "reason": f"{result[n].reason}; Art. {ONE_EVENT_CLAUSE}: one event with {heavier} on "
-                    f"{line_item.value}, the heavier rule ({heavier}, {yuan(heavier_amount)} CNY) counts, not this one",
+                    "reason": result[n].reason
+                    + JOINER
+                    + message(
+                        "one_event",
+                        one_event=ONE_EVENT_CLAUSE,
+                        heavier=heavier,
+                        line_item=line_item.value,
+                        amount=yuan(heavier_amount),
+                    ),
                 }
             )
     return result

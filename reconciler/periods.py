@@ -17,6 +17,7 @@ import chinese_calendar
 
 from reconciler.clock import end_of_day, in_contract_tz
 from reconciler.errors import InputError, Problem, json_type_name
+from reconciler.messages import message
 
 MAX_DAYS = 36_600
 """Longest period accepted, in days or working days (about a century)."""
@@ -287,10 +288,7 @@ class _RestDays:
 
     def warnings(self) -> tuple[str, ...]:
         known = f"{LIBRARY_YEARS.start}-{LIBRARY_YEARS.stop - 1}"
-        return tuple(
-            f"no statutory holiday data for {year}: weekends only; pass --calendar FILE (holiday data covers {known})"
-            for year in sorted(self._weekends_only)
-        )
+        return tuple(message("no_holiday_data", year=year, known=known) for year in sorted(self._weekends_only))
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -21,6 +21,7 @@ from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract, LineItem, LineItemId, Unit
 from reconciler.expansions import ExpansionStatus, track
 from reconciler.exposure import Exposure, assess_exposure
+from reconciler.messages import message
 from reconciler.meters import METER_BY_ITEM, Measurement, MeterPolicy, Shortfall, Tally, measure
 from reconciler.money import arithmetic, to_fen
 from reconciler.observation import Observation, ResourceKind, SourceReport
@@ -227,15 +228,9 @@ def _assess(
     started = deadlines.service_started(contract, now)
     ended = deadlines.service_ended(contract, now)
     if not started:
-        warnings.append(
-            f"the service period starts on {contract.service_period.start}: nothing is due yet, "
-            "shortfalls show as pending"
-        )
+        warnings.append(message("service_not_started", start=contract.service_period.start))
     if ended:
-        warnings.append(
-            f"the service period ended on {contract.service_period.end}: nothing is entitled any more "
-            "(the 2-month switch-over of Art. 14.3 is not modelled)"
-        )
+        warnings.append(message("service_ended", end=contract.service_period.end))
     findings = [
         _finding(contract, item, measurement.tallies[item.id], observation.sources, now, started, ended)
         for item in contract.line_items
@@ -319,7 +314,7 @@ def _finding(
             gap=None,
             gap_value_monthly=None,
             status=Status.UNKNOWN,
-            reason=f"a source failed while observing {meter.kind}: " + "; ".join(failures),
+            reason=message("source_failed", kind=meter.kind, failures="; ".join(failures)),
             evidence=None,
         )
     if not any(meter.kind in s.covers for s in sources):
@@ -329,7 +324,7 @@ def _finding(
             gap=None,
             gap_value_monthly=None,
             status=Status.NOT_OBSERVED,
-            reason=f"no chosen source observes resources of kind {meter.kind}",
+            reason=message("not_observed", kind=meter.kind),
             evidence=None,
         )
     supplied = tally.supplied
@@ -339,9 +334,7 @@ def _finding(
         status = Status.SHORT
     elif supplied < entitled:
         status = Status.PENDING
-        reason = (
-            "short only of expansions still inside their deadline" if started else "the service period has not started"
-        )
+        reason = message("pending_expansions" if started else "pending_not_started")
     elif supplied > entitled:
         status = Status.OVER
     else:

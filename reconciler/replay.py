@@ -16,11 +16,12 @@ from reconciler.contract.model import Contract
 from reconciler.errors import InputError
 from reconciler.expansions import track
 from reconciler.exposure import assess_exposure
+from reconciler.messages import TEMPLATES
 from reconciler.money import arithmetic
 from reconciler.reconcile import ExitCode, Finding, Reconciliation, SourceSummary, Summary, Verdict, contract_ref
 from reconciler.runs import PastRun, RecordedRun
 
-NO_IDS_WARNING = "reported from recorded run #{id}: the history keeps evidence counts, not the resources' ids"
+NO_IDS_WARNING = TEMPLATES["no_ids"]
 
 
 def replay(contract: Contract, run: RecordedRun, earlier: Sequence[PastRun]) -> Reconciliation:

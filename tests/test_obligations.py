@@ -260,6 +260,10 @@ def test_cli_text_and_soon_days(cli: CliRun) -> None:
     zh = cli("calendar", "--now", "2027-03-25T00:00:00+08:00", "--lang", "zh")
     assert "2027-04-16  即将到期" in zh.stdout
     assert "本合同服务期满 9 个月" in zh.stdout
+    assert "截止时间: 2027-04-17T00:00:00+08:00" in zh.stdout
+    assert "提示: 无 2027 年法定节假日数据：仅按周末计算" in zh.stdout
+    for english in ("due_at", "warning:", "no statutory holiday data", "weekends only"):
+        assert english not in zh.stdout
 
 
 def test_cli_markdown_golden(cli: CliRun, golden: Callable[[str, str], None]) -> None:

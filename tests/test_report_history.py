@@ -352,7 +352,57 @@ def test_chromium_renders_the_monthly_report(store: dict[str, Any], tmp_path: Pa
     assert page.rows["security.waf"]["days-unknown"] == "1"
     assert "92,200.78" in page.text
     assert "403 from the WAF API" in page.text
-    assert "2026-11-05/2026-11-09" in page.text
+    assert "2026-11-05 – 2026-11-09 2026-11-05 至 2026-11-09" in page.text  # --lang both: the ranges in each
+    assert "contract total x rate x days = 2305019.62 x 0.02 x 2" in page.text
+    assert "合同总价 × 每日违约金比例 × 延期天数 = 2305019.62 × 0.02 × 2" in page.text
+    assert "24 of 30 days have no recorded run" in page.text
+    assert "30 天中有 24 天无核对记录" in page.text
+
+
+@pytest.mark.browser
+def test_chromium_renders_a_chinese_report_from_history_in_chinese(store: dict[str, Any], tmp_path: Path) -> None:
+    """--lang zh: the formulas, warnings, units and durations are Chinese; none of the English wording is left."""
+    status, summary = tmp_path / "status.html", tmp_path / "summary.html"
+    assert _report(store, status, "--now", AS_OF, "--lang", "zh").exit_code == 0
+    assert _report(store, summary, "--kind", "summary", "--now", AS_OF, "--lang", "zh").exit_code == 0
+    texts = []
+    for output in (status, summary):
+        done = chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", output.as_uri())
+        assert done.returncode == 0, done.stderr
+        assert console_errors(done.stderr) == []
+        texts.append(parse(done.stdout).text)
+    status_text, summary_text = texts
+    assert "合同总价 × 每日违约金比例 × 延期天数 = 2305019.62 × 0.02 × 1" in status_text
+    assert "1 日，起算于 2026-12-02T02:00:00+08:00" in status_text
+    assert "依据第 8 次核对记录：核对记录只保存计数，不保存资源编号" in status_text
+    assert "-5天2小时0分" in status_text  # the expansion's time left, delivered late
+    assert page_row_unit(status, "network.load_balancer") == "个"
+    assert "期间尚未结束：本报告统计至 2026-12-05T00:00:00+08:00" in summary_text
+    assert "141 天中有 134 天无核对记录，情况不明" in summary_text
+    assert "2026-11-05 至 2026-11-09" in summary_text
+    for text in texts:
+        for english in ENGLISH_WORDING:
+            assert english not in text, english
+
+
+ENGLISH_WORDING = (
+    "contract total",
+    " x rate",
+    "the period is not over",
+    "days have no recorded run",
+    "the history keeps evidence counts",
+    "reported from recorded run",
+    "instance",
+    "account",
+    "day(s)",
+    "resources",
+    "2026-11-05/2026-11-09",
+)
+"""English a Chinese report must not carry (the data's own ids and source errors aside)."""
+
+
+def page_row_unit(output: Path, line_item: str) -> str:
+    return parse(output.read_text(encoding="utf-8")).rows[line_item]["col2"]
 
 
 def _pdf_text(path: Path) -> str:
@@ -388,3 +438,7 @@ def test_pdf_of_the_summary_report_in_chinese(store: dict[str, Any], tmp_path: P
     assert "服务总结报告" in text
     assert "138,301.17" in text
     assert "Servicesummaryreport" not in text
+    for chinese in ("合同总价×每日违约金比例×延期天数=2305019.62×0.02×2", "期间尚未结束", "141天中有134天无核对记录"):
+        assert chinese in text
+    for english in ENGLISH_WORDING:
+        assert "".join(english.split()) not in text, english

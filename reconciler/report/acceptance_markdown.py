@@ -11,6 +11,7 @@ from reconciler.acceptance import AcceptanceReport
 from reconciler.money import yuan
 from reconciler.report import text
 from reconciler.report.labels import Lang, label
+from reconciler.report.messages import say
 from reconciler.report.status_markdown import trend_table
 from reconciler.trends import Trend
 
@@ -38,7 +39,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
         f"- {lab('runs')}: {c.runs}",
     ]
     if c.missing:
-        lines.append(f"- {lab('missing_days')}: {', '.join(c.missing)}")
+        lines.append(f"- {lab('missing_days')}: {', '.join(text.day_range(r, lang) for r in c.missing)}")
     headers = ["#", lab("line_item"), lab("days_met"), lab("days_short"), lab("days_unknown"), lab("days_no_run")]
     headers += [lab("runs_short"), lab("lowest"), lab("entitled"), lab("supplied")]
     lines += [
@@ -122,7 +123,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
                     "-" if item.days is None else str(item.days),
                     yuan(item.amount_at_end),
                     yuan(item.accrued),
-                    item.formula,
+                    say(item.formula, lang),
                 ]
                 for item in report.exposure
             ),
@@ -182,5 +183,5 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             ),
         )
     if report.warnings:
-        lines += ["", f"**{lab('warnings')}**", "", *(f"- {w}" for w in report.warnings)]
+        lines += ["", f"**{lab('warnings')}**", "", *(f"- {say(w, lang)}" for w in report.warnings)]
     return "\n".join(lines) + "\n"

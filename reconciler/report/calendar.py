@@ -14,6 +14,7 @@ from typing import Any
 from reconciler.obligations import Obligation
 from reconciler.report import text
 from reconciler.report.labels import Lang, label
+from reconciler.report.messages import say
 
 CALENDAR_SCHEMA_ID = "contract-reconciler/calendar"
 
@@ -72,13 +73,13 @@ def calendar_text(items: Sequence[Obligation], title: str, now: datetime, soon_d
             f"{indent}{label('cal_rule', lang)}: {_rule(o, lang)}; {label('cal_anchor', lang)}: {_anchor(o, lang)}"
         )
         if o.due_at is not None:
-            lines.append(f"{indent}due_at: {o.due_at.isoformat()}")
+            lines.append(f"{indent}{label('cal_due_at', lang)}: {o.due_at.isoformat()}")
         if o.conditional:
             lines.append(f"{indent}{label('cal_condition', lang)}: {_condition(o, lang)}")
         if o.extension_reason is not None:
             lines.append(f"{indent}{label('cal_extended', lang)}: {o.extension_reason}")
         lines.extend(f"{indent}- {note}" for note in o.notes)
-    lines += _warnings(items, lang, bullet="warning: ")
+    lines += _warnings(items, lang, bullet=f"{label('warning', lang)}: ")
     return "\n".join(lines) + "\n"
 
 
@@ -137,7 +138,7 @@ def _warnings(items: Sequence[Obligation], lang: Lang, bullet: str) -> list[str]
             seen.setdefault(warning, []).append(o.id)
     if not seen:
         return []
-    return ["", *(f"{bullet}{w} ({', '.join(ids)})" for w, ids in seen.items())]
+    return ["", *(f"{bullet}{say(w, lang)} ({', '.join(ids)})" for w, ids in seen.items())]
 
 
 def _description(o: Obligation, lang: Lang) -> str:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from reconciler.clock import in_contract_tz
-from reconciler.money import plain
+from reconciler.report.text import number, quantity
 from reconciler.trends import Trend
 
 TREND_WIDTH = 320
@@ -37,7 +37,10 @@ class TrendChart:
     points: tuple[tuple[float, float], ...]
     """Every observed (x, y) of the supplied line, for the runs' dots."""
     low: str
+    """The axis label at the bottom; empty for a flat series (one value, shown as `high`)."""
     high: str
+    high_y: float
+    """Where `high` is written: the top, or beside the line of a flat series."""
     first_supplied: str
     last_supplied: str
     lowest_supplied: str
@@ -47,7 +50,8 @@ def trend_chart(trend: Trend) -> TrendChart:
     points = trend.points
     values = [v for p in points for v in (p.supplied, p.entitled, p.due) if v is not None]
     low, high = (min(values), max(values)) if values else (Decimal(0), Decimal(1))
-    if low == high:
+    flat = low == high
+    if flat:
         low, high = low - 1, high + 1
     first, last = (points[0].now, points[-1].now) if points else (None, None)
     span = (last - first).total_seconds() if first is not None and last is not None else 0.0
@@ -82,8 +86,9 @@ def trend_chart(trend: Trend) -> TrendChart:
             if p.status == "short" and p.supplied is not None
         ),
         points=tuple(observed),
-        low=plain(low),
-        high=plain(high),
+        low="" if flat else number(low),
+        high=number(low + 1) if flat else number(high),
+        high_y=TREND_HEIGHT / 2 - 4 if flat else 11,
         first_supplied=_text(supplied[0] if supplied else None),
         last_supplied=_text(supplied[-1] if supplied else None),
         lowest_supplied=_text(min(supplied) if supplied else None),
@@ -104,7 +109,7 @@ def _steps(points: Sequence[tuple[float, float]]) -> str:
 
 
 def _text(value: Decimal | None) -> str:
-    return "-" if value is None else plain(value)
+    return quantity(value)
 
 
 class ExpansionLike(Protocol):

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from reconciler.reconcile import Reconciliation, Status
 from reconciler.report import text
-from reconciler.report.labels import Lang, label
+from reconciler.report.labels import Lang, counted, label
+from reconciler.report.messages import say
 
 _STYLE = {
     Status.MET: "green",
@@ -40,7 +41,7 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
     for source in result.sources:
         console.print(
             f"{label('sources', lang)}: {source.name} ({source.detail}), "
-            f"{source.resource_count} {label('resources', lang)}"
+            f"{counted(source.resource_count, 'resources', lang)}"
         )
     console.print(
         f"{label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} CNY   "
@@ -63,5 +64,5 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
     if result.exposure.items:
         console.print(f"  {label('exposure_disclaimer', lang)}", markup=False, soft_wrap=True)
     for warning in result.warnings:
-        console.print(f"! {warning}", markup=False, soft_wrap=True)
+        console.print(f"! {say(warning, lang)}", markup=False, soft_wrap=True)
     console.print(text.verdict_line(result, lang), style="bold")

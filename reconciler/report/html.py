@@ -16,12 +16,13 @@ from markupsafe import Markup, escape
 
 from reconciler.acceptance import AcceptanceReport
 from reconciler.contract.model import Contract
-from reconciler.money import plain, yuan
+from reconciler.money import yuan
 from reconciler.obligations import Obligation
 from reconciler.reconcile import Finding, Reconciliation, Status
 from reconciler.report import text
 from reconciler.report.charts import timeline, trend_chart
-from reconciler.report.labels import Lang, label
+from reconciler.report.labels import Lang, counted, label, unit
+from reconciler.report.messages import say
 from reconciler.trends import Trend
 
 HtmlLang = Literal["en", "zh", "both"]
@@ -36,6 +37,8 @@ BAR_SPACE = CHART_WIDTH - BAR_LEFT - 80
 ROW_HEIGHT = 46
 BAR_HEIGHT = 14
 TOP = 30
+LABEL_ROOM = 56
+"""Room the percent label takes after the bar; a due tick inside it pushes the label past the tick."""
 SCALE_CAP = Decimal(200)
 """Bars are drawn up to 200 % of the entitlement; a longer one is cut and marked."""
 
@@ -55,6 +58,8 @@ class Bar:
     contracted_width: float
     supplied_width: float | None
     percent: str
+    label_x: float
+    """Where the percent label starts: after the supplied bar, or after the due tick when that is in the way."""
     cut: bool
     due_x: float | None
 
@@ -103,7 +108,12 @@ def _common(w: _Words, lang: HtmlLang) -> dict[str, Any]:
         "signed": text.signed,
         "money": text.money,
         "yuan": yuan,
-        "plain": plain,
+        "say": lambda sentence: w.words(lambda language: say(sentence, language)),
+        "duration": lambda seconds: w.words(lambda language: text.duration(seconds, language)),
+        "unit": lambda value: w.words(lambda language: unit(value, language)),
+        "counted": lambda count, key: w.words(lambda language: counted(count, key, language)),
+        "delay_since": lambda days, first: w.words(lambda language: text.delay_since(days, first, language)),
+        "day_range": lambda days: w.words(lambda language: text.day_range(days, language)),
         "when": text.when,
     }
 
@@ -146,7 +156,7 @@ def render_html(
             bar_left=BAR_LEFT,
             bar_height=BAR_HEIGHT,
             hundred_x=BAR_LEFT + BAR_SPACE * 100 / float(scale),
-            scale_label=f"{plain(scale)} %",
+            scale_label=f"{text.number(scale)} %",
             scale_x=BAR_LEFT + BAR_SPACE,
             timeline=timeline(result.expansions, [e.state.value for e in result.expansions], result.now)
             if result.expansions
@@ -200,6 +210,11 @@ def _bars(findings: list[Finding], lang: HtmlLang) -> tuple[list[Bar], Decimal]:
     for index, f in enumerate(findings):
         percent = percents[f.line_item]
         due = _percent(f.due, f.entitled)
+        supplied_width = None if percent is None else float(min(percent, scale)) * per_percent
+        due_x = BAR_LEFT + float(due) * per_percent if due is not None and f.due < f.entitled else None
+        label_x = BAR_LEFT + (supplied_width or 0.0) + 6
+        if due_x is not None and label_x - 8 <= due_x <= label_x + LABEL_ROOM:
+            label_x = due_x + 6
         bars.append(
             Bar(
                 y=TOP + index * ROW_HEIGHT,
@@ -208,10 +223,11 @@ def _bars(findings: list[Finding], lang: HtmlLang) -> tuple[list[Bar], Decimal]:
                 status=f.status.value,
                 short=f.status is Status.SHORT,
                 contracted_width=100 * per_percent if f.entitled > 0 else 0.0,
-                supplied_width=None if percent is None else float(min(percent, scale)) * per_percent,
+                supplied_width=supplied_width,
                 percent="-" if percent is None else f"{percent.quantize(Decimal('0.1'))} %",
+                label_x=label_x,
                 cut=percent is not None and percent > scale,
-                due_x=BAR_LEFT + float(due) * per_percent if due is not None and f.due < f.entitled else None,
+                due_x=due_x,
             )
         )
     return bars, scale

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from reconciler.messages import TEMPLATES
+
 Lang = Literal["en", "zh"]
 
 _LABELS: dict[str, tuple[str, str]] = {
@@ -27,8 +29,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "shortfall_value": ("Shortfall value per month", "短缺月值"),
     "surplus_value": ("Surplus value per month", "超配月值"),
     "warnings": ("Warnings", "提示"),
+    "warning": ("warning", "提示"),
     "evidence": ("not counted", "未计入"),
     "unrecognized": ("not understood, ignored", "无法识别，已忽略"),
+    "unrecognized.kind": ("kind {name}", "资源类型 {name}"),
+    "unrecognized.field": ("field {kind}.{name}", "字段 {kind}.{name}"),
     "met": ("met", "满足"),
     "pending": ("pending", "待交付"),
     "short": ("short", "不足"),
@@ -38,7 +43,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ok": ("all line items met", "全部分项满足"),
     "drift": ("shortfall or surplus", "存在不足或超出"),
     "verdict_unknown": ("a source failed: some line items unknown", "数据来源失败：部分分项未知"),
-    "resources": ("resources", "个资源"),
     "for_example": ("e.g.", "例如"),
     # expansions and exposure
     "expansions": ("Expansions", "扩容"),
@@ -57,7 +61,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_exposure": ("none", "无"),
     "not_counted_one_event": ("not counted: Art. 12.4, the heavier rule counts", "不计入：第12.4条，择其重者"),
     "cannot_apply": ("does not apply", "不适用"),
-    "delay_days": ("day(s) since", "日，起算于"),
     "termination_right": ("termination right reached", "已达解除合同条件"),
     "exposure_disclaimer": (
         "Indicative, not a legal conclusion or a claim: cause, notice, force majeure and the parties' agreement "
@@ -199,6 +202,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "civil-code": ("Civil Code (Art. 201-203)", "民法典第201-203条"),
     "calendar-days": ("calendar days", "自然日（不顺延）"),
     "counted-back": ("counted back, not moved", "倒算，不顺延"),
+    "cal_due_at": ("due at", "截止时间"),
     # run history (reconciler check --history)
     "run_recorded": ("Recorded as run #{id}", "已记录为第 {id} 次核对"),
     "first_run": ("the first recorded run", "首次记录"),
@@ -210,11 +214,87 @@ _LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-_SET_ASIDE: dict[str, tuple[str, str]] = {
-    "arch": ("not {limit} (is {subject})", "非{limit}平台（实为 {subject}）"),
-    "min_cpu_ghz": ("clock {subject} GHz below {limit} GHz", "主频 {subject}GHz 低于 {limit}GHz"),
-    "state": ("state {subject} does not count", "状态为 {subject}，不计入"),
+_COUNTED: dict[str, tuple[str, str, str]] = {
+    # key: (English singular, English plural, Chinese); shown after a number: "1 resource", "30 个资源"
+    "resources": ("resource", "resources", "个资源"),
+    "delay_days": ("day since", "days since", "日，起算于"),
+    "not_counted": ("not counted", "not counted", "个未计入"),
 }
+
+_UNITS_ZH: dict[str, str] = {
+    # the contract prices these by the piece: "免费提供 1 个远程登录堡垒机的运维账号" (Art. 2, security services)
+    "instance": "个",
+    "account": "个",
+}
+
+_DURATION: dict[str, tuple[str, str]] = {
+    "d": ("d", "天"),
+    "h": ("h", "小时"),
+    "m": ("m", "分"),
+    "s": ("s", "秒"),
+}
+
+_MESSAGES_ZH: dict[str, str] = {
+    # Chinese wording of the core's sentences (reconciler.messages.TEMPLATES has the English one, as in JSON)
+    "service_not_started": "服务期自 {start} 开始：尚无应交付数量，不足显示为待交付",
+    "service_ended": "服务期已于 {end} 结束：不再有应有数量（未模拟第十四条第3款的2个月切换期）",
+    "source_failed": "数据来源观测 {kind} 失败：{failures}",
+    "not_observed": "所选数据来源均不观测 {kind} 类资源",
+    "pending_expansions": "仅差尚在期限内的扩容",
+    "pending_not_started": "服务期尚未开始",
+    "no_ids": "依据第 {id} 次核对记录：核对记录只保存计数，不保存资源编号",
+    "period_not_over": "期间尚未结束：本报告统计至 {as_of}",
+    "days_without_runs": "{days} 天中有 {missing} 天无核对记录，情况不明",
+    "no_holiday_data": (
+        "无 {year} 年法定节假日数据：仅按周末计算；请用 --calendar FILE 提供（节假日数据覆盖 {known} 年）"
+    ),
+    "delay_formula": "合同总价 × 每日违约金比例 × 延期天数 = {total} × {rate} × {days}",
+    "expansion_formula": "信息系统云服务费 ÷ 服务月数 × 惩罚系数 = {fee} ÷ {months} × {coefficient}",
+    "no_notice": "未记录政务云管理单位的书面通知（notice_at）：暂不适用",
+    "delivered_late": "已于 {at} 逾期完成，在书面通知之后",
+    "late_amount_unknown": "未记录是否在通知期限内完成，故不计金额",
+    "overdue_after_notice": "自 {due_at} 起逾期，书面通知后仍未完成",
+    "fee_reading": "信息系统云服务费按合同总价（全年服务费）计，信息系统云服务费 ÷ 服务月数即月服务费",
+    "day_rule": (
+        "延期天数 = 自本次连续显示该分项低于基准的首次核对起已开始的整日数（无则为本次核对）："
+        "floor((核对时间 - 首次) / 24 小时) + 1"
+    ),
+    "delay_since": "实有 {supplied} < 基准 {baseline}，最迟自 {first} 的核对起",
+    "termination": "延期已达 {days} 日：甲方有权解除合同（第{clause}条）",
+    "one_event": (
+        "第{one_event}条：{line_item} 的同一事件亦适用第{heavier}条，按较重者（第{heavier}条，{amount} 元）计入"
+    ),
+}
+
+_SET_ASIDE: dict[str, tuple[str, str]] = {
+    "arch": ("not {limit} (is {subject})", "非 {limit} 平台，实为 {subject}"),
+    "min_cpu_ghz": ("clock {subject} GHz below {limit} GHz", "主频 {subject}GHz 低于 {limit}GHz"),
+    "state": ("state {subject}", "状态为 {subject}"),
+}
+
+
+def counted(count: int, key: str, lang: Lang) -> str:
+    """A number with its noun: "1 resource", "2 resources", "2 个资源" (Chinese has no plural)."""
+    one, many, zh = _COUNTED[key]
+    if lang == "zh":
+        return f"{count} {zh}"
+    return f"{count} {one if count == 1 else many}"
+
+
+def unit(value: str, lang: Lang) -> str:
+    """A line item's unit as the reader's language writes it: "instance" -> "个" in Chinese."""
+    return _UNITS_ZH.get(value, value) if lang == "zh" else value
+
+
+def duration_part(letter: str, lang: Lang) -> str:
+    """The unit letter of a duration part (d, h, m, s) in `lang`: "d" -> "天"."""
+    en, zh = _DURATION[letter]
+    return zh if lang == "zh" else en
+
+
+def message_words(key: str, lang: Lang) -> str:
+    """The template of the core sentence `key` (reconciler.messages) in `lang`."""
+    return _MESSAGES_ZH[key] if lang == "zh" else TEMPLATES[key]
 
 
 def set_aside_reason(rule: str, subject: str, limit: str, lang: Lang) -> str:

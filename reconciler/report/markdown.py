@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from reconciler.reconcile import Reconciliation
 from reconciler.report import text
-from reconciler.report.labels import Lang, label
+from reconciler.report.labels import Lang, counted, label
+from reconciler.report.messages import say
 
 
 def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
@@ -20,7 +21,7 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
         f"- {label('now', lang)}: `{result.now.isoformat()}`",
         f"- {label('observed_at', lang)}: `{result.observed_at.isoformat()}`",
         *(
-            f"- {label('sources', lang)}: `{s.name}` ({s.detail}), {s.resource_count} {label('resources', lang)}"
+            f"- {label('sources', lang)}: `{s.name}` ({s.detail}), {counted(s.resource_count, 'resources', lang)}"
             for s in result.sources
         ),
         f"- {label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} CNY",
@@ -43,7 +44,7 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
     if exposure:
         lines += ["", *(f"- {line}" for line in exposure), "", f"_{label('exposure_disclaimer', lang)}_"]
     if result.warnings:
-        lines += ["", f"**{label('warnings', lang)}**", "", *(f"- {w}" for w in result.warnings)]
+        lines += ["", f"**{label('warnings', lang)}**", "", *(f"- {say(w, lang)}" for w in result.warnings)]
     return "\n".join(lines) + "\n"
 
 

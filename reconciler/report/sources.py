@@ -53,12 +53,15 @@ def sources_text(specs: Mapping[str, SourceSpec], environ: Mapping[str, str]) ->
         lines.append(f"  --from-file: {spec.native_file}")
         for setting in spec.settings:
             origin = f"env {setting.env}" if setting.env else "no env"
-            default = f", default {setting.default}" if setting.default is not None else ""
             secret = ", secret" if setting.secret else ""
-            lines.append(
-                f"  --source-option {spec.name}.{setting.key}=...  ({origin}{default}{secret}; "
-                f"{_state(setting, environ)})"
-            )
+            state = _state(setting, environ)
+            if setting.default is None:
+                described = f"{origin}{secret}; {state}"
+            elif state == "default":
+                described = f"{origin}{secret}; default {setting.default} in use"
+            else:
+                described = f"{origin}, default {setting.default}{secret}; {state}"
+            lines.append(f"  --source-option {spec.name}.{setting.key}=...  ({described})")
             lines.append(f"      {setting.help}")
         lines.append("")
     return "\n".join(lines)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reconciler.money import plain
 from reconciler.obligations import Obligation
 from reconciler.reconcile import Reconciliation
 from reconciler.report import text
@@ -64,10 +63,10 @@ def trend_table(trends: Sequence[Trend], lang: Lang) -> list[str]:
             str(t.seq),
             t.line_item,
             str(len(t.points)),
-            plain(supplied[0]) if supplied else "-",
-            plain(supplied[-1]) if supplied else "-",
-            plain(min(supplied)) if supplied else "-",
-            plain(t.points[-1].entitled) if t.points else "-",
+            text.quantity(supplied[0] if supplied else None),
+            text.quantity(supplied[-1] if supplied else None),
+            text.quantity(min(supplied) if supplied else None),
+            text.quantity(t.points[-1].entitled if t.points else None),
             str(t.short_runs),
         ]
         rows.append(cells)

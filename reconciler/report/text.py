@@ -7,25 +7,68 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from reconciler.clock import in_contract_tz
-from reconciler.money import plain, yuan
+from reconciler.messages import JOINER
+from reconciler.money import yuan
 from reconciler.reconcile import Finding, Reconciliation, Verdict
-from reconciler.report.labels import Lang, label, set_aside_reason
+from reconciler.report.labels import Lang, counted, duration_part, label, set_aside_reason, unit
+from reconciler.report.messages import say
 
 COLUMNS = ("#", "line_item", "unit", "entitled", "due", "supplied", "gap", "status", "gap_value")
 NUMERIC = frozenset({"#", "entitled", "due", "supplied", "gap", "gap_value"})
 
 
+DISPLAY_PLACES = 3
+"""Quantities for people are rounded (half up) to at most this many decimals; JSON keeps them exact."""
+
+
+def number(value: Decimal) -> str:
+    """A quantity for people: at most DISPLAY_PLACES decimals, rounded half up, no trailing zeros, no exponent:
+    565.6612873077392578125 -> 565.661, 4.648 -> 4.648, 2896.000 -> 2896."""
+    rounded = value.quantize(Decimal(1).scaleb(-DISPLAY_PLACES), rounding=ROUND_HALF_UP)
+    if rounded.is_zero():
+        return "0"
+    digits = f"{rounded:f}"
+    return digits.rstrip("0").rstrip(".") if "." in digits else digits
+
+
 def quantity(value: Decimal | None) -> str:
-    return "-" if value is None else plain(value)
+    return "-" if value is None else number(value)
 
 
 def signed(value: Decimal | None) -> str:
     if value is None:
         return "-"
-    return f"+{plain(value)}" if value > 0 else plain(value)
+    shown = number(value)
+    return f"+{shown}" if value > 0 and shown != "0" else shown
+
+
+def duration(seconds: int, lang: Lang) -> str:
+    """Seconds as days, hours and minutes (seconds only under a minute): 140400 -> 1d 15h 0m / 1天15小时0分."""
+    sign = "-" if seconds < 0 else ""
+    minutes, rest = divmod(abs(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if not (days or hours or minutes):
+        parts = [(rest, "s")]
+    elif days:
+        parts = [(days, "d"), (hours, "h"), (minutes, "m")]
+    elif hours:
+        parts = [(hours, "h"), (minutes, "m")]
+    else:
+        parts = [(minutes, "m")]
+    gap = "" if lang == "zh" else " "
+    return sign + gap.join(f"{n}{duration_part(letter, lang)}" for n, letter in parts)
+
+
+def day_range(text: str, lang: Lang) -> str:
+    """A range of days as the JSON writes it (2026-11-05/2026-11-09) for people: 2026-11-05 至 2026-11-09."""
+    first, slash, last = text.partition("/")
+    if not slash:
+        return text
+    return f"{first} 至 {last}" if lang == "zh" else f"{first} – {last}"
 
 
 def money(value: Decimal | None) -> str:
@@ -51,7 +94,7 @@ def row(finding: Finding, lang: Lang) -> list[str]:
     return [
         str(finding.seq),
         f"{finding.line_item.value} {name}",
-        finding.unit.value,
+        unit(finding.unit.value, lang),
         quantity(finding.entitled),
         quantity(finding.due),
         quantity(finding.supplied),
@@ -71,21 +114,23 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
     lines = []
     for f in result.findings:
         if f.reason:
-            lines.append(f"{f.line_item.value}: {label(f.status.value, lang)} - {f.reason}")
+            lines.append(f"{f.line_item.value}: {label(f.status.value, lang)} - {say(f.reason, lang)}")
         if f.evidence is None:
             continue
         for group in [*f.evidence.nonconforming, *f.evidence.excluded]:
-            sample = ", ".join(group.ids[:3]) + (", ..." if group.count > 3 else "")
             reason = set_aside_reason(group.rule, group.subject, group.limit, lang)
-            lines.append(
-                f"{f.line_item.value}: {group.count} {label('evidence', lang)} ({reason}), "
-                f"{plain(group.quantity)} {f.unit.value}: {sample}"
-            )
+            amount = f"{number(group.quantity)} {unit(f.unit.value, lang)}"
+            sample = ", ".join(group.ids[:3]) + (", ..." if group.count > 3 else "")
+            if lang == "zh":
+                line = f"{f.line_item.value}: {counted(group.count, 'not_counted', lang)}（{reason}），{amount}"
+            else:
+                line = f"{f.line_item.value}: {counted(group.count, 'not_counted', lang)} ({reason}), {amount}"
+            lines.append(line + (f": {sample}" if group.ids else ""))
     for source in result.sources:
         for u in source.unrecognized:
-            what = f"kind {u.name}" if u.what == "kind" else f"field {u.kind}.{u.name}"
+            what = label("unrecognized." + u.what, lang).format(name=u.name, kind=u.kind)
             lines.append(
-                f"{source.name}: {label('unrecognized', lang)}: {what}, {u.count} {label('resources', lang)} "
+                f"{source.name}: {label('unrecognized', lang)}: {what}, {counted(u.count, 'resources', lang)} "
                 f"({label('for_example', lang)} {', '.join(u.sample_ids)})"
             )
     return lines
@@ -96,13 +141,13 @@ def expansion_lines(result: Reconciliation, lang: Lang) -> list[str]:
     lines = []
     for e in result.expansions:
         line = (
-            f"{e.id} {e.line_item.value} +{plain(e.quantity)}: {label('requested', lang)} "
+            f"{e.id} {e.line_item.value} +{number(e.quantity)}: {label('requested', lang)} "
             f"{e.requested_at.isoformat()}, {label('due_by', lang)} {e.due_at.isoformat()}, "
-            f"{label('left', lang)} {e.remaining}: {label('expansion.' + e.state.value, lang)}"
+            f"{label('left', lang)} {duration(e.remaining_seconds, lang)}: {label('expansion.' + e.state.value, lang)}"
         )
         if e.fulfilled_at is not None:
             line += f" ({label('fulfilled', lang)} {e.fulfilled_at.isoformat()})"
-        lines.append(line + "".join(f"; {w}" for w in e.warnings))
+        lines.append(line + "".join(f"; {say(w, lang)}" for w in e.warnings))
     return lines
 
 
@@ -111,17 +156,27 @@ def exposure_lines(result: Reconciliation, lang: Lang) -> list[str]:
     lines = []
     for item in result.exposure.items:
         event = item.line_item.value + (f" {item.expansion}" if item.expansion else "")
-        line = f"{item.clause} {event}: {yuan(item.amount)} CNY = {item.formula}"
+        line = f"{item.clause} {event}: {yuan(item.amount)} CNY = {say(item.formula, lang)}"
         if item.days is not None:
-            line += f" ({item.days} {label('delay_days', lang)} {item.inputs['first_seen_short']})"
+            line += f" ({delay_since(item.days, item.inputs['first_seen_short'], lang)})"
         if item.termination_right:
             line += f"; {label('termination_right', lang)}"
         if not item.applies:
-            line += f"; {label('cannot_apply', lang)}: {item.reason.split(';')[0]}"
+            line += f"; {label('cannot_apply', lang)}: {say(first_reason(item.reason), lang)}"
         elif not item.counted:
             line += f"; {label('not_counted_one_event', lang)}"
         lines.append(line)
     return lines
+
+
+def delay_since(days: int, first_seen_short: str, lang: Lang) -> str:
+    """Art. 12.3's days of delay and the run they count from: "2 days since 2026-11-03T02:00:00+08:00"."""
+    return f"{counted(days, 'delay_days', lang)} {first_seen_short}"
+
+
+def first_reason(reason: str) -> str:
+    """The first sentence of an exposure item's reason (why it applies or not), without the readings after it."""
+    return reason.split(JOINER, maxsplit=1)[0]
 
 
 def exposure_total(result: Reconciliation, lang: Lang) -> str:

@@ -1,0 +1,62 @@
+"""The sentences the core writes into its results (warnings, reasons, exposure formulas), one template each.
+
+The core formats these templates in English: they are part of the JSON outputs and of the history, and stay
+exactly as they are there. Each template has a key; the report layer recognises a sentence by its template
+(`report.messages`) and words it in the reader's language from the key and the values it carries. Pure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEMPLATES: dict[str, str] = {
+    # reconcile
+    "service_not_started": "the service period starts on {start}: nothing is due yet, shortfalls show as pending",
+    "service_ended": (
+        "the service period ended on {end}: nothing is entitled any more "
+        "(the 2-month switch-over of Art. 14.3 is not modelled)"
+    ),
+    "source_failed": "a source failed while observing {kind}: {failures}",
+    "not_observed": "no chosen source observes resources of kind {kind}",
+    "pending_expansions": "short only of expansions still inside their deadline",
+    "pending_not_started": "the service period has not started",
+    # replay
+    "no_ids": "reported from recorded run #{id}: the history keeps evidence counts, not the resources' ids",
+    # acceptance
+    "period_not_over": "the period is not over: this report covers it up to {as_of}",
+    "days_without_runs": "{missing} of {days} days have no recorded run: nothing is known of them",
+    # periods
+    "no_holiday_data": (
+        "no statutory holiday data for {year}: weekends only; pass --calendar FILE (holiday data covers {known})"
+    ),
+    # exposure
+    "delay_formula": "contract total x rate x days = {total} x {rate} x {days}",
+    "expansion_formula": "fee / service months x coefficient = {fee} / {months} x {coefficient}",
+    "no_notice": "no written notice of the management unit recorded (notice_at): cannot apply yet",
+    "delivered_late": "delivered late, at {at}, after the written notice",
+    "late_amount_unknown": "whether within the notice's time limit is not recorded, so no amount is counted",
+    "overdue_after_notice": "overdue since {due_at} and still not delivered after the written notice",
+    "fee_reading": (
+        "fee = the contract total (信息系统云服务费, the whole annual service fee), so fee / service months is the "
+        "contract's monthly fee"
+    ),
+    "day_rule": (
+        "days of delay = whole days started since the first run of the current unbroken streak of runs showing the "
+        "line item short below its baseline (the current run if none): floor((now - first) / 24 h) + 1"
+    ),
+    "delay_since": "supplied {supplied} < baseline {baseline} since the run of {first} at the latest",
+    "termination": "the delay has reached {days} days: the client may terminate (Art. {clause})",
+    "one_event": (
+        "Art. {one_event}: one event with {heavier} on {line_item}, the heavier rule ({heavier}, {amount} CNY) "
+        "counts, not this one"
+    ),
+}
+"""Key -> English template; the report layer's Chinese wording of each key is in `report.labels`."""
+
+JOINER = "; "
+"""Several sentences in one text (a reason with its readings) are joined by this."""
+
+
+def message(key: str, **values: Any) -> str:
+    """The English sentence of `key` with `values` filled in, e.g. message("no_ids", id=9)."""
+    return TEMPLATES[key].format(**values)
