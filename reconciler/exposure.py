@@ -97,6 +97,7 @@ def assess_exposure(
         if ONE_EVENT_CLAUSE in rules:
             items = _one_event(items)
         seq = {item.id: item.seq for item in contract.line_items}
+        items = _delay_days_once(items, seq)
         items.sort(key=lambda i: (seq[i.line_item], i.clause != DELAY_CLAUSE, i.expansion or ""))
         total = sum((i.amount for i in items if i.counted), Decimal("0.00"))
     return Exposure(total=total, items=items, disclaimer=DISCLAIMER)
@@ -206,6 +207,23 @@ def _streak_start(finding: FindingLike, runs: Sequence[PastRun], now: datetime) 
             break
         first = run.now
     return first
+
+
+def _delay_days_once(items: list[ExposureItem], seq: dict[LineItemId, int]) -> list[ExposureItem]:
+    """Art. 12.3 charges a day of the service's delay once, however many line items are short that day: of the
+    delay items still counted, the longest streak counts (the first line item on a tie); the others' days lie
+    within it and are listed, not counted."""
+    delays = [n for n, i in enumerate(items) if i.clause == DELAY_CLAUSE and i.counted]
+    if len(delays) < 2:
+        return items
+    longest = min(delays, key=lambda n: (-(items[n].days or 0), seq[items[n].line_item]))
+    kept = items[longest]
+    result = list(items)
+    for n in delays:
+        if n != longest:
+            note = message("delay_days_once", line_item=kept.line_item.value, days=kept.days or 0)
+            result[n] = result[n].model_copy(update={"counted": False, "reason": result[n].reason + JOINER + note})
+    return result
 
 
 def _one_event(items: list[ExposureItem]) -> list[ExposureItem]:

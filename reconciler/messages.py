@@ -46,6 +46,10 @@ TEMPLATES: dict[str, str] = {
     ),
     "delay_since": "supplied {supplied} < baseline {baseline} since the run of {first} at the latest",
     "termination": "the delay has reached {days} days: the client may terminate (Art. {clause})",
+    "delay_days_once": (
+        "Art. 12.3 charges each day of the service's delay once: these days already count with the longest "
+        "delay, {line_item} ({days} day(s))"
+    ),
     "one_event": (
         "Art. {one_event}: one event with {heavier} on {line_item}, the heavier rule ({heavier}, {amount} CNY) "
         "counts, not this one"

@@ -15,8 +15,10 @@ import pytest
 
 from reconciler.contract.model import Contract
 from reconciler.exposure import DISCLAIMER, ExposureItem
-from reconciler.reconcile import Reconciliation
+from reconciler.observation import KINDS, Observation, SourceReport
+from reconciler.reconcile import Reconciliation, reconcile
 from reconciler.runs import PastRun
+from tests.conftest import met_resources, structs, vm
 from tests.test_expansions import at, check, expansion, run, with_expansions
 
 ANNEX = Decimal("38416.99")
@@ -187,3 +189,18 @@ def test_exposure_does_not_change_the_exit_code(contract_data: dict[str, Any]) -
     assert (before.finding("compute.vcpu").status, int(before.exit_code)) == ("pending", 0)
     assert before.expansions[0].fulfilled_at is None
     assert at(LATE_NOW) > before.expansions[0].due_at
+
+
+def test_art_12_3_charges_a_day_of_delay_once_however_many_line_items_are_short(contract: Contract) -> None:
+    """vCPU short since 11-21 09:00 (3 days started by 11-23 09:00), memory short since now (day 1): the service
+    is late 3 days, not 4; memory's day lies within vCPU's streak and is listed, not counted."""
+    resources = [r for r in met_resources() if r["id"] != "vm-b"] + [vm("vm-b", 600, 1400)]
+    observation = Observation(at("2026-11-23T09:00:00+08:00"), (SourceReport("test", frozenset(KINDS)),),
+                              structs(resources))  # fmt: skip
+    history = short_runs("2026-11-21T09:00:00+08:00", "2026-11-22T09:00:00+08:00")
+    result = reconcile(contract, observation, at("2026-11-23T09:00:00+08:00"), history=history)
+    vcpu, memory = items(result)
+    assert (vcpu.line_item.value, vcpu.days, vcpu.amount, vcpu.counted) == ("compute.vcpu", 3, Decimal("138301.18"), True)
+    assert (memory.line_item.value, memory.days, memory.amount, memory.counted) == ("compute.memory", 1, DAY, False)
+    assert memory.reason.endswith("these days already count with the longest delay, compute.vcpu (3 day(s))")
+    assert result.exposure.total == Decimal("138301.18")

@@ -108,7 +108,7 @@ def test_html_report_carries_the_figures_and_chinese_names(report_file: Path) ->
     assert "2,305,019.62" in text  # the contract total
     assert "存在不足或超出" in text
     assert "shortfall or surplus" in text
-    assert "92,200.78" in text  # exposure counted: two Art. 12.3 items
+    assert "46,100.39" in text  # exposure counted: Art. 12.3 once a day for two short line items
     assert "参考测算，不构成法律结论" in text
     assert "98.7 %" in text  # compute.vcpu in the chart: 1216 / 1232
 
@@ -133,7 +133,7 @@ def test_pdf_report_carries_the_figures_and_chinese_names(tmp_path: Path, cli: C
     assert result.exit_code == 0, result.stderr
     assert output.read_bytes()[:5] == b"%PDF-"
     text = "".join("".join(page.extract_text().split()) for page in PdfReader(output).pages)
-    for expected in ("合同容量核对报告", "Contractcapacityreport", "1216", "-224.32", "-582", "+76.05", "92,200.78"):
+    for expected in ("合同容量核对报告", "Contractcapacityreport", "1216", "-224.32", "-582", "+76.05", "46,100.39"):
         assert expected in text
     assert "".join(VCPU_ZH.split()) in text
     assert "北京金山云网络技术有限公司" in text

@@ -115,6 +115,7 @@ def _common(w: _Words, lang: HtmlLang) -> dict[str, Any]:
         "delay_since": lambda days, first: w.words(lambda language: text.delay_since(days, first, language)),
         "day_range": lambda days: w.words(lambda language: text.day_range(days, language)),
         "when": text.when,
+        "last_reason": text.last_reason,
     }
 
 

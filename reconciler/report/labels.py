@@ -59,7 +59,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "exposure": ("Exposure (indicative)", "违约金（参考测算）"),
     "exposure_total": ("total counted", "计入合计"),
     "no_exposure": ("none", "无"),
-    "not_counted_one_event": ("not counted: Art. 12.4, the heavier rule counts", "不计入：第12.4条，择其重者"),
+    "not_counted": ("not counted", "不计入"),
     "cannot_apply": ("does not apply", "不适用"),
     "termination_right": ("termination right reached", "已达解除合同条件"),
     "exposure_disclaimer": (
@@ -261,6 +261,7 @@ _MESSAGES_ZH: dict[str, str] = {
     ),
     "delay_since": "实有 {supplied} < 基准 {baseline}，最迟自 {first} 的核对起",
     "termination": "延期已达 {days} 日：甲方有权解除合同（第{clause}条）",
+    "delay_days_once": "第12.3条每一延期日只计一次：这些天已随延期最长的 {line_item}（{days} 天）计入",
     "one_event": (
         "第{one_event}条：{line_item} 的同一事件亦适用第{heavier}条，按较重者（第{heavier}条，{amount} 元）计入"
     ),

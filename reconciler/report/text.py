@@ -164,7 +164,7 @@ def exposure_lines(result: Reconciliation, lang: Lang) -> list[str]:
         if not item.applies:
             line += f"; {label('cannot_apply', lang)}: {say(first_reason(item.reason), lang)}"
         elif not item.counted:
-            line += f"; {label('not_counted_one_event', lang)}"
+            line += f"; {label('not_counted', lang)}: {say(last_reason(item.reason), lang)}"
         lines.append(line)
     return lines
 
@@ -177,6 +177,11 @@ def delay_since(days: int, first_seen_short: str, lang: Lang) -> str:
 def first_reason(reason: str) -> str:
     """The first sentence of an exposure item's reason (why it applies or not), without the readings after it."""
     return reason.split(JOINER, maxsplit=1)[0]
+
+
+def last_reason(reason: str) -> str:
+    """The last sentence of an exposure item's reason: why the total does not count it (Art. 12.3, 12.4)."""
+    return reason.rsplit(JOINER, maxsplit=1)[-1]
 
 
 def exposure_total(result: Reconciliation, lang: Lang) -> str:
