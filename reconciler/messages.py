@@ -16,6 +16,13 @@ TEMPLATES: dict[str, str] = {
         "the service period ended on {end}: nothing is entitled any more "
         "(the 2-month switch-over of Art. 14.3 is not modelled)"
     ),
+    "observed_after_now": (
+        "the observation was made at {observed_at}, after this check's now ({now}): it describes a later moment"
+    ),
+    "stale_observation": (
+        "the observation was made at {observed_at}, {hours} hours before this check's now: supply may have "
+        "changed since"
+    ),
     "source_failed": "a source failed while observing {kind}: {failures}",
     "not_observed": "no chosen source observes resources of kind {kind}",
     "pending_expansions": "short only of expansions still inside their deadline",

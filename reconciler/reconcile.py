@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import IntEnum, StrEnum
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -229,6 +229,7 @@ def _assess(
     ended = deadlines.service_ended(contract, now)
     if not started:
         warnings.append(message("service_not_started", start=contract.service_period.start))
+    warnings += _freshness(observation.observed_at, now)
     if ended:
         warnings.append(message("service_ended", end=contract.service_period.end))
     findings = [
@@ -269,6 +270,20 @@ def _assess(
         exit_code=exit_code,
         warnings=warnings,
     )
+
+
+STALE_AFTER: Final = timedelta(hours=24)
+"""An observation older than this at the check's `now` is reported as possibly out of date (nightly checks)."""
+
+
+def _freshness(observed_at: datetime, now: datetime) -> list[str]:
+    """A warning when the observation does not describe the moment checked: made after it, or a day before."""
+    if observed_at > now:
+        return [message("observed_after_now", observed_at=observed_at.isoformat(), now=now.isoformat())]
+    if now - observed_at > STALE_AFTER:
+        hours = (now - observed_at) // timedelta(hours=1)
+        return [message("stale_observation", observed_at=observed_at.isoformat(), hours=hours)]
+    return []
 
 
 def _verdict(by_status: dict[Status, int]) -> tuple[Verdict, ExitCode]:

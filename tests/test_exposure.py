@@ -200,7 +200,8 @@ def test_art_12_3_charges_a_day_of_delay_once_however_many_line_items_are_short(
     history = short_runs("2026-11-21T09:00:00+08:00", "2026-11-22T09:00:00+08:00")
     result = reconcile(contract, observation, at("2026-11-23T09:00:00+08:00"), history=history)
     vcpu, memory = items(result)
-    assert (vcpu.line_item.value, vcpu.days, vcpu.amount, vcpu.counted) == ("compute.vcpu", 3, Decimal("138301.18"), True)
+    three_days = Decimal("138301.18")
+    assert (vcpu.line_item.value, vcpu.days, vcpu.amount, vcpu.counted) == ("compute.vcpu", 3, three_days, True)
     assert (memory.line_item.value, memory.days, memory.amount, memory.counted) == ("compute.memory", 1, DAY, False)
     assert memory.reason.endswith("these days already count with the longest delay, compute.vcpu (3 day(s))")
-    assert result.exposure.total == Decimal("138301.18")
+    assert result.exposure.total == three_days

@@ -170,3 +170,30 @@ def test_streamed_json_is_the_models_own_serialization(contract: Contract) -> No
     out = io.BytesIO()
     result.write_json(out)
     assert out.getvalue().decode() == result.model_dump_json(indent=2, by_alias=True) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("observed_at", "warning"),
+    [
+        ("2026-11-25T02:00:00+08:00", None),  # 7 hours before: a nightly export, fine
+        (
+            "2026-11-23T21:00:00+08:00",
+            "the observation was made at 2026-11-23T21:00:00+08:00, 36 hours before this check's now: supply may "
+            "have changed since",
+        ),
+        (
+            "2026-11-25T10:00:00+08:00",
+            "the observation was made at 2026-11-25T10:00:00+08:00, after this check's now "
+            "(2026-11-25T09:00:00+08:00): it describes a later moment",
+        ),
+    ],
+)
+def test_an_observation_not_of_the_moment_checked_is_warned(
+    cli: Any, write_snapshot: Any, observed_at: str, warning: str | None
+) -> None:
+    path = write_snapshot(met_resources(), observed_at=observed_at)
+    result = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--format", "json")
+    assert result.json()["warnings"] == ([] if warning is None else [warning])
+    zh = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--lang", "zh", "--no-history")
+    if warning is not None:
+        assert "观测时间" in zh.stdout
