@@ -1,6 +1,6 @@
 """What changed since the previous recorded run: line items newly not met, resolved, or changed while not met.
 
-Called by `pipeline.run_check` before it records the run; the result is the reconciliation's `changes`.
+Called by `pipeline.check_sources` before it records the run; the result is the reconciliation's `changes`.
 The only module that imports deepdiff. Pure.
 """
 

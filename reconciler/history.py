@@ -1,6 +1,6 @@
 """The run history: every `reconciler check` recorded in a SQL store (a SQLite file unless told otherwise).
 
-Called by `pipeline.run_check` (record a run, read the previous ones) and the tests. The only module that
+Called by `pipeline.check_sources` (record a run, read the previous ones) and the tests. The only module that
 imports SQLAlchemy and Alembic (besides the migrations in `reconciler/migrations/`).
 """
 

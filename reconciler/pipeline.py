@@ -43,22 +43,10 @@ def run_check(
     history: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Reconciliation:
-    """The check from files: load and check the contract, then `check_snapshot`."""
+    """The check of one snapshot file: load and check the contract, then `check_sources`."""
     contract, warnings = load_checked_contract(contract_path)
-    return check_snapshot(contract, warnings, observed, now, policy, history, progress)
-
-
-def check_snapshot(
-    contract: Contract,
-    warnings: list[str],
-    observed: Path,
-    now: datetime,
-    policy: MeterPolicy | None = None,
-    history: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Reconciliation:
-    """Reconcile one snapshot file against a loaded contract (see `check_sources`)."""
-    return check_sources(contract, warnings, CombinedSource([SnapshotFile(observed, progress)]), now, policy, history)
+    snapshot = CombinedSource([SnapshotFile(observed, progress)])
+    return check_sources(contract, warnings, snapshot, now, policy, history)
 
 
 def check_sources(
