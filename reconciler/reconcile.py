@@ -361,16 +361,25 @@ def _finding(
         gap_value_monthly=to_fen(gap * item.unit_price),
         status=status,
         reason=reason,
-        evidence=Evidence(
-            contributing_count=len(tally.contributing),
-            contributing=sorted(tally.contributing),
-            nonconforming=_set_aside(tally.nonconforming.values()),
-            excluded=_set_aside(tally.excluded.values()),
-        ),
+        evidence=_evidence(tally),
+    )
+
+
+def _evidence(tally: Tally) -> Evidence:
+    """The tally's ids sorted in place and handed over without validation (they are the meters' own lists):
+    a million ids are then held once, not copied (peak memory of a large check)."""
+    tally.contributing.sort()
+    return Evidence.model_construct(
+        contributing_count=len(tally.contributing),
+        contributing=tally.contributing,
+        nonconforming=_set_aside(tally.nonconforming.values()),
+        excluded=_set_aside(tally.excluded.values()),
     )
 
 
 def _set_aside(groups: Iterable[Shortfall]) -> list[SetAside]:
+    for group in groups:
+        group.ids.sort()
     return sorted(
         (
             SetAside(
@@ -380,7 +389,7 @@ def _set_aside(groups: Iterable[Shortfall]) -> list[SetAside]:
                 limit=g.limit,
                 count=len(g.ids),
                 quantity=g.quantity,
-                ids=sorted(g.ids),
+                ids=g.ids,
             )
             for g in groups
         ),
