@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any, Final
+from typing import Any, Final, Literal, TypeAlias
 
 from reconciler.contract.model import Constraints, Contract, LineItemId
 from reconciler.money import arithmetic
@@ -84,11 +84,15 @@ class MeterPolicy:
     counted_vm_states: frozenset[VmState] = frozenset({"running", "stopped"})
 
 
+SetAsideRule: TypeAlias = Literal["arch", "min_cpu_ghz", "state"]
+"""Why resources were set aside: a constraint written in the contract (arch, clock), or a policy (VM state)."""
+
+
 @dataclass
 class Shortfall:
     """Resources of a line item's kind set aside by one rule (a constraint or a state), with what they hold."""
 
-    rule: str
+    rule: SetAsideRule
     detail: str
     subject: str
     """The value that failed the rule: an arch, a clock, a state."""
@@ -119,9 +123,9 @@ class Measurement:
     resource_count: int
 
 
-def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[str, str, str, str]]:
+def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[SetAsideRule, str, str, str]]:
     """The line item's written constraints this VM fails, as (rule, detail, subject, limit)."""
-    failures: list[tuple[str, str, str, str]] = []
+    failures: list[tuple[SetAsideRule, str, str, str]] = []
     arch, ghz = resource.arch, resource.cpu_ghz
     if constraints.arch is not None and arch != constraints.arch:
         failures.append(("arch", f"not {constraints.arch} (is {arch})", arch, constraints.arch))
@@ -206,7 +210,7 @@ class _Planner:
         return self._tallies
 
 
-def _group(groups: dict[str, Shortfall], rule: str, detail: str, subject: str, limit: str = "") -> Shortfall:
+def _group(groups: dict[str, Shortfall], rule: SetAsideRule, detail: str, subject: str, limit: str = "") -> Shortfall:
     key = f"{rule}:{subject}"
     if key not in groups:
         groups[key] = Shortfall(rule, detail, subject, limit)

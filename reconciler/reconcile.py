@@ -22,7 +22,7 @@ from reconciler.contract.model import Contract, LineItem, LineItemId, Unit
 from reconciler.expansions import ExpansionStatus, track
 from reconciler.exposure import Exposure, assess_exposure
 from reconciler.messages import message
-from reconciler.meters import METER_BY_ITEM, Measurement, MeterPolicy, Shortfall, Tally, measure
+from reconciler.meters import METER_BY_ITEM, Measurement, MeterPolicy, SetAsideRule, Shortfall, Tally, measure
 from reconciler.money import arithmetic, to_fen
 from reconciler.observation import Observation, ResourceKind, SourceReport
 from reconciler.runs import PastRun
@@ -59,7 +59,7 @@ class Frozen(BaseModel):
 class SetAside(Frozen):
     """Resources of the line item's kind that did not count, grouped by the rule that set them aside."""
 
-    rule: Literal["arch", "min_cpu_ghz", "state"]
+    rule: SetAsideRule
     detail: str
     subject: str = Field(description="the value that failed the rule: an arch, a clock in GHz, a state")
     limit: str = Field(description="what the contract requires (x86_64, 2.4); empty for policy rules")
@@ -382,7 +382,7 @@ def _set_aside(groups: Iterable[Shortfall]) -> list[SetAside]:
         group.ids.sort()
     return sorted(
         (
-            SetAside(
+            SetAside.model_construct(  # the meters' own values: no validation, no copy of the ids
                 rule=g.rule,
                 detail=g.detail,
                 subject=g.subject,
