@@ -436,3 +436,24 @@ def test_a_private_cloud_domain_sends_each_service_to_its_own_host(
     assert {"iam.cloud.gov.example", "kec.cloud.gov.example", "ebs.cloud.gov.example"} <= hosts
     assert report.failed == {}
     assert totals(resources) == EXPECTED
+
+
+def test_an_unreachable_endpoint_costs_one_series_of_retries_not_one_per_api(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing listens on the port: the first call is tried `attempts` times, the others are not tried, and
+    every kind the source covers is unknown with the reason."""
+    import socket
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with socket.socket() as probe:  # a free port, closed again: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{probe.getsockname()[1]}"
+    resources, report = observe(settings(closed, ks3_endpoint=""))
+    assert resources == []
+    assert set(report.failed) == {"vm", "volume", "backup", "public_ip", "bandwidth", "load_balancer"}
+    reasons = " | ".join(sorted(set(report.failed.values())))
+    assert reasons.count("(after 3 attempts)") == 1  # the first call (IAM's project list) only
+    assert f"not tried, {closed} did not answer earlier in this run" in reasons
+    assert SECRET_KEY not in reasons

@@ -175,12 +175,14 @@ def credentials_of(settings: Mapping[str, str]) -> Credentials:
 
 
 class CallFailed(Exception):
-    """A call that failed; `retryable` says whether another attempt may succeed."""
+    """A call that failed; `retryable` says whether another attempt may succeed, `network` that the host did
+    not answer at all (refused, reset, timed out)."""
 
-    def __init__(self, reason: str, retryable: bool) -> None:
+    def __init__(self, reason: str, retryable: bool, network: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
+        self.network = network
 
 
 def _decode(text: str, status: int | None) -> CallFailed:
@@ -255,6 +257,12 @@ class LiveApi:
         self.credentials = credentials
         self._clients: dict[tuple[str, str, str, str], Any] = {}
         self.calls = 0
+        self._unreachable: dict[str, str] = {}
+        """Hosts that did not answer any attempt of a call, and why: later calls to them are not tried (an
+        unreachable endpoint would otherwise cost every API its whole series of retries)."""
+
+    def host(self, api: Api) -> str:
+        return self.options.endpoint or f"{api.service}.{self.options.domain}"
 
     def _client(self, api: Api, region: str) -> Any:
         key = (api.service, api.version, region, api.method)
@@ -285,7 +293,8 @@ class LiveApi:
             code = getattr(exc, "code", None)
             message = getattr(exc, "message", None) or str(exc)
             # ClientNetworkError: connection refused, reset, timeout: worth another attempt
-            raise CallFailed(f"{code or 'SDK error'}: {message}", code == "ClientNetworkError") from None
+            network = code == "ClientNetworkError"
+            raise CallFailed(f"{code or 'SDK error'}: {message}", network, network) from None
         try:
             body = json.loads(text)
         except ValueError:
@@ -301,6 +310,10 @@ class LiveApi:
         """The body of one successful call; CallFailed (reason redacted) once attempts are spent."""
         from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
+        host = self.host(api)
+        if host in self._unreachable:
+            reason = f"{api.service} {api.action} in {region}: not tried, {host} did not answer earlier in this run"
+            raise CallFailed(f"{reason} ({self._unreachable[host]})", False, True)
         retrying = Retrying(
             stop=stop_after_attempt(self.options.attempts),
             wait=_wait(self.options),
@@ -314,7 +327,9 @@ class LiveApi:
             reason = f"{api.service} {api.action} in {region}: {exc.reason}"
             if exc.retryable:
                 reason += f" (after {attempts} attempts)"
-            raise CallFailed(self.credentials.redact(reason), exc.retryable) from None
+            if exc.network:
+                self._unreachable[host] = self.credentials.redact(exc.reason)
+            raise CallFailed(self.credentials.redact(reason), exc.retryable, exc.network) from None
         return body
 
     def listing(self, api: Api, region: str, base: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
