@@ -36,6 +36,58 @@ TEMPLATES: dict[str, str] = {
     "no_holiday_data": (
         "no statutory holiday data for {year}: weekends only; pass --calendar FILE (holiday data covers {known})"
     ),
+    # periods: why a last day moved (Art. 203); the holiday template with both names comes before the one with
+    # a single name, and the supplied calendar's before both, so each reason is read back by its own template
+    "extended_saturday": (
+        "{day} is a Saturday (weekly rest day); extended to the first working day after the rest, {last_day}"
+    ),
+    "extended_sunday": (
+        "{day} is a Sunday (weekly rest day); extended to the first working day after the rest, {last_day}"
+    ),
+    "extended_supplied": (
+        "{day} is a statutory holiday (per {source}); extended to the first working day after the rest, {last_day}"
+    ),
+    "extended_holiday": (
+        "{day} is a statutory holiday ({name}, {name_zh}); extended to the first working day after the rest, {last_day}"
+    ),
+    "extended_holiday_unnamed": (
+        "{day} is a statutory holiday ({name}); extended to the first working day after the rest, {last_day}"
+    ),
+    # obligations: how a date of the contract calendar is read (the moved reading before the unmoved one)
+    "note_funds_after_start": (
+        "If the funds are released after the service start, the payment falls due {days} working days after the "
+        "release; funds released before the start are read as counting from the start."
+    ),
+    "note_civil_code_moved": (
+        "Civil Code reading: {start} is not counted (Art. 201), so {months} months end on {end}, moved to {moved} "
+        "(Art. 203)."
+    ),
+    "note_civil_code": "Civil Code reading: {start} is not counted (Art. 201), so {months} months end on {end}.",
+    "note_first_day_counted": (
+        "Alternative reading: the contract's own service period counts its first day ({start}), which puts the "
+        "end of {months} months at {alternative} 24:00, a day earlier than {end}; see docs/deadlines.md. Which "
+        "reading applies is for the parties."
+    ),
+    "note_counted_from_mark": "Counted from {day}, the last day of the {months} months under the Civil Code.",
+    "note_mark_not_moved": (
+        "Without the Art. 203 move of the {months}-month mark (it is a condition, not a time limit to act), the "
+        "earliest date would be {day}."
+    ),
+    "note_payment_first_day_counted": (
+        "Alternative reading (the service period counts its first day): {months} months end on {alternative}, and "
+        "the earliest payment date is {day}."
+    ),
+    "note_failed_earlier": (
+        "A failed acceptance on an earlier day gives an earlier date: {days} natural days after that day."
+    ),
+    "note_counted_back": (
+        "Counted back from the end of the service period; not moved for rest days, since a later day would leave "
+        "less than {months} months."
+    ),
+    "note_switch_over": (
+        "Counted from the day the service period ends (that day not counted, Art. 201); taking the first day of "
+        "the switch-over as the event instead would give one day later."
+    ),
     # exposure
     "delay_formula": "contract total x rate x days = {total} x {rate} x {days}",
     "expansion_formula": "fee / service months x coefficient = {fee} / {months} x {coefficient}",

@@ -13,6 +13,7 @@ from enum import StrEnum
 from reconciler.clock import end_of_day, in_contract_tz, start_of_day
 from reconciler.contract.model import Contract, Expansion
 from reconciler.deadlines import expansion_deadline
+from reconciler.messages import message
 from reconciler.periods import Deadline, Rule, YearCalendar, add_months, period_end
 
 DEFAULT_SOON_DAYS = 30
@@ -171,10 +172,7 @@ def _payments(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligati
                 condition_zh="财政经费下达日期未知：显示自服务期开始起算的最早日期",
                 condition_en="the day the funds are released is unknown: the earliest date, counted from the "
                 "service start, is shown",
-                notes=(
-                    "If the funds are released after the service start, the payment falls due 10 working days "
-                    "after the release; funds released before the start are read as counting from the start.",
-                ),
+                notes=(message("note_funds_after_start", days=wd),),
             )
         )
 
@@ -266,7 +264,7 @@ def _acceptance(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obliga
             condition_zh="仅在验收不合格时适用；不合格日期未知，按验收期限最后一日计算",
             condition_en="only if acceptance fails; the day it fails is unknown, so it is taken as the last day "
             "for acceptance",
-            notes=("A failed acceptance on an earlier day gives an earlier date: 15 natural days after that day.",),
+            notes=(message("note_failed_earlier", days=redo.days),),
         ),
     ]
 
@@ -276,7 +274,8 @@ def _exit(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligation]:
     # "at least 3 months before the end": the end is 24:00 of `end`, i.e. 00:00 of the next day; 3 months
     # before that instant is 00:00 of the same-numbered day 3 months earlier, so the request must be made by
     # 24:00 of the day before it.
-    latest = add_months(end + timedelta(days=1), -3) - timedelta(days=1)
+    notice_months = 3
+    latest = add_months(end + timedelta(days=1), -notice_months) - timedelta(days=1)
     switch = period_end(start_of_day(end), months=2, calendars=cals)
     return [
         Obligation(
@@ -286,7 +285,7 @@ def _exit(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligation]:
             description_en="If the provider wants to exit during the service period, it must apply to the "
             "client at least 3 months before the service period ends (latest day)",
             method=Method.COUNTED_BACK,
-            period="3 months",
+            period=f"{notice_months} months",
             anchor_zh=f"{_SERVICE_END_ZH} {end.isoformat()} 24:00",
             anchor_en=f"{_SERVICE_END_EN} {end.isoformat()} 24:00",
             anchor_day=end,
@@ -295,10 +294,7 @@ def _exit(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligation]:
             conditional=True,
             condition_zh="仅在乙方要求退出时适用",
             condition_en="only if the provider wants to exit",
-            notes=(
-                "Counted back from the end of the service period; not moved for rest days, since a later "
-                "day would leave less than 3 months.",
-            ),
+            notes=(message("note_counted_back", months=notice_months),),
         ),
         _from_deadline(
             switch,
@@ -314,10 +310,7 @@ def _exit(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligation]:
             condition_zh="仅在服务期满后不再续签时适用（合同提前解除的，自解除之日起算）",
             condition_en="only if the contract is not renewed (after an early termination it runs from the "
             "termination instead)",
-            notes=(
-                "Counted from the day the service period ends (that day not counted, Art. 201); taking the "
-                "first day of the switch-over as the event instead would give one day later.",
-            ),
+            notes=(message("note_switch_over"),),
         ),
     ]
 
@@ -446,14 +439,15 @@ def _from_deadline(
 def _nine_month_notes(start: date, months: int, mark: Deadline) -> tuple[str, ...]:
     counted = start - timedelta(days=1)
     alternative = add_months(counted, months)
+    end = mark.nominal_last_day.isoformat()
+    civil_code = (
+        message("note_civil_code_moved", start=start, months=months, end=end, moved=mark.last_day.isoformat())
+        if mark.extended
+        else message("note_civil_code", start=start, months=months, end=end)
+    )
     return (
-        f"Civil Code reading: {start.isoformat()} is not counted (Art. 201), so {months} months end on "
-        f"{mark.nominal_last_day.isoformat()}"
-        + (f", moved to {mark.last_day.isoformat()} (Art. 203)" if mark.extended else "")
-        + ".",
-        f"Alternative reading: the contract's own service period counts its first day ({start.isoformat()}), "
-        f"which puts the end of {months} months at {alternative.isoformat()} 24:00, a day earlier than "
-        f"{mark.nominal_last_day.isoformat()}; see docs/deadlines.md. Which reading applies is for the parties.",
+        civil_code,
+        message("note_first_day_counted", start=start, months=months, alternative=alternative, end=end),
     )
 
 
@@ -462,18 +456,12 @@ def _second_payment_notes(
 ) -> tuple[str, ...]:
     alternative = add_months(start - timedelta(days=1), months)
     alt_pay = period_end(start_of_day(alternative), days=wd, working=True, calendars=cals)
-    notes = [
-        f"Counted from {mark.last_day.isoformat()}, the last day of the {months} months under the Civil Code.",
-    ]
+    notes = [message("note_counted_from_mark", day=mark.last_day, months=months)]
     if mark.extended:
         unmoved = period_end(start_of_day(mark.nominal_last_day), days=wd, working=True, calendars=cals)
-        notes.append(
-            f"Without the Art. 203 move of the {months}-month mark (it is a condition, not a time limit to act), "
-            f"the earliest date would be {unmoved.last_day.isoformat()}."
-        )
+        notes.append(message("note_mark_not_moved", months=months, day=unmoved.last_day))
     notes.append(
-        f"Alternative reading (the service period counts its first day): {months} months end on "
-        f"{alternative.isoformat()}, and the earliest payment date is {alt_pay.last_day.isoformat()}."
+        message("note_payment_first_day_counted", months=months, alternative=alternative, day=alt_pay.last_day)
     )
     return tuple(notes)
 

@@ -240,10 +240,8 @@ def _extend(nominal: date, days_off: _RestDays) -> tuple[date, str | None]:
     last_day = nominal + timedelta(days=1)
     while days_off.rest(last_day) is not None:
         last_day += timedelta(days=1)
-    reason = (
-        f"{nominal.isoformat()} is {found}; extended to the first working day after the rest, {last_day.isoformat()}"
-    )
-    return last_day, reason
+    key, values = found
+    return last_day, message(key, day=nominal.isoformat(), last_day=last_day.isoformat(), **values)
 
 
 def _nth_working_day(first_day: date, count: int, days_off: _RestDays) -> date:
@@ -256,6 +254,10 @@ def _nth_working_day(first_day: date, count: int, days_off: _RestDays) -> date:
         day += timedelta(days=1)
 
 
+_Why = tuple[str, dict[str, str]]
+"""Why a day is a rest day: a sentence key of `reconciler.messages` and its values other than the days."""
+
+
 class _RestDays:
     """Says whether a day is a rest day, and remembers the years it had to answer from weekends alone."""
 
@@ -263,14 +265,15 @@ class _RestDays:
         self._supplied = supplied
         self._weekends_only: set[int] = set()
 
-    def rest(self, day: date) -> str | None:
-        """Why `day` is a rest day (`a statutory holiday (National Day, 国庆节)`), or None for a working day."""
+    def rest(self, day: date) -> _Why | None:
+        """Why `day` is a rest day: the key of the extension's sentence (`reconciler.messages`) and its values,
+        e.g. ("extended_holiday", {"name": "National Day", "name_zh": "国庆节"}); None for a working day."""
         supplied = self._supplied.get(day.year)
         if supplied is not None:
             if day in supplied.workdays:
                 return None
             if day in supplied.holidays:
-                return f"a statutory holiday (per {supplied.source})"
+                return "extended_supplied", {"source": supplied.source}
             return _weekend(day)
         if day.year not in LIBRARY_YEARS:
             self._weekends_only.add(day.year)
@@ -284,25 +287,22 @@ class _RestDays:
             return None
         if name is None:
             return _weekend(day)
-        return f"a statutory holiday ({_holiday_name(str(name))})"
+        return _holiday(str(name))
 
     def warnings(self) -> tuple[str, ...]:
         known = f"{LIBRARY_YEARS.start}-{LIBRARY_YEARS.stop - 1}"
         return tuple(message("no_holiday_data", year=year, known=known) for year in sorted(self._weekends_only))
 
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _weekend(day: date) -> str | None:
+def _weekend(day: date) -> _Why | None:
     if day.weekday() < 5:
         return None
-    return f"a {_WEEKDAYS[day.weekday()]} (weekly rest day)"
+    return ("extended_saturday" if day.weekday() == 5 else "extended_sunday"), {}
 
 
-def _holiday_name(name: str) -> str:
+def _holiday(name: str) -> _Why:
     try:
         chinese = str(chinese_calendar.Holiday(name).chinese)
     except ValueError:
-        return name
-    return f"{name}, {chinese}"
+        return "extended_holiday_unnamed", {"name": name}
+    return "extended_holiday", {"name": name, "name_zh": chinese}

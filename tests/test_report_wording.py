@@ -18,8 +18,9 @@ import pytest
 
 from reconciler.clock import CONTRACT_TZ
 from reconciler.messages import JOINER, TEMPLATES, message
+from reconciler.periods import period_end
 from reconciler.report.charts import trend_chart
-from reconciler.report.labels import _MESSAGES_ZH, counted, unit
+from reconciler.report.labels import _MESSAGES_ZH, counted, english_values, field_name, unit
 from reconciler.report.messages import parse, say
 from reconciler.report.text import day_range, duration, number, quantity, signed
 from reconciler.trends import Trend, TrendPoint
@@ -82,9 +83,13 @@ def test_every_core_sentence_has_a_chinese_wording_with_the_same_values(key: str
     assert parse(english) == (key, values)
     assert say(english, "en") == english
     chinese = say(english, "zh")
-    assert set(re.findall(r"\{(\w+)\}", _MESSAGES_ZH[key])) == set(values)
-    assert all(v in chinese for v in values.values())
-    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"<\w+>|--calendar FILE|notice_at|floor", "", chinese)), chinese
+    # every value is carried, but an English name that the Chinese wording replaces by its Chinese one
+    worded = {name: value for name, value in values.items() if name not in english_values(key)}
+    assert english_values(key) < set(values) or not english_values(key)
+    assert set(re.findall(r"\{(\w+)\}", _MESSAGES_ZH[key])) == set(worded)
+    assert all(v in chinese for v in worded.values())
+    leftover = re.sub(r"<\w+>|--calendar FILE|notice_at|floor|docs/deadlines\.md", "", chinese)
+    assert not re.search(r"[A-Za-z]{4,}", leftover), chinese
 
 
 def test_sentences_joined_in_one_reason_are_each_worded_and_unknown_text_is_kept() -> None:
@@ -178,3 +183,132 @@ def test_help_has_no_space_before_a_full_stop(
     result = cli(command, "--help")
     assert result.exit_code == 0
     assert re.search(r"\w \.", result.stdout) is None, result.stdout
+
+
+# -- the contract calendar's readings and extensions, and amounts, in Chinese ------------------------------------
+
+CALENDAR_NOW = "2026-11-25T09:00:00+08:00"
+# words the Chinese calendar may carry in Latin letters: obligation and expansion ids, the option and the file
+# the notes point to, and the units of the contract's line items
+_CALENDAR_IDS = re.compile(
+    r"`?[\w.-]+-(?:payment|months|request|end|start|acceptance|migration|material|notice|change)`?"
+)
+_ALLOWED = re.compile(r"EXP-\d+-\d+|--calendar FILE|docs/deadlines\.md|vCPU|\d+GHz|x86|[\w/.-]+\.json")
+
+
+def _english_words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z]{3,}", _ALLOWED.sub("", _CALENDAR_IDS.sub("", text)))
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_the_chinese_calendar_words_its_readings_and_extensions(
+    cli: Callable[..., CliResult], output_format: str
+) -> None:
+    args = ("calendar", "--contract", EXPANSION_CONTRACT, "--now", CALENDAR_NOW, "--format", output_format)
+    result = cli(*args, "--lang", "zh")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    # 9 months from 2026-07-17 (not counted) end on Saturday 2027-04-17; 2027 has weekends only: Monday 04-19
+    assert "顺延: 2027-04-17 是星期六（周休日），顺延至休假日结束后的第一个工作日 2027-04-19" in out
+    assert (
+        "按民法典计算：2026-07-17 当日不计入（民法典第二百零一条），9 个月于 2027-04-17 届满，"
+        "顺延至 2027-04-19（民法典第二百零三条）。"
+    ) in out
+    assert "另一种理解（服务期限计入首日）：9 个月于 2027-04-16 届满，最早付款日期为 2027-04-30。" in out
+    assert "自服务期截止时倒算；不因休假日顺延" in out
+    assert "为该日之后 15 日" in out
+    assert "应于经费下达后 10 个工作日内付款" in out
+    for english in ("Saturday", "extended to", "Civil Code", "reading", "Counted", "funds", "acceptance on"):
+        assert english not in out, english
+    assert _english_words(out) == [], out
+    # the English calendar and its JSON keep the English sentences
+    english_out = cli(*args).stdout
+    assert "2027-04-17 is a Saturday (weekly rest day); extended to the first working day after the rest" in english_out
+    assert "Civil Code reading: 2026-07-17 is not counted (Art. 201)" in english_out
+    document = cli(*args[:-2], "--format", "json").json()
+    mark = next(o for o in document["obligations"] if o["id"] == "7.3-nine-months")
+    assert mark["extension_reason"] == (
+        "2027-04-17 is a Saturday (weekly rest day); extended to the first working day after the rest, 2027-04-19"
+    )
+    assert mark["notes"][0] == (
+        "Civil Code reading: 2026-07-17 is not counted (Art. 201), so 9 months end on 2027-04-17, moved to "
+        "2027-04-19 (Art. 203)."
+    )
+
+
+def test_a_supplied_calendar_words_the_unmoved_reading_and_the_holiday_in_chinese(
+    cli: Callable[..., CliResult], write_json: Callable[[Any, str], Path]
+) -> None:
+    # 2027-04-17 an adjusted working day: the 9-month mark does not move; 2027-09-16 (Thursday) a holiday: the
+    # switch-over's last day moves to Friday 09-17
+    path = write_json({"year": 2027, "holidays": ["2027-09-16"], "workdays": ["2027-04-17"]}, "calendar-2027.json")
+    result = cli(
+        "calendar", "--contract", EXPANSION_CONTRACT, "--now", CALENDAR_NOW, "--calendar", path, "--lang", "zh"
+    )
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "按民法典计算：2026-07-17 当日不计入（民法典第二百零一条），9 个月于 2027-04-17 届满。" in out
+    assert f"2027-09-16 是法定节假日（依据 {path}），顺延至休假日结束后的第一个工作日 2027-09-17" in out
+    assert _english_words(out) == [], out
+
+
+@pytest.mark.parametrize(
+    ("event", "days", "chinese", "english"),
+    [
+        # days 09-28..10-04: Sunday 10-04 is in the National Day holiday, which runs to 10-07
+        ("2026-09-27T10:00:00+08:00", 7,
+         "2026-10-04 是法定节假日（国庆节），顺延至休假日结束后的第一个工作日 2026-10-08", "National Day"),
+        # days 11-21..11-29: 11-29 is a Sunday
+        ("2026-11-20T10:00:00+08:00", 9,
+         "2026-11-29 是星期日（周休日），顺延至休假日结束后的第一个工作日 2026-11-30", "Sunday"),
+    ],
+)  # fmt: skip
+def test_extension_reasons_name_the_holiday_and_the_weekday_in_chinese(
+    event: str, days: int, chinese: str, english: str
+) -> None:
+    reason = period_end(datetime.fromisoformat(event), days=days).extension_reason
+    assert reason is not None
+    assert english in reason
+    assert say(reason, "zh") == chinese
+
+
+def test_chinese_amounts_are_in_yuan_and_english_ones_in_cny(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    args = ("--observed", OBSERVATION, "--contract", EXPANSION_CONTRACT, "--now", NOW, "--no-history")
+    for output_format in ("console", "markdown"):
+        zh = cli("check", *args, "--format", output_format, "--lang", "zh").stdout
+        assert "短缺月值: -1,494.08 元" in zh
+        assert "超配月值: +734.37 元" in zh
+        assert "计入合计 46,100.39 元" in zh
+        assert "12.3 compute.vcpu: 46,100.39 元 = 合同总价" in zh
+        assert "存在不足或超出（退出码 1）" in zh
+        assert "CNY" not in zh
+        assert "exit" not in zh
+        en = cli("check", *args, "--format", output_format).stdout
+        assert "-1,494.08 CNY" in en
+        assert "total counted 46,100.39 CNY" in en
+        assert "(exit 1)" in en
+        assert "元" not in en
+    pages = {}
+    for lang in ("zh", "both", "en"):
+        output = tmp_path / f"{lang}.html"
+        assert cli("report", *args, "--lang", lang, "--output", output).exit_code == 0
+        pages[lang] = parse_html(output.read_text(encoding="utf-8")).text
+    assert "-1,494.08 元" in pages["zh"]
+    assert "CNY" not in pages["zh"]
+    assert "-1,494.08 CNY 元" in pages["both"]
+    assert "-1,494.08 CNY" in pages["en"]
+    assert "元" not in pages["en"]
+    # a Chinese-only page names the contract and its parties in Chinese only
+    assert "Beijing" not in pages["zh"]
+    assert "Beijing" in pages["both"]
+    assert "Beijing" in pages["en"]
+
+
+def test_changed_figures_are_named_in_the_readers_language() -> None:
+    assert [field_name(f, "zh") for f in ("supplied", "gap_value_monthly", "evidence.contributing_count")] == [
+        "实有",
+        "差额月值",
+        "计入资源数",
+    ]
+    assert field_name("supplied", "en") == "supplied"
+    assert field_name("evidence.excluded.state terminated.count", "zh") == "evidence.excluded.state terminated.count"

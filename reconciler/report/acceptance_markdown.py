@@ -109,7 +109,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
         )
     else:
         lines.append(lab("no_expansions"))
-    lines += ["", f"**{lab('exposure_accrued')}: {yuan(report.exposure_accrued)} CNY**", ""]
+    lines += ["", f"**{lab('exposure_accrued')}: {yuan(report.exposure_accrued)} {lab('cny')}**", ""]
     if report.exposure:
         headers = [lab(key) for key in ("clause", "event", "since", "delay_days_count", "amount_at_end", "accrued")]
         lines += text.table(

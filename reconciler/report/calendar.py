@@ -77,8 +77,8 @@ def calendar_text(items: Sequence[Obligation], title: str, now: datetime, soon_d
         if o.conditional:
             lines.append(f"{indent}{label('cal_condition', lang)}: {_condition(o, lang)}")
         if o.extension_reason is not None:
-            lines.append(f"{indent}{label('cal_extended', lang)}: {o.extension_reason}")
-        lines.extend(f"{indent}- {note}" for note in o.notes)
+            lines.append(f"{indent}{label('cal_extended', lang)}: {say(o.extension_reason, lang)}")
+        lines.extend(f"{indent}- {say(note, lang)}" for note in o.notes)
     lines += _warnings(items, lang, bullet=f"{label('warning', lang)}: ")
     return "\n".join(lines) + "\n"
 
@@ -114,10 +114,10 @@ def calendar_markdown(items: Sequence[Obligation], title: str, now: datetime, so
             if o.conditional:
                 parts.append(f"{label('cal_condition', lang)}: {_condition(o, lang)}")
             if o.extension_reason is not None:
-                parts.append(f"{label('cal_extended', lang)}: {o.extension_reason}")
-            parts.extend(o.notes)
-            stop = "。" if lang == "zh" else "."
-            lines.append(f"- `{o.id}`: " + " ".join(p if p.endswith((".", "。")) else p + stop for p in parts))
+                parts.append(f"{label('cal_extended', lang)}: {say(o.extension_reason, lang)}")
+            parts.extend(say(note, lang) for note in o.notes)
+            stop, gap = ("。", "") if lang == "zh" else (".", " ")
+            lines.append(f"- `{o.id}`: " + gap.join(p if p.endswith((".", "。")) else p + stop for p in parts))
     warnings = _warnings(items, lang, bullet="- ")
     if warnings:
         lines += ["", f"**{label('warnings', lang)}**", *warnings]

@@ -43,9 +43,10 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
             f"{label('sources', lang)}: {source.name} ({source.detail}), "
             f"{counted(source.resource_count, 'resources', lang)}"
         )
+    cny = label("cny", lang)
     console.print(
-        f"{label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} CNY   "
-        f"{label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} CNY"
+        f"{label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} {cny}   "
+        f"{label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} {cny}"
     )
     heading = text.history_heading(result, lang)
     if heading:

@@ -101,6 +101,7 @@ def _environment() -> Environment:
 def _common(w: _Words, lang: HtmlLang) -> dict[str, Any]:
     return {
         "html_lang": "en" if lang == "en" else "zh-CN",
+        "english": lang != "zh",
         "L": w.label,
         "words": w.words,
         "name": w.name,

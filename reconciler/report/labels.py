@@ -43,6 +43,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ok": ("all line items met", "全部分项满足"),
     "drift": ("shortfall or surplus", "存在不足或超出"),
     "verdict_unknown": ("a source failed: some line items unknown", "数据来源失败：部分分项未知"),
+    "exit": ("(exit {code})", "（退出码 {code}）"),
+    "cny": ("CNY", "元"),
     "for_example": ("e.g.", "例如"),
     # expansions and exposure
     "expansions": ("Expansions", "扩容"),
@@ -250,6 +252,34 @@ _MESSAGES_ZH: dict[str, str] = {
     "no_holiday_data": (
         "无 {year} 年法定节假日数据：仅按周末计算；请用 --calendar FILE 提供（节假日数据覆盖 {known} 年）"
     ),
+    "extended_saturday": "{day} 是星期六（周休日），顺延至休假日结束后的第一个工作日 {last_day}",
+    "extended_sunday": "{day} 是星期日（周休日），顺延至休假日结束后的第一个工作日 {last_day}",
+    "extended_supplied": "{day} 是法定节假日（依据 {source}），顺延至休假日结束后的第一个工作日 {last_day}",
+    "extended_holiday": "{day} 是法定节假日（{name_zh}），顺延至休假日结束后的第一个工作日 {last_day}",
+    "extended_holiday_unnamed": "{day} 是法定节假日（{name}），顺延至休假日结束后的第一个工作日 {last_day}",
+    "note_funds_after_start": (
+        "财政经费在服务期开始后下达的，应于经费下达后 {days} 个工作日内付款；"
+        "在服务期开始前下达的，按自服务期开始起算理解。"
+    ),
+    "note_civil_code_moved": (
+        "按民法典计算：{start} 当日不计入（民法典第二百零一条），{months} 个月于 {end} 届满，"
+        "顺延至 {moved}（民法典第二百零三条）。"
+    ),
+    "note_civil_code": "按民法典计算：{start} 当日不计入（民法典第二百零一条），{months} 个月于 {end} 届满。",
+    "note_first_day_counted": (
+        "另一种理解：合同约定的服务期限计入首日（{start}），据此 {months} 个月于 {alternative} 24:00 届满，"
+        "比 {end} 早一日；见 docs/deadlines.md。采用何种理解由合同双方确定。"
+    ),
+    "note_counted_from_mark": "自 {day}（按民法典计算的服务期满 {months} 个月之日）起算。",
+    "note_mark_not_moved": (
+        "服务期满 {months} 个月之日如不按民法典第二百零三条顺延（该日为付款条件，而非履行期限），最早日期为 {day}。"
+    ),
+    "note_payment_first_day_counted": (
+        "另一种理解（服务期限计入首日）：{months} 个月于 {alternative} 届满，最早付款日期为 {day}。"
+    ),
+    "note_failed_earlier": "验收不合格之日更早的，日期相应提前：为该日之后 {days} 日。",
+    "note_counted_back": "自服务期截止时倒算；不因休假日顺延，因为推后将使提前时间不足 {months} 个月。",
+    "note_switch_over": "自服务期满之日起算（当日不计入，民法典第二百零一条）；如以切换期首日为起算事件，则晚一日。",
     "delay_formula": "合同总价 × 每日违约金比例 × 延期天数 = {total} × {rate} × {days}",
     "expansion_formula": "信息系统云服务费 ÷ 服务月数 × 惩罚系数 = {fee} ÷ {months} × {coefficient}",
     "no_notice": "未记录政务云管理单位的书面通知（notice_at）：暂不适用",
@@ -267,6 +297,23 @@ _MESSAGES_ZH: dict[str, str] = {
     "one_event": (
         "第{one_event}条：{line_item} 的同一事件亦适用第{heavier}条，按较重者（第{heavier}条，{amount} 元）计入"
     ),
+}
+
+_ENGLISH_VALUES: dict[str, frozenset[str]] = {
+    # values of a core sentence its Chinese wording leaves out, having their Chinese counterpart among the values
+    "extended_holiday": frozenset({"name"}),  # the holiday's English name; 国庆节 is `name_zh`
+}
+
+_FIELDS_ZH: dict[str, str] = {
+    # a changed figure of a line item (`changes.FieldChange.field`) as the Chinese reports name it
+    "unit_price": "单价",
+    "baseline": "基准",
+    "entitled": "应有",
+    "due": "应交付",
+    "supplied": "实有",
+    "gap": "差额",
+    "gap_value_monthly": "差额月值",
+    "evidence.contributing_count": "计入资源数",
 }
 
 _SET_ASIDE: dict[str, tuple[str, str]] = {
@@ -298,6 +345,17 @@ def duration_part(letter: str, lang: Lang) -> str:
 def message_words(key: str, lang: Lang) -> str:
     """The template of the core sentence `key` (reconciler.messages) in `lang`."""
     return _MESSAGES_ZH[key] if lang == "zh" else TEMPLATES[key]
+
+
+def english_values(key: str) -> frozenset[str]:
+    """The values of the core sentence `key` that its Chinese wording leaves out (an English name beside its
+    Chinese one)."""
+    return _ENGLISH_VALUES.get(key, frozenset())
+
+
+def field_name(path: str, lang: Lang) -> str:
+    """A changed field of a line item for people: "supplied" -> "实有" in Chinese; other paths as they are."""
+    return _FIELDS_ZH.get(path, path) if lang == "zh" else path
 
 
 def set_aside_reason(rule: str, subject: str, limit: str, lang: Lang) -> str:

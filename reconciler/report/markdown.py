@@ -13,6 +13,7 @@ from reconciler.report.messages import say
 
 def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
     headers = ["#" if key == "#" else label(key, lang) for key in text.COLUMNS]
+    cny = label("cny", lang)
     lines = [
         f"## {label('title', lang)}: {result.contract.title_zh}",
         "",
@@ -24,8 +25,8 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
             f"- {label('sources', lang)}: `{s.name}` ({s.detail}), {counted(s.resource_count, 'resources', lang)}"
             for s in result.sources
         ),
-        f"- {label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} CNY",
-        f"- {label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} CNY",
+        f"- {label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} {cny}",
+        f"- {label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} {cny}",
         *_history(result, lang),
         "",
         *text.table(

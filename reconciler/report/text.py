@@ -13,7 +13,7 @@ from reconciler.clock import in_contract_tz
 from reconciler.messages import JOINER
 from reconciler.money import yuan
 from reconciler.reconcile import Finding, Reconciliation, Verdict
-from reconciler.report.labels import Lang, counted, duration_part, label, set_aside_reason, unit
+from reconciler.report.labels import Lang, counted, duration_part, field_name, label, set_aside_reason, unit
 from reconciler.report.messages import say
 
 COLUMNS = ("#", "line_item", "unit", "entitled", "due", "supplied", "gap", "status", "gap_value")
@@ -106,7 +106,8 @@ def row(finding: Finding, lang: Lang) -> list[str]:
 
 def verdict_line(result: Reconciliation, lang: Lang) -> str:
     key = "verdict_unknown" if result.verdict is Verdict.UNKNOWN else result.verdict.value
-    return f"{label('verdict', lang)}: {label(key, lang)} (exit {int(result.exit_code)})"
+    exit_code = label("exit", lang).format(code=int(result.exit_code))
+    return f"{label('verdict', lang)}: {label(key, lang)}{'' if lang == 'zh' else ' '}{exit_code}"
 
 
 def notes(result: Reconciliation, lang: Lang) -> list[str]:
@@ -156,7 +157,7 @@ def exposure_lines(result: Reconciliation, lang: Lang) -> list[str]:
     lines = []
     for item in result.exposure.items:
         event = item.line_item.value + (f" {item.expansion}" if item.expansion else "")
-        line = f"{item.clause} {event}: {yuan(item.amount)} CNY = {say(item.formula, lang)}"
+        line = f"{item.clause} {event}: {yuan(item.amount)} {label('cny', lang)} = {say(item.formula, lang)}"
         if item.days is not None:
             line += f" ({delay_since(item.days, item.inputs['first_seen_short'], lang)})"
         if item.termination_right:
@@ -185,7 +186,8 @@ def last_reason(reason: str) -> str:
 
 
 def exposure_total(result: Reconciliation, lang: Lang) -> str:
-    return f"{label('exposure', lang)}: {label('exposure_total', lang)} {yuan(result.exposure.total)} CNY"
+    total = f"{yuan(result.exposure.total)} {label('cny', lang)}"
+    return f"{label('exposure', lang)}: {label('exposure_total', lang)} {total}"
 
 
 def history_heading(result: Reconciliation, lang: Lang) -> str | None:
@@ -220,7 +222,9 @@ def change_lines(result: Reconciliation, lang: Lang) -> list[str]:
             line = f"{label('change.' + kind, lang)}: {item.line_item} "
             line += f"{before} -> {status}" if before != status else status
             figures = [
-                f"{c.field} {_value(c.old)} -> {_value(c.new)}" for c in item.fields if c.field not in _NOT_SHOWN
+                f"{field_name(c.field, lang)} {_value(c.old)} -> {_value(c.new)}"
+                for c in item.fields
+                if c.field not in _NOT_SHOWN
             ]
             lines.append(line + (f" ({', '.join(figures)})" if figures else ""))
     return lines
