@@ -276,13 +276,18 @@ STALE_AFTER: Final = timedelta(hours=24)
 """An observation older than this at the check's `now` is reported as possibly out of date (nightly checks)."""
 
 
+SKEW: Final = timedelta(minutes=5)
+"""A live source stamps its observation after the check read the clock: that much later is the same moment."""
+
+
 def _freshness(observed_at: datetime, now: datetime) -> list[str]:
     """A warning when the observation does not describe the moment checked: made after it, or a day before."""
-    if observed_at > now:
-        return [message("observed_after_now", observed_at=observed_at.isoformat(), now=now.isoformat())]
+    shown = observed_at.astimezone(CONTRACT_TZ).isoformat()
+    if observed_at > now + SKEW:
+        return [message("observed_after_now", observed_at=shown, now=now.isoformat())]
     if now - observed_at > STALE_AFTER:
         hours = (now - observed_at) // timedelta(hours=1)
-        return [message("stale_observation", observed_at=observed_at.isoformat(), hours=hours)]
+        return [message("stale_observation", observed_at=shown, hours=hours)]
     return []
 
 

@@ -176,6 +176,12 @@ def test_streamed_json_is_the_models_own_serialization(contract: Contract) -> No
     ("observed_at", "warning"),
     [
         ("2026-11-25T02:00:00+08:00", None),  # 7 hours before: a nightly export, fine
+        ("2026-11-25T09:03:00+08:00", None),  # a live source stamps its observation just after the check began
+        (
+            "2026-11-23T13:00:00+00:00",  # in UTC: worded in Beijing time
+            "the observation was made at 2026-11-23T21:00:00+08:00, 36 hours before this check's now: supply may "
+            "have changed since",
+        ),
         (
             "2026-11-23T21:00:00+08:00",
             "the observation was made at 2026-11-23T21:00:00+08:00, 36 hours before this check's now: supply may "

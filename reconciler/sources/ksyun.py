@@ -626,7 +626,10 @@ class KsyunSource(CollectedSource):
         settings = self.request.settings
         table_path = settings.get("tables")
         tables = load_tables(Path(table_path) if table_path else None)
-        now = self.request.now or datetime.now(SHANGHAI)
+        if self.request.from_files:  # the pages carry no time: the check's moment, as documented
+            now = self.request.now or datetime.now(SHANGHAI)
+        else:  # live: when the observation began, not the check's --now (which may be another day)
+            now = datetime.now(SHANGHAI)
         if self.request.from_files:
             fetched = read_export(self.request.from_files)
             files = ", ".join(str(path) for path in self.request.from_files)
