@@ -457,3 +457,17 @@ def test_an_unreachable_endpoint_costs_one_series_of_retries_not_one_per_api(
     assert reasons.count("(after 3 attempts)") == 1  # the first call (IAM's project list) only
     assert f"not tried, {closed} did not answer earlier in this run" in reasons
     assert SECRET_KEY not in reasons
+
+
+def test_a_value_the_model_refuses_is_an_input_error_never_a_traceback(tmp_path: Path) -> None:
+    export = json.loads(EXPORT.read_text(encoding="utf-8"))
+    export["DescribeVolumes"][0]["Volumes"][0]["Size"] = 10**20  # GB: beyond any real disk
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    result = run_cli(
+        "check", "--source", "ksyun", "--from-file", path, "--source-option", f"ksyun.tables={TABLES}",
+        "--now", NOW, "--no-history",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "a resource it observed is invalid: size_gb: must be at most 1000000000000000" in result.stderr
+    assert "Traceback" not in result.stderr

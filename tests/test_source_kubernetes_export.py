@@ -338,3 +338,23 @@ def test_the_client_library_is_imported_only_to_observe_live() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("storage", "reason"),
+    [
+        ("9" * 90 + "Ki", "too many digits for a quantity"),
+        ("9" * 30 + "Ki", "larger than any real capacity (over 10^24)"),
+    ],
+)
+def test_absurd_quantities_are_named_never_a_traceback(tmp_path: Path, storage: str, reason: str) -> None:
+    document = json.loads((DATA / "cluster.json").read_text(encoding="utf-8"))
+    pv = next(item for item in document["items"] if item["kind"] == "PersistentVolume")
+    pv["spec"]["capacity"]["storage"] = storage
+    path = tmp_path / "absurd.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = check_files(path)
+    assert result.exit_code == 2
+    assert "spec.capacity.storage: " in result.stderr
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr

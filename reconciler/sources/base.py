@@ -83,7 +83,13 @@ class CollectedSource:
         raise NotImplementedError
 
     def resources(self) -> Iterator[Resource]:
-        self._observation = self.collect()
+        try:
+            self._observation = self.collect()
+        except InputError:
+            raise
+        except ValueError as exc:  # a value the normalized model refuses (e.g. a size beyond 10^15 GB)
+            reason = f"a resource it observed is invalid: {exc}"
+            raise InputError.single(f"<{type(self).__name__}>", "", reason) from exc
         yield from self._observation.resources
 
     def observation(self) -> Observation:

@@ -626,11 +626,8 @@ class KsyunSource(CollectedSource):
         settings = self.request.settings
         table_path = settings.get("tables")
         tables = load_tables(Path(table_path) if table_path else None)
-        if self.request.from_files:  # the pages carry no time: the check's moment, as documented
-            now = self.request.now or datetime.now(SHANGHAI)
-        else:  # live: when the observation began, not the check's --now (which may be another day)
-            now = datetime.now(SHANGHAI)
         if self.request.from_files:
+            now = self.request.now or datetime.now(SHANGHAI)  # the pages carry no time: the check's moment
             fetched = read_export(self.request.from_files)
             files = ", ".join(str(path) for path in self.request.from_files)
             detail = f"export {files}; tables: {tables.origin}"
@@ -639,6 +636,7 @@ class KsyunSource(CollectedSource):
                 raise InputError.single(files, exc.path, exc.reason)
 
         else:
+            now = datetime.now(SHANGHAI)  # live: when it observed, not the check's --now (maybe another day)
             options = self.options
             credentials = credentials_of(settings)
             fetched = fetch_live(options, credentials)

@@ -68,6 +68,10 @@ def _required(obj: Mapping[str, Any], path: str) -> Any:
     return value
 
 
+MAX_QUANTITY: Final = Decimal("1e24")
+"""Bytes or cores beyond this are garbage (the normalized model stops at 10^15 GB)."""
+
+
 def _quantity(obj: Mapping[str, Any], path: str) -> Decimal:
     try:
         value = parse_quantity(_required(obj, path))
@@ -75,6 +79,8 @@ def _quantity(obj: Mapping[str, Any], path: str) -> Decimal:
         raise ObjectError(f".{path}", str(exc)) from exc
     if value < 0:
         raise ObjectError(f".{path}", "must not be negative")
+    if value > MAX_QUANTITY:
+        raise ObjectError(f".{path}", "larger than any real capacity (over 10^24)")
     return value
 
 

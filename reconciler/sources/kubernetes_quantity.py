@@ -7,7 +7,7 @@ then a binary suffix (Ki..Ei), a decimal suffix (n, u, m, k, M, G, T, P, E) or a
 from __future__ import annotations
 
 import re
-from decimal import Decimal, Inexact, localcontext
+from decimal import Decimal, DecimalException, Inexact, localcontext
 from typing import Final
 
 BINARY_SUFFIXES: Final[dict[str, int]] = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
@@ -49,14 +49,17 @@ def parse_quantity(value: object) -> Decimal:
     with localcontext() as context:
         context.prec = 80
         context.traps[Inexact] = True
-        if match["binary"]:
-            return number * BINARY_SUFFIXES[match["binary"]]
-        if match["exponent"]:
-            exponent = int(match["exponent"][1:])
-            if abs(exponent) > 40:
-                raise QuantityError(f"{value!r}: exponent out of range")
-            return number.scaleb(exponent)
-        return number * DECIMAL_SUFFIXES[match["decimal"] or ""]
+        try:
+            if match["binary"]:
+                return number * BINARY_SUFFIXES[match["binary"]]
+            if match["exponent"]:
+                exponent = int(match["exponent"][1:])
+                if abs(exponent) > 40:
+                    raise QuantityError(f"{value!r}: exponent out of range")
+                return number.scaleb(exponent)
+            return number * DECIMAL_SUFFIXES[match["decimal"] or ""]
+        except DecimalException:  # more digits than any real capacity has
+            raise QuantityError(f"{value[:40]!r}...: too many digits for a quantity") from None
 
 
 def bytes_to_gib(amount: Decimal) -> Decimal:
