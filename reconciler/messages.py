@@ -16,6 +16,10 @@ TEMPLATES: dict[str, str] = {
         "the service period ended on {end}: nothing is entitled any more "
         "(the 2-month switch-over of Art. 14.3 is not modelled)"
     ),
+    "repeated_ids": (
+        "{count} resource(s) of {line_item} are listed more than once in the observation and were counted each "
+        "time (e.g. {sample}): check the export"
+    ),
     "observed_after_now": (
         "the observation was made at {observed_at}, after this check's now ({now}): it describes a later moment"
     ),

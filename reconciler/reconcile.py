@@ -237,6 +237,7 @@ def _assess(
         for item in contract.line_items
     ]
     findings.sort(key=lambda f: f.seq)
+    warnings += [w for f in findings if (w := _repeated_ids(f)) is not None]
     by_status = {status: sum(1 for f in findings if f.status is status) for status in Status}
     summary = Summary(
         line_items=len(findings),
@@ -275,6 +276,21 @@ def _assess(
 STALE_AFTER: Final = timedelta(hours=24)
 """An observation older than this at the check's `now` is reported as possibly out of date (nightly checks)."""
 
+
+def _repeated_ids(finding: Finding) -> str | None:
+    """A warning when one id counted more than once toward a line item (an export that lists a resource twice):
+    found in the sorted evidence, so it costs no memory on a large observation."""
+    if finding.evidence is None:
+        return None
+    ids = finding.evidence.contributing
+    repeated = [a for a, b in zip(ids, ids[1:], strict=False) if a == b]
+    if not repeated:
+        return None
+    sample = ", ".join(dict.fromkeys(repeated[:SAMPLE_REPEATED]))
+    return message("repeated_ids", count=len(repeated), line_item=finding.line_item.value, sample=sample)
+
+
+SAMPLE_REPEATED: Final = 5
 
 SKEW: Final = timedelta(minutes=5)
 """A live source stamps its observation after the check read the clock: that much later is the same moment."""

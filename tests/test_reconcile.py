@@ -203,3 +203,16 @@ def test_an_observation_not_of_the_moment_checked_is_warned(
     zh = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--lang", "zh", "--no-history")
     if warning is not None:
         assert "观测时间" in zh.stdout
+
+
+def test_a_resource_listed_twice_is_warned_of_naming_it(cli: Any, write_snapshot: Any) -> None:
+    """An export that lists vm-a twice: the check counts what it was given (1848 vCPU) and says so."""
+    resources = met_resources()
+    path = write_snapshot([*resources, resources[0]])
+    result = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--format", "json")
+    report = result.json()
+    assert {f["line_item"]: f["supplied"] for f in report["findings"]}["compute.vcpu"] == "1848"
+    assert (
+        "1 resource(s) of compute.vcpu are listed more than once in the observation and were counted each time "
+        "(e.g. vm-a): check the export"
+    ) in report["warnings"]
