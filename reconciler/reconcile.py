@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import IntEnum, StrEnum
+from itertools import pairwise
 from typing import BinaryIO, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -283,7 +284,7 @@ def _repeated_ids(finding: Finding) -> str | None:
     if finding.evidence is None:
         return None
     ids = finding.evidence.contributing
-    repeated = [a for a, b in zip(ids, ids[1:], strict=False) if a == b]
+    repeated = [a for a, b in pairwise(ids) if a == b]
     if not repeated:
         return None
     sample = ", ".join(dict.fromkeys(repeated[:SAMPLE_REPEATED]))

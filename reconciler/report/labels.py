@@ -240,7 +240,9 @@ _MESSAGES_ZH: dict[str, str] = {
     # Chinese wording of the core's sentences (reconciler.messages.TEMPLATES has the English one, as in JSON)
     "service_not_started": "服务期自 {start} 开始：尚无应交付数量，不足显示为待交付",
     "service_ended": "服务期已于 {end} 结束：不再有应有数量（未模拟第十四条第3款的2个月切换期）",
-    "repeated_ids": "{line_item} 有 {count} 个资源在观测数据中重复出现，且每次均已计入（例如 {sample}）：请核查导出数据",
+    "repeated_ids": (
+        "{line_item} 有 {count} 个资源在观测数据中重复出现，且每次均已计入（例如 {sample}）：请核查导出数据"
+    ),
     "observed_after_now": "观测时间 {observed_at} 晚于本次核对时间（{now}）：观测反映的是之后的情况",
     "stale_observation": "观测时间 {observed_at}，早于本次核对时间 {hours} 小时：其后实有资源可能已有变化",
     "source_failed": "数据来源观测 {kind} 失败：{failures}",
