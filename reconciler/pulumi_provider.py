@@ -213,8 +213,14 @@ def expansion_declaration(expansion: ExpansionStatus, settings: Settings) -> dic
 
 def line_item_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(inputs, outputs) of a line item as observed now: `supplied` and `gap` replaced by the observation."""
-    result = observe(Settings.from_props(props.get("settings")))
-    finding = result.finding(str(props["line_item"]))
+    settings = Settings.from_props(props.get("settings"))
+    result = observe(settings)
+    try:
+        finding = result.finding(str(props["line_item"]))
+    except KeyError:  # the contract changed under a stack that still records the line item
+        raise InputError.single(
+            settings.contract, "line_items", f"no line item {props['line_item']!r} any more"
+        ) from None
     inputs = _declared(props, LINE_ITEM_DECLARED) | {"supplied": text(finding.supplied), "gap": text(finding.gap)}
     outputs = inputs | {
         "status": finding.status.value,

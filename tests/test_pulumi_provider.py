@@ -160,3 +160,10 @@ def test_an_unknown_source_and_a_naive_now_are_refused_with_the_key_named(tmp_pa
         observe(Settings(observed=str(observation), now="2026-11-25T09:00:00"))
     with pytest.raises(InputError, match=r"missing\.json: cannot read"):
         observe(Settings(observed=str(tmp_path / "missing.json"), now=NOW))
+
+
+def test_a_line_item_gone_from_the_contract_is_named(tmp_path: Path) -> None:
+    settings = settings_for(write_observation(tmp_path / "met.json", met_resources()))
+    news = declared(settings, "compute.vcpu") | {"line_item": "compute.gpu"}
+    with pytest.raises(InputError, match=r"contract_inventory.json: line_items: no line item 'compute.gpu' any more"):
+        LineItemProvider().read("compute.gpu", news)
