@@ -20,18 +20,21 @@ from reconciler.sources.combined import CombinedSource
 from reconciler.sources.snapshot import SnapshotFile
 
 
-def load_checked_contract(path: Path) -> tuple[Contract, list[str]]:
-    """Load a contract and refuse it if its own figures contradict each other; its warnings are passed on."""
+def load_checked_contract(path: Path, refuse_errors: bool = True) -> tuple[Contract, list[str]]:
+    """Load a contract and refuse it if its own figures contradict each other; its warnings are passed on.
+    With `refuse_errors=False` (the Pulumi program: its mandatory policy blocks instead) errors are passed on
+    as warnings too."""
     contract = load_contract(path)
     checked = check_contract(contract, words=False)
     errors = [d for d in checked.discrepancies if d.severity is Severity.ERROR]
-    if errors:
+    if errors and refuse_errors:
         raise InputError(
             str(path),
             [Problem(d.subject, f"{d.message} (likely cause: {d.likely_cause})") for d in errors]
             + [Problem("", "the contract's arithmetic is inconsistent; `reconciler validate` shows every check")],
         )
-    warnings = [f"contract {d.subject}: {d.message}" for d in checked.discrepancies if d.severity is Severity.WARNING]
+    passed_on = (Severity.WARNING,) if refuse_errors else (Severity.ERROR, Severity.WARNING)
+    warnings = [f"contract {d.subject}: {d.message}" for d in checked.discrepancies if d.severity in passed_on]
     return contract, warnings
 
 

@@ -30,11 +30,9 @@ import pulumi
 import pulumi.dynamic
 
 from reconciler.clock import CONTRACT_TZ, parse_instant
-from reconciler.contract.checks import Severity, check_contract
-from reconciler.contract.load import load_contract
 from reconciler.errors import InputError, Problem
 from reconciler.expansions import ExpansionStatus
-from reconciler.pipeline import check_sources
+from reconciler.pipeline import check_sources, load_checked_contract
 from reconciler.reconcile import Finding, Reconciliation
 from reconciler.sources.select import open_sources, source_requests
 
@@ -133,13 +131,7 @@ def observe(settings: Settings, root: Path | None = None) -> Reconciliation:
             requests = source_requests(names, files, [f"{k}={v}" for k, v in settings.options], None, os.environ, now)
         except InputError as exc:
             raise InputError("stack configuration (reconciler:source, reconciler:observed)", exc.problems) from exc
-        contract = load_contract(contract_path)
-        checked = check_contract(contract, words=False)
-        warnings = [
-            f"contract {d.subject}: {d.message}"
-            for d in checked.discrepancies
-            if d.severity in (Severity.ERROR, Severity.WARNING)
-        ]
+        contract, warnings = load_checked_contract(contract_path, refuse_errors=False)  # the policy pack blocks
         _observed[key] = check_sources(contract, warnings, open_sources(requests), now)
     return _observed[key]
 
