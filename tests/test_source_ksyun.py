@@ -421,7 +421,7 @@ def test_a_bad_setting_is_refused_before_anything_is_read_even_from_a_file() -> 
         "--now", NOW, "--no-history",
     )  # fmt: skip
     assert result.exit_code == 2
-    assert result.stderr == "error: <ksyun settings>: ksyun.page_size: expected a number, found 'abc'\n"
+    assert result.stderr == "error: <ksyun settings>: ksyun.page_size: expected a whole number, found 'abc'\n"
 
 
 def test_a_private_cloud_domain_sends_each_service_to_its_own_host(

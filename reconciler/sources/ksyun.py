@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from reconciler.errors import InputError, Problem
 from reconciler.jsonio import load_json_object
 from reconciler.observation import Observation, ResourceKind, SourceReport
-from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec
+from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, number_setting
 from reconciler.sources.ksyun_mapping import (
     API_BY_ACTION,
     APIS,
@@ -97,17 +97,6 @@ class Options:
     page_size: int
 
 
-def _number_setting(settings: Mapping[str, str], key: str, low: float, integer: bool = False) -> float:
-    raw = settings.get(key, "")
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        raise InputError.single(WHERE, f"{NAME}.{key}", f"expected a number, found {raw!r}") from None
-    if value < low:
-        raise InputError.single(WHERE, f"{NAME}.{key}", f"must be at least {low}")
-    return value
-
-
 def options_of(settings: Mapping[str, str]) -> Options:
     regions = tuple(r.strip() for r in settings.get("regions", "").split(",") if r.strip())
     if not regions:
@@ -125,11 +114,11 @@ def options_of(settings: Mapping[str, str]) -> Options:
         endpoint=endpoint,
         scheme=scheme,
         ks3_endpoint=settings.get("ks3_endpoint") or None,
-        timeout=_number_setting(settings, "timeout", 0.001),
-        attempts=int(_number_setting(settings, "attempts", 1, integer=True)),
-        retry_wait=_number_setting(settings, "retry_wait", 0),
-        retry_wait_max=_number_setting(settings, "retry_wait_max", 0),
-        page_size=int(_number_setting(settings, "page_size", 5, integer=True)),
+        timeout=number_setting(NAME, settings, "timeout", 0.001),
+        attempts=number_setting(NAME, settings, "attempts", 1, integer=True),
+        retry_wait=number_setting(NAME, settings, "retry_wait", 0),
+        retry_wait_max=number_setting(NAME, settings, "retry_wait_max", 0),
+        page_size=number_setting(NAME, settings, "page_size", 5, integer=True),
     )
 
 

@@ -26,13 +26,12 @@ from reconciler.observation import (
     Vm,
     Volume,
 )
-from reconciler.sources.base import dotted_get
+from reconciler.sources.base import Held, dotted_get
 from reconciler.sources.ksyun_tables import Tables, family_of
 
 Paging: TypeAlias = Literal["marker", "page", "token", "none"]
 BYTES_PER_GB: Final = Decimal(1024) ** 3
 """KS3 reports bytes; like block storage, object storage counts binary GB as the contract's GB."""
-SAMPLE_IDS: Final = 5
 
 
 @dataclass(frozen=True)
@@ -261,16 +260,15 @@ class _Gaps:
     """Values missing from a table, by kind and value, with sample ids (reported, never guessed)."""
 
     def __init__(self) -> None:
-        self.ids: dict[tuple[ResourceKind, str, str], list[str]] = defaultdict(list)
+        self.held: dict[tuple[ResourceKind, str, str], Held] = defaultdict(Held)
 
     def add(self, kind: ResourceKind, what: str, value: str, rid: str) -> None:
-        self.ids[(kind, what, value)].append(rid)
+        self.held[(kind, what, value)].add(rid)
 
     def reasons(self) -> dict[ResourceKind, list[str]]:
         reasons: dict[ResourceKind, list[str]] = defaultdict(list)
-        for (kind, what, value), ids in sorted(self.ids.items()):
-            sample = ", ".join(ids[:SAMPLE_IDS]) + (", ..." if len(ids) > SAMPLE_IDS else "")
-            reasons[kind].append(f"{len(ids)} with {what} {value!r} not in the ksyun tables ({sample})")
+        for (kind, what, value), held in sorted(self.held.items()):
+            reasons[kind].append(f"{held.count} with {what} {value!r} not in the ksyun tables ({held.sample_text()})")
         return reasons
 
 
@@ -470,13 +468,14 @@ def _buckets(
         name = _text(item, "BucketName", where)
         sizes[name] = sum((_number(item, key, where) for key in USAGE_FIELDS if key in item), Decimal(0))
     resources: list[Resource] = []
-    missing = []
+    missing = Held()
     for name, region in bucket_names:
         if name not in sizes:
-            missing.append(name)
+            missing.add(name)
             continue
         resources.append(Bucket(id=name, name=name, region=region, size_gb=sizes[name] / BYTES_PER_GB))
-    if missing:
-        sample = ", ".join(missing[:SAMPLE_IDS])
-        mapped.failed["bucket"].append(f"{len(missing)} bucket(s) listed by KS3 have no usage data ({sample})")
+    if missing.count:
+        mapped.failed["bucket"].append(
+            f"{missing.count} bucket(s) listed by KS3 have no usage data ({missing.sample_text()})"
+        )
     return resources
