@@ -40,11 +40,12 @@ from reconciler.sources.ksyun_mapping import (
     Malformed,
     Page,
     body_error,
+    export_gap,
     first_request,
     items_of,
-    last_page_is_final,
     map_pages,
     next_request,
+    total_of,
 )
 from reconciler.sources.ksyun_tables import Tables, load_tables
 
@@ -322,11 +323,15 @@ class LiveApi:
         return body
 
     def listing(self, api: Api, region: str, base: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-        """Every page of one listing."""
+        """Every page of one listing; CallFailed when it ends short of the total its pages tell."""
         request: dict[str, Any] | None = {**base, **first_request(api, self.options.page_size)}
         seen = 0
+        total: int | None = None
         for _ in range(MAX_PAGES):
             if request is None:
+                if total is not None and seen < total:
+                    reason = f"{api.action} in {region}: the listing ended at {seen} of the {total} items it told"
+                    raise CallFailed(reason, False)
                 return
             body = self.call(api, region, request)
             try:
@@ -334,6 +339,7 @@ class LiveApi:
                 following = next_request(api, request, body, seen)
             except Malformed as exc:
                 raise CallFailed(self.credentials.redact(f"{api.action} in {region}: {exc}"), False) from None
+            total = total_of(api, body)
             yield body
             request = following
         raise CallFailed(f"{api.action} in {region}: more than {MAX_PAGES} pages, stopped", False)
@@ -503,9 +509,12 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetche
 
 
 def read_export(paths: Sequence[Path]) -> Pages:
-    """The pages of every action in the export files (later files add pages). InputError on bad structure."""
+    """The pages of every action in the export files (later files add pages). InputError on bad structure.
+    An action whose pages hold an error response, or whose listings in any file are not complete (see
+    `export_gap`), is failed."""
     read = Pages({}, {}, [])
     known = {api.action: api for api in (*APIS, PROJECTS, KS3_USAGE)}
+    per_file: dict[str, list[tuple[str, list[Any]]]] = {}
     for path in paths:
         name = str(path)
         raw = load_json_object(path, "an object mapping API action names to lists of pages")
@@ -523,6 +532,7 @@ def read_export(paths: Sequence[Path]) -> Pages:
                     if not isinstance(page, dict):
                         problems.append(Problem(f"{action}[{index}]", "expected a JSON object (a response body)"))
                 read.pages.setdefault(action, []).extend((None, page) for page in pages)
+                per_file.setdefault(action, []).append((name, pages))
         if problems:
             raise InputError(name, problems)
     for action, pages in read.pages.items():
@@ -533,12 +543,17 @@ def read_export(paths: Sequence[Path]) -> Pages:
         if errors:
             read.failed[action] = f"the export of {action} holds error responses ({'; '.join(errors[:3])})"
             continue
-        try:
-            seen = sum(len(items_of(api, body)) for _, body in pages)
-        except Malformed:
-            continue  # reported with its path by map_pages
-        if pages and not last_page_is_final(api, pages[-1][1], seen):
-            read.failed[action] = f"the export of {action} stops before its last page"
+        gaps = []
+        for name, bodies in per_file[action]:
+            try:
+                gap = export_gap(api, bodies)
+            except Malformed:
+                break  # reported with its path by map_pages
+            if gap is not None:
+                where = f" in {name}" if len(paths) > 1 else ""
+                gaps.append(f"the export of {action}{where} is not complete: {gap}")
+        if gaps:
+            read.failed[action] = "; ".join(gaps)
     return read
 
 
