@@ -421,7 +421,7 @@ def test_a_bad_setting_is_refused_before_anything_is_read_even_from_a_file() -> 
         "--now", NOW, "--no-history",
     )  # fmt: skip
     assert result.exit_code == 2
-    assert result.stderr == "error: <ksyun settings>: ksyun.page_size: expected a number, found 'abc'\n"
+    assert result.stderr == "error: <ksyun settings>: ksyun.page_size: expected a whole number, found 'abc'\n"
 
 
 def test_a_private_cloud_domain_sends_each_service_to_its_own_host(
@@ -471,3 +471,98 @@ def test_a_value_the_model_refuses_is_an_input_error_never_a_traceback(tmp_path:
     assert result.exit_code == 2
     assert "a resource it observed is invalid: size_gb: must be at most 1000000000000000" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- completeness of every listing an export holds -------------------------------------------------------
+
+ID_KEYS = ("InstanceId", "SnapshotId", "LoadBalancerId", "AllocationId", "VolumeId")
+
+
+def another_region(pages: list[dict[str, Any]], suffix: str) -> list[dict[str, Any]]:
+    """The same listing as if answered in another region: the same pages, the items with other ids."""
+    copied: list[dict[str, Any]] = json.loads(json.dumps(pages))
+    for page in copied:
+        for value in page.values():
+            for item in value if isinstance(value, list) else []:
+                for key in ID_KEYS:
+                    if key in item:
+                        item[key] = f"{item[key]}-{suffix}"
+    return copied
+
+
+def listing_cut_short(pages: list[dict[str, Any]], keep: int, total: int) -> list[dict[str, Any]]:
+    """Region B's listing: the first `keep` pages of a longer listing of `total` items."""
+    cut = another_region(pages, "b")[:keep]
+    for page in cut:
+        for key in ("InstanceCount", "TotalCount"):
+            if key in page:
+                page[key] = total
+    return cut
+
+
+@pytest.mark.parametrize(
+    ("action", "kind", "pages"),
+    [
+        # region A complete (7 of 7), region B stopped after its first page (5 of 9): 12 items >= 9 before
+        ("DescribeInstances", "vm", lambda p: p + listing_cut_short(p, 1, total=9)),
+        # region B first, cut after its first page (5 of 7), then region A complete: only the last was checked
+        ("DescribeInstances", "vm", lambda p: listing_cut_short(p, 1, total=7) + p),
+        # page numbering: region B stopped after page 1 (hasNext), region A complete after it
+        ("DescribeSnapshots", "backup", lambda p: another_region(p, "b")[:1] + p),
+        # token paging with a total: region A complete (6 of 6), region B stopped at 5 of 8
+        ("DescribeLoadBalancers", "load_balancer", lambda p: p + listing_cut_short(p, 1, total=8)),
+    ],
+)
+def test_a_listing_cut_short_among_several_is_unknown(tmp_path: Path, action: str, kind: str, pages: Any) -> None:
+    data = export_data()
+    data[action] = pages(data[action])
+    _, report = observe({"tables": str(TABLES)}, (write(tmp_path, data),))
+    assert kind in report.failed, report.failed
+    assert f"the export of {action} is not complete" in report.failed[kind]
+    assert "listing" in report.failed[kind]
+
+
+def test_several_complete_listings_in_one_export_are_complete(tmp_path: Path) -> None:
+    data = export_data()
+    for action in ("DescribeInstances", "DescribeSnapshots", "DescribeAddresses", "DescribeLoadBalancers"):
+        data[action] = data[action] + another_region(data[action], "b")
+    resources, report = observe({"tables": str(TABLES)}, (write(tmp_path, data),))
+    assert report.failed == {}
+    found = totals(resources)
+    assert len(found["vm_ids"]) == 2 * len(EXPECTED["vm_ids"])
+    assert len(found["lbs"]) == 2 * len(EXPECTED["lbs"])
+    assert sum(isinstance(r, Backup) for r in resources) == 2 * 7 + 1  # snapshots twice, the local one once
+
+
+def test_a_file_holding_only_the_start_of_a_listing_is_unknown_though_another_completes_it(tmp_path: Path) -> None:
+    whole = write(tmp_path, export_data())
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps({"DescribeInstances": export_data()["DescribeInstances"][:1]}), encoding="utf-8")
+    _, report = observe({"tables": str(TABLES)}, (start, whole))
+    assert list(report.failed) == ["vm"]
+    assert f"the export of DescribeInstances in {start} is not complete" in report.failed["vm"]
+    assert "5 of 7 items" in report.failed["vm"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda p: p[1].pop("Marker"), "page 1 does not echo its Marker, so its listings cannot be told apart"),
+        (lambda p: p[1].update(Marker=6), "page 1 is at Marker 6 where 5 comes next: pages are missing"),
+        (lambda p: p.pop(0), "page 0 is at Marker 5: the pages before it in its listing are missing"),
+    ],
+)
+def test_pages_that_cannot_be_placed_in_a_listing_are_unknown(tmp_path: Path, mutate: Any, reason: str) -> None:
+    data = export_data()
+    mutate(data["DescribeInstances"])
+    _, report = observe({"tables": str(TABLES)}, (write(tmp_path, data),))
+    assert reason in report.failed["vm"]
+
+
+def test_a_live_listing_that_ends_short_of_its_total_is_unknown(endpoint: str, world: World) -> None:
+    world.faults.append(Fault("DescribeLoadBalancers", "lastpage"))  # 5 of 6 load balancers, then no NextToken
+    _, report = observe(settings(endpoint))
+    assert list(report.failed) == ["load_balancer"]
+    assert (
+        "DescribeLoadBalancers in cn-beijing-6: the listing ended at 5 of the 6 items" in report.failed["load_balancer"]
+    )

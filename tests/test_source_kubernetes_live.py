@@ -18,6 +18,7 @@ from typing import Any
 import kmock as kmock_lib
 import pytest
 
+from reconciler.sources import kubernetes as kubernetes_source
 from tests.cli_runner import CliResult, run_cli
 from tests.test_source_kubernetes_export import CLUSTER, EXPECTED, NOW, TABLES, supplied
 
@@ -37,6 +38,8 @@ class FakeCluster:
                 self.items[PLURALS[obj["kind"]]].append(item)
         self.faults: dict[str, list[Any]] = defaultdict(list)
         self.expire_continue: dict[str, int] = defaultdict(int)
+        self.looping: dict[str, int] = defaultdict(int)
+        """Pages a list answers with a continue token back to its first page (a server that loops)."""
         self.requests: dict[str, list[dict[str, str]]] = defaultdict(list)
         self.authorization: list[str | None] = []
 
@@ -71,6 +74,9 @@ class FakeCluster:
         metadata = {"resourceVersion": "4711", "continue": base64.b64encode(str(following).encode()).decode()}
         if not more:
             metadata = {"resourceVersion": "4711"}
+        if self.looping[plural] > 0:
+            self.looping[plural] -= 1
+            metadata = {"resourceVersion": "4711", "continue": base64.b64encode(b"0").decode()}
         kind = {"nodes": "NodeList", "persistentvolumes": "PersistentVolumeList", "services": "ServiceList"}[plural]
         # Always an explicit status: kmock 0.8 keeps the status of a Response returned by a callback for the
         # reaction's later replies, so a 410 or 503 would otherwise stick.
@@ -172,6 +178,21 @@ async def test_a_list_that_keeps_expiring_is_unknown(cluster: FakeCluster, kubec
     assert findings["storage.standard"]["status"] == "unknown"
     assert "410 Gone" in findings["storage.standard"]["reason"]
     assert findings["compute.vcpu"]["supplied"] == "28"
+
+
+async def test_a_list_that_never_ends_is_stopped_and_unknown(
+    cluster: FakeCluster, kubeconfig: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kubernetes_source, "MAX_PAGES", 10)  # the real cap is 10,000 pages
+    cluster.looping["nodes"] = 25  # the server keeps sending the client back to the first page
+    result = await run_live(kubeconfig)
+    assert len(cluster.requests["nodes"]) == 10  # stopped at the cap, not after the server relents
+    failed = result.json()["sources"][0]["failed"]
+    assert list(failed) == ["vm"]
+    assert "listing nodes: still a continue token after 10 pages (20 items), stopped" in failed["vm"]
+    findings = {f["line_item"]: f for f in result.json()["findings"]}
+    assert findings["compute.vcpu"]["status"] == "unknown"  # never the repeated nodes counted
+    assert findings["storage.performance"]["supplied"] == "250"  # the other lists are still trusted
 
 
 async def test_throttling_and_server_errors_are_retried(cluster: FakeCluster, kubeconfig: Path) -> None:

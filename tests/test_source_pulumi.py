@@ -15,11 +15,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reconciler.observation import Bandwidth
+from reconciler.sources.pulumi_mapping import StackInventory
+from reconciler.sources.pulumi_state import load_tables
 from tests.cli_runner import CliResult, run_cli
 from tests.pulumi_support import engine_bin
 
@@ -200,3 +204,63 @@ def test_a_live_check_needs_a_stack() -> None:
     result = check()
     assert result.exit_code == 2
     assert "name a stack" in result.stderr
+
+
+def _eip_state() -> list[dict[str, Any]]:
+    """Two EIPs in cn-shanghai-2, one joined to shared bandwidth by an association listed after it."""
+    prefix = "urn:pulumi:prod::gov-cloud::"
+    eip = "ksyun:index/eip:Eip"
+    return [
+        {
+            "urn": f"{prefix}{eip}::own",
+            "custom": True,
+            "id": "eip-own",
+            "type": eip,
+            "outputs": {"bandWidth": 20, "publicIp": "120.92.20.1", "region": "cn-shanghai-2"},
+        },
+        {
+            "urn": f"{prefix}{eip}::shared",
+            "custom": True,
+            "id": "eip-shared",
+            "type": eip,
+            "outputs": {"bandWidth": 1, "publicIp": "120.92.20.2", "region": "cn-shanghai-2"},
+        },
+        {
+            "urn": f"{prefix}ksyun:index/bwsAssociate:BwsAssociate::join",
+            "custom": True,
+            "id": "join",
+            "type": "ksyun:index/bwsAssociate:BwsAssociate",
+            "outputs": {"allocationId": "eip-shared", "bandWidthShareId": "bws-1"},
+        },
+    ]
+
+
+def _inventory() -> StackInventory:
+    inventory = StackInventory(load_tables(TABLES))
+    for resource in _eip_state():
+        inventory.add(resource)
+    return inventory
+
+
+def test_the_report_counts_eip_bandwidth_whether_or_not_resources_were_read_first() -> None:
+    before = _inventory().report("pulumi:x", "", None)  # report first: nothing read yet
+    inventory = _inventory()
+    resources = inventory.resources()
+    after = inventory.report("pulumi:x", "", None)
+    assert before.resource_count == after.resource_count == len(resources) == 3  # 2 public IPs, 1 bandwidth
+    assert inventory.resources() == resources  # asking again changes nothing
+
+
+def test_an_eips_own_bandwidth_keeps_its_region() -> None:
+    bandwidths = [r for r in _inventory().resources() if isinstance(r, Bandwidth)]
+    assert [(b.id, b.region, b.mbps) for b in bandwidths] == [("eip-own", "cn-shanghai-2", Decimal(20))]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("soon", "expected a number, found 'soon'"), ("nan", "expected a finite number"), ("0", "must be at least")],
+)
+def test_a_bad_timeout_is_refused_naming_the_setting(value: str, reason: str) -> None:
+    result = check("--from-file", STACK, "--source-option", f"pulumi.timeout={value}")
+    assert result.exit_code == 2
+    assert f"<pulumi settings>: pulumi.timeout: {reason}" in result.stderr, result.stderr

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, overload
 
 from reconciler.errors import InputError, Problem
 from reconciler.observation import Observation, Resource, ResourceKind, SourceReport
@@ -142,15 +143,49 @@ class Held:
         if len(self.samples) < HELD_SAMPLES:
             self.samples.append(name)
 
+    def sample_text(self) -> str:
+        """`a, b, c`, with `, ...` when there were more than the samples."""
+        more = ", ..." if self.count > len(self.samples) else ""
+        return ", ".join(self.samples) + more
+
     def describe(self) -> str:
         """`3 (a, b, c)`, with `, ...` when there were more than the samples."""
-        more = ", ..." if self.count > len(self.samples) else ""
-        return f"{self.count} ({', '.join(self.samples)}{more})"
+        return f"{self.count} ({self.sample_text()})"
 
 
 def describe_groups(groups: Mapping[str, Held]) -> str:
     """`key: 3 (a, b, c); other: 1 (d)`, by key."""
     return "; ".join(f"{key}: {held.describe()}" for key, held in sorted(groups.items()))
+
+
+@overload
+def number_setting(source: str, settings: Mapping[str, str], key: str, low: float, integer: Literal[True]) -> int: ...
+
+
+@overload
+def number_setting(
+    source: str, settings: Mapping[str, str], key: str, low: float, integer: Literal[False] = False
+) -> float: ...
+
+
+def number_setting(source: str, settings: Mapping[str, str], key: str, low: float, integer: bool = False) -> float:
+    """The number a source's setting `key` holds (a whole number when `integer`), at least `low`. Anything else
+    (not a number, nan, infinity, a fraction where a whole number is needed, below `low`) is an InputError
+    naming `<SOURCE settings>`, `SOURCE.key` and the reason."""
+    text = settings.get(key, "")
+    where, field_name = f"<{source} settings>", f"{source}.{key}"
+    expected = "a whole number" if integer else "a number"
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise InputError.single(where, field_name, f"expected {expected}, found {text!r}") from None
+    if not value.is_finite():
+        raise InputError.single(where, field_name, f"expected a finite number, found {text!r}")
+    if integer and value != value.to_integral_value():
+        raise InputError.single(where, field_name, f"expected a whole number, found {text!r}")
+    if value < Decimal(str(low)):
+        raise InputError.single(where, field_name, f"must be at least {low:g}, found {text!r}")
+    return int(value) if integer else float(value)
 
 
 def dotted_get(obj: Mapping[str, Any], dotted: str) -> Any:

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from reconciler.observation import Observation, Resource, kind_of
-from reconciler.sources.base import Source
-
-SAMPLE_IDS = 5
+from reconciler.sources.base import Held, Source
 
 
 class CombinedSource:
@@ -29,8 +27,7 @@ class CombinedSource:
                 for part in (source.sources if isinstance(source, CombinedSource) else [source])
             )
         )
-        self.duplicates = 0
-        self.duplicate_ids: list[str] = []
+        self.duplicates = Held()
 
     def resources(self) -> Iterator[Resource]:
         if len(self.sources) == 1:  # the common case hands the source's own iterator on: no per-resource cost
@@ -43,9 +40,7 @@ class CombinedSource:
             for resource in source.resources():
                 key = (kind_of(resource), resource.id)
                 if key in seen:
-                    self.duplicates += 1
-                    if len(self.duplicate_ids) < SAMPLE_IDS:
-                        self.duplicate_ids.append(resource.id)
+                    self.duplicates.add(resource.id)
                     continue
                 seen.add(key)
                 yield resource
@@ -59,9 +54,9 @@ class CombinedSource:
 
     def warnings(self) -> list[str]:
         """What the combination itself changed: resources counted once though observed more than once."""
-        if not self.duplicates:
+        if not self.duplicates.count:
             return []
         return [
-            f"{self.duplicates} resource(s) were observed by more than one source and counted once, as the first "
-            f"source given saw them (e.g. {', '.join(self.duplicate_ids)})"
+            f"{self.duplicates.count} resource(s) were observed by more than one source and counted once, as the "
+            f"first source given saw them (e.g. {', '.join(self.duplicates.samples)})"
         ]

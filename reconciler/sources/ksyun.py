@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from reconciler.errors import InputError, Problem
 from reconciler.jsonio import load_json_object
 from reconciler.observation import Observation, ResourceKind, SourceReport
-from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec
+from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, number_setting
 from reconciler.sources.ksyun_mapping import (
     API_BY_ACTION,
     APIS,
@@ -40,11 +40,12 @@ from reconciler.sources.ksyun_mapping import (
     Malformed,
     Page,
     body_error,
+    export_gap,
     first_request,
     items_of,
-    last_page_is_final,
     map_pages,
     next_request,
+    total_of,
 )
 from reconciler.sources.ksyun_tables import Tables, load_tables
 
@@ -97,17 +98,6 @@ class Options:
     page_size: int
 
 
-def _number_setting(settings: Mapping[str, str], key: str, low: float, integer: bool = False) -> float:
-    raw = settings.get(key, "")
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        raise InputError.single(WHERE, f"{NAME}.{key}", f"expected a number, found {raw!r}") from None
-    if value < low:
-        raise InputError.single(WHERE, f"{NAME}.{key}", f"must be at least {low}")
-    return value
-
-
 def options_of(settings: Mapping[str, str]) -> Options:
     regions = tuple(r.strip() for r in settings.get("regions", "").split(",") if r.strip())
     if not regions:
@@ -125,11 +115,11 @@ def options_of(settings: Mapping[str, str]) -> Options:
         endpoint=endpoint,
         scheme=scheme,
         ks3_endpoint=settings.get("ks3_endpoint") or None,
-        timeout=_number_setting(settings, "timeout", 0.001),
-        attempts=int(_number_setting(settings, "attempts", 1, integer=True)),
-        retry_wait=_number_setting(settings, "retry_wait", 0),
-        retry_wait_max=_number_setting(settings, "retry_wait_max", 0),
-        page_size=int(_number_setting(settings, "page_size", 5, integer=True)),
+        timeout=number_setting(NAME, settings, "timeout", 0.001),
+        attempts=number_setting(NAME, settings, "attempts", 1, integer=True),
+        retry_wait=number_setting(NAME, settings, "retry_wait", 0),
+        retry_wait_max=number_setting(NAME, settings, "retry_wait_max", 0),
+        page_size=number_setting(NAME, settings, "page_size", 5, integer=True),
     )
 
 
@@ -333,11 +323,15 @@ class LiveApi:
         return body
 
     def listing(self, api: Api, region: str, base: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-        """Every page of one listing."""
+        """Every page of one listing; CallFailed when it ends short of the total its pages tell."""
         request: dict[str, Any] | None = {**base, **first_request(api, self.options.page_size)}
         seen = 0
+        total: int | None = None
         for _ in range(MAX_PAGES):
             if request is None:
+                if total is not None and seen < total:
+                    reason = f"{api.action} in {region}: the listing ended at {seen} of the {total} items it told"
+                    raise CallFailed(reason, False)
                 return
             body = self.call(api, region, request)
             try:
@@ -345,6 +339,7 @@ class LiveApi:
                 following = next_request(api, request, body, seen)
             except Malformed as exc:
                 raise CallFailed(self.credentials.redact(f"{api.action} in {region}: {exc}"), False) from None
+            total = total_of(api, body)
             yield body
             request = following
         raise CallFailed(f"{api.action} in {region}: more than {MAX_PAGES} pages, stopped", False)
@@ -514,9 +509,12 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetche
 
 
 def read_export(paths: Sequence[Path]) -> Pages:
-    """The pages of every action in the export files (later files add pages). InputError on bad structure."""
+    """The pages of every action in the export files (later files add pages). InputError on bad structure.
+    An action whose pages hold an error response, or whose listings in any file are not complete (see
+    `export_gap`), is failed."""
     read = Pages({}, {}, [])
     known = {api.action: api for api in (*APIS, PROJECTS, KS3_USAGE)}
+    per_file: dict[str, list[tuple[str, list[Any]]]] = {}
     for path in paths:
         name = str(path)
         raw = load_json_object(path, "an object mapping API action names to lists of pages")
@@ -534,6 +532,7 @@ def read_export(paths: Sequence[Path]) -> Pages:
                     if not isinstance(page, dict):
                         problems.append(Problem(f"{action}[{index}]", "expected a JSON object (a response body)"))
                 read.pages.setdefault(action, []).extend((None, page) for page in pages)
+                per_file.setdefault(action, []).append((name, pages))
         if problems:
             raise InputError(name, problems)
     for action, pages in read.pages.items():
@@ -544,12 +543,17 @@ def read_export(paths: Sequence[Path]) -> Pages:
         if errors:
             read.failed[action] = f"the export of {action} holds error responses ({'; '.join(errors[:3])})"
             continue
-        try:
-            seen = sum(len(items_of(api, body)) for _, body in pages)
-        except Malformed:
-            continue  # reported with its path by map_pages
-        if pages and not last_page_is_final(api, pages[-1][1], seen):
-            read.failed[action] = f"the export of {action} stops before its last page"
+        gaps = []
+        for name, bodies in per_file[action]:
+            try:
+                gap = export_gap(api, bodies)
+            except Malformed:
+                break  # reported with its path by map_pages
+            if gap is not None:
+                where = f" in {name}" if len(paths) > 1 else ""
+                gaps.append(f"the export of {action}{where} is not complete: {gap}")
+        if gaps:
+            read.failed[action] = "; ".join(gaps)
     return read
 
 

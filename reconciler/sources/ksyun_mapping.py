@@ -26,13 +26,12 @@ from reconciler.observation import (
     Vm,
     Volume,
 )
-from reconciler.sources.base import dotted_get
+from reconciler.sources.base import Held, dotted_get
 from reconciler.sources.ksyun_tables import Tables, family_of
 
 Paging: TypeAlias = Literal["marker", "page", "token", "none"]
 BYTES_PER_GB: Final = Decimal(1024) ** 3
 """KS3 reports bytes; like block storage, object storage counts binary GB as the contract's GB."""
-SAMPLE_IDS: Final = 5
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,7 @@ def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any], 
     """The request for the page after `body` (answer to `request`), or None when it was the last.
     `seen` counts the items of this listing so far, this page included. Malformed on a paging loop."""
     count = len(items_of(api, body))
-    total = _int_or_none(body.get(api.total_key)) if api.total_key else None
+    total = total_of(api, body)
     if total is not None and seen >= total:
         return None
     if api.paging == "marker":
@@ -189,15 +188,96 @@ def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any], 
     return None
 
 
-def last_page_is_final(api: Api, body: Any, seen: int) -> bool:
-    """For an export file: whether its last page of `api` ends the listing (as far as the page tells)."""
-    request = first_request(api)
+@dataclass
+class _Listing:
+    """The pages of one listing read so far: how many, their items, the total they tell, whether it ended."""
+
+    pages: int = 0
+    seen: int = 0
+    total: int | None = None
+    token: str | None = None
+    ended: bool = False
+
+
+def export_gap(api: Api, bodies: Sequence[Any]) -> str | None:
+    """Why the pages of `api` read from one export file are not complete listings, or None when they are.
+
+    A file may hold several listings one after another (one per region, per project chunk). A listing starts
+    at the file's first page and at every page echoing `Marker` 0 (marker paging) or page number 1 (page
+    paging); token paging echoes nothing, so a new listing starts after a page that ended one (no NextToken,
+    or its total reached). Every listing, not only the last, must reach its own end: its own total where the
+    API tells one, else its last page must say it is the last. Pages that cannot be placed (no position
+    echoed, a gap, totals that disagree) are a gap too: listings that cannot be told apart are never taken
+    as complete. Malformed from a page's item list (the caller reports it with its path)."""
+    if api.paging == "none":
+        return None
+    listings: list[_Listing] = []
+    for number, body in enumerate(bodies):
+        count = len(items_of(api, body))
+        current = listings[-1] if listings else None
+        if api.paging in ("marker", "page"):
+            what, first = ("Marker", 0) if api.paging == "marker" else ("page number", 1)
+            position = _position(api, body)
+            if position is None:
+                if current is not None:
+                    return f"page {number} does not echo its {what}, so its listings cannot be told apart"
+                position = first
+            if position == first:
+                current = None
+            elif current is None:
+                return f"page {number} is at {what} {position}: the pages before it in its listing are missing"
+            else:
+                expected = current.seen if api.paging == "marker" else current.pages + 1
+                if position != expected:
+                    return f"page {number} is at {what} {position} where {expected} comes next: pages are missing"
+        elif current is not None and current.ended:
+            current = None
+        if current is None:
+            current = _Listing()
+            listings.append(current)
+        total = total_of(api, body)
+        if total is not None:
+            if current.total is not None and total != current.total:
+                return (
+                    f"page {number} tells {total} items where the pages before it told {current.total}: "
+                    "its listings cannot be told apart"
+                )
+            current.total = total
+        current.pages += 1
+        current.seen += count
+        request: dict[str, Any] = {**first_request(api), "NextToken": current.token}
+        try:
+            following = next_request(api, request, body, current.seen)
+        except Malformed as exc:
+            return f"page {number}: {exc.reason}"
+        current.token = None if following is None else following.get("NextToken")
+        current.ended = following is None
+    for index, listing in enumerate(listings):
+        where = f"listing {index + 1} of {len(listings)}" if len(listings) > 1 else "its listing"
+        if listing.total is not None and listing.seen > listing.total:
+            more = f"{listing.seen} items, more than its total {listing.total}"
+            return f"{where} holds {more}: its listings cannot be told apart"
+        if listing.total is not None and listing.seen < listing.total:
+            return f"it stops before its last page ({where}: {listing.seen} of {listing.total} items)"
+        if api.paging != "marker" and not listing.ended:
+            # marker paging without a total (EBS DescribeVolumes) cannot tell: its page size is not in the page
+            return f"it stops before its last page ({where}: its last page points to a next one)"
+    return None
+
+
+def _position(api: Api, body: Mapping[str, Any]) -> int | None:
+    """Where a page says it is in its listing: the echoed Marker (items before it) or its page number."""
     if api.paging == "marker":
-        total = _int_or_none(dotted_get(body, api.total_key)) if api.total_key else None
-        return total is None or seen >= total
-    if api.paging == "token":
-        request["NextToken"] = None
-    return next_request(api, request, body, seen) is None
+        return _int_or_none(body.get("Marker"))
+    page = body.get("Page")
+    if not isinstance(page, Mapping):
+        return None
+    return _int_or_none(page.get("pageNumber", page.get("PageNumber")))
+
+
+def total_of(api: Api, body: Mapping[str, Any]) -> int | None:
+    """The item count of the whole listing a page tells, where its API tells one."""
+    return _int_or_none(body.get(api.total_key)) if api.total_key else None
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -261,16 +341,15 @@ class _Gaps:
     """Values missing from a table, by kind and value, with sample ids (reported, never guessed)."""
 
     def __init__(self) -> None:
-        self.ids: dict[tuple[ResourceKind, str, str], list[str]] = defaultdict(list)
+        self.held: dict[tuple[ResourceKind, str, str], Held] = defaultdict(Held)
 
     def add(self, kind: ResourceKind, what: str, value: str, rid: str) -> None:
-        self.ids[(kind, what, value)].append(rid)
+        self.held[(kind, what, value)].add(rid)
 
     def reasons(self) -> dict[ResourceKind, list[str]]:
         reasons: dict[ResourceKind, list[str]] = defaultdict(list)
-        for (kind, what, value), ids in sorted(self.ids.items()):
-            sample = ", ".join(ids[:SAMPLE_IDS]) + (", ..." if len(ids) > SAMPLE_IDS else "")
-            reasons[kind].append(f"{len(ids)} with {what} {value!r} not in the ksyun tables ({sample})")
+        for (kind, what, value), held in sorted(self.held.items()):
+            reasons[kind].append(f"{held.count} with {what} {value!r} not in the ksyun tables ({held.sample_text()})")
         return reasons
 
 
@@ -470,13 +549,14 @@ def _buckets(
         name = _text(item, "BucketName", where)
         sizes[name] = sum((_number(item, key, where) for key in USAGE_FIELDS if key in item), Decimal(0))
     resources: list[Resource] = []
-    missing = []
+    missing = Held()
     for name, region in bucket_names:
         if name not in sizes:
-            missing.append(name)
+            missing.add(name)
             continue
         resources.append(Bucket(id=name, name=name, region=region, size_gb=sizes[name] / BYTES_PER_GB))
-    if missing:
-        sample = ", ".join(missing[:SAMPLE_IDS])
-        mapped.failed["bucket"].append(f"{len(missing)} bucket(s) listed by KS3 have no usage data ({sample})")
+    if missing.count:
+        mapped.failed["bucket"].append(
+            f"{missing.count} bucket(s) listed by KS3 have no usage data ({missing.sample_text()})"
+        )
     return resources

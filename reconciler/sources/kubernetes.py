@@ -13,7 +13,6 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
 
@@ -21,7 +20,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from reconciler.errors import InputError
 from reconciler.observation import Observation
-from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, parse_covers
+from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, number_setting, parse_covers
 from reconciler.sources.kubernetes_export import read_export
 from reconciler.sources.kubernetes_objects import (
     DEFAULT_LB_ID_ANNOTATION,
@@ -36,6 +35,8 @@ from reconciler.sources.kubernetes_tables import KubernetesTables, load_tables
 NAME: Final = "kubernetes"
 MAX_RESTARTS: Final = 3
 """How often one list restarts from the first page after its continue token expired (410 Gone)."""
+MAX_PAGES: Final = 10_000
+"""Pages of one list (5 * 10^6 objects at the default limit): beyond it the server is taken to be looping."""
 
 SETTINGS: Final = (
     Setting("kubeconfig", "kubeconfig file(s) (default: $KUBECONFIG, else ~/.kube/config)", env="KUBECONFIG"),
@@ -79,25 +80,13 @@ class Limits:
     max_wait: float
 
 
-def _number(settings: Mapping[str, str], key: str, integer: bool) -> float:
-    text = settings.get(key, "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal(-1)
-    if not value.is_finite() or value <= 0 or (integer and value != value.to_integral_value()):
-        kind = "a positive whole number" if integer else "a positive number of seconds"
-        raise InputError.single(f"<setting {NAME}.{key}>", key, f"expected {kind}, found {text!r}")
-    return int(value) if integer else float(value)
-
-
 def limits(settings: Mapping[str, str]) -> Limits:
     return Limits(
-        page_size=int(_number(settings, "page_size", True)),
-        timeout=_number(settings, "timeout", False),
-        attempts=int(_number(settings, "attempts", True)),
-        backoff=_number(settings, "backoff", False),
-        max_wait=_number(settings, "max_wait", False),
+        page_size=number_setting(NAME, settings, "page_size", 1, integer=True),
+        timeout=number_setting(NAME, settings, "timeout", 0.001),
+        attempts=number_setting(NAME, settings, "attempts", 1, integer=True),
+        backoff=number_setting(NAME, settings, "backoff", 0),
+        max_wait=number_setting(NAME, settings, "max_wait", 0),
     )
 
 
@@ -233,14 +222,15 @@ class LiveCluster:
         return detail
 
     def _list_all(self, call: Callable[..., Any], plural: str) -> list[dict[str, Any]]:
-        """Every item of a paginated list; restarts from the first page when the continue token expired."""
+        """Every item of a paginated list; restarts from the first page when the continue token expired.
+        A list still handing out continue tokens after MAX_PAGES pages fails (a server that loops)."""
         from kubernetes.client.exceptions import ApiException
 
         for _restart in range(MAX_RESTARTS + 1):
             items: list[dict[str, Any]] = []
             token: str | None = None
             try:
-                while True:
+                for _page in range(MAX_PAGES):
                     page = self._page(call, plural, token)
                     page_items = page.get("items")
                     if page_items is None:
@@ -252,6 +242,10 @@ class LiveCluster:
                     token = metadata.get("continue") if isinstance(metadata, dict) else None
                     if not token:
                         return items
+                raise ListFailed(
+                    f"listing {plural}: still a continue token after {MAX_PAGES} pages ({len(items)} items), "
+                    "stopped: the API server may be looping"
+                )
             except ApiException as exc:
                 if exc.status != 410:
                     raise ListFailed(_api_reason(plural, exc, 1)) from exc

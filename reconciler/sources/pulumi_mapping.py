@@ -170,7 +170,9 @@ class StackInventory:
     def __init__(self, tables: PulumiTables) -> None:
         self.tables = tables
         self._resources: dict[tuple[str, str], Resource] = {}
-        self._eips: list[tuple[str, Decimal, str]] = []
+        self._eip_bandwidths: list[Bandwidth] = []
+        """Each EIP's own bandwidth: counted unless a bandwidth association puts the EIP in shared bandwidth
+        (the association may come after the EIP in the state, so this is decided once everything is read)."""
         self._shared_eips: set[str] = set()
         self.seen: set[ResourceKind] = set()
         self._unknown_types: dict[str, Held] = defaultdict(Held)
@@ -211,7 +213,8 @@ class StackInventory:
         elif mapper == "eip":
             address = _text(resource, "publicIp")
             self._keep(PublicIp(id=rid, name=name, region=region, address=address))
-            self._eips.append((rid, _number(resource, "bandWidth", "band_width"), name))
+            mbps = _number(resource, "bandWidth", "band_width")
+            self._eip_bandwidths.append(Bandwidth(id=rid, name=name, region=region, mbps=mbps))
         elif mapper == "bandwidth":
             self._keep(Bandwidth(id=rid, name=name, region=region, mbps=_number(resource, "bandWidth", "band_width")))
         elif mapper == "load_balancer":
@@ -256,12 +259,19 @@ class StackInventory:
             return
         self._keep(Volume(id=rid, name=name, region=region, size_gb=size, tier=tier))
 
+    def _counted(self) -> dict[tuple[str, str], Resource]:
+        """Every counted resource by kind and id; an EIP's own bandwidth counts unless it joined shared
+        bandwidth. Computed afresh: asking for it changes nothing, so the calls may come in any order."""
+        counted = dict(self._resources)
+        for bandwidth in self._eip_bandwidths:
+            if bandwidth.id not in self._shared_eips:
+                counted.setdefault((kind_of(bandwidth), bandwidth.id), bandwidth)
+        return counted
+
     def resources(self) -> list[Resource]:
-        """Counted resources by kind and id; an EIP's own bandwidth counts unless it joined shared bandwidth."""
-        for rid, mbps, name in self._eips:
-            if rid not in self._shared_eips:
-                self._keep(Bandwidth(id=rid, name=name, mbps=mbps))
-        return [self._resources[key] for key in sorted(self._resources)]
+        """Counted resources, ordered by kind and id."""
+        counted = self._counted()
+        return [counted[key] for key in sorted(counted)]
 
     def report(self, name: str, detail: str, covers: frozenset[ResourceKind] | None) -> SourceReport:
         failed: dict[ResourceKind, str] = {}
@@ -290,5 +300,5 @@ class StackInventory:
             detail=detail,
             failed=failed,
             unrecognized=unrecognized,
-            resource_count=len(self._resources),
+            resource_count=len(self._counted()),
         )

@@ -20,7 +20,15 @@ from typing import Any, Final
 from reconciler.errors import InputError, Problem, json_type_name
 from reconciler.jsonio import json_object, load_json, load_json_object, parse_json
 from reconciler.observation import Observation
-from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, failed_report, parse_covers
+from reconciler.sources.base import (
+    CollectedSource,
+    Setting,
+    SourceRequest,
+    SourceSpec,
+    failed_report,
+    number_setting,
+    parse_covers,
+)
 from reconciler.sources.pulumi_mapping import (
     BUILTIN_TYPES,
     BUILTIN_VM_STATES,
@@ -184,6 +192,7 @@ class PulumiSource(CollectedSource):
         tables = request.settings.get("tables")
         self.tables = load_tables(Path(tables) if tables else None)
         self.covers = parse_covers(NAME, request.settings.get("covers"), KINDS)
+        self.timeout = number_setting(NAME, {"timeout": "120", **request.settings}, "timeout", 0.001)
 
     def collect(self) -> Observation:
         inventory = StackInventory(self.tables)
@@ -221,10 +230,7 @@ class PulumiSource(CollectedSource):
         cli = settings.get("cli") or shutil.which("pulumi") or (str(DEFAULT_CLI) if DEFAULT_CLI.exists() else None)
         if cli is None:
             raise ExportFailed("the pulumi CLI was not found (setting pulumi.cli)")
-        try:
-            timeout = float(settings.get("timeout", "120"))
-        except ValueError as exc:
-            raise InputError.single(f"<setting {NAME}.timeout>", "timeout", "expected seconds") from exc
+        timeout = self.timeout
         command = [cli, "stack", "export", "--stack", stack, "--non-interactive"]
         try:
             done = subprocess.run(

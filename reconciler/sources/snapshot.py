@@ -8,7 +8,7 @@ silently dropped; the first malformed resources fail the read with their index, 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from itertools import chain
@@ -32,9 +32,9 @@ from reconciler.observation import (
     decode_resources,
     to_resource,
 )
+from reconciler.sources.base import Held
 
 MAX_PROBLEMS = 20
-SAMPLE_IDS = 5
 
 
 class SourceFailure(BaseModel):
@@ -78,10 +78,8 @@ class SnapshotFile:
         self._progress = progress
         self._header: dict[str, Any] = {}
         self._count = 0
-        self._unknown_kinds: dict[str, list[str]] = defaultdict(list)
-        self._unknown_kind_counts: Counter[str] = Counter()
-        self._unknown_fields: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self._unknown_field_counts: Counter[tuple[str, str]] = Counter()
+        self._unknown_kinds: dict[str, Held] = defaultdict(Held)
+        self._unknown_fields: dict[tuple[str, str], Held] = defaultdict(Held)
         self._read = False
 
     def resources(self) -> Iterator[Resource]:
@@ -162,9 +160,7 @@ class SnapshotFile:
             if not isinstance(rid, str) or not rid:
                 problems.append(Problem(f"{where}.id", "required field is missing"))
                 return None
-            self._unknown_kind_counts[kind] += 1
-            if len(self._unknown_kinds[kind]) < SAMPLE_IDS:
-                self._unknown_kinds[kind].append(rid)
+            self._unknown_kinds[kind].add(rid)
             return None
         extra = sorted(raw.keys() - FIELDS[kind])
         try:
@@ -174,9 +170,7 @@ class SnapshotFile:
             return None
         for field_name in extra:
             key = (kind, field_name)
-            self._unknown_field_counts[key] += 1
-            if len(self._unknown_fields[key]) < SAMPLE_IDS:
-                self._unknown_fields[key].append(resource.id)
+            self._unknown_fields[key].add(resource.id)
         return resource
 
     def observation(self, resources: tuple[Resource, ...] = ()) -> Observation:
@@ -188,11 +182,11 @@ class SnapshotFile:
         except ValidationError as exc:
             raise InputError(str(self.path), problems_from_validation(exc.errors(), self._header)) from exc
         unrecognized = [
-            Unrecognized("kind", kind, kind, count, tuple(self._unknown_kinds[kind]))
-            for kind, count in sorted(self._unknown_kind_counts.items())
+            Unrecognized("kind", kind, kind, held.count, tuple(held.samples))
+            for kind, held in sorted(self._unknown_kinds.items())
         ] + [
-            Unrecognized("field", field_name, kind, count, tuple(self._unknown_fields[(kind, field_name)]))
-            for (kind, field_name), count in sorted(self._unknown_field_counts.items())
+            Unrecognized("field", field_name, kind, held.count, tuple(held.samples))
+            for (kind, field_name), held in sorted(self._unknown_fields.items())
         ]
         failed: dict[ResourceKind, str] = {}
         for failure in header.failures:

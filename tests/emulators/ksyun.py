@@ -38,7 +38,7 @@ class Fault:
     """What to do instead of answering, for the next `times` calls of `action` ("*" = any)."""
 
     action: str
-    kind: str  # "status", "error200", "malformed", "slow", "lowercase", "notobject", "echo"
+    kind: str  # "status", "error200", "malformed", "slow", "lowercase", "notobject", "echo", "lastpage"
     times: int = 1
     status: int = 503
     code: str = "ServiceUnavailable"
@@ -79,6 +79,8 @@ def _indexed(params: dict[str, str], prefix: str) -> list[str]:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    last_page = False
+    """This request is answered as the last page of its listing (fault "lastpage")."""
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -113,6 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
         fault = world.take_fault(action)
         if fault is not None and self._fault(fault):
             return
+        self.last_page = fault is not None and fault.kind == "lastpage"
         if action == "GetAccountAllProjectList":
             projects = [{"ProjectId": pid, "ProjectName": f"p{pid}"} for pid in world.projects]
             body = {"ListProjectResult": {"Total": len(projects), "ProjectList": projects}}
@@ -133,6 +136,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "slow":
             time.sleep(fault.delay)
             return False  # then answer normally (the client has given up by then)
+        if fault.kind == "lastpage":
+            return False  # answer this page as if it were the last: no NextToken (a listing cut short)
         if fault.kind == "status":
             self._error(fault.status, fault.code, "injected")
         elif fault.kind == "error200":
@@ -172,7 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
             size = int(params.get("MaxResults", DEFAULT_PAGE[style]))
             start = int(params.get("NextToken") or 1) - 1
             body[key] = items[start : start + size]
-            if start + size < len(items):
+            if start + size < len(items) and not self.last_page:
                 body["NextToken"] = str(start + size + 1)
             if total_key:
                 body[total_key] = len(items)
