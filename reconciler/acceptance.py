@@ -18,9 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from reconciler.clock import end_of_day, in_contract_tz, start_of_day
 from reconciler.contract.model import Contract
 from reconciler.expansions import ExpansionState, track
-from reconciler.exposure import DISCLAIMER
+from reconciler.exposure import (
+    DELAY_CLAUSE,
+    DISCLAIMER,
+    ExposureItem,
+    delay_amount,
+    delay_periods,
+    observed,
+    shortfall_streaks,
+)
 from reconciler.messages import message
-from reconciler.money import arithmetic
+from reconciler.money import arithmetic, plain
 from reconciler.reconcile import ContractRef, Reconciliation, contract_ref
 from reconciler.replay import replay
 from reconciler.runs import RecordedRun
@@ -30,6 +38,7 @@ DayStatus = Literal["met", "short", "unknown", "no_run"]
 Outcome = Literal["on_time", "late", "overdue", "open"]
 SUPPLIED_STATUSES = frozenset({"met", "pending", "over"})
 """A run with one of these statuses saw at least what was due of the line item."""
+ZERO = Decimal("0.00")
 ACCEPTANCE_SCHEMA_ID: Final = "contract-reconciler/acceptance-report"
 
 
@@ -50,9 +59,12 @@ class Coverage(_Frozen):
 
 
 class DayCounts(_Frozen):
-    met: int = Field(description="days whose runs all saw at least what was due (met, pending or over)")
+    met: int = Field(
+        description="days on which every run that observed the line item saw at least what was due (met, "
+        "pending or over); runs that could not observe it do not count"
+    )
     short: int = Field(description="days with at least one run showing the line item short")
-    unknown: int = Field(description="days whose runs could not observe the line item (unknown, not observed)")
+    unknown: int = Field(description="days with runs, none of which could observe the line item")
     no_run: int = Field(description="days without any recorded run")
 
 
@@ -100,13 +112,16 @@ class ExpansionOutcome(_Frozen):
 
 
 class ExposureAccrual(_Frozen):
-    """One clause applied to one event: its counted amount at the window's end and what of it accrued inside."""
+    """One clause applied to one event (Annex 3 item 4: an expansion; Art. 12.3: a delay period, the union of
+    the shortfall streaks that overlap, each day once): its counted amount at the window's end and what of it
+    accrued inside."""
 
     clause: str
-    line_item: str
+    line_item: str = Field(description="Art. 12.3: the line item of the delay's first streak")
+    line_items: list[str] = Field(description="Art. 12.3: every line item whose streak lies in the delay")
     expansion: str | None
-    since: datetime | None = Field(description="Art. 12.3: first run of the shortfall streak")
-    days: int | None = Field(description="Art. 12.3: days of delay at the last run that showed the item")
+    since: datetime | None = Field(description="Art. 12.3: first run of the delay's first shortfall streak")
+    days: int | None = Field(description="Art. 12.3: days of delay of the whole delay period, each day once")
     amount_at_end: Decimal = Field(description="counted amount at the last run up to the window's end")
     accrued: Decimal = Field(description="amount_at_end minus the counted amount before the window")
     formula: str
@@ -188,6 +203,12 @@ def summary_report(contract: Contract, runs: Sequence[RecordedRun], as_of: datet
     return _Builder(contract, runs, as_of).report("summary", label, start, end)
 
 
+def report_runs(report: AcceptanceReport, runs: Sequence[RecordedRun]) -> list[RecordedRun]:
+    """The runs a report was built from: those of its window, ordered by `now` then run id, as its sections
+    counted them (the window's end is exclusive unless it is the report's as-of instant)."""
+    return _window_runs(_ordered(runs, report.as_of), report.window_start, report.window_end, report.as_of)
+
+
 def service_months(contract: Contract) -> list[tuple[int, int]]:
     """Every (year, month) the service period touches, in order."""
     period = contract.service_period
@@ -223,7 +244,7 @@ class _Builder:
     _replays: dict[int, Reconciliation] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.ordered = sorted((r for r in self.all_runs if r.now <= self.as_of), key=lambda r: (r.now, r.run_id))
+        self.ordered = _ordered(self.all_runs, self.as_of)
 
     def report(self, kind: Kind, period: str, start: datetime, end: datetime) -> AcceptanceReport:
         with arithmetic():
@@ -282,10 +303,10 @@ class _Builder:
 
     def _known(self, end: datetime) -> list[RecordedRun]:
         """Runs up to the window's end: before it, or at it when it is the report's as-of instant."""
-        return [r for r in self.ordered if r.now < end or (r.now == end == self.as_of)]
+        return _window_runs(self.ordered, None, end, self.as_of)
 
     def _inside(self, start: datetime, end: datetime) -> list[RecordedRun]:
-        return [r for r in self._known(end) if r.now >= start]
+        return _window_runs(self.ordered, start, end, self.as_of)
 
     def _replay(self, run: RecordedRun) -> Reconciliation:
         if run.run_id not in self._replays:
@@ -330,17 +351,12 @@ class _Builder:
         episodes: list[Episode] = []
         for item in self.contract.line_items:
             key = item.id.value
-            current: list[tuple[RecordedRun, dict[str, object]]] = []
-            for run in known:
-                record = next((dict(rec) for rec in run.findings if rec["line_item"] == key), None)
-                status = None if record is None else str(record["status"])
-                if status == "short" and record is not None:
-                    current.append((run, record))
-                elif status in SUPPLIED_STATUSES and current:
-                    episodes.append(_episode(item.seq, key, current, run))
-                    current = []
-            if current:
-                episodes.append(_episode(item.seq, key, current, None))
+            records = [next((dict(rec) for rec in run.findings if rec["line_item"] == key), None) for run in known]
+            statuses = [None if rec is None else str(rec["status"]) for rec in records]
+            marks = [None if not observed(status) else status == "short" for status in statuses]
+            for first, last, ended in shortfall_streaks(marks):
+                short = [(known[n], rec) for n in range(first, last + 1) if marks[n] and (rec := records[n])]
+                episodes.append(_episode(item.seq, key, short, None if ended is None else known[ended]))
         overlapping = [e for e in episodes if e.start < end and (e.end is None or e.end > start)]
         return sorted(overlapping, key=lambda e: (e.start, e.seq))
 
@@ -377,13 +393,23 @@ class _Builder:
         return result
 
     def _exposure(self, start: datetime, end: datetime) -> list[ExposureAccrual]:
-        """Per clause and event: the counted amount at the last run before the window and at the last one in it."""
+        """Per clause and event: the counted amount at the last run before the window and at the last one in it.
+        Annex 3 item 4: per expansion. Art. 12.3: per delay period, the union of the shortfall streaks in force
+        (`delay_periods`), so a day short on several line items or across several runs counts once."""
         before: dict[tuple[str, str, str], Decimal] = {}
         at_end: dict[tuple[str, str, str], ExposureAccrual] = {}
+        streaks_before: dict[tuple[str, datetime], tuple[datetime, bool]] = {}
+        streaks_at_end: dict[tuple[str, datetime], tuple[datetime, bool]] = {}
         for run in self._known(end):
-            for item in self._replay(run).exposure.items:
-                since = item.inputs.get("first_seen_short")
-                key = (item.clause, item.line_item.value, item.expansion or since or "")
+            items = self._replay(run).exposure.items
+            for item in items:
+                if item.clause == DELAY_CLAUSE:
+                    streak = (item.line_item.value, datetime.fromisoformat(item.inputs["first_seen_short"]))
+                    streaks_at_end[streak] = (run.now, _in_force(item, items))
+                    if run.now < start:
+                        streaks_before[streak] = streaks_at_end[streak]
+                    continue
+                key = (item.clause, item.line_item.value, item.expansion or "")
                 amount = item.amount if item.counted else Decimal("0.00")
                 if run.now < start:
                     before[key] = amount
@@ -391,8 +417,9 @@ class _Builder:
                 at_end[key] = ExposureAccrual(
                     clause=item.clause,
                     line_item=item.line_item.value,
+                    line_items=[item.line_item.value],
                     expansion=item.expansion,
-                    since=None if since is None else datetime.fromisoformat(since),
+                    since=None,
                     days=item.days,
                     amount_at_end=amount,
                     accrued=amount,
@@ -403,6 +430,7 @@ class _Builder:
             e.model_copy(update={"accrued": e.amount_at_end - before.get(key, Decimal("0.00"))})
             for key, e in at_end.items()
         ]
+        result += self._delays(start, streaks_before, streaks_at_end, seq)
         return sorted(
             result,
             key=lambda e: (
@@ -412,6 +440,59 @@ class _Builder:
                 e.since.isoformat() if e.since else "",
             ),
         )
+
+    def _delays(
+        self,
+        start: datetime,
+        streaks_before: dict[tuple[str, datetime], tuple[datetime, bool]],
+        streaks_at_end: dict[tuple[str, datetime], tuple[datetime, bool]],
+        seq: dict[str, int],
+    ) -> list[ExposureAccrual]:
+        """Art. 12.3 per delay period known at the window's end that a run inside the window saw, minus the
+        periods known before the window that began within it (a period before the window that no later period
+        holds any more, e.g. after Art. 12.4 let an expansion's rule count instead, accrues minus its amount)."""
+        rule = next((r for r in self.contract.penalties if r.clause == DELAY_CLAUSE), None)
+        if rule is None:
+            return []
+
+        def spans(streaks: dict[tuple[str, datetime], tuple[datetime, bool]]) -> list[tuple[datetime, datetime]]:
+            return [(since, last) for (_, since), (last, in_force) in streaks.items() if in_force]
+
+        def row(
+            streaks: dict[tuple[str, datetime], tuple[datetime, bool]], period: tuple[datetime, datetime, int]
+        ) -> ExposureAccrual:
+            first, last, days = period
+            inside = sorted(
+                ((since, seq.get(item, 0), item) for (item, since), (_, on) in streaks.items() if on),
+                key=lambda s: (s[0], s[1]),
+            )
+            items = sorted({item for since, _, item in inside if first <= since <= last}, key=lambda i: seq.get(i, 0))
+            amount = delay_amount(self.contract, rule, days)
+            return ExposureAccrual(
+                clause=DELAY_CLAUSE,
+                line_item=next(item for since, _, item in inside if since == first),
+                line_items=items,
+                expansion=None,
+                since=first,
+                days=days,
+                amount_at_end=amount,
+                accrued=amount,
+                formula=message("delay_formula", total=self.contract.total, rate=plain(rule.rate or ZERO), days=days),
+            )
+
+        earlier = delay_periods(spans(streaks_before))
+        result = []
+        for period in delay_periods(spans(streaks_at_end)):
+            held = [p for p in earlier if period[0] <= p[0] <= period[1]]
+            earlier = [p for p in earlier if p not in held]
+            accrual = row(streaks_at_end, period)
+            accrued = accrual.amount_at_end - sum((row(streaks_before, p).amount_at_end for p in held), ZERO)
+            if period[1] >= start or accrued:
+                result.append(accrual.model_copy(update={"accrued": accrued}))
+        for lost in earlier:  # no longer in force at the window's end
+            gone = row(streaks_before, lost)
+            result.append(gone.model_copy(update={"days": 0, "amount_at_end": ZERO, "accrued": -gone.amount_at_end}))
+        return result
 
     def _months(self, start: datetime, end: datetime) -> list[MonthRow]:
         rows = []
@@ -441,6 +522,20 @@ class _Builder:
         return rows
 
 
+def _ordered(runs: Sequence[RecordedRun], as_of: datetime) -> list[RecordedRun]:
+    """The runs up to `as_of`, ordered by `now`, then run id."""
+    return sorted((r for r in runs if r.now <= as_of), key=lambda r: (r.now, r.run_id))
+
+
+def _window_runs(
+    ordered: Sequence[RecordedRun], start: datetime | None, end: datetime, as_of: datetime
+) -> list[RecordedRun]:
+    """The runs from `start` (from the first when None) up to the window's end: before it, or at it when it is
+    the report's as-of instant (the end is exclusive otherwise: a run at the next month's first instant belongs
+    to the next month)."""
+    return [r for r in ordered if (start is None or r.now >= start) and (r.now < end or r.now == end == as_of)]
+
+
 def _days(start: datetime, end: datetime) -> list[date]:
     """The contract days the window [start, end) touches."""
     first = in_contract_tz(start).date()
@@ -453,13 +548,14 @@ def _status(run: RecordedRun, key: str) -> str | None:
 
 
 def _day_status(statuses: list[str | None]) -> DayStatus:
+    """A day's status from its runs' statuses of one line item: short if any run found it short; met if every
+    run that observed it saw at least what was due; unknown if none observed it; no_run without runs."""
     if not statuses:
         return "no_run"
-    if "short" in statuses:
-        return "short"
-    if any(s in SUPPLIED_STATUSES for s in statuses):
-        return "met"
-    return "unknown"
+    seen = [s for s in statuses if observed(s)]
+    if not seen:
+        return "unknown"
+    return "short" if "short" in seen else "met"
 
 
 def _episode(
@@ -478,6 +574,14 @@ def _episode(
         runs=len(runs),
         largest_gap=largest[0],
         largest_gap_value=None if largest[1] is None else Decimal(str(largest[1])),
+    )
+
+
+def _in_force(delay: ExposureItem, items: Sequence[ExposureItem]) -> bool:
+    """Whether an Art. 12.3 item's days count at its run: not when Art. 12.4 let the same line item's Annex 3
+    item 4 count instead (an item left uncounted only because a longer streak holds its days stays in force)."""
+    return delay.counted or not any(
+        i.line_item == delay.line_item and i.clause != DELAY_CLAUSE and i.counted for i in items
     )
 
 

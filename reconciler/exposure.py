@@ -6,7 +6,7 @@ Pure. Every item carries its clause, formula, inputs, amount and the disclaimer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
@@ -28,6 +28,9 @@ DELAY_CLAUSE = "12.3"
 ONE_EVENT_CLAUSE = "12.4"
 FEE_READING = message("fee_reading")
 DAY_RULE = message("day_rule")
+OBSERVED_STATUSES = frozenset({"met", "pending", "over", "short"})
+"""A run with one of these statuses observed the line item; any other (unknown, not observed) could not."""
+ONE_DAY = timedelta(days=1)
 
 
 class FindingLike(Protocol):
@@ -161,10 +164,10 @@ def _delay_item(
 ) -> ExposureItem:
     rate = rule.rate or Decimal(0)
     first = _streak_start(finding, runs, now)
-    days = (now - first) // timedelta(days=1) + 1
+    [(_, _, days)] = delay_periods([(first, now)])
     threshold = rule.termination_after_days
     termination = threshold is not None and now - first >= timedelta(days=threshold)
-    amount = to_fen(contract.total * rate * days)
+    amount = delay_amount(contract, rule, days)
     since = message(
         "delay_since",
         supplied=plain(finding.supplied or Decimal(0)),
@@ -198,15 +201,71 @@ def _delay_item(
 
 
 def _streak_start(finding: FindingLike, runs: Sequence[PastRun], now: datetime) -> datetime:
-    """The `now` of the earliest run in the unbroken run of latest runs that showed the item short of baseline."""
-    first = now
+    """The `now` of the first run of the current streak of runs showing the item short below its baseline (the
+    current run, which shows it so, ends the sequence)."""
     key = finding.line_item.value
-    for run in reversed(runs):
+
+    def mark(run: PastRun) -> bool | None:
+        status = run.statuses.get(key)
+        if not observed(status):
+            return None
         supplied = run.supplied.get(key)
-        if run.statuses.get(key) != "short" or supplied is None or supplied >= finding.baseline:
-            break
-        first = run.now
-    return first
+        return status == "short" and supplied is not None and supplied < finding.baseline
+
+    marks = [*(mark(run) for run in runs), True]
+    first, _, _ = shortfall_streaks(marks)[-1]
+    return runs[first].now if first < len(runs) else now
+
+
+def observed(status: str | None) -> bool:
+    """Whether a run with this status for a line item observed it (None: the run has no finding for it)."""
+    return status in OBSERVED_STATUSES
+
+
+def shortfall_streaks(marks: Sequence[bool | None]) -> list[tuple[int, int, int | None]]:
+    """The streaks of a line item's runs, oldest first, each run marked True (short), False (not short) or None
+    (the run could not observe the line item). A streak starts at a short run and ends at the first later run
+    that was not short; runs that could not observe the item neither break nor extend it, so a failed source
+    does not restart the day count. Returns (first short index, last short index, index of the run that ended
+    it or None while it lasts) per streak."""
+    result: list[tuple[int, int, int | None]] = []
+    first: int | None = None
+    last = 0
+    for index, mark in enumerate(marks):
+        if mark is True:
+            if first is None:
+                first = index
+            last = index
+        elif mark is False and first is not None:
+            result.append((first, last, index))
+            first = None
+    if first is not None:
+        result.append((first, last, None))
+    return result
+
+
+def delay_periods(streaks: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime, int]]:
+    """Art. 12.3 days of delay covered by shortfall streaks, each day once ("每延期一日"), as delay periods
+    (first, last, days), oldest first. A streak (first, last) runs from its first short run to its last; a period
+    counts the whole days started since its first instant, floor((last - first) / 24 h) + 1, so one streak
+    counts as the check counts it. A streak that begins before the period's counted days end (overlapping it or
+    within its last counted day) belongs to that period; one that begins later starts a new period."""
+    periods: list[tuple[datetime, datetime, int]] = []
+    for first, last in sorted(streaks):
+        if periods:
+            start, end, days = periods[-1]
+            if first < start + days * ONE_DAY:
+                end = max(end, last)
+                periods[-1] = (start, end, (end - start) // ONE_DAY + 1)
+                continue
+        periods.append((first, last, (last - first) // ONE_DAY + 1))
+    return periods
+
+
+def delay_amount(contract: Contract, rule: PenaltyRule, days: int) -> Decimal:
+    """Art. 12.3 for `days` days of delay: contract total x rate x days, rounded half up to the fen."""
+    with arithmetic():
+        return to_fen(contract.total * (rule.rate or Decimal(0)) * days)
 
 
 def _delay_days_once(items: list[ExposureItem], seq: dict[LineItemId, int]) -> list[ExposureItem]:

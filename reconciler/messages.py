@@ -105,7 +105,8 @@ TEMPLATES: dict[str, str] = {
     ),
     "day_rule": (
         "days of delay = whole days started since the first run of the current unbroken streak of runs showing the "
-        "line item short below its baseline (the current run if none): floor((now - first) / 24 h) + 1"
+        "line item short below its baseline (the current run if none; runs that could not observe it neither break "
+        "nor extend the streak): floor((now - first) / 24 h) + 1"
     ),
     "delay_since": "supplied {supplied} < baseline {baseline} since the run of {first} at the latest",
     "termination": "the delay has reached {days} days: the client may terminate (Art. {clause})",

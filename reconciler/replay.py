@@ -48,9 +48,9 @@ def replay(contract: Contract, run: RecordedRun, earlier: Sequence[PastRun]) -> 
     )
 
 
-def latest_run(runs: Sequence[RecordedRun], at_or_before: datetime, store: str) -> tuple[RecordedRun, list[PastRun]]:
-    """The run with the latest `now` at or before the instant (the last recorded of equal ones), and the runs
-    recorded before it. InputError naming the store when there is none."""
+def latest_run(runs: Sequence[RecordedRun], at_or_before: datetime, store: str) -> RecordedRun:
+    """The run with the latest `now` at or before the instant (the last recorded of equal ones). InputError
+    naming the store when there is none."""
     chosen = None
     for run in runs:
         if run.now <= at_or_before and (chosen is None or run.now >= chosen.now):
@@ -62,7 +62,7 @@ def latest_run(runs: Sequence[RecordedRun], at_or_before: datetime, store: str) 
             f"no recorded run of this contract at or before {at_or_before.isoformat()}: run `reconciler check` "
             "with history first, or give --observed FILE",
         )
-    return chosen, [r.past() for r in runs if r.run_id < chosen.run_id]
+    return chosen
 
 
 def _with_empty_ids(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO, Literal
 
-from reconciler.acceptance import AcceptanceReport, monthly_report, summary_report
+from reconciler.acceptance import AcceptanceReport, monthly_report, report_runs, summary_report
 from reconciler.clock import start_of_day
 from reconciler.contract.model import Contract
 from reconciler.errors import InputError
@@ -61,7 +61,7 @@ def status_from_history(contract: Contract, now: datetime, store: str, month: Mo
     if month is not None:
         start, end = _month_bounds(month)
         candidates = [r for r in runs if start <= r.now < end]
-    run, earlier = latest_run(candidates, now, store)
+    run = latest_run(candidates, now, store)
     earlier = [r.past() for r in runs if r.run_id < run.run_id]
     result = replay(contract, run, earlier)
     shown = [r for r in candidates if r.now <= run.now]
@@ -83,8 +83,7 @@ def acceptance_report(
     except ValueError as exc:
         option = "--period" if kind == "monthly" else "--now"
         raise InputError.single(f"<option {option}>", "", str(exc)) from exc
-    inside = [r for r in runs if report.window_start <= r.now <= report.window_end and r.now <= now]
-    return report, trends(inside)
+    return report, trends(report_runs(report, runs))
 
 
 def render_status(report: StatusReport, contract: Contract, output_format: Format, lang: Language) -> Writer:

@@ -2,8 +2,8 @@
 
 Hand-computed from the contract total 2,305,019.62 and 12 service months:
 Annex 3 item 4 = 2,305,019.62 / 12 x 0.20 = 38,416.9936... -> 38,416.99;
-Art. 12.3 = 2,305,019.62 x 0.02 = 46,100.3924 a day: 2 days 92,200.78, 3 days 138,301.18, 10 days 461,003.92,
-11 days 507,104.32.
+Art. 12.3 = 2,305,019.62 x 0.02 = 46,100.3924 a day: 2 days 92,200.78, 3 days 138,301.18, 4 days 184,401.57,
+10 days 461,003.92, 11 days 507,104.32.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from reconciler.contract.model import Contract
-from reconciler.exposure import DISCLAIMER, ExposureItem
+from reconciler.exposure import DISCLAIMER, ExposureItem, delay_periods
 from reconciler.observation import KINDS, Observation, SourceReport
 from reconciler.reconcile import Reconciliation, reconcile
 from reconciler.runs import PastRun
@@ -105,11 +105,23 @@ def short_runs(*nows: str, status: str = "short", vcpu: int = 1216) -> list[Past
             3,
             Decimal("138301.18"),
         ),
-        # an unknown run breaks the streak: counting restarts at 11-22
+        # an unknown run (a source failed) neither breaks nor extends the streak: counting goes on from 11-20
         (
             [
                 *short_runs("2026-11-20T09:00:00+08:00"),
                 run(8, "2026-11-21T09:00:00+08:00", None, "unknown"),
+                *short_runs("2026-11-22T09:00:00+08:00"),
+            ],
+            "2026-11-23T09:00:00+08:00",
+            4,
+            Decimal("184401.57"),
+        ),
+        # ... nor does a run that did not observe it (not_observed); the met run before it breaks it
+        (
+            [
+                *short_runs("2026-11-19T09:00:00+08:00"),
+                run(7, "2026-11-20T09:00:00+08:00", 1232, "met"),
+                run(8, "2026-11-21T09:00:00+08:00", None, "not_observed"),
                 *short_runs("2026-11-22T09:00:00+08:00"),
             ],
             "2026-11-23T09:00:00+08:00",
@@ -205,3 +217,42 @@ def test_art_12_3_charges_a_day_of_delay_once_however_many_line_items_are_short(
     assert (memory.line_item.value, memory.days, memory.amount, memory.counted) == ("compute.memory", 1, DAY, False)
     assert memory.reason.endswith("these days already count with the longest delay, compute.vcpu (3 day(s))")
     assert result.exposure.total == three_days
+
+
+@pytest.mark.parametrize(
+    ("streaks", "periods"),
+    [
+        # one streak counts as the check counts it: 11-21 09:00 to 11-23 08:59:59 is 2 days started
+        ([("2026-11-21T09:00:00+08:00", "2026-11-23T08:59:59+08:00")], [("2026-11-21T09:00:00+08:00", 2)]),
+        # vCPU short at one run, storage at it and the next: the same 2 days, not 1 + 2
+        (
+            [
+                ("2026-11-03T02:00:00+08:00", "2026-11-03T02:00:00+08:00"),
+                ("2026-11-03T02:00:00+08:00", "2026-11-04T02:00:00+08:00"),
+            ],
+            [("2026-11-03T02:00:00+08:00", 2)],
+        ),
+        # a streak beginning inside the first one's counted day (11-03 02:00 to 11-04 02:00) extends it:
+        # 11-03 02:00 to 11-04 10:00 is 32 h, 2 days started
+        (
+            [
+                ("2026-11-03T02:00:00+08:00", "2026-11-03T02:00:00+08:00"),
+                ("2026-11-03T20:00:00+08:00", "2026-11-04T10:00:00+08:00"),
+            ],
+            [("2026-11-03T02:00:00+08:00", 2)],
+        ),
+        # one beginning when that day is over is a new delay: 1 + 1 days
+        (
+            [
+                ("2026-11-04T02:00:00+08:00", "2026-11-04T02:00:00+08:00"),
+                ("2026-11-03T02:00:00+08:00", "2026-11-03T02:00:00+08:00"),
+            ],
+            [("2026-11-03T02:00:00+08:00", 1), ("2026-11-04T02:00:00+08:00", 1)],
+        ),
+    ],
+)
+def test_delay_periods_count_each_day_of_delay_once(
+    streaks: list[tuple[str, str]], periods: list[tuple[str, int]]
+) -> None:
+    result = delay_periods((at(first), at(last)) for first, last in streaks)
+    assert [(first, days) for first, _, days in result] == [(at(first), days) for first, days in periods]

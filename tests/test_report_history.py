@@ -31,6 +31,7 @@ import pytest
 
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT, CliResult, dumps, met_resources, snapshot_document, vm
+from tests.test_expansions import at
 from tests.test_report_html import VCPU_ZH, chromium, console_errors, parse
 
 CONTRACT = ROOT / "examples" / "contract-with-expansion.json"
@@ -442,3 +443,108 @@ def test_pdf_of_the_summary_report_in_chinese(store: dict[str, Any], tmp_path: P
         assert chinese in text
     for english in ENGLISH_WORDING:
         assert "".join(english.split()) not in text, english
+
+
+# -- Art. 12.3 across runs: each day of delay once ---------------------------------------------------------
+#
+#   run  now (+08:00)        vCPU                          performance storage
+#   #1   2026-11-03 02:00    600 on vm-b: short            36,000 GB of 36,582: short
+#   #2   2026-11-04 02:00    unknown (the vm kind failed)  short
+#   #3   2026-12-01 00:00    met (with the expansion)      met (the first instant of December)
+#
+# The check of #2 counts storage's 2 days (since #1): 2,305,019.62 x 0.02 x 2 = 92,200.78. November had 2 days
+# of delay (11-03, 11-04), so the monthly report accrues 92,200.78 too, not vCPU's day 1 at #1 (46,100.39)
+# plus storage's 2 days at #2.
+
+OVERLAP: list[tuple[str, list[dict[str, Any]], dict[str, Any], int]] = [
+    (
+        "2026-11-03T02:00:00+08:00",
+        [
+            *(r for r in _short() if r["id"] != "vol-p1"),
+            {"id": "vol-p1", "kind": "volume", "tier": "performance", "size_gb": 36000},
+        ],
+        {},
+        1,
+    ),
+    (
+        "2026-11-04T02:00:00+08:00",
+        [
+            *(r for r in met_resources() if r["kind"] != "vm" and r["id"] != "vol-p1"),
+            {"id": "vol-p1", "kind": "volume", "tier": "performance", "size_gb": 36000},
+        ],
+        {"failures": [{"kinds": ["vm"], "reason": "timeout listing instances"}]},
+        1,  # short outweighs unknown
+    ),
+    ("2026-12-01T00:00:00+08:00", [*met_resources(), vm("vm-new", 64, 0)], {}, 0),
+]
+
+
+@pytest.fixture(scope="module")
+def overlap_store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("overlap")
+    history = folder / "history.sqlite"
+    outputs = []
+    for index, (now, resources, header, code) in enumerate(OVERLAP):
+        observed = folder / f"night-{index}.json"
+        observed.write_text(dumps(snapshot_document(resources, observed_at=now, **header)), encoding="utf-8")
+        result = run_cli(
+            "check", "--observed", observed, "--contract", CONTRACT, "--now", now, "--history", history,
+            "--format", "json",
+        )  # fmt: skip
+        assert result.exit_code == code, result.stderr
+        outputs.append(result.json())
+    return {"history": history, "outputs": outputs}
+
+
+def test_a_day_short_on_several_line_items_across_runs_counts_once(
+    overlap_store: dict[str, Any], tmp_path: Path
+) -> None:
+    second = overlap_store["outputs"][1]
+    assert {f["line_item"]: f["status"] for f in second["findings"]}["compute.vcpu"] == "unknown"
+    assert second["exposure"]["total"] == "92200.78"  # storage: 2 days since #1
+    monthly = _json(overlap_store, tmp_path, "--kind", "monthly", "--period", "2026-11", "--now", AS_OF)
+    assert monthly["exposure_accrued"] == "92200.78"  # 2 days, not 46,100.39 (vCPU at #1) + 92,200.78
+    [delay] = monthly["exposure"]
+    assert (delay["clause"], delay["since"], delay["days"], delay["line_items"]) == (
+        "12.3",
+        "2026-11-03T02:00:00+08:00",
+        2,
+        ["compute.vcpu", "storage.performance"],
+    )
+    assert (delay["amount_at_end"], delay["accrued"]) == ("92200.78", "92200.78")
+    summary = _json(overlap_store, tmp_path, "--kind", "summary", "--now", AS_OF)
+    assert summary["exposure_accrued"] == "92200.78"
+    months = {m["month"]: m["exposure_accrued"] for m in summary["months"]}
+    assert (months["2026-11"], months["2026-12"]) == ("92200.78", "0.00")
+
+
+def test_monthly_trends_leave_out_the_first_instant_of_the_next_month(overlap_store: dict[str, Any]) -> None:
+    from reconciler.contract.load import load_contract
+    from reconciler.history import history_url
+    from reconciler.reporting import acceptance_report
+
+    store = history_url(str(overlap_store["history"]))
+    report, series = acceptance_report(load_contract(CONTRACT), "monthly", at(AS_OF), store, (2026, 11))
+    assert [r.run_id for r in report.runs] == [1, 2]
+    assert {tuple(p.run_id for p in trend.points) for trend in series} == {(1, 2)}  # not #3 of 12-01 00:00
+
+
+def test_latest_run_is_the_run_itself(overlap_store: dict[str, Any]) -> None:
+    from reconciler.contract.load import load_contract
+    from reconciler.history import history_url
+    from reconciler.replay import latest_run
+    from reconciler.reporting import _recorded_runs
+
+    store = history_url(str(overlap_store["history"]))
+    runs = _recorded_runs(load_contract(CONTRACT), store)
+    assert latest_run(runs, at("2026-11-30T23:59:59+08:00"), store) == runs[1]
+
+
+def test_day_counts_of_a_day_a_source_failed(overlap_store: dict[str, Any], tmp_path: Path) -> None:
+    """A day is short if any run found the line item short, met if every run that observed it found it met,
+    unknown if no run observed it: 11-04's only run could not see the VMs."""
+    monthly = _json(overlap_store, tmp_path, "--kind", "monthly", "--period", "2026-11", "--now", AS_OF)
+    days = {a["line_item"]: a["days"] for a in monthly["availability"]}
+    assert days["compute.vcpu"] == {"met": 0, "short": 1, "unknown": 1, "no_run": 28}
+    assert days["storage.performance"] == {"met": 0, "short": 2, "unknown": 0, "no_run": 28}
+    assert days["compute.memory"] == {"met": 1, "short": 0, "unknown": 1, "no_run": 28}

@@ -118,7 +118,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             (
                 [
                     item.clause,
-                    item.line_item + (f" {item.expansion}" if item.expansion else ""),
+                    ", ".join(item.line_items) + (f" {item.expansion}" if item.expansion else ""),
                     text.when(item.since),
                     "-" if item.days is None else str(item.days),
                     yuan(item.amount_at_end),
