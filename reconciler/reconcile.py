@@ -170,7 +170,8 @@ class Reconciliation(Frozen):
                 out.write(b"[")
                 for index, finding in enumerate(self.findings):
                     text = finding.__pydantic_serializer__.to_json(finding, indent=2)
-                    out.write((b",\n    " if index else b"\n    ") + text.replace(b"\n", b"\n    "))
+                    out.write(b",\n    " if index else b"\n    ")
+                    _write_indented(out, text, b"    ")
                 out.write(b"\n  ]" if self.findings else b"]")
             else:
                 # a lone surrogate (from a "\\udc80" escape in the input) is written back as that escape
@@ -183,6 +184,20 @@ class Reconciliation(Frozen):
             if finding.line_item == item_id:
                 return finding
         raise KeyError(item_id)
+
+
+INDENT_PIECE: Final = 1 << 20
+"""Bytes re-indented at a time: a finding with a million ids is never copied whole."""
+
+
+def _write_indented(out: BinaryIO, text: bytes, indent: bytes) -> None:
+    """Write `text` with `indent` after every newline, a megabyte at a time (cut before a newline)."""
+    start = 0
+    while start < len(text):
+        end = text.find(b"\n", start + INDENT_PIECE)
+        end = len(text) if end < 0 else end
+        out.write(text[start:end].replace(b"\n", b"\n" + indent))
+        start = end
 
 
 def contract_ref(contract: Contract) -> ContractRef:
