@@ -216,3 +216,20 @@ def test_a_resource_listed_twice_is_warned_of_naming_it(cli: Any, write_snapshot
         "1 resource(s) of compute.vcpu are listed more than once in the observation and were counted each time "
         "(e.g. vm-a): check the export"
     ) in report["warnings"]
+
+
+def test_json_output_of_a_finding_over_a_megabyte_is_the_models_own_json(
+    contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_json re-indents each finding in pieces (so a million ids are not copied whole): with 40,000 VMs
+    the vCPU finding is several pieces of 64 KB, and the bytes are exactly `model_dump_json(indent=2)`'s."""
+    import io
+    import sys
+
+    monkeypatch.setattr(sys.modules["reconciler.reconcile"], "INDENT_PIECE", 1 << 16)
+    vms = [vm(f"vm-{n:05d}-ünï", 1, 1) for n in range(40_000)]
+    result = reconcile(contract, _observe([*met_resources(), *vms]), NOW)
+    out = io.BytesIO()
+    result.write_json(out)
+    assert len(out.getvalue()) > 4 * (1 << 16)
+    assert out.getvalue() == (result.model_dump_json(indent=2) + "\n").encode("utf-8")
