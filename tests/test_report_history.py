@@ -45,7 +45,10 @@ def _short() -> list[dict[str, Any]]:
     return [r for r in met_resources() if r["id"] != "vm-b"] + [vm("vm-b", 600, 1448)]
 
 
-NIGHTS: list[tuple[str, list[dict[str, Any]], dict[str, Any], int]] = [
+Night = tuple[str, list[dict[str, Any]], dict[str, Any], int]
+"""One recorded check: its now, the snapshot's resources, extra snapshot header members, the expected exit."""
+
+NIGHTS: list[Night] = [
     ("2026-11-02T02:00:00+08:00", met_resources(), {}, 0),
     ("2026-11-03T02:00:00+08:00", _short(), {}, 1),
     ("2026-11-04T02:00:00+08:00", _short(), {}, 1),
@@ -57,24 +60,31 @@ NIGHTS: list[tuple[str, list[dict[str, Any]], dict[str, Any], int]] = [
 ]
 
 
+def record_nights(folder: Path, nights: list[Night], history: Path) -> list[Any]:
+    """Each night's snapshot written to `folder` and checked into `history` at its `now`, with the exit code
+    the night expects; the JSON output of every check."""
+    outputs = []
+    for index, (now, resources, header, code) in enumerate(nights):
+        observed = folder / f"night-{index}.json"
+        observed.write_text(dumps(snapshot_document(resources, observed_at=now, **header)), encoding="utf-8")
+        result = run_cli(
+            "check", "--observed", observed, "--contract", CONTRACT, "--now", now, "--history", history,
+            "--format", "json",
+        )  # fmt: skip
+        assert result.exit_code == code, result.stderr
+        outputs.append(result.json())
+    return outputs
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The history of the eight nights, and each night's own `check --format json` output."""
     folder = tmp_path_factory.mktemp("nights")
     history = folder / "history.sqlite"
-    outputs = []
     here = Path.cwd()
     os.chdir(folder)  # snapshots named relative to the folder: the reports (and goldens) name no temporary path
     try:
-        for index, (now, resources, header, code) in enumerate(NIGHTS):
-            observed = Path(f"night-{index}.json")
-            observed.write_text(dumps(snapshot_document(resources, observed_at=now, **header)), encoding="utf-8")
-            result = run_cli(
-                "check", "--observed", observed, "--contract", CONTRACT, "--now", now, "--history", history,
-                "--format", "json",
-            )  # fmt: skip
-            assert result.exit_code == code, result.stderr
-            outputs.append(result.json())
+        outputs = record_nights(Path("."), NIGHTS, history)
     finally:
         os.chdir(here)
     assert [o["run_id"] for o in outputs] == list(range(1, 9))
@@ -456,7 +466,7 @@ def test_pdf_of_the_summary_report_in_chinese(store: dict[str, Any], tmp_path: P
 # of delay (11-03, 11-04), so the monthly report accrues 92,200.78 too, not vCPU's day 1 at #1 (46,100.39)
 # plus storage's 2 days at #2.
 
-OVERLAP: list[tuple[str, list[dict[str, Any]], dict[str, Any], int]] = [
+OVERLAP: list[Night] = [
     (
         "2026-11-03T02:00:00+08:00",
         [
@@ -483,17 +493,7 @@ OVERLAP: list[tuple[str, list[dict[str, Any]], dict[str, Any], int]] = [
 def overlap_store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("overlap")
     history = folder / "history.sqlite"
-    outputs = []
-    for index, (now, resources, header, code) in enumerate(OVERLAP):
-        observed = folder / f"night-{index}.json"
-        observed.write_text(dumps(snapshot_document(resources, observed_at=now, **header)), encoding="utf-8")
-        result = run_cli(
-            "check", "--observed", observed, "--contract", CONTRACT, "--now", now, "--history", history,
-            "--format", "json",
-        )  # fmt: skip
-        assert result.exit_code == code, result.stderr
-        outputs.append(result.json())
-    return {"history": history, "outputs": outputs}
+    return {"history": history, "outputs": record_nights(folder, OVERLAP, history)}
 
 
 def test_a_day_short_on_several_line_items_across_runs_counts_once(
