@@ -26,10 +26,10 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from reconciler.base.errors import InputError
 from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.load import load_contract
-from reconciler.errors import InputError
-from reconciler.pulumi_provider import Settings, observe, project_root, resolve
+from reconciler.integrations.pulumi import Settings, observe, project_root, resolve
 
 LINE_ITEM_TYPE = "pulumi-python:dynamic/reconciler:LineItem"
 EXPANSION_TYPE = "pulumi-python:dynamic/reconciler:Expansion"

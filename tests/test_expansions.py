@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract
-from reconciler.expansions import ExpansionState, duration_text
-from reconciler.observation import KINDS, Observation, SourceReport
-from reconciler.reconcile import ExitCode, Reconciliation, Status, reconcile
-from reconciler.runs import PastRun
+from reconciler.core.expansions import ExpansionState, duration_text
+from reconciler.core.observation import KINDS, Observation, SourceReport
+from reconciler.core.reconcile import ExitCode, Reconciliation, Status, reconcile
+from reconciler.core.runs import PastRun
+from reconciler.dates.clock import CONTRACT_TZ
 from tests.conftest import CliResult, met_resources, structs, vm
 
 REQUESTED = "2026-11-18T10:00:00+08:00"

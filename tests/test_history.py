@@ -1,6 +1,6 @@
 """The run history: what a recorded run holds, the migrations, concurrent writers, and a writer killed mid-run.
 
-Writers are real processes (`reconciler.cli.main` in fresh interpreters) racing on one SQLite file.
+Writers are real processes (`reconciler.app.cli.main` in fresh interpreters) racing on one SQLite file.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
-from reconciler import history as history_module
-from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract
-from reconciler.history import HEAD, History, history_url
-from reconciler.observation import KINDS, Observation, SourceReport
-from reconciler.reconcile import Reconciliation, reconcile
+from reconciler.core.observation import KINDS, Observation, SourceReport
+from reconciler.core.reconcile import Reconciliation, reconcile
+from reconciler.dates.clock import CONTRACT_TZ
+from reconciler.history.store import HEAD, History, history_url
+from reconciler.history import store as history_module
 from tests.conftest import CONTRACT_PATH, ROOT, CliResult, met_resources, structs, vm
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=CONTRACT_TZ)
@@ -251,8 +251,8 @@ _KILLED = """
 import sys, time
 from datetime import datetime
 from pathlib import Path
-import reconciler.history as history
-from reconciler.pipeline import run_check
+import reconciler.history.store as history
+from reconciler.app.pipeline import run_check
 
 url, contract, observed = sys.argv[1:4]
 result = run_check(Path(contract), Path(observed), datetime.fromisoformat("2026-11-25T09:00:00+08:00"))

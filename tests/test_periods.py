@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
+from reconciler.base.errors import InputError
+from reconciler.contract.deadlines import expansion_deadline, expansion_due_at
 from reconciler.contract.model import Contract, Expansion
-from reconciler.deadlines import expansion_deadline, expansion_due_at
-from reconciler.errors import InputError
-from reconciler.periods import (
+from reconciler.dates.periods import (
     LIBRARY_YEARS,
     Deadline,
     Rule,

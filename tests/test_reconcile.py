@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract
-from reconciler.observation import KINDS, Observation, SourceReport
-from reconciler.reconcile import ExitCode, Status, Verdict, reconcile
+from reconciler.core.observation import KINDS, Observation, SourceReport
+from reconciler.core.reconcile import ExitCode, Status, Verdict, reconcile
+from reconciler.dates.clock import CONTRACT_TZ
 from tests.conftest import met_resources, structs, vm
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=CONTRACT_TZ)
@@ -226,7 +226,7 @@ def test_json_output_of_a_finding_over_a_megabyte_is_the_models_own_json(
     import io
     import sys
 
-    monkeypatch.setattr(sys.modules["reconciler.reconcile"], "INDENT_PIECE", 1 << 16)
+    monkeypatch.setattr(sys.modules["reconciler.core.reconcile"], "INDENT_PIECE", 1 << 16)
     vms = [vm(f"vm-{n:05d}-ünï", 1, 1) for n in range(40_000)]
     result = reconcile(contract, _observe([*met_resources(), *vms]), NOW)
     out = io.BytesIO()

@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from reconciler.clock import CONTRACT_TZ
-from reconciler.messages import JOINER, TEMPLATES, message
-from reconciler.periods import period_end
+from reconciler.base.messages import JOINER, TEMPLATES, message
+from reconciler.dates.clock import CONTRACT_TZ
+from reconciler.dates.periods import period_end
+from reconciler.history.trends import Trend, TrendPoint
 from reconciler.report.charts import trend_chart
 from reconciler.report.labels import _MESSAGES_ZH, counted, english_values, field_name, unit
-from reconciler.report.messages import parse, say
 from reconciler.report.text import day_range, duration, number, quantity, signed
-from reconciler.trends import Trend, TrendPoint
+from reconciler.report.wording import parse, say
 from tests.cli_runner import CliResult
 from tests.conftest import ROOT
 from tests.test_report_html import OBSERVATION

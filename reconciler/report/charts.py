@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from reconciler.clock import in_contract_tz
+from reconciler.dates.clock import in_contract_tz
+from reconciler.history.trends import Trend
 from reconciler.report.text import number, quantity
-from reconciler.trends import Trend
 
 TREND_WIDTH = 320
 TREND_HEIGHT = 70

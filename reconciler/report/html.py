@@ -14,16 +14,16 @@ from typing import Any, Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from reconciler.acceptance import AcceptanceReport
+from reconciler.base.money import yuan
 from reconciler.contract.model import Contract
-from reconciler.money import yuan
-from reconciler.obligations import Obligation
-from reconciler.reconcile import Finding, Reconciliation, Status
+from reconciler.contract.obligations import Obligation
+from reconciler.core.reconcile import Finding, Reconciliation, Status
+from reconciler.history.trends import Trend
 from reconciler.report import text
+from reconciler.report.acceptance import AcceptanceReport
 from reconciler.report.charts import timeline, trend_chart
 from reconciler.report.labels import Lang, counted, label, unit
-from reconciler.report.messages import say
-from reconciler.trends import Trend
+from reconciler.report.wording import say
 
 HtmlLang = Literal["en", "zh", "both"]
 TEMPLATE = "report.html.j2"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from reconciler.messages import TEMPLATES
+from reconciler.base.messages import TEMPLATES
 
 Lang = Literal["en", "zh"]
 
@@ -237,7 +237,7 @@ _DURATION: dict[str, tuple[str, str]] = {
 }
 
 _MESSAGES_ZH: dict[str, str] = {
-    # Chinese wording of the core's sentences (reconciler.messages.TEMPLATES has the English one, as in JSON)
+    # Chinese wording of the core's sentences (reconciler.base.messages.TEMPLATES has the English one, as in JSON)
     "service_not_started": "服务期自 {start} 开始：尚无应交付数量，不足显示为待交付",
     "service_ended": "服务期已于 {end} 结束：不再有应有数量（未模拟第十四条第3款的2个月切换期）",
     "repeated_ids": (
@@ -347,7 +347,7 @@ def duration_part(letter: str, lang: Lang) -> str:
 
 
 def message_words(key: str, lang: Lang) -> str:
-    """The template of the core sentence `key` (reconciler.messages) in `lang`."""
+    """The template of the core sentence `key` (reconciler.base.messages) in `lang`."""
     return _MESSAGES_ZH[key] if lang == "zh" else TEMPLATES[key]
 
 

@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from reconciler.clock import in_contract_tz
-from reconciler.messages import JOINER
-from reconciler.money import yuan
-from reconciler.reconcile import Finding, Reconciliation, Verdict
+from reconciler.base.messages import JOINER
+from reconciler.base.money import yuan
+from reconciler.core.reconcile import Finding, Reconciliation, Verdict
+from reconciler.dates.clock import in_contract_tz
 from reconciler.report.labels import Lang, counted, duration_part, field_name, label, set_aside_reason, unit
-from reconciler.report.messages import say
+from reconciler.report.wording import say
 
 COLUMNS = ("#", "line_item", "unit", "entitled", "due", "supplied", "gap", "status", "gap_value")
 NUMERIC = frozenset({"#", "entitled", "due", "supplied", "gap", "gap_value"})
