@@ -7,8 +7,9 @@ from reconciler.base.errors import InputError
 from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract, LineItem
 from reconciler.core.meters import MeterPolicy, measure
+from reconciler.core.models import Finding, Reconciliation, Status, Verdict
 from reconciler.core.observation import Observation
-from reconciler.core.reconcile import Finding, Reconciliation, Status, Verdict, reconcile
+from reconciler.core.reconcile import reconcile
 
 __all__ = [
     "Contract",

@@ -14,7 +14,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reconciler.core.changes import Changes, compare_records
+from reconciler.core.changes import compare_records
+from reconciler.core.models import Changes
 from reconciler.core.runs import PastRun
 from reconciler.dates.clock import CONTRACT_TZ
 from tests.conftest import ROOT, CliResult, met_resources, vm

@@ -26,8 +26,9 @@ from reconciler.app.progress import observing_status, progress_wanted, snapshot_
 from reconciler.base import jsonio
 from reconciler.base.errors import InputError
 from reconciler.contract.model import Contract
+from reconciler.core.models import Reconciliation, Status
 from reconciler.core.observation import KINDS, Observation, SourceReport
-from reconciler.core.reconcile import Reconciliation, Status, reconcile
+from reconciler.core.reconcile import reconcile
 from reconciler.core.runs import PastRun
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.report.junit import render_junit

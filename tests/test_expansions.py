@@ -14,9 +14,10 @@ import pytest
 from pydantic import ValidationError
 
 from reconciler.contract.model import Contract
-from reconciler.core.expansions import ExpansionState, duration_text
+from reconciler.core.expansions import duration_text
+from reconciler.core.models import ExitCode, ExpansionState, Reconciliation, Status
 from reconciler.core.observation import KINDS, Observation, SourceReport
-from reconciler.core.reconcile import ExitCode, Reconciliation, Status, reconcile
+from reconciler.core.reconcile import reconcile
 from reconciler.core.runs import PastRun
 from reconciler.dates.clock import CONTRACT_TZ
 from tests.conftest import CliResult, met_resources, structs, vm
@@ -47,7 +48,7 @@ def observe(vcpu: int) -> Observation:
 def run(run_id: int, now: str, vcpu: int | None, status: str = "met") -> PastRun:
     moment = at(now)
     supplied = None if vcpu is None else Decimal(vcpu)
-    return PastRun(run_id, moment, moment, {"compute.vcpu": supplied}, {"compute.vcpu": status})
+    return PastRun(run_id, moment, moment, {"compute.vcpu": supplied}, {"compute.vcpu": Status(status)})
 
 
 def check(contract: Contract, now: str, vcpu: int, history: list[PastRun] | None = None) -> Reconciliation:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -28,15 +29,24 @@ from reconciler.contract.checks import check_contract
 from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
 from reconciler.contract.obligations import DEFAULT_SOON_DAYS, obligations
 from reconciler.core.meters import MeterPolicy
+from reconciler.core.models import ExitCode, Reconciliation
 from reconciler.core.observation import VmState
-from reconciler.core.reconcile import ExitCode, Reconciliation
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
-from reconciler.dates.periods import MAX_DAYS, MAX_MONTHS, Rule, YearCalendar, calendar_from_data, period_end
+from reconciler.dates.periods import (
+    MAX_DAYS,
+    MAX_MONTHS,
+    Rule,
+    YearCalendar,
+    calendar_from_data,
+    length_problem,
+    period_end,
+)
 from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
 from reconciler.report.console import render_console
 from reconciler.report.deadline import deadline_json, deadline_text
+from reconciler.report.json_output import write_json
 from reconciler.report.junit import render_junit
-from reconciler.report.labels import Lang
+from reconciler.report.labels import Lang, PageLang
 from reconciler.report.markdown import render_markdown
 from reconciler.report.outputs import prepare_output, write_output
 from reconciler.report.text import verdict_line
@@ -61,11 +71,6 @@ class CheckFormat(StrEnum):
     CONSOLE = "console"
     JSON = "json"
     MARKDOWN = "markdown"
-
-
-class Language(StrEnum):
-    EN = "en"
-    ZH = "zh"
 
 
 ContractOption = Annotated[
@@ -141,7 +146,7 @@ def check(
     count_states: Annotated[
         str, typer.Option("--count-states", help="VM states that count as supplied, comma-separated.")
     ] = "running,stopped",
-    lang: Annotated[Language, typer.Option("--lang", help="Language of console and Markdown output.")] = Language.EN,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of console and Markdown output.")] = "en",
     history: HistoryOption = None,
     no_history: NoHistoryOption = False,
     junit: Annotated[
@@ -168,21 +173,20 @@ def check(
         result = check_sources(
             loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history)
         )
-    language: Lang = "zh" if lang is Language.ZH else "en"
     if junit is not None:
         junit_xml = render_junit(result)
         write_output(junit, lambda out: out.write(junit_xml))
     if markdown is not None:
-        markdown_text = render_markdown(result, language).encode("utf-8")
+        markdown_text = render_markdown(result, lang).encode("utf-8")
         write_output(markdown, lambda out: out.write(markdown_text))
     if json_file is not None:
-        write_output(json_file, result.write_json)
+        write_output(json_file, partial(write_json, result))
     if output_format is CheckFormat.JSON:
-        _write_json(result)
+        _print_json(result)
     elif output_format is CheckFormat.MARKDOWN:
-        sys.stdout.write(render_markdown(result, language))
+        sys.stdout.write(render_markdown(result, lang))
     else:
-        render_console(result, sys.stdout, language)
+        render_console(result, sys.stdout, lang)
     raise typer.Exit(int(result.exit_code))
 
 
@@ -191,12 +195,6 @@ class ReportFormat(StrEnum):
     PDF = "pdf"
     MARKDOWN = "markdown"
     JSON = "json"
-
-
-class ReportLanguage(StrEnum):
-    EN = "en"
-    ZH = "zh"
-    BOTH = "both"
 
 
 class ReportKind(StrEnum):
@@ -234,7 +232,7 @@ def report(
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.HTML,
     lang: Annotated[
-        ReportLanguage | None,
+        PageLang | None,
         typer.Option(
             "--lang",
             help="Labels in en, zh, or both side by side (HTML and PDF only; default: both for html/pdf, else en).",
@@ -260,7 +258,7 @@ def report(
     observing = observed is not None or bool(source)
     _check_report_options(kind, observing, period, no_history, lang, page_format)
     month = None if period is None else parse_month(period)
-    language: ReportLanguage = lang or (ReportLanguage.BOTH if page_format else ReportLanguage.EN)
+    language: PageLang = lang or ("both" if page_format else "en")
     requests = (
         source_requests(source or [], from_file or [], source_option or [], observed, os.environ, moment)
         if observing
@@ -277,13 +275,13 @@ def report(
         else:
             assert store is not None  # --no-history without --observed was refused above
             status = status_from_history(loaded, moment, store, month)
-        write_output(output, render_status(status, loaded, output_format.value, language.value))
+        write_output(output, render_status(status, loaded, output_format.value, language))
         summary = verdict_line(status.result, "en")
     else:
         assert store is not None
         chosen: Literal["monthly", "summary"] = "monthly" if kind is ReportKind.MONTHLY else "summary"
         made, series = acceptance_report(loaded, chosen, moment, store, month)
-        write_output(output, render_acceptance(made, series, loaded, output_format.value, language.value))
+        write_output(output, render_acceptance(made, series, loaded, output_format.value, language))
         summary = f"{made.coverage.runs} runs on {made.coverage.days_with_runs} of {made.coverage.days} days"
     sys.stdout.write(f"{output}: {kind.value} {output_format.value} report written; {summary}\n")
 
@@ -293,10 +291,10 @@ def _check_report_options(
     observing: bool,
     period: str | None,
     no_history: bool,
-    lang: ReportLanguage | None,
+    lang: PageLang | None,
     page_format: bool,
 ) -> None:
-    if lang is ReportLanguage.BOTH and not page_format:
+    if lang == "both" and not page_format:
         raise InputError.single("<option --lang>", "", "both is for --format html or pdf; choose en or zh")
     if observing and kind is not ReportKind.STATUS:
         raise InputError.single(
@@ -377,7 +375,7 @@ def calendar(
         typer.Option("--calendar", help="Holidays of a year the built-in data lacks (JSON; repeatable)."),
     ] = None,
     output_format: Annotated[CalendarFormat, typer.Option("--format")] = CalendarFormat.TEXT,
-    lang: Annotated[Language, typer.Option("--lang", help="Language of text and Markdown output.")] = Language.EN,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of text and Markdown output.")] = "en",
 ) -> None:
     """Every dated obligation of the contract, its date under the period rules, and whether it is past or due soon."""
     moment = _parse_now(now)
@@ -392,13 +390,12 @@ def calendar(
         items = obligations(loaded, moment, calendars, soon_days)
     except ValueError as exc:  # a period past the year 9999
         raise InputError.single(str(contract), "", str(exc)) from exc
-    language: Lang = "zh" if lang is Language.ZH else "en"
     if output_format is CalendarFormat.JSON:
         sys.stdout.write(calendar_json(items, moment, soon_days, [str(f) for f in files]))
     elif output_format is CalendarFormat.MARKDOWN:
-        sys.stdout.write(calendar_markdown(items, loaded.title_zh, moment, soon_days, language))
+        sys.stdout.write(calendar_markdown(items, loaded.title_zh, moment, soon_days, lang))
     else:
-        sys.stdout.write(calendar_text(items, loaded.title_zh, moment, soon_days, language))
+        sys.stdout.write(calendar_text(items, loaded.title_zh, moment, soon_days, lang))
 
 
 @app.command()
@@ -426,15 +423,15 @@ def sources(
     sys.stdout.write(render(SOURCES, os.environ))
 
 
-def _write_json(result: Reconciliation) -> None:
+def _print_json(result: Reconciliation) -> None:
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a replaced stdout (tests, embedding)
         data = io.BytesIO()
-        result.write_json(data)
+        write_json(result, data)
         sys.stdout.write(data.getvalue().decode("utf-8"))
         return
     sys.stdout.flush()
-    result.write_json(buffer)
+    write_json(result, buffer)
     buffer.flush()
 
 
@@ -474,9 +471,9 @@ def _parse_instant_option(option: str, text: str) -> datetime:
 
 
 def _check_count(option: str, value: int) -> None:
-    limit = MAX_MONTHS if option == "--months" else MAX_DAYS
-    if not 1 <= value <= limit:
-        raise InputError.single(f"<option {option}>", "", f"expected a whole number from 1 to {limit}; got {value}")
+    problem = length_problem(value, MAX_MONTHS if option == "--months" else MAX_DAYS)
+    if problem is not None:
+        raise InputError.single(f"<option {option}>", "", problem)
 
 
 def _load_calendars(paths: list[Path]) -> list[YearCalendar]:

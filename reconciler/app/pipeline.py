@@ -1,11 +1,11 @@
-"""The whole check, top to bottom: load the contract, observe, measure, assess.
+"""The whole check, top to bottom: load the contract, observe, measure, assess, compare, record.
 
-Called by the CLI (and the benchmark). The one place where the edges (files) meet the pure core.
+Called by the CLI's `check` and `report`, and by the Pulumi integration. The one place where the edges (files,
+sources, the history store) meet the pure core.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -15,9 +15,9 @@ from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract
 from reconciler.core.changes import changes_since
 from reconciler.core.meters import MeterPolicy, measure
-from reconciler.core.reconcile import Reconciliation, assess, contract_ref
+from reconciler.core.models import Reconciliation
+from reconciler.core.reconcile import assess, contract_ref
 from reconciler.sources.combined import CombinedSource
-from reconciler.sources.snapshot import SnapshotFile
 
 
 def load_checked_contract(path: Path, refuse_errors: bool = True) -> tuple[Contract, list[str]]:
@@ -36,20 +36,6 @@ def load_checked_contract(path: Path, refuse_errors: bool = True) -> tuple[Contr
     passed_on = (Severity.WARNING,) if refuse_errors else (Severity.ERROR, Severity.WARNING)
     warnings = [f"contract {d.subject}: {d.message}" for d in checked.discrepancies if d.severity in passed_on]
     return contract, warnings
-
-
-def run_check(
-    contract_path: Path,
-    observed: Path,
-    now: datetime,
-    policy: MeterPolicy | None = None,
-    history: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Reconciliation:
-    """The check of one snapshot file: load and check the contract, then `check_sources`."""
-    contract, warnings = load_checked_contract(contract_path)
-    snapshot = CombinedSource([SnapshotFile(observed, progress)])
-    return check_sources(contract, warnings, snapshot, now, policy, history)
 
 
 def check_sources(

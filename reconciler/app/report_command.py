@@ -10,22 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import BinaryIO, Literal
 
 from reconciler.app.pipeline import check_sources
 from reconciler.base.errors import InputError
 from reconciler.contract.model import Contract
 from reconciler.contract.obligations import Obligation, obligations
-from reconciler.core.reconcile import Reconciliation, contract_ref
+from reconciler.core.models import Reconciliation
+from reconciler.core.reconcile import contract_ref
 from reconciler.core.runs import RecordedRun
 from reconciler.dates.clock import start_of_day
 from reconciler.history.replay import latest_run, replay
 from reconciler.history.trends import Trend, trends
 from reconciler.report.acceptance import AcceptanceReport, monthly_report, report_runs, summary_report
+from reconciler.report.json_output import write_json
+from reconciler.report.labels import PageLang
 from reconciler.sources.combined import CombinedSource
 
 Format = Literal["html", "pdf", "markdown", "json"]
-Language = Literal["en", "zh", "both"]
 Month = tuple[int, int]
 Writer = Callable[[BinaryIO], None]
 
@@ -86,10 +89,10 @@ def acceptance_report(
     return report, trends(report_runs(report, runs))
 
 
-def render_status(report: StatusReport, contract: Contract, output_format: Format, lang: Language) -> Writer:
+def render_status(report: StatusReport, contract: Contract, output_format: Format, lang: PageLang) -> Writer:
     """A writer of the status report in `output_format` (JSON: the documented reconciliation output)."""
     if output_format == "json":
-        return report.result.write_json
+        return partial(write_json, report.result)
     if output_format == "markdown":
         from reconciler.report.status_markdown import render_status_markdown
 
@@ -115,7 +118,7 @@ def render_status(report: StatusReport, contract: Contract, output_format: Forma
 
 
 def render_acceptance(
-    report: AcceptanceReport, series: Sequence[Trend], contract: Contract, output_format: Format, lang: Language
+    report: AcceptanceReport, series: Sequence[Trend], contract: Contract, output_format: Format, lang: PageLang
 ) -> Writer:
     if output_format == "json":
         return _bytes(report.model_dump_json(indent=2).encode("utf-8") + b"\n")

@@ -9,8 +9,8 @@ import json
 from typing import Any, Literal
 
 from reconciler.contract.model import Contract
+from reconciler.core.models import Reconciliation
 from reconciler.core.observation import resource_json_schema
-from reconciler.core.reconcile import Reconciliation
 from reconciler.sources.snapshot import SnapshotDocument
 
 SchemaName = Literal["contract", "observation", "reconciliation"]

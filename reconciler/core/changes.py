@@ -7,61 +7,20 @@ The only module that imports deepdiff. Pure.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import JsonValue
 
+from reconciler.core.models import Changes, FieldChange, Finding, ItemChange, Status
 from reconciler.core.runs import PastRun, finding_record
 
-if TYPE_CHECKING:  # no import at run time: reconcile imports this module for the model
-    from reconciler.core.reconcile import Finding
-
-NOT_MET: Final = frozenset({"short", "over", "unknown", "pending"})
+NOT_MET: Final = frozenset({Status.SHORT, Status.OVER, Status.UNKNOWN, Status.PENDING})
 """Statuses that need attention; `met` and `not_observed` do not."""
 _DECIMALS: Final = frozenset({"unit_price", "baseline", "entitled", "due", "supplied", "gap", "gap_value_monthly"})
 _IDS: Final = frozenset({"contributing", "ids"})  # evidence ids never count as a change
 _FIGURES: Final = frozenset({"status", "entitled", "due", "supplied", "gap", "gap_value_monthly"})
 """A line item is `changed` when one of these differs; its other differing fields are listed with them."""
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class FieldChange(_Frozen):
-    """One field of a finding, before and after; `field` is a path such as `supplied` or
-    `evidence.nonconforming[min_cpu_ghz 2.2].count`. Decimals are strings; null where absent."""
-
-    field: str
-    old: JsonValue
-    new: JsonValue
-
-
-class ItemChange(_Frozen):
-    line_item: str
-    previous_status: str | None = Field(description="null when the previous run did not have this line item")
-    status: str
-    fields: list[FieldChange] = Field(description="every field that differs, status first")
-
-
-class Changes(_Frozen):
-    """The findings compared with the previous recorded run's."""
-
-    previous_run_id: int
-    previous_now: datetime
-    previous_observed_at: datetime
-    new: list[ItemChange] = Field(description="now short, over, unknown or pending; before met, not observed or absent")
-    resolved: list[ItemChange] = Field(description="before short, over, unknown or pending; now met")
-    changed: list[ItemChange] = Field(
-        description="not met now (or not observed) and a status or figure (entitled, due, supplied, gap, value) "
-        "differs; a line item met now that was not observed before is not listed"
-    )
-
-    @property
-    def empty(self) -> bool:
-        return not (self.new or self.resolved or self.changed)
 
 
 def changes_since(previous: PastRun | None, findings: Sequence[Finding]) -> Changes | None:
@@ -80,15 +39,15 @@ def compare_records(previous: PastRun, current: Sequence[Mapping[str, Any]]) -> 
         item_id = str(record["line_item"])
         before = previous.findings.get(item_id)
         old = before if isinstance(before, Mapping) else None
-        old_status = None if old is None else str(old.get("status"))
-        status = str(record["status"])
+        old_status = None if old is None else Status(old["status"])
+        status = Status(record["status"])
         fields = _field_changes(old or {}, record)
         change = ItemChange(line_item=item_id, previous_status=old_status, status=status, fields=fields)
         if status in NOT_MET and old_status not in NOT_MET:
             new.append(change)
-        elif old_status in NOT_MET and status == "met":
+        elif old_status in NOT_MET and status is Status.MET:
             resolved.append(change)
-        elif old is not None and status != "met" and any(f.field in _FIGURES for f in fields):
+        elif old is not None and status is not Status.MET and any(f.field in _FIGURES for f in fields):
             changed.append(change)
     return Changes(
         previous_run_id=previous.run_id,

@@ -8,44 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from reconciler.contract import deadlines
-from reconciler.contract.model import Contract, Expansion, LineItemId
+from reconciler.contract.model import Contract, Expansion
+from reconciler.core.models import ExpansionState, ExpansionStatus
 from reconciler.core.runs import PastRun
+from reconciler.dates.clock import duration_parts
 
 AT_RISK_WITHIN = timedelta(hours=48)
 """An open expansion with less than this left before its deadline is `at_risk`."""
-
-
-class ExpansionState(StrEnum):
-    OPEN = "open"
-    AT_RISK = "at_risk"
-    OVERDUE = "overdue"
-    FULFILLED_ON_TIME = "fulfilled_on_time"
-    FULFILLED_LATE = "fulfilled_late"
-
-
-class ExpansionStatus(BaseModel):
-    """One expansion at `now`. remaining = due_at - now (negative once the deadline has passed)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    line_item: LineItemId
-    quantity: Decimal
-    requested_at: datetime
-    reference: str | None
-    notice_at: datetime | None
-    due_at: datetime = Field(description="end of the Art. 3.4 period (7 natural days, Civil Code rule)")
-    required: Decimal = Field(description="baseline + this and every earlier expansion of the line item")
-    remaining_seconds: int
-    remaining: str = Field(description="remaining_seconds for people, e.g. 1d 23h 5m or -2d 0h 0m")
-    state: ExpansionState
-    fulfilled_at: datetime | None = Field(description="the run (its now) that first supplied `required`")
-    warnings: list[str]
 
 
 def track(
@@ -128,14 +99,5 @@ def _fulfilled_at(
 
 def duration_text(seconds: int) -> str:
     """Seconds as days, hours and minutes (seconds only under a minute): 183900 -> 2d 3h 5m; -60 -> -1m."""
-    sign = "-" if seconds < 0 else ""
-    minutes, rest = divmod(abs(seconds), 60)
-    if not minutes:
-        return f"{sign}{rest}s"
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return f"{sign}{days}d {hours}h {minutes}m"
-    if hours:
-        return f"{sign}{hours}h {minutes}m"
-    return f"{sign}{minutes}m"
+    sign, parts = duration_parts(seconds)
+    return sign + " ".join(f"{count}{unit}" for count, unit in parts)

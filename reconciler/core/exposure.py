@@ -9,14 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from reconciler.base.messages import JOINER, message
 from reconciler.base.money import arithmetic, plain, to_fen, yuan
 from reconciler.contract.model import Contract, LineItemId, PenaltyRule
-from reconciler.core.expansions import ExpansionState, ExpansionStatus
+from reconciler.core.models import ExpansionState, ExpansionStatus, Exposure, ExposureItem, Finding, Status
 from reconciler.core.runs import PastRun
 
 DISCLAIMER = (
@@ -28,56 +25,14 @@ DELAY_CLAUSE = "12.3"
 ONE_EVENT_CLAUSE = "12.4"
 FEE_READING = message("fee_reading")
 DAY_RULE = message("day_rule")
-OBSERVED_STATUSES = frozenset({"met", "pending", "over", "short"})
+OBSERVED_STATUSES = frozenset({Status.MET, Status.PENDING, Status.OVER, Status.SHORT})
 """A run with one of these statuses observed the line item; any other (unknown, not observed) could not."""
 ONE_DAY = timedelta(days=1)
 
 
-class FindingLike(Protocol):
-    """What exposure reads of a finding (reconcile.Finding)."""
-
-    @property
-    def line_item(self) -> LineItemId: ...
-    @property
-    def baseline(self) -> Decimal: ...
-    @property
-    def supplied(self) -> Decimal | None: ...
-    @property
-    def status(self) -> str: ...
-
-
-class ExposureItem(BaseModel):
-    """One clause applied to one event: its formula, every input, the amount, and whether the total counts it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    clause: str
-    line_item: LineItemId
-    expansion: str | None = Field(description="the expansion id, for Annex 3 item 4")
-    applies: bool = Field(description="false when the clause cannot apply yet (amount 0, see reason)")
-    formula: str
-    inputs: dict[str, str]
-    amount: Decimal = Field(description="CNY, rounded half up to the fen")
-    days: int | None = Field(description="days of delay counted (Art. 12.3)")
-    termination_right: bool = Field(description="the clause's termination threshold is reached (Art. 12.3: 10 days)")
-    counted: bool = Field(description="included in the total (Art. 12.4 keeps only the heavier rule per event)")
-    reason: str
-    disclaimer: str
-
-
-class Exposure(BaseModel):
-    """Per-item exposure and its total (counted items only)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    total: Decimal
-    items: list[ExposureItem]
-    disclaimer: str
-
-
 def assess_exposure(
     contract: Contract,
-    findings: Sequence[FindingLike],
+    findings: Sequence[Finding],
     expansions: Sequence[ExpansionStatus],
     now: datetime,
     history: Sequence[PastRun] = (),
@@ -95,7 +50,7 @@ def assess_exposure(
             items += [
                 _delay_item(contract, delay, f, runs, now)
                 for f in findings
-                if f.status == "short" and f.supplied is not None and f.supplied < f.baseline
+                if f.status is Status.SHORT and f.supplied is not None and f.supplied < f.baseline
             ]
         if ONE_EVENT_CLAUSE in rules:
             items = _one_event(items)
@@ -160,7 +115,7 @@ def _expansion_item(contract: Contract, rule: PenaltyRule, expansion: ExpansionS
 
 
 def _delay_item(
-    contract: Contract, rule: PenaltyRule, finding: FindingLike, runs: Sequence[PastRun], now: datetime
+    contract: Contract, rule: PenaltyRule, finding: Finding, runs: Sequence[PastRun], now: datetime
 ) -> ExposureItem:
     rate = rule.rate or Decimal(0)
     first = _streak_start(finding, runs, now)
@@ -200,7 +155,7 @@ def _delay_item(
     )
 
 
-def _streak_start(finding: FindingLike, runs: Sequence[PastRun], now: datetime) -> datetime:
+def _streak_start(finding: Finding, runs: Sequence[PastRun], now: datetime) -> datetime:
     """The `now` of the first run of the current streak of runs showing the item short below its baseline (the
     current run, which shows it so, ends the sequence)."""
     key = finding.line_item.value
@@ -210,14 +165,14 @@ def _streak_start(finding: FindingLike, runs: Sequence[PastRun], now: datetime) 
         if not observed(status):
             return None
         supplied = run.supplied.get(key)
-        return status == "short" and supplied is not None and supplied < finding.baseline
+        return status is Status.SHORT and supplied is not None and supplied < finding.baseline
 
     marks = [*(mark(run) for run in runs), True]
     first, _, _ = shortfall_streaks(marks)[-1]
     return runs[first].now if first < len(runs) else now
 
 
-def observed(status: str | None) -> bool:
+def observed(status: Status | None) -> bool:
     """Whether a run with this status for a line item observed it (None: the run has no finding for it)."""
     return status in OBSERVED_STATUSES
 

@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final
 
 from reconciler.base.money import arithmetic
 from reconciler.contract.model import Constraints, Contract, LineItemId
+from reconciler.core.models import SetAsideRule
 from reconciler.core.observation import RESOURCE_CLASS, Resource, ResourceKind, Vm, VmState, Volume
 
 GB_PER_TB: Final = Decimal(1000)
@@ -84,12 +85,8 @@ class MeterPolicy:
     counted_vm_states: frozenset[VmState] = frozenset({"running", "stopped"})
 
 
-SetAsideRule: TypeAlias = Literal["arch", "min_cpu_ghz", "state"]
-"""Why resources were set aside: a constraint written in the contract (arch, clock), or a policy (VM state)."""
-
-
 @dataclass
-class Shortfall:
+class SetAsideGroup:
     """Resources of a line item's kind set aside by one rule (a constraint or a state), with what they hold."""
 
     rule: SetAsideRule
@@ -113,8 +110,8 @@ class Tally:
     line_item: LineItemId
     supplied: Decimal = Decimal(0)
     contributing: list[str] = field(default_factory=list)
-    nonconforming: dict[str, Shortfall] = field(default_factory=dict)
-    excluded: dict[str, Shortfall] = field(default_factory=dict)
+    nonconforming: dict[str, SetAsideGroup] = field(default_factory=dict)
+    excluded: dict[str, SetAsideGroup] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,6 +130,16 @@ def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[S
         limit = str(constraints.min_cpu_ghz)
         failures.append(("min_cpu_ghz", f"clock {ghz} GHz below {limit} GHz", str(ghz), limit))
     return failures
+
+
+_DECIDED_BY: Final[dict[type, Callable[[Any], Any]]] = {
+    Vm: attrgetter("state", "arch", "cpu_ghz"),
+    Volume: attrgetter("tier"),
+}
+"""The fields a meter's decision reads, per kind; the plan cache is keyed by their values."""
+
+
+_Step = tuple[Callable[[Any], Decimal | int], list[Decimal | int], list[str]]
 
 
 def measure(contract: Contract, resources: Iterable[Resource], policy: MeterPolicy | None = None) -> Measurement:
@@ -155,15 +162,6 @@ def measure(contract: Contract, resources: Iterable[Resource], policy: MeterPoli
             cell[0] += amount_of(resource)
             ids.append(rid)
     return Measurement(planner.tallies(), count)
-
-
-_DECIDED_BY: Final[dict[type, Callable[[Any], Any]]] = {
-    Vm: attrgetter("state", "arch", "cpu_ghz"),
-    Volume: attrgetter("tier"),
-}
-"""The fields a meter's decision reads, per kind; the plan cache is keyed by their values."""
-
-_Step = tuple[Callable[[Any], Decimal | int], list[Decimal | int], list[str]]
 
 
 class _Planner:
@@ -210,8 +208,10 @@ class _Planner:
         return self._tallies
 
 
-def _group(groups: dict[str, Shortfall], rule: SetAsideRule, detail: str, subject: str, limit: str = "") -> Shortfall:
+def _group(
+    groups: dict[str, SetAsideGroup], rule: SetAsideRule, detail: str, subject: str, limit: str = ""
+) -> SetAsideGroup:
     key = f"{rule}:{subject}"
     if key not in groups:
-        groups[key] = Shortfall(rule, detail, subject, limit)
+        groups[key] = SetAsideGroup(rule, detail, subject, limit)
     return groups[key]

@@ -1,203 +1,49 @@
 """The reconcile core: entitlement against measured supply, per line item, with status, gap and its value.
 
-Called by the CLI's check, the Pulumi provider and the reports. Pure: `now` is passed in, no I/O,
-and every list in the result is sorted so that the same inputs always give the same output.
+Called by the app's pipeline, the Pulumi integration and the reports (replaying a recorded run). Pure: `now` is
+passed in, no I/O, and every list in the result is sorted so that the same inputs always give the same output.
+The result models are in `models`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from enum import IntEnum, StrEnum
 from itertools import islice, pairwise
 from operator import eq
-from typing import BinaryIO, Final, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Final
 
 from reconciler.base.messages import message
 from reconciler.base.money import arithmetic, to_fen
 from reconciler.contract import deadlines
-from reconciler.contract.model import Contract, LineItem, LineItemId, Unit
-from reconciler.core.changes import Changes
-from reconciler.core.expansions import ExpansionStatus, track
-from reconciler.core.exposure import Exposure, assess_exposure
-from reconciler.core.meters import METER_BY_ITEM, Measurement, MeterPolicy, SetAsideRule, Shortfall, Tally, measure
-from reconciler.core.observation import Observation, ResourceKind, SourceReport
+from reconciler.contract.model import Contract, LineItem
+from reconciler.core.expansions import track
+from reconciler.core.exposure import assess_exposure
+from reconciler.core.meters import METER_BY_ITEM, Measurement, MeterPolicy, SetAsideGroup, Tally, measure
+from reconciler.core.models import (
+    ContractRef,
+    Evidence,
+    ExitCode,
+    Finding,
+    Reconciliation,
+    SetAside,
+    SourceSummary,
+    Status,
+    Summary,
+    UnrecognizedInput,
+    Verdict,
+)
+from reconciler.core.observation import Observation, SourceReport
 from reconciler.core.runs import PastRun
 from reconciler.dates.clock import CONTRACT_TZ
 
-
-class Status(StrEnum):
-    MET = "met"
-    PENDING = "pending"
-    SHORT = "short"
-    OVER = "over"
-    UNKNOWN = "unknown"
-    NOT_OBSERVED = "not_observed"
-
-
-class Verdict(StrEnum):
-    OK = "ok"
-    DRIFT = "drift"
-    UNKNOWN = "unknown"
-
-
-class ExitCode(IntEnum):
-    """Fixed exit codes of `reconciler check`."""
-
-    OK = 0
-    DRIFT = 1
-    INVALID_INPUT = 2
-    SOURCE_FAILED = 3
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class SetAside(Frozen):
-    """Resources of the line item's kind that did not count, grouped by the rule that set them aside."""
-
-    rule: SetAsideRule
-    detail: str
-    subject: str = Field(description="the value that failed the rule: an arch, a clock in GHz, a state")
-    limit: str = Field(description="what the contract requires (x86_64, 2.4); empty for policy rules")
-    count: int
-    quantity: Decimal = Field(description="what they would have counted, in the line item's unit")
-    ids: list[str]
-
-
-class Evidence(Frozen):
-    contributing_count: int
-    contributing: list[str] = Field(description="ids of the resources counted as supplied, sorted")
-    nonconforming: list[SetAside] = Field(description="resources failing a constraint written in the contract")
-    excluded: list[SetAside] = Field(description="resources not counted by policy (e.g. terminated VMs)")
-
-
-class Finding(Frozen):
-    """One line item reconciled. gap = supplied - entitled (negative = short)."""
-
-    line_item: LineItemId
-    seq: int
-    name_zh: str
-    name_en: str
-    unit: Unit
-    unit_price: Decimal
-    baseline: Decimal
-    entitled: Decimal
-    due: Decimal
-    supplied: Decimal | None
-    gap: Decimal | None
-    status: Status
-    gap_value_monthly: Decimal | None = Field(description="gap x unit price, CNY per month, rounded to the fen")
-    measured_by: str
-    reason: str | None = Field(None, description="why the status is unknown, not_observed or pending")
-    evidence: Evidence | None
-
-
-class UnrecognizedInput(Frozen):
-    """Input the snapshot reader did not understand: it is reported and not counted."""
-
-    what: Literal["kind", "field"]
-    name: str
-    kind: str
-    count: int
-    sample_ids: list[str]
-
-
-class SourceSummary(Frozen):
-    name: str
-    detail: str
-    covers: list[ResourceKind]
-    failed: dict[str, str]
-    resource_count: int
-    unrecognized: list[UnrecognizedInput]
-
-
-class Summary(Frozen):
-    line_items: int
-    by_status: dict[Status, int]
-    shortfall_value_monthly: Decimal = Field(description="sum of gap values of short and pending line items")
-    surplus_value_monthly: Decimal = Field(description="sum of gap values of line items over entitlement")
-    resources_observed: int
-
-
-class ContractRef(Frozen):
-    title_zh: str
-    title_en: str
-    service_start: str
-    service_end: str
-    total: Decimal
-    monthly_fee: Decimal
-
-
-class Reconciliation(Frozen):
-    """Everything `reconciler check` knows after one run; its JSON is the documented output format."""
-
-    schema_: Literal["contract-reconciler/reconciliation"] = Field("contract-reconciler/reconciliation", alias="schema")
-    version: Literal[1] = 1
-    now: datetime
-    observed_at: datetime
-    contract: ContractRef
-    sources: list[SourceSummary]
-    findings: list[Finding]
-    summary: Summary
-    expansions: list[ExpansionStatus] = Field(description="every recorded expansion at now (expansions.track)")
-    exposure: Exposure = Field(description="indicative penalty exposure by clause, not a legal conclusion")
-    verdict: Verdict
-    exit_code: ExitCode
-    warnings: list[str]
-    run_id: int | None = Field(None, description="the id the run history recorded this check under; null without")
-    changes: Changes | None = Field(
-        None, description="what changed since the previous recorded run; null on the first one or without history"
-    )
-
-    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
-
-    def write_json(self, out: BinaryIO) -> None:
-        """Write the documented JSON output (UTF-8, indented) one finding at a time, so that the evidence
-        of a million resources is never held twice in memory. Same bytes as `model_dump_json(indent=2)`."""
-        head = self.model_dump(mode="json", by_alias=True, exclude={"findings"})
-        out.write(b"{")
-        for number, name in enumerate(type(self).model_fields):
-            key = "schema" if name == "schema_" else name
-            out.write(b"," if number else b"")
-            out.write(b'\n  "' + key.encode() + b'": ')
-            if name == "findings":
-                out.write(b"[")
-                for index, finding in enumerate(self.findings):
-                    text = finding.__pydantic_serializer__.to_json(finding, indent=2)
-                    out.write(b",\n    " if index else b"\n    ")
-                    _write_indented(out, text, b"    ")
-                out.write(b"\n  ]" if self.findings else b"]")
-            else:
-                # a lone surrogate (from a "\\udc80" escape in the input) is written back as that escape
-                text = json.dumps(head[key], indent=2, ensure_ascii=False).encode("utf-8", "backslashreplace")
-                out.write(text.replace(b"\n", b"\n  "))
-        out.write(b"\n}\n")
-
-    def finding(self, item_id: LineItemId | str) -> Finding:
-        for finding in self.findings:
-            if finding.line_item == item_id:
-                return finding
-        raise KeyError(item_id)
-
-
-INDENT_PIECE: Final = 1 << 20
-"""Bytes re-indented at a time: a finding with a million ids is never copied whole."""
-
-
-def _write_indented(out: BinaryIO, text: bytes, indent: bytes) -> None:
-    """Write `text` with `indent` after every newline, a megabyte at a time (cut before a newline)."""
-    start = 0
-    while start < len(text):
-        end = text.find(b"\n", start + INDENT_PIECE)
-        end = len(text) if end < 0 else end
-        out.write(text[start:end].replace(b"\n", b"\n" + indent))
-        start = end
+STALE_AFTER: Final = timedelta(hours=24)
+"""An observation older than this at the check's `now` is reported as possibly out of date (nightly checks)."""
+SKEW: Final = timedelta(minutes=5)
+"""A live source stamps its observation after the check read the clock: that much later is the same moment."""
+SAMPLE_REPEATED: Final = 5
+"""Ids named in the warning about resources listed more than once."""
 
 
 def contract_ref(contract: Contract) -> ContractRef:
@@ -290,10 +136,6 @@ def _assess(
     )
 
 
-STALE_AFTER: Final = timedelta(hours=24)
-"""An observation older than this at the check's `now` is reported as possibly out of date (nightly checks)."""
-
-
 def _repeated_ids(finding: Finding) -> str | None:
     """A warning when one id counted more than once toward a line item (an export that lists a resource twice):
     found in the sorted evidence, so it costs no memory on a large observation."""
@@ -305,12 +147,6 @@ def _repeated_ids(finding: Finding) -> str | None:
     repeated = [a for a, b in pairwise(ids) if a == b]
     sample = ", ".join(dict.fromkeys(repeated[:SAMPLE_REPEATED]))
     return message("repeated_ids", count=len(repeated), line_item=finding.line_item.value, sample=sample)
-
-
-SAMPLE_REPEATED: Final = 5
-
-SKEW: Final = timedelta(minutes=5)
-"""A live source stamps its observation after the check read the clock: that much later is the same moment."""
 
 
 def _freshness(observed_at: datetime, now: datetime) -> list[str]:
@@ -415,7 +251,7 @@ def _evidence(tally: Tally) -> Evidence:
     )
 
 
-def _set_aside(groups: Iterable[Shortfall]) -> list[SetAside]:
+def _set_aside(groups: Iterable[SetAsideGroup]) -> list[SetAside]:
     for group in groups:
         group.ids.sort()
     return sorted(

@@ -6,14 +6,13 @@ shortfall was first seen) and by the change report. Pure data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-if TYPE_CHECKING:  # no import at run time: reconcile may import this module
-    from reconciler.core.reconcile import Finding
+from reconciler.core.models import Finding, Status
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class PastRun:
     observed_at: datetime
     supplied: Mapping[str, Decimal | None]
     """Supplied quantity by line item id (None where unknown or not observed)."""
-    statuses: Mapping[str, str]
+    statuses: Mapping[str, Status]
     """Status by line item id (met, pending, short, over, unknown, not_observed)."""
     findings: Mapping[str, object] = field(default_factory=dict)
     """The run's findings as recorded (JSON data keyed by line item id), for the change report."""
@@ -50,20 +49,25 @@ class RecordedRun:
 
     def past(self) -> PastRun:
         """The run as the core reads earlier runs."""
-        by_item = {str(item["line_item"]): item for item in self.findings}
-        return PastRun(
-            run_id=self.run_id,
-            now=self.now,
-            observed_at=self.observed_at,
-            supplied={k: None if v.get("supplied") is None else Decimal(v["supplied"]) for k, v in by_item.items()},
-            statuses={k: str(v["status"]) for k, v in by_item.items()},
-            findings=by_item,
-        )
+        return past_run(self.run_id, self.now, self.observed_at, self.findings)
 
     @property
     def failed_sources(self) -> dict[str, dict[str, str]]:
         """Source name -> {resource kind: failure} for every source that failed during this run."""
         return {str(s["name"]): dict(s.get("failed") or {}) for s in self.sources if s.get("failed")}
+
+
+def past_run(run_id: int, now: datetime, observed_at: datetime, findings: Iterable[Mapping[str, Any]]) -> PastRun:
+    """An earlier run as the core reads it, from its findings as recorded (`finding_record`)."""
+    by_item = {str(item["line_item"]): item for item in findings}
+    return PastRun(
+        run_id=run_id,
+        now=now,
+        observed_at=observed_at,
+        supplied={k: None if v.get("supplied") is None else Decimal(v["supplied"]) for k, v in by_item.items()},
+        statuses={k: Status(v["status"]) for k, v in by_item.items()},
+        findings=by_item,
+    )
 
 
 _WITHOUT_IDS: Final[dict[str, Any]] = {

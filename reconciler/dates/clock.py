@@ -31,3 +31,19 @@ def parse_instant(text: str) -> datetime:
 
 def in_contract_tz(value: datetime) -> datetime:
     return value.astimezone(CONTRACT_TZ)
+
+
+def duration_parts(seconds: int) -> tuple[str, list[tuple[int, str]]]:
+    """A duration as its sign and (count, unit) parts, unit one of d, h, m, s: days, hours and minutes, seconds
+    only under a minute. 140400 -> ("", [(1, "d"), (15, "h"), (0, "m")]); -60 -> ("-", [(1, "m")])."""
+    sign = "-" if seconds < 0 else ""
+    minutes, rest = divmod(abs(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return sign, [(days, "d"), (hours, "h"), (minutes, "m")]
+    if hours:
+        return sign, [(hours, "h"), (minutes, "m")]
+    if minutes:
+        return sign, [(minutes, "m")]
+    return sign, [(rest, "s")]

@@ -149,11 +149,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, gregorian.monthrange(year, month + 1)[1]))
 
 
-def is_rest_day(day: date, calendars: Iterable[YearCalendar] = ()) -> bool:
-    """Whether `day` is a statutory rest day (weekend or holiday, not an adjusted working day)."""
-    return _RestDays(_by_year(calendars)).rest(day) is not None
-
-
 # -- the user's calendar file, already parsed from JSON ---------------------------------------------------
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -216,9 +211,18 @@ def _dates(data: Mapping[str, Any], key: str, year: int | None, problems: list[P
 # -- counting -------------------------------------------------------------------------------------------------
 
 
-def _check_length(value: int, limit: int, unit: str) -> None:
+def length_problem(value: object, limit: int) -> str | None:
+    """What is wrong with `value` as the length of a period (days or months up to `limit`); None if nothing.
+    The CLI names its option with the same words."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
-        raise ValueError(f"{unit} must be a whole number from 1 to {limit}; got {value!r}")
+        return f"expected a whole number from 1 to {limit}; got {value!r}"
+    return None
+
+
+def _check_length(value: int, limit: int, unit: str) -> None:
+    problem = length_problem(value, limit)
+    if problem is not None:
+        raise ValueError(f"{unit}: {problem}")
 
 
 def _by_year(calendars: Iterable[YearCalendar]) -> dict[int, YearCalendar]:

@@ -18,7 +18,8 @@ from reconciler.contract.model import Contract
 from reconciler.core.changes import changes_since
 from reconciler.core.expansions import track
 from reconciler.core.exposure import assess_exposure
-from reconciler.core.reconcile import ExitCode, Finding, Reconciliation, SourceSummary, Summary, Verdict, contract_ref
+from reconciler.core.models import ExitCode, Finding, Reconciliation, SourceSummary, Summary, Verdict
+from reconciler.core.reconcile import contract_ref
 from reconciler.core.runs import PastRun, RecordedRun
 
 NO_IDS_WARNING = TEMPLATES["no_ids"]

@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -21,10 +20,10 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from reconciler.base.errors import InputError
-from reconciler.core.runs import PastRun, RecordedRun, finding_record
+from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run
 
 if TYPE_CHECKING:
-    from reconciler.core.reconcile import ContractRef, Reconciliation
+    from reconciler.core.models import ContractRef, Reconciliation
 
 DEFAULT_PATH: Final = Path(".reconciler") / "history.sqlite"
 """The store when neither --history nor RECONCILER_HISTORY names one, relative to the current directory."""
@@ -156,21 +155,20 @@ class History:
         }
         return _retrying(self._write)(run, items)
 
-    def past_runs(self, limit: int | None = None, contract: ContractRef | None = None) -> list[PastRun]:
-        """The recorded runs in the order they were recorded, oldest first; with `limit`, only the last ones;
-        with `contract`, only the runs of that contract (same title and total: expansions may differ)."""
-        if limit is not None and limit < 0:
-            raise ValueError("limit must not be negative")
+    def past_runs(self, contract: ContractRef | None = None) -> list[PastRun]:
+        """The recorded runs in the order they were recorded, oldest first; with `contract`, only the runs of
+        that contract (same title and total: expansions may differ)."""
         query = sa.select(runs.c.id, runs.c.now, runs.c.observed_at, runs.c.findings).order_by(runs.c.id.desc())
         if contract is not None:
             query = query.where(
                 runs.c.contract_title_zh == _text(contract.title_zh), runs.c.contract_total == str(contract.total)
             )
-        if limit is not None:
-            query = query.limit(limit)
         with self._reading() as conn:
             rows = conn.execute(query).all()
-        return [_past_run(row.id, row.now, row.observed_at, row.findings) for row in reversed(rows)]
+        return [
+            past_run(row.id, datetime.fromisoformat(row.now), datetime.fromisoformat(row.observed_at), row.findings)
+            for row in reversed(rows)
+        ]
 
     def recorded_runs(self, contract: ContractRef) -> list[RecordedRun]:
         """Every recorded run of `contract` (same title and total) with all the history keeps of it, in the
@@ -271,18 +269,6 @@ def finding_rows(run_id: int, items: Sequence[Mapping[str, Any]]) -> list[dict[s
         }
         for item in items
     ]
-
-
-def _past_run(run_id: int, now: str, observed_at: str, items: list[dict[str, Any]]) -> PastRun:
-    by_item = {str(item["line_item"]): item for item in items}
-    return PastRun(
-        run_id=run_id,
-        now=datetime.fromisoformat(now),
-        observed_at=datetime.fromisoformat(observed_at),
-        supplied={k: None if v.get("supplied") is None else Decimal(v["supplied"]) for k, v in by_item.items()},
-        statuses={k: str(v["status"]) for k, v in by_item.items()},
-        findings=by_item,
-    )
 
 
 def _engine(url: str) -> Engine:

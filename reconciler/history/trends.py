@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from reconciler.core.models import Status
 from reconciler.core.runs import RecordedRun
 
 
@@ -21,7 +22,7 @@ class TrendPoint:
     """None where the run could not observe the line item (unknown, not observed)."""
     entitled: Decimal
     due: Decimal
-    status: str
+    status: Status
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Trend:
 
     @property
     def short_runs(self) -> int:
-        return sum(1 for p in self.points if p.status == "short")
+        return sum(1 for p in self.points if p.status is Status.SHORT)
 
 
 def trends(runs: Iterable[RecordedRun]) -> list[Trend]:
@@ -56,7 +57,7 @@ def trends(runs: Iterable[RecordedRun]) -> list[Trend]:
                     supplied=None if supplied is None else Decimal(str(supplied)),
                     entitled=Decimal(str(record["entitled"])),
                     due=Decimal(str(record["due"])),
-                    status=str(record["status"]),
+                    status=Status(record["status"]),
                 )
             )
     result = [

@@ -31,8 +31,7 @@ import pulumi.dynamic
 
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError, Problem
-from reconciler.core.expansions import ExpansionStatus
-from reconciler.core.reconcile import Finding, Reconciliation
+from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
 from reconciler.sources.select import open_sources, source_requests
 
@@ -261,23 +260,24 @@ class _RecordingProvider(pulumi.dynamic.ResourceProvider):
     def observed(self, props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         raise NotImplementedError
 
-    def gap_open(self, observed: dict[str, Any]) -> bool:
+    def gap_open(self, state: dict[str, Any]) -> bool:
+        """Whether the resource's state (in a refreshing preview: what `read` observed tonight) shows a gap."""
         raise NotImplementedError
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         _, outputs = self.observed(props)
         return pulumi.dynamic.CreateResult(id_=str(props[self.id_key]), outs=outputs)
 
-    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
-        _, outputs = self.observed(_news)
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
+        _, outputs = self.observed(news)
         return pulumi.dynamic.UpdateResult(outs=outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         inputs, outputs = self.observed(props)
         return pulumi.dynamic.ReadResult(id_=id_, outs=outputs, inputs=inputs)
 
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
-        changed = declaration_changed(_olds, _news, self.declared) or self.gap_open(_olds)
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
+        changed = declaration_changed(olds, news, self.declared) or self.gap_open(olds)
         return pulumi.dynamic.DiffResult(changes=changed, replaces=[], stables=[self.id_key])
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
@@ -291,9 +291,9 @@ class LineItemProvider(_RecordingProvider):
     def observed(self, props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return line_item_observed(props)
 
-    def gap_open(self, observed: dict[str, Any]) -> bool:
+    def gap_open(self, state: dict[str, Any]) -> bool:
         # unknown: the source failed on this kind, so a met line item cannot be shown; the gate must not pass
-        return observed.get("status") in ("short", "unknown")
+        return state.get("status") in (Status.SHORT, Status.UNKNOWN)
 
 
 class ExpansionProvider(_RecordingProvider):
@@ -303,8 +303,8 @@ class ExpansionProvider(_RecordingProvider):
     def observed(self, props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return expansion_observed(props)
 
-    def gap_open(self, observed: dict[str, Any]) -> bool:
-        return observed.get("state") == "overdue"
+    def gap_open(self, state: dict[str, Any]) -> bool:
+        return state.get("state") == ExpansionState.OVERDUE
 
 
 # -- the resources the program declares ------------------------------------------------------------------------

@@ -18,17 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from reconciler.base.messages import message
 from reconciler.base.money import arithmetic, plain
 from reconciler.contract.model import Contract
-from reconciler.core.expansions import ExpansionState, track
-from reconciler.core.exposure import (
-    DELAY_CLAUSE,
-    DISCLAIMER,
-    ExposureItem,
-    delay_amount,
-    delay_periods,
-    observed,
-    shortfall_streaks,
-)
-from reconciler.core.reconcile import ContractRef, Reconciliation, contract_ref
+from reconciler.core.expansions import track
+from reconciler.core.exposure import DELAY_CLAUSE, DISCLAIMER, delay_amount, delay_periods, observed, shortfall_streaks
+from reconciler.core.models import ContractRef, ExpansionState, ExposureItem, Reconciliation, Status
+from reconciler.core.reconcile import contract_ref
 from reconciler.core.runs import RecordedRun
 from reconciler.dates.clock import end_of_day, in_contract_tz, start_of_day
 from reconciler.history.replay import replay
@@ -36,7 +29,7 @@ from reconciler.history.replay import replay
 Kind = Literal["monthly", "summary"]
 DayStatus = Literal["met", "short", "unknown", "no_run"]
 Outcome = Literal["on_time", "late", "overdue", "open"]
-SUPPLIED_STATUSES = frozenset({"met", "pending", "over"})
+SUPPLIED_STATUSES = frozenset({Status.MET, Status.PENDING, Status.OVER})
 """A run with one of these statuses saw at least what was due of the line item."""
 ZERO = Decimal("0.00")
 ACCEPTANCE_SCHEMA_ID: Final = "contract-reconciler/acceptance-report"
@@ -335,7 +328,7 @@ class _Builder:
                     unit=item.unit.value,
                     days=DayCounts(**counts),
                     runs=len(records),
-                    runs_short=sum(1 for rec in records if rec["status"] == "short"),
+                    runs_short=sum(1 for rec in records if rec["status"] == Status.SHORT),
                     lowest_supplied=min(supplied) if supplied else None,
                     entitled_at_end=None if last is None else Decimal(str(last["entitled"])),
                     supplied_at_end=None
@@ -352,8 +345,8 @@ class _Builder:
         for item in self.contract.line_items:
             key = item.id.value
             records = [next((dict(rec) for rec in run.findings if rec["line_item"] == key), None) for run in known]
-            statuses = [None if rec is None else str(rec["status"]) for rec in records]
-            marks = [None if not observed(status) else status == "short" for status in statuses]
+            statuses = [None if rec is None else Status(rec["status"]) for rec in records]
+            marks = [None if not observed(status) else status is Status.SHORT for status in statuses]
             for first, last, ended in shortfall_streaks(marks):
                 short = [(known[n], rec) for n in range(first, last + 1) if marks[n] and (rec := records[n])]
                 episodes.append(_episode(item.seq, key, short, None if ended is None else known[ended]))
@@ -506,7 +499,7 @@ class _Builder:
             days = _days(month_start, month_end)
             run_days = {in_contract_tz(r.now).date() for r in inside}
             short_days = {
-                in_contract_tz(r.now).date() for r in inside if any(f["status"] == "short" for f in r.findings)
+                in_contract_tz(r.now).date() for r in inside if any(f["status"] == Status.SHORT for f in r.findings)
             }
             rows.append(
                 MonthRow(
@@ -543,11 +536,11 @@ def _days(start: datetime, end: datetime) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _status(run: RecordedRun, key: str) -> str | None:
-    return next((str(rec["status"]) for rec in run.findings if rec["line_item"] == key), None)
+def _status(run: RecordedRun, key: str) -> Status | None:
+    return next((Status(rec["status"]) for rec in run.findings if rec["line_item"] == key), None)
 
 
-def _day_status(statuses: list[str | None]) -> DayStatus:
+def _day_status(statuses: list[Status | None]) -> DayStatus:
     """A day's status from its runs' statuses of one line item: short if any run found it short; met if every
     run that observed it saw at least what was due; unknown if none observed it; no_run without runs."""
     if not statuses:
@@ -555,7 +548,7 @@ def _day_status(statuses: list[str | None]) -> DayStatus:
     seen = [s for s in statuses if observed(s)]
     if not seen:
         return "unknown"
-    return "short" if "short" in seen else "met"
+    return "short" if Status.SHORT in seen else "met"
 
 
 def _episode(
@@ -586,7 +579,7 @@ def _in_force(delay: ExposureItem, items: Sequence[ExposureItem]) -> bool:
 
 
 def _incidents(run: RecordedRun) -> list[Incident]:
-    unknown = [str(rec["line_item"]) for rec in run.findings if rec["status"] == "unknown"]
+    unknown = [str(rec["line_item"]) for rec in run.findings if rec["status"] == Status.UNKNOWN]
     return [
         Incident(
             run_id=run.run_id, now=run.now, source=name, failed=dict(sorted(failed.items())), unknown_line_items=unknown
@@ -596,16 +589,16 @@ def _incidents(run: RecordedRun) -> list[Incident]:
 
 
 def _run_row(run: RecordedRun) -> RunRow:
-    def having(status: str) -> list[str]:
+    def having(status: Status) -> list[str]:
         return [str(rec["line_item"]) for rec in run.findings if rec["status"] == status]
 
     return RunRow(
         run_id=run.run_id,
         now=run.now,
         verdict=run.verdict,
-        short=having("short"),
-        over=having("over"),
-        unknown=having("unknown"),
+        short=having(Status.SHORT),
+        over=having(Status.OVER),
+        unknown=having(Status.UNKNOWN),
     )
 
 

@@ -10,7 +10,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
-from reconciler.core.reconcile import Reconciliation, Status
+from reconciler.core.models import Reconciliation, Status
 from reconciler.report import text
 from reconciler.report.labels import Lang, counted, label
 from reconciler.report.wording import say

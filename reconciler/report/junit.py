@@ -10,8 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from reconciler.base.money import plain
-from reconciler.core.expansions import ExpansionState, ExpansionStatus
-from reconciler.core.reconcile import Finding, Reconciliation, Status
+from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.report import text
 from reconciler.report.labels import label, set_aside_reason
 

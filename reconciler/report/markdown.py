@@ -5,7 +5,7 @@ Called by `reconciler check --format markdown`.
 
 from __future__ import annotations
 
-from reconciler.core.reconcile import Reconciliation
+from reconciler.core.models import Reconciliation
 from reconciler.report import text
 from reconciler.report.labels import Lang, counted, label
 from reconciler.report.wording import say

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reconciler.contract.obligations import Obligation
-from reconciler.core.reconcile import Reconciliation
+from reconciler.core.models import Reconciliation
 from reconciler.history.trends import Trend
 from reconciler.report import text
 from reconciler.report.labels import Lang, label

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json_object
 from reconciler.core.observation import Observation, ResourceKind, SourceReport
+from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, number_setting
 from reconciler.sources.ksyun.mapping import (
     API_BY_ACTION,
@@ -49,7 +49,6 @@ from reconciler.sources.ksyun.mapping import (
 )
 from reconciler.sources.ksyun.tables import Tables, load_tables
 
-SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
 NAME: Final = "ksyun"
 RETRYABLE_CODE: Final = re.compile(
     r"throttl|limitexceeded|toomany|frequen|serviceunavailable|servicetimeout|internal_failure|internalerror",
@@ -486,7 +485,7 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetche
     except Exception as exc:
         fetched.failed[KS3_BUCKETS] = credentials.redact(f"KS3 ListBuckets: {type(exc).__name__}: {exc}")[:500]
         return
-    now = datetime.now(SHANGHAI)
+    now = datetime.now(CONTRACT_TZ)
     start = now.replace(day=1, hour=0, minute=0)
     fetched.pages["QueryKs3Data"] = []
     names = [name for name, _ in fetched.buckets]
@@ -631,7 +630,7 @@ class KsyunSource(CollectedSource):
         table_path = settings.get("tables")
         tables = load_tables(Path(table_path) if table_path else None)
         if self.request.from_files:
-            now = self.request.now or datetime.now(SHANGHAI)  # the pages carry no time: the check's moment
+            now = self.request.now or datetime.now(CONTRACT_TZ)  # the pages carry no time: the check's moment
             fetched = read_export(self.request.from_files)
             files = ", ".join(str(path) for path in self.request.from_files)
             detail = f"export {files}; tables: {tables.origin}"
@@ -640,7 +639,7 @@ class KsyunSource(CollectedSource):
                 raise InputError.single(files, exc.path, exc.reason)
 
         else:
-            now = datetime.now(SHANGHAI)  # live: when it observed, not the check's --now (maybe another day)
+            now = datetime.now(CONTRACT_TZ)  # live: when it observed, not the check's --now (maybe another day)
             options = self.options
             credentials = credentials_of(settings)
             fetched = fetch_live(options, credentials)
