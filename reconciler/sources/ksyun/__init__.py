@@ -1,7 +1,8 @@
 """The `ksyun` source: Kingsoft Cloud through its official SDKs (kingsoftcloud-sdk-python, ks3sdk).
 
-`source` (settings, credentials, live calls with paging and retries, exports read with --from-file, the
-`SPEC` the registry names), `mapping` (API bodies to normalized resources), `tables` (instance family and
-volume type tables an operator can override). Imports only the core's observation model, base and the
-source seam (`reconciler.sources.base`).
+`settings` (endpoints, regions, paging, retries, credentials), `live` (the only module that imports the SDKs:
+calls with paging and retries, redacted logs), `export` (the native export file read with --from-file),
+`mapping` (API bodies to normalized resources; the listing checks), `tables` (instance family and volume type
+tables an operator can override) and `source` (one rule for live and exported pages; the registry's `SPEC`).
+Imports only the core's observation model, dates, base and the source seam (`reconciler.sources.base`).
 """

@@ -560,3 +560,13 @@ def _buckets(
             f"{missing.count} bucket(s) listed by KS3 have no usage data ({missing.sample_text()})"
         )
     return resources
+
+
+@dataclass
+class Pages:
+    """What was fetched or read: pages per action, actions that failed (with why), KS3 bucket names."""
+
+    pages: dict[str, list[Page]]
+    failed: dict[str, str]
+    buckets: list[tuple[str, str | None]]
+    bucket_list_read: bool = False
