@@ -238,12 +238,14 @@ class Unrecognized:
 
 @dataclass(frozen=True)
 class SourceReport:
-    """What one source observed: the kinds it covers, the kinds it failed on (and why), what it skipped."""
+    """What one source observed: the kinds it covers, the kinds it failed on (and why), the kinds whose listing
+    may be incomplete (and why: what was seen of them counts, more may exist), what it skipped."""
 
     name: str
     covers: frozenset[ResourceKind]
     detail: str = ""
     failed: Mapping[ResourceKind, str] = field(default_factory=dict)
+    incomplete: Mapping[ResourceKind, str] = field(default_factory=dict)
     unrecognized: tuple[Unrecognized, ...] = ()
     resource_count: int = 0
 

@@ -196,14 +196,19 @@ def _finding(
         "measured_by": meter.description,
     }
     failures = [s.failed[meter.kind] for s in sources if meter.kind in s.failed]
-    if failures:
+    # until supply is an interval, a listing that may be incomplete leaves the item unknown too
+    partial = [s.incomplete[meter.kind] for s in sources if meter.kind in s.incomplete]
+    if failures or partial:
+        reasons = [message("source_failed", kind=meter.kind, failures="; ".join(failures))] if failures else []
+        if partial:
+            reasons.append(message("source_incomplete", kind=meter.kind, reasons="; ".join(partial)))
         return Finding(
             **common,
             supplied=None,
             gap=None,
             gap_value_monthly=None,
             status=Status.UNKNOWN,
-            reason=message("source_failed", kind=meter.kind, failures="; ".join(failures)),
+            reason="; ".join(reasons),
             evidence=None,
         )
     if not any(meter.kind in s.covers for s in sources):

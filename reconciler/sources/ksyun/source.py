@@ -7,6 +7,7 @@ that failed, or is missing from an export, marks its kinds failed, never zero.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -33,13 +34,13 @@ from reconciler.sources.ksyun.tables import Tables, load_tables
 # --- the source ----------------------------------------------------------------------------------------------
 
 
-def observe(
-    fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], str]
-) -> tuple[list[Any], dict[ResourceKind, str], frozenset[ResourceKind]]:
-    """Resources, failed kinds and covered kinds from the fetched pages (one rule for live and file).
-    `on_malformed` raises (a file: InputError) or returns the reason the action's kinds failed (live)."""
+def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], str]) -> Observed:
+    """Resources, failed, incomplete and covered kinds from the fetched pages (one rule for live and file).
+    `on_malformed` raises (a file: InputError) or returns the reason the action's kinds failed (live). A kind
+    that failed is not also incomplete: nothing of it counts."""
     covers: set[ResourceKind] = set()
     failed: dict[ResourceKind, list[str]] = {}
+    incomplete: dict[ResourceKind, list[str]] = {}
     available = set(fetched.pages) | set(fetched.failed) | ({KS3_BUCKETS} if fetched.bucket_list_read else set())
     for kind, actions in KIND_ACTIONS.items():
         present = [action for action in actions if action in available]
@@ -52,6 +53,9 @@ def observe(
             reasons.append(f"not observed: {', '.join(missing)} missing")
         if reasons:
             failed[kind] = reasons
+        partial = [fetched.incomplete[action] for action in actions if action in fetched.incomplete]
+        if partial:
+            incomplete[kind] = partial
     resources: list[Any] = []
     for action, pages in fetched.pages.items():
         if action in fetched.failed or action == PROJECTS.action:
@@ -66,8 +70,26 @@ def observe(
         resources.extend(mapped.resources)
         for kind, reasons in mapped.failed.items():
             failed.setdefault(kind, []).extend(reasons)
-    kinds_failed = {kind: "; ".join(dict.fromkeys(reasons)) for kind, reasons in failed.items() if kind in covers}
-    return resources, kinds_failed, frozenset(covers)
+    return Observed(
+        resources=resources,
+        failed={kind: "; ".join(dict.fromkeys(reasons)) for kind, reasons in failed.items() if kind in covers},
+        incomplete={
+            kind: "; ".join(dict.fromkeys(reasons))
+            for kind, reasons in incomplete.items()
+            if kind in covers and kind not in failed
+        },
+        covers=frozenset(covers),
+    )
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What `observe` makes of the pages."""
+
+    resources: list[Any]
+    failed: dict[ResourceKind, str]
+    incomplete: dict[ResourceKind, str]
+    covers: frozenset[ResourceKind]
 
 
 class KsyunSource(CollectedSource):
@@ -101,9 +123,16 @@ class KsyunSource(CollectedSource):
             def malformed(exc: Malformed) -> str:
                 return credentials.redact(f"a response is not of the documented shape: {exc}")
 
-        resources, failed, covers = observe(fetched, tables, malformed)
-        report = SourceReport(name=NAME, covers=covers, detail=detail, failed=failed, resource_count=len(resources))
-        return Observation(observed_at=now, sources=(report,), resources=resources)
+        observed = observe(fetched, tables, malformed)
+        report = SourceReport(
+            name=NAME,
+            covers=observed.covers,
+            detail=detail,
+            failed=observed.failed,
+            incomplete=observed.incomplete,
+            resource_count=len(observed.resources),
+        )
+        return Observation(observed_at=now, sources=(report,), resources=observed.resources)
 
 
 def _open(request: SourceRequest) -> KsyunSource:
