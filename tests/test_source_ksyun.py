@@ -568,7 +568,9 @@ def test_a_live_listing_that_ends_short_of_its_total_once_is_read_again(endpoint
     resources, report = observe(settings(endpoint))
     assert (report.failed, report.incomplete) == ({}, {})
     assert totals(resources)["lbs"] == EXPECTED["lbs"]
-    asked = [r["params"].get("NextToken") for r in world.requests if r["params"].get("Action") == "DescribeLoadBalancers"]
+    asked = [
+        r["params"].get("NextToken") for r in world.requests if r["params"].get("Action") == "DescribeLoadBalancers"
+    ]
     assert asked == [None, None, "6"]  # cut short, then read again from the first page, whole
 
 

@@ -52,7 +52,9 @@ TEMPLATES: dict[str, str] = {
     ),
     "listing_too_long": "{listing}: more than {pages} pages, stopped",
     "listing_unplaced": "{listing}: page {page} does not echo its {position}, so its listings cannot be told apart",
-    "listing_pages_missing": "{listing}: page {page} is at {position} {at} where {expected} comes next: pages are missing",
+    "listing_pages_missing": (
+        "{listing}: page {page} is at {position} {at} where {expected} comes next: pages are missing"
+    ),
     "listing_starts_late": "{listing}: page {page} is at {position} {at}: the pages before it are missing",
     "listing_read_again": "{listing}: read again from the first page",
     "listing_seen": "{listing}: {distinct} distinct item(s) seen count, more may exist",

@@ -252,7 +252,9 @@ _MESSAGES_ZH: dict[str, str] = {
     "not_observed": "所选数据来源均不观测 {kind} 类资源",
     "source_incomplete": "数据来源对 {kind} 的列表可能不完整（已见资源计入，可能还有更多）：{reasons}",
     "listing_twice_on_page": "{listing}：第 {page} 页多次出现 {sample}",
-    "listing_repeats": "{listing}：第 {page} 页的 {items} 项中有 {count} 项已在前几页出现（例如 {sample}）：分页重复或重叠",
+    "listing_repeats": (
+        "{listing}：第 {page} 页的 {items} 项中有 {count} 项已在前几页出现（例如 {sample}）：分页重复或重叠"
+    ),
     "listing_total_changed": "{listing}：第 {page} 页给出的总数为 {total}，而之前各页给出的是 {before}",
     "listing_short_page": "{listing}：第 {page} 页返回的条目不足（{count}/{size}），但列表仍在继续",
     "listing_over_total": "{listing}：不重复的条目有 {distinct} 个，多于各页给出的总数 {total}",

@@ -52,6 +52,11 @@ RETRYABLE_CODE: Final = re.compile(
     r"throttl|limitexceeded|toomany|frequen|serviceunavailable|servicetimeout|internal_failure|internalerror",
     re.IGNORECASE,
 )
+UNREACHABLE: Final = re.compile(
+    r"NewConnectionError|ConnectTimeout|Connection refused|NameResolution|Failed to resolve|Name or service not known",
+    re.IGNORECASE,
+)
+"""The SDK's network errors that say the host could not be connected to (not a slow or broken answer)."""
 MAX_PAGES: Final = 10_000
 """A listing longer than this is treated as a paging loop (10^6 items at 100 per page)."""
 
@@ -60,8 +65,8 @@ MAX_PAGES: Final = 10_000
 
 
 class CallFailed(Exception):
-    """A call that failed; `retryable` says whether another attempt may succeed, `network` that the host did
-    not answer at all (refused, reset, timed out)."""
+    """A call that failed; `retryable` says whether another attempt may succeed, `network` that the host could
+    not be connected to at all (refused, no route, connection timed out, name not resolved)."""
 
     def __init__(self, reason: str, retryable: bool, network: bool = False) -> None:
         super().__init__(reason)
@@ -178,7 +183,7 @@ class LiveApi:
             if seconds < self.options.timeout:
                 raise CallFailed(self.deadline.reason(what), False) from None
             reason = message("request_deadline", seconds=f"{self.options.timeout:g}", setting=f"{NAME}.timeout")
-            raise CallFailed(reason, True, True) from None
+            raise CallFailed(reason, True) from None
 
     def _once(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
         client = self._client(api, region)
@@ -189,9 +194,11 @@ class LiveApi:
         except _sdk().sdk_exception as exc:
             code = getattr(exc, "code", None)
             message_text = getattr(exc, "message", None) or str(exc)
-            # ClientNetworkError: connection refused, reset, timeout: worth another attempt
-            network = code == "ClientNetworkError"
-            raise CallFailed(f"{code or 'SDK error'}: {message_text}", network, network) from None
+            # ClientNetworkError: connection refused, reset, timeout: worth another attempt; a host that could
+            # not be connected to at all is not asked again in this run
+            retry = code == "ClientNetworkError"
+            unreachable = retry and bool(UNREACHABLE.search(message_text))
+            raise CallFailed(f"{code or 'SDK error'}: {message_text}", retry, unreachable) from None
         try:
             body = json.loads(text)
         except ValueError:

@@ -112,9 +112,7 @@ def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
     return None
 
 
-def _split(
-    api: Api, bodies: Sequence[Any], listing: str, listings: list[list[Mapping[str, Any]]]
-) -> str | None:
+def _split(api: Api, bodies: Sequence[Any], listing: str, listings: list[list[Mapping[str, Any]]]) -> str | None:
     """The file's pages split into listings (appended to `listings`), or why they cannot be placed."""
     seen = 0  # items of the current listing (marker paging), or its pages (page paging)
     ended = True  # token paging: the page before ended its listing
