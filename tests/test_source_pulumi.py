@@ -264,3 +264,19 @@ def test_a_bad_timeout_is_refused_naming_the_setting(value: str, reason: str) ->
     result = check("--from-file", STACK, "--source-option", f"pulumi.timeout={value}")
     assert result.exit_code == 2
     assert f"<pulumi settings>: pulumi.timeout: {reason}" in result.stderr, result.stderr
+
+
+def test_a_state_holding_a_resource_twice_is_incomplete(tmp_path: Path) -> None:
+    """A state contradicts itself when it holds one URN twice (old copies pending deletion aside)."""
+    data = json.loads(STACK.read_text(encoding="utf-8"))
+    resources = data["deployment"]["resources"]
+    instance = next(r for r in resources if r["type"] == "ksyun:index/instance:Instance")
+    resources.append(instance)
+    resources.append({**next(r for r in resources if r["type"] == "ksyun:index/volume:Volume"), "delete": True})
+    path = tmp_path / "stack.json"
+    path.write_text(json.dumps(data))
+    findings = {f["line_item"]: f for f in check("--from-file", path).json()["findings"]}
+    assert findings["compute.vcpu"]["status"] == "unknown"
+    assert findings["compute.vcpu"]["reason"].endswith(f"the state {path}: app-1 listed more than once")
+    assert findings["storage.standard"]["supplied"] == EXPECTED["storage.standard"]  # a copy pending deletion
+    assert supplied(check("--from-file", STACK, "--from-file", STACK).json()) == EXPECTED  # one state, given twice

@@ -57,7 +57,8 @@ TEMPLATES: dict[str, str] = {
     ),
     "listing_starts_late": "{listing}: page {page} is at {position} {at}: the pages before it are missing",
     "listing_read_again": "{listing}: read again from the first page",
-    "listing_seen": "{listing}: {distinct} distinct item(s) seen count, more may exist",
+    "listing_twice": "{listing}: {sample} listed more than once",
+    "listing_partial": "{listing}: its metadata says more items follow ({what}): it is one page of a longer list",
     # sources: deadlines
     "request_deadline": "no complete answer within {seconds} s (setting {setting})",
     "source_deadline": "the source's deadline of {seconds} s (setting {setting}) passed before {what} finished",

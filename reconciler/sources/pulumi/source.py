@@ -173,6 +173,7 @@ def read_deployment(data: Any, where: str, inventory: StackInventory) -> datetim
     resources = deployment.get("resources", [])
     if not isinstance(resources, list):
         raise InputError.single(where, "deployment.resources", "expected a list")
+    inventory.begin(where)
     problems: list[Problem] = []
     for index, resource in enumerate(resources):
         at = f"deployment.resources[{index}]"
