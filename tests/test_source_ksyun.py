@@ -584,3 +584,33 @@ def test_a_live_listing_that_keeps_ending_short_of_its_total_is_incomplete(endpo
         f"{listing}: read again from the first page; {listing}: ended at 5 distinct items of the 6 its pages tell"
     }
     assert len(totals(resources)["lbs"]) == 5  # the five seen count
+
+
+# -- listings side by side -----------------------------------------------------------------------------------
+
+
+def test_listings_run_side_by_side_at_most_concurrency_at_once(endpoint: str, world: World) -> None:
+    slow = ["DescribeInstances", "DescribeVolumes", "DescribeSnapshots", "DescribeAddresses", "DescribeLoadBalancers"]
+    world.faults += [Fault(action, "slow", times=99, delay=0.05) for action in slow]
+    resources, report = observe(settings(endpoint, concurrency="3"))
+    assert (report.failed, report.incomplete) == ({}, {})
+    assert totals(resources) == EXPECTED
+    assert world.most_in_flight == 3
+    for action in ("DescribeInstances", "DescribeVolumes"):  # each listing pages in order
+        markers = [int(r["params"]["Marker"]) for r in world.requests if r["params"].get("Action") == action]
+        assert markers == sorted(markers)
+    world.requests.clear()
+    world.most_in_flight = 0
+    observe(settings(endpoint, concurrency="1"))
+    assert world.most_in_flight == 1
+
+
+@pytest.mark.parametrize("slow", ["DescribeInstances", "DescribeLoadBalancers"])
+def test_the_result_is_the_same_whatever_order_the_listings_end_in(endpoint: str, world: World, slow: str) -> None:
+    """Two regions, listings ending in different orders: the same resources in the same order, the same report."""
+    given = settings(endpoint, regions="cn-beijing-6,cn-shanghai-2", concurrency="1")
+    one_at_a_time = observe(given)
+    world.faults.append(Fault(slow, "slow", times=2, delay=0.2))  # the first listings of `slow` end last
+    side_by_side = observe({**given, "concurrency": "8"})
+    assert [repr(r) for r in side_by_side[0]] == [repr(r) for r in one_at_a_time[0]]
+    assert side_by_side[1] == one_at_a_time[1]

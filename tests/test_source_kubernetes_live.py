@@ -49,6 +49,8 @@ class FakeCluster:
         early), "more" / "fewer" (remainingItemCount one off), "trickle" (the body a byte every 0.1 s)."""
         self.requests: dict[str, list[dict[str, str]]] = defaultdict(list)
         self.authorization: list[str | None] = []
+        self.in_flight = self.most_in_flight = 0
+        """Requests being answered now; the most at once."""
         self.stopped = asyncio.Event()
         """Set when the test ends: slow and trickled replies stop, so the server can close at once."""
 
@@ -62,6 +64,14 @@ class FakeCluster:
             kmock[f"list v1/{plural}"] << (lambda request, plural=plural: self.react(plural, request))
 
     async def react(self, plural: str, request: Any) -> Any:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            return await self.reply(plural, request)
+        finally:
+            self.in_flight -= 1
+
+    async def reply(self, plural: str, request: Any) -> Any:
         self.requests[plural].append(dict(request.params))
         self.authorization.append(request.headers.get("Authorization"))
         if self.faults[plural]:
@@ -442,3 +452,17 @@ async def test_a_source_past_its_deadline_reports_its_unfinished_lists_failed(
         "services finished"
     }
     assert supplied(result.json())["compute.vcpu"] == EXPECTED["compute.vcpu"]  # the lists that finished count
+
+
+# -- lists side by side --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("concurrency", "at_once"), [("3", 3), ("1", 1)])
+async def test_the_lists_are_read_side_by_side(
+    cluster: FakeCluster, kubeconfig: Path, concurrency: str, at_once: int
+) -> None:
+    for plural in PLURALS.values():
+        cluster.faults[plural] = [0.2]  # each list's first page comes slowly
+    result = await run_live(kubeconfig, f"concurrency={concurrency}")
+    assert supplied(result.json()) == EXPECTED
+    assert cluster.most_in_flight == at_once

@@ -73,6 +73,9 @@ class World:
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopped: threading.Event = field(default_factory=threading.Event)
     """Set when the server stops: trickling and hanging replies end."""
+    in_flight: int = 0
+    most_in_flight: int = 0
+    """The most API requests being answered at once."""
 
     def take_fault(self, action: str) -> Fault | None:
         with self.lock:
@@ -171,6 +174,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(403, "MissingAuthenticationToken", "no Authorization header")
             return
         action = params.get("Action", "")
+        with world.lock:
+            world.in_flight += 1
+            world.most_in_flight = max(world.most_in_flight, world.in_flight)
+        try:
+            self._answer(world, action, params)
+        finally:
+            with world.lock:
+                world.in_flight -= 1
+
+    def _answer(self, world: World, action: str, params: dict[str, str]) -> None:
         fault = world.take_fault(action)
         if fault is not None and self._fault(fault):
             return
