@@ -19,7 +19,7 @@ import pytest
 from reconciler.core.observation import Resource, kind_of
 from reconciler.sources.listings import Inconsistent, ListingCheck
 from tests.cli_runner import run_cli
-from tests.emulators.ksyun import LISTS, Fault, World, answer, running
+from tests.emulators.ksyun import LISTS, Fault, World, native_export, running
 from tests.test_source_ksyun import ACCESS_KEY, EXPECTED, NOW, SECRET_KEY, TABLES, load_world, observe, settings, totals
 
 # --- the rules, page by page ---------------------------------------------------------------------------------
@@ -186,36 +186,12 @@ def compute_statuses(*args: str) -> dict[str, tuple[str, str | None]]:
     return {item: (findings[item]["status"], findings[item]["supplied"]) for item in ("compute.vcpu", "compute.memory")}
 
 
-def export_of(world: World, page_size: int) -> dict[str, list[dict[str, Any]]]:
-    """The native export of `world`: every list paged as the API answers (marker paging until an empty page)."""
-    export: dict[str, list[dict[str, Any]]] = {"GetAccountAllProjectList": [{"ListProjectResult": {"ProjectList": []}}]}
-    for action, (_service, style, key, _total, _scoped) in LISTS.items():
-        pages, params = [], {"MaxResults": str(page_size), "PageSize": str(page_size)}
-        for number in range(1, 1000):
-            if style.startswith("marker"):
-                params["Marker"] = str(sum(len(p[key]) for p in pages))
-            elif style == "page":
-                params["PageNumber"] = str(number)
-            body = answer(world, action, dict(params))
-            pages.append(body)
-            if style.startswith("marker") and not body[key]:
-                break
-            if style == "page" and not body["Page"]["hasNext"]:
-                break
-            if style == "token":
-                if "NextToken" not in body:
-                    break
-                params["NextToken"] = body["NextToken"]
-        export[action] = pages
-    return export
-
-
 def test_an_export_whose_second_page_repeats_the_first_never_gives_a_shortfall(tmp_path: Path) -> None:
     """160 instances of 8 vCPU and 20 GB: 1280 vCPU and 3200 GB, over the contract's 1232 and 2896. The export's
     second DescribeInstances page repeats 60 instances of the first: 160 listed, 100 distinct (800 vCPU and
     2000 GB, which read as complete would be a shortfall)."""
     world = compute_world([vm(n, 8, 20) for n in range(160)])
-    export = export_of(world, page_size=100)
+    export = native_export(world, page_size=100)
     truth = tmp_path / "truth.json"
     truth.write_text(json.dumps(export), encoding="utf-8")
     tables = f"ksyun.tables={TABLES}"

@@ -46,6 +46,7 @@ TEMPLATES: dict[str, str] = {
         "{listing}: page {page} gave back the {position} {token} it was asked with: the listing does not advance"
     ),
     "listing_no_end": "{listing}: its last page points to a next one",
+    "listing_no_page": "{listing}: holds no page, not even an empty one",
     "listing_end_unconfirmed": (
         "{listing}: its last page is short ({count} items) and no empty page follows it: the API tells no total, "
         "so only an empty page shows that the listing ended"

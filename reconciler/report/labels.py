@@ -261,6 +261,7 @@ _MESSAGES_ZH: dict[str, str] = {
     "listing_under_total": "{listing}：列表结束时只有 {distinct} 个不重复条目，少于各页给出的总数 {total}",
     "listing_same_token": "{listing}：第 {page} 页返回了请求时所用的同一 {position} {token}：列表没有前进",
     "listing_no_end": "{listing}：最后一页仍指向下一页",
+    "listing_no_page": "{listing}：一页也没有，连空页都没有",
     "listing_end_unconfirmed": (
         "{listing}：最后一页条目不足（{count} 项）且其后没有空页：该接口不给出总数，只有空页才能表明列表已结束"
     ),

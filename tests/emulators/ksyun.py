@@ -138,6 +138,33 @@ def answer(world: World, action: str, params: dict[str, str], fault: Fault | Non
     return body
 
 
+def native_export(world: World, page_size: int) -> dict[str, list[Any]]:
+    """The ksyun source's native export of `world`: each list API paged as it answers, page after page (marker
+    paging until a page shorter than asked, and until an empty one where it tells no total; page numbers while
+    `hasNext`; NextToken while one comes back). Project scoping aside: every item is in project 0's listing."""
+    export: dict[str, list[Any]] = {"GetAccountAllProjectList": [{"ListProjectResult": {"ProjectList": []}}]}
+    for action, (_service, style, key, total_key, _scoped) in LISTS.items():
+        pages: list[dict[str, Any]] = []
+        params = {"MaxResults": str(page_size), "PageSize": str(page_size)}
+        while True:
+            if style.startswith("marker"):
+                params["Marker"] = str(sum(len(page[key]) for page in pages))
+            elif style == "page":
+                params["PageNumber"] = str(len(pages) + 1)
+            body = answer(world, action, dict(params))
+            pages.append(body)
+            if style.startswith("marker") and (not body[key] or (total_key and len(body[key]) < page_size)):
+                break
+            if style == "page" and not body["Page"]["hasNext"]:
+                break
+            if style == "token":
+                if "NextToken" not in body:
+                    break
+                params["NextToken"] = body["NextToken"]
+        export[action] = pages
+    return export
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"

@@ -84,6 +84,8 @@ def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
     the sentences (e.g. "the export of DescribeInstances"). Malformed from a page's item list."""
     if api.paging == "none":
         return None
+    if not bodies:  # even an empty listing has a page
+        return message("listing_no_page", listing=listing)
     listings: list[list[Mapping[str, Any]]] = []
     reason = _split(api, bodies, listing, listings)
     if reason is not None:
