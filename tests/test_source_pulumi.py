@@ -75,22 +75,30 @@ def test_the_export_gives_the_hand_computed_supply() -> None:
     assert report["observed_at"] == "2026-11-24T18:00:00.123456+08:00"  # the state's manifest time
 
 
-def test_instance_types_missing_from_the_table_make_compute_unknown(tmp_path: Path) -> None:
+def test_instance_types_missing_from_the_table_widen_compute_to_bounds(tmp_path: Path) -> None:
     tables = tmp_path / "tables.json"
     tables.write_text(json.dumps({"instance_types": {"S6": {"cpu_ghz": "2.6", "arch": "x86_64"}}}))
     result = check("--from-file", STACK, tables=tables)
     report = result.json()
-    statuses = {f["line_item"]: f["status"] for f in report["findings"]}
-    assert statuses["compute.vcpu"] == statuses["compute.memory"] == "unknown"
-    reason = report["sources"][0]["failed"]["vm"]
-    assert "S6.4B: 1 (app-1)" in reason
-    assert "N3.2B: 1 (legacy)" in reason
+    findings = {f["line_item"]: f for f in report["findings"]}
+    vcpu = findings["compute.vcpu"]
+    # S6 has a clock and an architecture but no vCPU/memory; N3 nothing: no VM's amount is known
+    assert (vcpu["status"], vcpu["supplied_lower"], vcpu["supplied_upper"]) == ("unknown", "0", None)
+    assert vcpu["possible"] == ["short", "met", "over"]
+    groups = {(g["counts"], tuple(g["unknown"])): g["count"] for g in vcpu["evidence"]["uncertain"]}
+    assert groups == {("certainly", ("vcpu",)): 2, ("possibly", ("arch", "cpu_ghz", "vcpu")): 1}
+    source = report["sources"][0]
+    assert source["failed"] == {}
+    assert "S6.4B: 1 (app-1)" in source["detail"]
+    assert "N3.2B: 1 (legacy)" in source["detail"]
 
 
 def test_without_tables_nothing_is_guessed() -> None:
     report = check("--from-file", STACK, tables=None).json()
-    assert set(report["sources"][0]["failed"]) == {"vm"}  # volume types, EIPs and SLBs need no operator table
-    assert supplied(report)["storage.performance"] == "500"
+    findings = {f["line_item"]: f for f in report["findings"]}
+    assert findings["compute.vcpu"]["status"] == findings["compute.memory"]["status"] == "unknown"
+    assert "instance-type table" in report["sources"][0]["detail"]
+    assert supplied(report)["storage.performance"] == "500"  # volume types, EIPs and SLBs need no operator table
 
 
 def test_a_stack_with_only_some_kinds_covers_only_those(tmp_path: Path) -> None:
