@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from reconciler.base.errors import InputError
-from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run
+from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run, upgrade_record
 
 if TYPE_CHECKING:
     from reconciler.core.models import ContractRef, Reconciliation
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 DEFAULT_PATH: Final = Path(".reconciler") / "history.sqlite"
 """The store when neither --history nor RECONCILER_HISTORY names one, relative to the current directory."""
 ENV_VAR: Final = "RECONCILER_HISTORY"
-HEAD: Final = "0001"
+HEAD: Final = "0002"
 """The newest migration in `reconciler/history/migrations/versions/` (a test keeps the two in step)."""
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S: Final = 10.0
@@ -69,6 +69,8 @@ findings = sa.Table(
     sa.Column("supplied", sa.Text(), nullable=True),
     sa.Column("gap", sa.Text(), nullable=True),
     sa.Column("gap_value_monthly", sa.Text(), nullable=True),
+    sa.Column("supplied_lower", sa.Text(), nullable=True),
+    sa.Column("supplied_upper", sa.Text(), nullable=True),
     sa.Index("ix_findings_line_item_status", "line_item", "status"),
 )
 
@@ -186,7 +188,7 @@ class History:
                 now=datetime.fromisoformat(row.now),
                 observed_at=datetime.fromisoformat(row.observed_at),
                 sources=tuple(row.sources),
-                findings=tuple(row.findings),
+                findings=tuple(upgrade_record(finding) for finding in row.findings),
                 summary=dict(row.summary),
                 warnings=tuple(str(w) for w in row.warnings),
                 verdict=str(row.verdict),
@@ -266,6 +268,8 @@ def finding_rows(run_id: int, items: Sequence[Mapping[str, Any]]) -> list[dict[s
             "supplied": item["supplied"],
             "gap": item["gap"],
             "gap_value_monthly": item["gap_value_monthly"],
+            "supplied_lower": item.get("supplied_lower"),
+            "supplied_upper": item.get("supplied_upper"),
         }
         for item in items
     ]
