@@ -60,7 +60,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ended": ("ended", "已结束"),
     "ok": ("all line items met", "全部分项满足"),
     "drift": ("shortfall or surplus", "存在不足或超出"),
-    "verdict_unknown": ("a source failed: some line items unknown", "数据来源失败：部分分项未知"),
+    "verdict_unknown": (
+        "undecided: some line items may be short or over (a source failed or knowledge is partial)",
+        "无法确定：部分分项可能不足或超出（数据来源失败或信息不全）",
+    ),
     "exit": ("(exit {code})", "（退出码 {code}）"),
     "cny": ("CNY", "元"),
     "for_example": ("e.g.", "例如"),
