@@ -24,10 +24,9 @@ import sqlalchemy as sa
 from reconciler.contract.model import Contract
 from reconciler.core.models import Reconciliation
 from reconciler.core.observation import KINDS, Observation, SourceReport
-from reconciler.core.reconcile import reconcile
+from reconciler.core.reconcile import contract_ref, reconcile
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.history import store as history_module
-from reconciler.core.reconcile import contract_ref
 from reconciler.history.store import HEAD, History, history_url
 from tests.conftest import CONTRACT_PATH, ROOT, CliResult, met_resources, structs, vm
 
@@ -177,9 +176,7 @@ def test_a_store_of_runs_recorded_before_bounds_migrates_and_reads_back_as_exact
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
     result = _result(contract, _drifting())
-    findings = [
-        {k: v for k, v in f.model_dump(mode="json").items() if k not in _V2_ONLY} for f in result.findings
-    ]
+    findings = [{k: v for k, v in f.model_dump(mode="json").items() if k not in _V2_ONLY} for f in result.findings]
     for finding in findings:
         finding["evidence"].pop("contributing")
         finding["evidence"].pop("uncertain")
@@ -196,8 +193,13 @@ def test_a_store_of_runs_recorded_before_bounds_migrates_and_reads_back_as_exact
                 "contract_total": str(contract.total),
                 "sources": [],
                 "findings": findings,
-                "summary": {"line_items": 11, "by_status": {}, "shortfall_value_monthly": "-224.32",
-                            "surplus_value_monthly": "76.05", "resources_observed": 20},
+                "summary": {
+                    "line_items": 11,
+                    "by_status": {},
+                    "shortfall_value_monthly": "-224.32",
+                    "surplus_value_monthly": "76.05",
+                    "resources_observed": 20,
+                },
                 "warnings": [],
                 "verdict": "drift",
                 "exit_code": 1,

@@ -170,9 +170,20 @@ def test_nodes_of_unknown_clock_bound_vcpu_and_leave_memory_exact(tmp_path: Path
     report = result.json()
     findings = {f["line_item"]: f for f in report["findings"]}
     vcpu, memory = findings["compute.vcpu"], findings["compute.memory"]
-    assert (vcpu["status"], vcpu["supplied"], vcpu["supplied_lower"], vcpu["supplied_upper"]) == ("short", None, "0", "4")
+    assert (vcpu["status"], vcpu["supplied"], vcpu["supplied_lower"], vcpu["supplied_upper"]) == (
+        "short",
+        None,
+        "0",
+        "4",
+    )
     assert vcpu["evidence"]["uncertain"] == [
-        {"counts": "possibly", "unknown": ["cpu_ghz"], "count": 1, "quantity": "4", "ids": ["6d3a1c9e-0a01-4b7e-9c1e-00000000000a"]}
+        {
+            "counts": "possibly",
+            "unknown": ["cpu_ghz"],
+            "count": 1,
+            "quantity": "4",
+            "ids": ["6d3a1c9e-0a01-4b7e-9c1e-00000000000a"],
+        }
     ]
     assert (memory["status"], memory["supplied"]) == ("short", "16")
     assert findings["storage.performance"]["status"] == "not_observed"

@@ -124,9 +124,7 @@ def _groups(groups: Any) -> Any:
     if not isinstance(groups, list):
         return groups
     return {
-        _group_key(group): {
-            k: _decimal(v) if k == "quantity" else v for k, v in group.items() if k not in _IDS
-        }
+        _group_key(group): {k: _decimal(v) if k == "quantity" else v for k, v in group.items() if k not in _IDS}
         for group in groups
         if isinstance(group, Mapping)
     }

@@ -281,8 +281,8 @@ class _Planner:
         amount = () if meter.amount is None else (meter.amount,)
         if_unknown = _uncertain(tally, not decided, decided + amount).ids
         if decided:
-            group = _uncertain(tally, False, decided)
-            return amount_of, group.cell, group.ids, if_unknown
+            possibly = _uncertain(tally, False, decided)
+            return amount_of, possibly.cell, possibly.ids, if_unknown
         return amount_of, self._sums[meter.line_item], tally.contributing, if_unknown
 
     def tallies(self) -> dict[LineItemId, Tally]:

@@ -197,9 +197,7 @@ class Finding(Frozen):
     entitled: Decimal
     due: Decimal
     supplied: Decimal | None = Field(description="the supply when its bounds agree; else null (see the bounds)")
-    supplied_lower: Decimal | None = Field(
-        description="what is supplied for certain; null only when not observed"
-    )
+    supplied_lower: Decimal | None = Field(description="what is supplied for certain; null only when not observed")
     supplied_upper: Decimal | None = Field(
         description="the most that may be supplied; null when not observed or without an upper bound (a listing "
         "that may be incomplete, a failed source, an amount not known)"

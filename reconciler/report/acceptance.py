@@ -72,7 +72,9 @@ class Availability(_Frozen):
     days: DayCounts
     runs: int
     runs_short: int
-    lowest_supplied: Decimal | None = Field(description="the lowest exact supply of the runs (bounds that differ are left out)")
+    lowest_supplied: Decimal | None = Field(
+        description="the lowest exact supply of the runs (bounds that differ are left out)"
+    )
     entitled_at_end: Decimal | None = Field(description="entitled at the window's last run")
     supplied_at_end: Decimal | None = Field(description="supplied at the window's last run")
 

@@ -151,10 +151,7 @@ def render_html(
             contract=contract,
             verdict=w.words(lambda language: text.verdict_line(result, language)),
             notes=w.lines(lambda language: text.notes(result, language)),
-            summary=[
-                (key, w.words(lambda language, n=n: text.summary_values(result, language)[n][1]))
-                for n, (key, _) in enumerate(text.summary_values(result, "en"))
-            ],
+            summary=_summary(w, result),
             exposure_total=w.words(lambda language: text.exposure_total(result, language)),
             history=w.words(lambda language: text.history_heading(result, language) or ""),
             changes=w.lines(lambda language: text.change_lines(result, language)),
@@ -199,6 +196,15 @@ def render_acceptance_html(
         )
     )
     return page if page.endswith("\n") else page + "\n"
+
+
+def _summary(w: _Words, result: Reconciliation) -> list[tuple[str, Markup]]:
+    """The monthly values as (label key, text in the page's language)."""
+
+    def value(number: int) -> Words:
+        return lambda language: text.summary_values(result, language)[number][1]
+
+    return [(key, w.words(value(n))) for n, (key, _) in enumerate(text.summary_values(result, "en"))]
 
 
 def _side_by_side(en: str, zh: str) -> Markup:

@@ -118,7 +118,7 @@ def gap(finding: Finding) -> str:
         return signed(finding.gap)
     lower = finding.supplied_lower - finding.entitled
     upper = None if finding.supplied_upper is None else finding.supplied_upper - finding.entitled
-    return _bounded(lower, upper, lambda v: signed(v))
+    return _bounded(lower, upper, signed)
 
 
 def value(finding: Finding) -> str:
@@ -205,7 +205,9 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
 def uncertain_note(group: Uncertain, unit_value: str, lang: Lang) -> str:
     """Resources behind the difference of the bounds: `2 resource(s) may count: cpu_ghz not known, 12 vCPU: ids`."""
     quantity_text = (
-        label("uncertain.unbounded", lang) if group.quantity is None else f"{number(group.quantity)} {unit(unit_value, lang)}"
+        label("uncertain.unbounded", lang)
+        if group.quantity is None
+        else f"{number(group.quantity)} {unit(unit_value, lang)}"
     )
     line = label("bounds_note", lang).format(
         count=group.count,

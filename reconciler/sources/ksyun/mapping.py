@@ -555,7 +555,9 @@ def _buckets(
         size = sizes.get(name)
         if size is None:
             missing.add(name)
-        resources.append(Bucket(id=name, name=name, region=region, size_gb=None if size is None else size / BYTES_PER_GB))
+        resources.append(
+            Bucket(id=name, name=name, region=region, size_gb=None if size is None else size / BYTES_PER_GB)
+        )
     if missing.count:
         mapped.unknown["bucket"].append(
             f"{missing.count} bucket(s) listed by KS3 have no usage data ({missing.sample_text()}): size unknown"

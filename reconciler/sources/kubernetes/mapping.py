@@ -186,8 +186,11 @@ class ClusterInventory:
         ghz = None if entry is None else entry[1].cpu_ghz
         if ghz is None:  # Kubernetes does not report clocks: vCPU may count (bounds); memory does not need it
             self._unknown_clock[instance_type or "(no instance-type label)"].add(name)
-        if entry is not None and entry[1].memory_gib is not None and entry[0] == instance_type and (
-            memory_gib <= entry[1].memory_gib
+        if (
+            entry is not None
+            and entry[1].memory_gib is not None
+            and entry[0] == instance_type
+            and (memory_gib <= entry[1].memory_gib)
         ):
             memory, rule = entry[1].memory_gib, "from the instance-type table"
         else:
