@@ -272,3 +272,20 @@ def test_a_bad_timeout_is_refused_naming_the_setting(value: str, reason: str) ->
     result = check("--from-file", STACK, "--source-option", f"pulumi.timeout={value}")
     assert result.exit_code == 2
     assert f"<pulumi settings>: pulumi.timeout: {reason}" in result.stderr, result.stderr
+
+
+def test_a_planned_instance_whose_type_is_known_only_after_apply_may_count(tmp_path: Path) -> None:
+    """The engine writes its unknown value for app-2's type (a preview of a change): app-2's vCPU, memory, clock
+    and architecture are unknown. vCPU: app-1's 4 for certain, no upper bound; the detail names it."""
+    data = json.loads(STACK.read_text(encoding="utf-8"))
+    [app2] = [r for r in data["deployment"]["resources"] if r.get("urn", "").endswith("::app-2")]
+    app2["outputs"]["instanceType"] = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    path = tmp_path / "stack.json"
+    path.write_text(json.dumps(data))
+    report = check("--from-file", path).json()
+    vcpu = next(f for f in report["findings"] if f["line_item"] == "compute.vcpu")
+    assert (vcpu["supplied_lower"], vcpu["supplied_upper"], vcpu["status"]) == ("4", None, "unknown")
+    assert [(g["counts"], g["unknown"]) for g in vcpu["evidence"]["uncertain"]] == [
+        ("possibly", ["arch", "cpu_ghz", "vcpu"])
+    ]
+    assert "(known after apply): 1 (app-2)" in report["sources"][0]["detail"]

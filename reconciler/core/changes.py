@@ -108,8 +108,11 @@ def _comparable(record: Mapping[str, Any]) -> dict[str, Any]:
     lower, upper = _decimal(record.get("supplied_lower")), _decimal(record.get("supplied_upper"))
     if record.get("supplied") is None and isinstance(lower, Decimal):
         result["supplied"] = bounds_text(lower, upper if isinstance(upper, Decimal) else None)
-    if len(record.get("possible") or ()) < 2:
+    possible = record.get("possible") or ()
+    if len(possible) < 2:
         result.pop("possible", None)
+    else:  # one value, as the reports show it: short/met/over
+        result["possible"] = "/".join(str(status) for status in possible)
     evidence = result.get("evidence")
     if isinstance(evidence, Mapping):
         result["evidence"] = {
