@@ -172,14 +172,9 @@ class PostgresServer:
         )
 
     def connect(self, database: str = "postgres", **options: Any) -> psycopg.Connection[Any]:
+        options.setdefault("connect_timeout", 10)
         return psycopg.connect(
-            host="127.0.0.1",
-            port=self.port,
-            user=SUPERUSER,
-            password=self._password,
-            dbname=database,
-            connect_timeout=10,
-            **options,
+            host="127.0.0.1", port=self.port, user=SUPERUSER, password=self._password, dbname=database, **options
         )
 
     def create_database(self, name: str) -> str:
