@@ -155,7 +155,8 @@ class PostgresServer:
 
     def freeze(self) -> None:
         for pid in self._pids():
-            os.kill(pid, signal.SIGSTOP)
+            with contextlib.suppress(ProcessLookupError):  # a session that ended meanwhile
+                os.kill(pid, signal.SIGSTOP)
 
     def thaw(self) -> None:
         for pid in self._pids():
@@ -164,12 +165,9 @@ class PostgresServer:
 
     # -- use ------------------------------------------------------------------------------------------------
 
-    def url(self, database: str = "postgres", driver: str = "postgresql+psycopg", **query: str) -> str:
+    def url(self, database: str = "postgres", password: str | None = None) -> str:
         """A SQLAlchemy URL of `database` as the superuser, with the password (never print it: see `shown`)."""
-        tail = "&".join(f"{key}={value}" for key, value in query.items())
-        return f"{driver}://{SUPERUSER}:{self._password}@127.0.0.1:{self.port}/{database}" + (
-            f"?{tail}" if tail else ""
-        )
+        return f"postgresql+psycopg://{SUPERUSER}:{password or self._password}@127.0.0.1:{self.port}/{database}"
 
     def connect(self, database: str = "postgres", **options: Any) -> psycopg.Connection[Any]:
         options.setdefault("connect_timeout", 10)
