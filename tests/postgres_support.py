@@ -260,7 +260,8 @@ def start_server() -> PostgresServer:
     except (PostgresUnavailable, OSError, subprocess.SubprocessError) as exc:
         if server is not None:
             server.remove()
-        pytest.fail(f"PostgreSQL tests cannot run: {exc}", pytrace=False)
+        reason = str(exc)
+    pytest.fail(f"PostgreSQL tests cannot run: {reason}", pytrace=False)
 
 
 def wait_until(condition: Any, timeout: float = 30.0, interval: float = 0.05) -> Any:

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from reconciler.history.store import HEAD, History
-from tests.conftest import CONTRACT_PATH, ROOT
+from tests.cli_runner import run_cli
+from tests.conftest import CONTRACT_PATH, ROOT, CliResult
 from tests.postgres_support import PostgresServer, wait_until
 from tests.test_history import _WORKER, _python
 from tests.test_report_history import CONTRACT, NIGHTS, record_nights
@@ -41,6 +42,13 @@ def _check(url: str, deadline: float) -> tuple[subprocess.CompletedProcess[str],
         timeout=deadline + MARGIN_S,
     )  # fmt: skip
     return done, time.monotonic() - started
+
+
+def _check_here(url: str) -> CliResult:
+    """`reconciler check` in this process: for stores that answer (or refuse) at once."""
+    return run_cli(
+        "check", "--observed", OBSERVED, "--contract", CONTRACT_PATH, "--now", NOW, "--format", "json", "--history", url
+    )
 
 
 def _start_check(url: str) -> subprocess.Popen[str]:
@@ -78,15 +86,13 @@ def test_the_reports_read_the_same_history_from_postgresql_as_from_sqlite(
     in_postgres = record_nights(tmp_path, NIGHTS, postgres_url)
     assert in_postgres == in_sqlite
     reports = []
-    for store in (str(sqlite), postgres_url):
+    for store in (sqlite, postgres_url):
         output = tmp_path / "monthly.json"
-        done = subprocess.run(
-            [sys.executable, "-m", "reconciler", "report", "--kind", "monthly", "--period", "2026-11", "--contract",
-             str(CONTRACT), "--now", "2026-12-05T00:00:00+08:00", "--history", store, "--format", "json",
-             "--output", str(output)],
-            cwd=ROOT, check=False, capture_output=True, text=True, timeout=120,
+        done = run_cli(
+            "report", "--kind", "monthly", "--period", "2026-11", "--contract", CONTRACT, "--now",
+            "2026-12-05T00:00:00+08:00", "--history", store, "--format", "json", "--output", output,
         )  # fmt: skip
-        assert done.returncode == 0, postgres_server.shown(done.stderr)
+        assert done.exit_code == 0, postgres_server.shown(done.stderr)
         reports.append(json.loads(output.read_text(encoding="utf-8")))
     assert reports[1] == reports[0]
 
@@ -173,9 +179,9 @@ def test_a_lock_held_by_another_session_ends_the_check_in_exit_2_after_lock_time
     assert "Traceback" not in done.stderr
     assert not postgres_server.leaked(done.stdout + done.stderr)
     print(f"lock held: exit 2 after {took:.1f} s (lock_timeout 2 s)")
-    again, _ = _check(postgres_url, deadline=60)  # the lock released: the next check records as usual
-    assert again.returncode == 1, postgres_server.shown(again.stderr)
-    assert json.loads(again.stdout)["run_id"] == 1
+    again = _check_here(postgres_url)  # the lock released: the next check records as usual
+    assert again.exit_code == 1, postgres_server.shown(again.stderr)
+    assert again.json()["run_id"] == 1
     assert _run_ids(postgres_server, database) == [1]
 
 
@@ -245,8 +251,8 @@ def test_a_server_shut_down_mid_run_ends_in_exit_2_and_records_nothing(tmp_path:
         assert "the history store failed" in err
         assert "terminating connection" in err
         assert not server.leaked(out + err)
-        down, _ = _check(url, deadline=10)  # and a check while it is down is refused at once
-        assert down.returncode == 2
+        down = _check_here(url)  # and a check while it is down is refused at once
+        assert down.exit_code == 2
         assert "Connection refused" in down.stderr
         server.start()
         assert _run_ids(server, "shutdown") == []
@@ -256,8 +262,8 @@ def test_a_server_shut_down_mid_run_ends_in_exit_2_and_records_nothing(tmp_path:
 
 def test_a_wrong_password_is_named_and_no_password_is_shown(postgres_server: PostgresServer, postgres_url: str) -> None:
     wrong = postgres_server.url(postgres_url.rsplit("/", 1)[1], password="not-the-password")
-    done, _ = _check(wrong, deadline=30)
-    assert done.returncode == 2
+    done = _check_here(wrong)
+    assert done.exit_code == 2
     assert "password authentication failed" in done.stderr
     assert ":***@127.0.0.1" in done.stderr
     assert "not-the-password" not in done.stderr
