@@ -179,11 +179,15 @@ def compute_world(vms: list[dict[str, Any]]) -> World:
     return World(items=items)
 
 
-def compute_statuses(*args: str) -> dict[str, tuple[str, str | None]]:
+def compute_statuses(*args: str) -> dict[str, tuple[str, str | None, str | None]]:
+    """Status and supply bounds (lower, upper: None = open) of vCPU and memory."""
     result = run_cli("check", "--source", "ksyun", "--now", NOW, "--format", "json", "--no-history", *args)
     assert "Traceback" not in result.stderr
     findings = {f["line_item"]: f for f in result.json()["findings"]}
-    return {item: (findings[item]["status"], findings[item]["supplied"]) for item in ("compute.vcpu", "compute.memory")}
+    return {
+        item: (findings[item]["status"], findings[item]["supplied_lower"], findings[item]["supplied_upper"])
+        for item in ("compute.vcpu", "compute.memory")
+    }
 
 
 def test_an_export_whose_second_page_repeats_the_first_never_gives_a_shortfall(tmp_path: Path) -> None:
@@ -196,18 +200,19 @@ def test_an_export_whose_second_page_repeats_the_first_never_gives_a_shortfall(t
     truth.write_text(json.dumps(export), encoding="utf-8")
     tables = f"ksyun.tables={TABLES}"
     assert compute_statuses("--from-file", str(truth), "--source-option", tables) == {
-        "compute.vcpu": ("over", "1280"),
-        "compute.memory": ("over", "3200"),
+        "compute.vcpu": ("over", "1280", "1280"),
+        "compute.memory": ("over", "3200", "3200"),
     }
     second = export["DescribeInstances"][1]
     second["InstancesSet"] = export["DescribeInstances"][0]["InstancesSet"][:60]
     mutated = tmp_path / "mutated.json"
     mutated.write_text(json.dumps(export), encoding="utf-8")
     found = compute_statuses("--from-file", str(mutated), "--source-option", tables)
-    assert found == {"compute.vcpu": ("unknown", None), "compute.memory": ("unknown", None)}
+    # the 100 seen are a lower bound: 800 vCPU and 2000 GB or more, so possibly short, possibly over
+    assert found == {"compute.vcpu": ("unknown", "800", None), "compute.memory": ("unknown", "2000", None)}
 
 
-def live_statuses(endpoint: str, **extra: str) -> dict[str, tuple[str, str | None]]:
+def live_statuses(endpoint: str, **extra: str) -> dict[str, tuple[str, str | None, str | None]]:
     given = settings(endpoint, ks3_endpoint="", **extra)
     del given["access_key"], given["secret_key"]
     return compute_statuses(*[a for k, v in given.items() for a in ("--source-option", f"ksyun.{k}={v}")])
@@ -229,15 +234,20 @@ def compute_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Wor
 
 def test_a_live_endpoint_that_ignores_marker_never_gives_met(compute_endpoint: tuple[str, World]) -> None:
     endpoint, world = compute_endpoint
-    over = {"compute.vcpu": ("over", "1256"), "compute.memory": ("over", "2944")}
+    over = {"compute.vcpu": ("over", "1256", "1256"), "compute.memory": ("over", "2944", "2944")}
     assert live_statuses(endpoint) == over
     world.faults.append(Fault("DescribeInstances", "ignore_position", times=99))
-    assert live_statuses(endpoint) == {"compute.vcpu": ("unknown", None), "compute.memory": ("unknown", None)}
+    # the first page, the only one seen, is exactly the contract: met or over, not known which
+    expected = {"compute.vcpu": ("unknown", "1232", None), "compute.memory": ("unknown", "2896", None)}
+    assert live_statuses(endpoint) == expected
 
 
 def test_a_total_that_understates_the_truth_is_not_taken_as_complete(compute_endpoint: tuple[str, World]) -> None:
     endpoint, world = compute_endpoint
     world.faults.append(Fault("DescribeInstances", "total", times=99, shift=-3))  # InstanceCount 5 of 8
-    assert live_statuses(endpoint) == {"compute.vcpu": ("unknown", None), "compute.memory": ("unknown", None)}
+    # read as told, five instances would be exactly met; all eight were seen, so over for certain, with more
+    # possibly unseen (the upper bound is open)
+    expected = {"compute.vcpu": ("over", "1256", None), "compute.memory": ("over", "2944", None)}
+    assert live_statuses(endpoint) == expected
     asked = [r["params"]["Marker"] for r in world.requests if r["params"].get("Action") == "DescribeInstances"]
     assert asked == ["0", "5", "0", "5"]  # the full first page reached the total: the next one showed three more

@@ -1,7 +1,8 @@
 """The `ksyun` source: Kingsoft Cloud live (`live`) or from its native export (`export`), mapped to resources.
 
 Named by the registry (`reconciler.sources`); `observe` applies one rule to live pages and exported ones: an API
-that failed, or is missing from an export, marks its kinds failed, never zero.
+that failed marks its kinds failed, one missing from an export marks them incomplete, never zero: what was seen
+is the lower bound, the upper bound is open.
 """
 
 from __future__ import annotations
@@ -34,10 +35,24 @@ from reconciler.sources.ksyun.tables import Tables, load_tables
 # --- the source ----------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Observed:
+    """What `observe` makes of the fetched pages."""
+
+    resources: list[Any]
+    failed: dict[ResourceKind, str]
+    """Kinds an action failed on (an error, a malformed answer): what was seen counts, the upper bound is open."""
+    incomplete: dict[ResourceKind, str]
+    """Kinds some of whose actions were not read at all (left out of an export), or whose listings do not add up
+    (read again and still contradicting themselves; in an export at once): the same bounds."""
+    covers: frozenset[ResourceKind]
+    notes: list[str]
+    """What the tables cannot decide (resources counted with an attribute unknown)."""
+
+
 def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], str]) -> Observed:
     """Resources, failed, incomplete and covered kinds from the fetched pages (one rule for live and file).
-    `on_malformed` raises (a file: InputError) or returns the reason the action's kinds failed (live). A kind
-    that failed is not also incomplete: nothing of it counts."""
+    `on_malformed` raises (a file: InputError) or returns the reason the action's kinds failed (live)."""
     covers: set[ResourceKind] = set()
     failed: dict[ResourceKind, list[str]] = {}
     incomplete: dict[ResourceKind, list[str]] = {}
@@ -49,14 +64,16 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         covers.add(kind)
         reasons = [fetched.failed[action] for action in actions if action in fetched.failed]
         missing = [action for action in actions if action not in available]
-        if missing:
-            reasons.append(f"not observed: {', '.join(missing)} missing")
+        if missing:  # e.g. bandwidth without DescribeBandWidthShares: the EIPs seen are a lower bound
+            incomplete[kind] = [f"not observed: {', '.join(missing)} missing"]
         if reasons:
             failed[kind] = reasons
-        partial = [fetched.incomplete[action] for action in actions if action in fetched.incomplete]
-        if partial:
-            incomplete[kind] = partial
+        # listings whose pages do not add up (`paging`, `sources.listings`): what they saw counts
+        incomplete.setdefault(kind, []).extend(
+            fetched.incomplete[action] for action in actions if action in fetched.incomplete
+        )
     resources: list[Any] = []
+    unknown: dict[ResourceKind, list[str]] = {}
     for action, pages in fetched.pages.items():
         if action in fetched.failed or action == PROJECTS.action:
             continue
@@ -70,26 +87,16 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         resources.extend(mapped.resources)
         for kind, reasons in mapped.failed.items():
             failed.setdefault(kind, []).extend(reasons)
-    return Observed(
-        resources=resources,
-        failed={kind: "; ".join(dict.fromkeys(reasons)) for kind, reasons in failed.items() if kind in covers},
-        incomplete={
-            kind: "; ".join(dict.fromkeys(reasons))
-            for kind, reasons in incomplete.items()
-            if kind in covers and kind not in failed
-        },
-        covers=frozenset(covers),
-    )
-
-
-@dataclass(frozen=True)
-class Observed:
-    """What `observe` makes of the pages."""
-
-    resources: list[Any]
-    failed: dict[ResourceKind, str]
-    incomplete: dict[ResourceKind, str]
-    covers: frozenset[ResourceKind]
+        for kind, reasons in mapped.unknown.items():
+            unknown.setdefault(kind, []).extend(reasons)
+    kinds_failed = {kind: "; ".join(dict.fromkeys(reasons)) for kind, reasons in failed.items() if kind in covers}
+    notes = [
+        f"{kind} counted with attributes unknown (bounds): {'; '.join(reasons)}"
+        for kind, reasons in sorted(unknown.items())
+        if kind in covers
+    ]
+    kinds_incomplete = {kind: "; ".join(reasons) for kind, reasons in incomplete.items() if reasons}
+    return Observed(resources, kinds_failed, kinds_incomplete, frozenset(covers), notes)
 
 
 class KsyunSource(CollectedSource):
@@ -127,7 +134,7 @@ class KsyunSource(CollectedSource):
         report = SourceReport(
             name=NAME,
             covers=observed.covers,
-            detail=detail,
+            detail="; ".join([detail, *observed.notes]),
             failed=observed.failed,
             incomplete=observed.incomplete,
             resource_count=len(observed.resources),
