@@ -42,7 +42,7 @@ from reconciler.sources.ksyun.mapping import (
     items_of,
     total_of,
 )
-from reconciler.sources.ksyun.paging import asked, first_request, next_request, same_token
+from reconciler.sources.ksyun.paging import SameToken, asked, first_request, next_request, same_token
 from reconciler.sources.ksyun.settings import NAME, WHERE, Credentials, Options
 from reconciler.sources.listings import Inconsistent, ListingCheck
 
@@ -276,9 +276,9 @@ class LiveApi:
                     return Listing(pages, check.distinct)
             except Inconsistent as exc:
                 return Listing(pages, check.distinct, exc.reason)
+            except SameToken as exc:
+                return Listing(pages, check.distinct, same_token(label, number, exc.token))
             except Malformed as exc:
-                if exc.path == "NextToken":
-                    return Listing(pages, check.distinct, same_token(label, number, exc.reason))
                 raise CallFailed(self.credentials.redact(f"{label}: {exc}"), False) from None
             request = following
         return Listing(pages, check.distinct, message("listing_too_long", listing=label, pages=MAX_PAGES))

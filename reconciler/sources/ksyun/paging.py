@@ -10,11 +10,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reconciler.base.messages import message
-from reconciler.sources.ksyun.mapping import PAGE_SIZE, Api, Malformed, ids_of, int_or_none, items_of, total_of
+from reconciler.sources.ksyun.mapping import PAGE_SIZE, Api, ids_of, int_or_none, items_of, total_of
 from reconciler.sources.listings import Inconsistent, ListingCheck
 
 POSITION = {"marker": "Marker", "page": "page number", "token": "NextToken"}
 """What a page's position in its listing is called, per paging style."""
+
+
+class SameToken(Exception):
+    """A NextToken paging that does not advance: the page gave back the token it was asked with."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
 
 
 def first_request(api: Api, page_size: int = PAGE_SIZE) -> dict[str, Any]:
@@ -38,7 +46,7 @@ def asked(api: Api, request: Mapping[str, Any]) -> int | None:
 
 def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any] | None:
     """The request for the page after `body` (the answer to `request`), or None when the API says the listing
-    ended. Malformed when a token paging would not advance (the same NextToken back).
+    ended. SameToken when a token paging would not advance (the same NextToken back).
 
     - Marker paging ends on a page shorter than asked. A full page is always followed by another, even when the
       total is reached: a total that understates the truth shows in the next page. Without a total
@@ -62,7 +70,7 @@ def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any]) 
         if token in (None, "", 0, "0"):
             return None
         if str(token) == str(request.get("NextToken", "")):
-            raise Malformed("NextToken", str(token))
+            raise SameToken(str(token))
         return {**request, "NextToken": str(token)}
     return None
 
@@ -100,8 +108,8 @@ def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
                 check.page(ids_of(api, items_of(api, body)), total_of(api, body))
                 try:
                     following = next_request(api, request, body)
-                except Malformed as exc:
-                    return same_token(label, number, exc.reason)
+                except SameToken as exc:
+                    return same_token(label, number, exc.token)
                 request = following or first_request(api)
             check.end()
         except Inconsistent as exc:
@@ -154,7 +162,7 @@ def _split(api: Api, bodies: Sequence[Any], listing: str, listings: list[list[Ma
             request = {**first_request(api), **({"NextToken": token} if token else {})}
             try:
                 following = next_request(api, request, body)
-            except Malformed:  # the same NextToken back: the listing goes on, and its check names it
+            except SameToken:  # the same NextToken back: the listing goes on, and its check names it
                 ended = False
                 continue
             ended = following is None
