@@ -72,6 +72,7 @@ demo: $(STAMP)
 lint: setup
 	$(BIN)/ruff check reconciler tests bench examples stacks policies
 	$(BIN)/ruff format --check reconciler tests bench examples stacks policies
+	$(BIN)/lint-imports --no-cache
 
 typecheck: setup
 	$(BIN)/mypy reconciler

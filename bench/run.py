@@ -147,7 +147,7 @@ def reconciler_command() -> Path:
 
 def create_store(path: Path) -> None:
     """An empty history store at the newest schema, made the way `reconciler check` makes one."""
-    code = "import sys; from reconciler.history import History; History.open(sys.argv[1]).close()"
+    code = "import sys; from reconciler.history.store import History; History.open(sys.argv[1]).close()"
     subprocess.run([sys.executable, "-c", code, f"sqlite:///{path}"], check=True)
 
 

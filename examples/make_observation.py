@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.contract.load import load_contract
-from reconciler.meters import GB_PER_TB, measure
-from reconciler.observation import to_resource
+from reconciler.core.meters import GB_PER_TB, measure
+from reconciler.core.observation import to_resource
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "examples" / "observation.json"

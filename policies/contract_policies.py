@@ -26,18 +26,19 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from reconciler.base.errors import InputError
 from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.load import load_contract
-from reconciler.errors import InputError
-from reconciler.pulumi_provider import Settings, observe, project_root, resolve
+from reconciler.core.models import ExpansionState, Status
+from reconciler.integrations.pulumi import Settings, observe, project_root, resolve
 
 LINE_ITEM_TYPE = "pulumi-python:dynamic/reconciler:LineItem"
 EXPANSION_TYPE = "pulumi-python:dynamic/reconciler:Expansion"
 CAP_CHECK = "supplement_cap"
 DEFAULT_INVENTORY = "contract_inventory.json"
-FLAGGED_STATUSES = ("short", "over")
-ALL_STATUSES = ("short", "over", "pending", "unknown", "not_observed")
-RISKY_STATES = ("at_risk", "overdue")
+FLAGGED_STATUSES = (Status.SHORT, Status.OVER)
+ALL_STATUSES = (Status.SHORT, Status.OVER, Status.PENDING, Status.UNKNOWN, Status.NOT_OBSERVED)
+RISKY_STATES = (ExpansionState.AT_RISK, ExpansionState.OVERDUE)
 
 
 def _root() -> Path:

@@ -3,12 +3,13 @@
 Public API for the CLI, the Pulumi provider and the policy pack; the modules behind it are private detail.
 """
 
+from reconciler.base.errors import InputError
 from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract, LineItem
-from reconciler.errors import InputError
-from reconciler.meters import MeterPolicy, measure
-from reconciler.observation import Observation
-from reconciler.reconcile import Finding, Reconciliation, Status, Verdict, reconcile
+from reconciler.core.meters import MeterPolicy, measure
+from reconciler.core.models import Finding, Reconciliation, Status, Verdict
+from reconciler.core.observation import Observation
+from reconciler.core.reconcile import reconcile
 
 __all__ = [
     "Contract",

@@ -1,5 +1,5 @@
 """`python -m reconciler`: the same command line as the `reconciler` console script."""
 
-from reconciler.cli import main
+from reconciler.app.cli import main
 
 main()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pulumi
 
-from reconciler.errors import InputError
-from reconciler.pulumi_provider import Expansion, LineItem, Settings, observe, text
+from reconciler.base.errors import InputError
+from reconciler.integrations.pulumi import Expansion, LineItem, Settings, observe, text
 
 config = pulumi.Config("reconciler")
 source = config.get("source") or Settings.source

@@ -1,6 +1,6 @@
 """Run the `reconciler` console script in-process and capture what it prints and how it exits.
 
-Shared by the CLI tests. `run_cli` calls `reconciler.cli.main` exactly as the console script does, with
+Shared by the CLI tests. `run_cli` calls `reconciler.app.cli.main` exactly as the console script does, with
 `sys.argv` set to the given arguments, and restores `sys.argv` (and the exception hook Typer installs)
 afterwards. Only `SystemExit` is caught: any other exception escapes to the test, which then fails,
 because bad input must never end in a traceback.
@@ -16,7 +16,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.cli import main
+from reconciler.app.cli import main
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 
 from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract
-from reconciler.observation import Resource, to_resource
+from reconciler.core.observation import Resource, to_resource
 from tests.cli_runner import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -31,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.observation import FIELDS, KINDS
+from reconciler.core.observation import FIELDS, KINDS
 from tests.cli_runner import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,9 +14,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reconciler.changes import Changes, compare_records
-from reconciler.clock import CONTRACT_TZ
-from reconciler.runs import PastRun
+from reconciler.core.changes import compare_records
+from reconciler.core.models import Changes
+from reconciler.core.runs import PastRun
+from reconciler.dates.clock import CONTRACT_TZ
 from tests.conftest import ROOT, CliResult, met_resources, vm
 
 NOW = "2026-11-25T09:00:00+08:00"

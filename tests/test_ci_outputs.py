@@ -22,16 +22,17 @@ import pytest
 import xmlschema
 import yaml
 
-from reconciler import jsonio
-from reconciler.clock import CONTRACT_TZ
+from reconciler.app.progress import observing_status, progress_wanted, snapshot_progress
+from reconciler.base import jsonio
+from reconciler.base.errors import InputError
 from reconciler.contract.model import Contract
-from reconciler.errors import InputError
-from reconciler.observation import KINDS, Observation, SourceReport
-from reconciler.outputs import write_output
-from reconciler.reconcile import Reconciliation, Status, reconcile
+from reconciler.core.models import Reconciliation, Status
+from reconciler.core.observation import KINDS, Observation, SourceReport
+from reconciler.core.reconcile import reconcile
+from reconciler.core.runs import PastRun
+from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.report.junit import render_junit
-from reconciler.report.progress import observing_status, progress_wanted, snapshot_progress
-from reconciler.runs import PastRun
+from reconciler.report.outputs import write_output
 from reconciler.sources.snapshot import SnapshotFile
 from tests.conftest import ROOT, CliResult, met_resources, structs, vm
 
@@ -185,7 +186,7 @@ def _fail_rename(monkeypatch: pytest.MonkeyPatch, error: BaseException, expected
             assert Path(source).read_bytes() == expected  # the temporary file was written in full
         raise error
 
-    monkeypatch.setattr("reconciler.outputs.os.replace", failing_replace)
+    monkeypatch.setattr("reconciler.report.outputs.os.replace", failing_replace)
     return seen
 
 

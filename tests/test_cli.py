@@ -1,6 +1,6 @@
 """The command line end to end: exit codes, output formats, golden files, schemas.
 
-Runs `reconciler.cli.main` in-process (as the console script does) and, once, the installed script.
+Runs `reconciler.app.cli.main` in-process (as the console script does) and, once, the installed script.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reconciler.schemas import SCHEMA_NAMES, schema_text
+from reconciler.app.schemas import SCHEMA_NAMES, schema_text
 from tests.conftest import CONTRACT_PATH, ROOT, CliResult, met_resources
 
 SMALL = Path(__file__).parent / "data" / "observation-small.json"

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from reconciler.base.errors import InputError
 from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.model import Contract, FormulaKind, LineItemId
-from reconciler.errors import InputError
-from reconciler.meters import GB_PER_TB
+from reconciler.core.meters import GB_PER_TB
 
 EXPECTED_IDS = [
     "compute.vcpu",

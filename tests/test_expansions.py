@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract
-from reconciler.expansions import ExpansionState, duration_text
-from reconciler.observation import KINDS, Observation, SourceReport
-from reconciler.reconcile import ExitCode, Reconciliation, Status, reconcile
-from reconciler.runs import PastRun
+from reconciler.core.expansions import duration_text
+from reconciler.core.models import ExitCode, ExpansionState, Reconciliation, Status
+from reconciler.core.observation import KINDS, Observation, SourceReport
+from reconciler.core.reconcile import reconcile
+from reconciler.core.runs import PastRun
+from reconciler.dates.clock import CONTRACT_TZ
 from tests.conftest import CliResult, met_resources, structs, vm
 
 REQUESTED = "2026-11-18T10:00:00+08:00"
@@ -47,7 +48,7 @@ def observe(vcpu: int) -> Observation:
 def run(run_id: int, now: str, vcpu: int | None, status: str = "met") -> PastRun:
     moment = at(now)
     supplied = None if vcpu is None else Decimal(vcpu)
-    return PastRun(run_id, moment, moment, {"compute.vcpu": supplied}, {"compute.vcpu": status})
+    return PastRun(run_id, moment, moment, {"compute.vcpu": supplied}, {"compute.vcpu": Status(status)})
 
 
 def check(contract: Contract, now: str, vcpu: int, history: list[PastRun] | None = None) -> Reconciliation:

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from reconciler.contract.model import Contract
-from reconciler.exposure import DISCLAIMER, ExposureItem, delay_periods
-from reconciler.observation import KINDS, Observation, SourceReport
-from reconciler.reconcile import Reconciliation, reconcile
-from reconciler.runs import PastRun
+from reconciler.core.exposure import DISCLAIMER, delay_periods
+from reconciler.core.models import ExposureItem, Reconciliation
+from reconciler.core.observation import KINDS, Observation, SourceReport
+from reconciler.core.reconcile import reconcile
+from reconciler.core.runs import PastRun
 from tests.conftest import met_resources, structs, vm
 from tests.test_expansions import at, check, expansion, run, with_expansions
 

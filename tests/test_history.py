@@ -1,6 +1,6 @@
 """The run history: what a recorded run holds, the migrations, concurrent writers, and a writer killed mid-run.
 
-Writers are real processes (`reconciler.cli.main` in fresh interpreters) racing on one SQLite file.
+Writers are real processes (`reconciler.app.cli.main` in fresh interpreters) racing on one SQLite file.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from typing import Any
 
 import pytest
 
-from reconciler import history as history_module
-from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract
-from reconciler.history import HEAD, History, history_url
-from reconciler.observation import KINDS, Observation, SourceReport
-from reconciler.reconcile import Reconciliation, reconcile
+from reconciler.core.models import Reconciliation
+from reconciler.core.observation import KINDS, Observation, SourceReport
+from reconciler.core.reconcile import reconcile
+from reconciler.dates.clock import CONTRACT_TZ
+from reconciler.history import store as history_module
+from reconciler.history.store import HEAD, History, history_url
 from tests.conftest import CONTRACT_PATH, ROOT, CliResult, met_resources, structs, vm
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=CONTRACT_TZ)
@@ -109,14 +110,10 @@ def test_a_recorded_run_reads_back_as_a_past_run_without_evidence_ids(
     assert ("network.public_ip", "over", "3", "3", "4", "1", "76.05") in rows
 
 
-def test_past_runs_are_oldest_first_and_limit_keeps_the_latest(contract: Contract, store: History) -> None:
+def test_past_runs_are_oldest_first(contract: Contract, store: History) -> None:
     for _ in range(3):
         store.record(_result(contract, met_resources()))
     assert [r.run_id for r in store.past_runs()] == [1, 2, 3]
-    assert [r.run_id for r in store.past_runs(limit=2)] == [2, 3]
-    assert store.past_runs(limit=0) == []
-    with pytest.raises(ValueError, match="negative"):
-        store.past_runs(limit=-1)
 
 
 def test_migrations_create_the_schema_once_and_reopening_keeps_the_runs(contract: Contract, tmp_path: Path) -> None:
@@ -251,11 +248,15 @@ _KILLED = """
 import sys, time
 from datetime import datetime
 from pathlib import Path
-import reconciler.history as history
-from reconciler.pipeline import run_check
+import reconciler.history.store as history
+from reconciler.app.pipeline import check_sources, load_checked_contract
+from reconciler.sources.combined import CombinedSource
+from reconciler.sources.snapshot import SnapshotFile
 
 url, contract, observed = sys.argv[1:4]
-result = run_check(Path(contract), Path(observed), datetime.fromisoformat("2026-11-25T09:00:00+08:00"))
+checked, warnings = load_checked_contract(Path(contract))
+snapshot = CombinedSource([SnapshotFile(Path(observed), None)])
+result = check_sources(checked, warnings, snapshot, datetime.fromisoformat("2026-11-25T09:00:00+08:00"))
 
 def stuck(run_id, items):  # the run's row is written, its findings are not: wait here to be killed
     print(f"writing run {run_id}", flush=True)

@@ -1,4 +1,4 @@
-"""The streaming JSON reader (`reconciler.jsonio.ObjectStream`) reads exactly what `json.loads` reads.
+"""The streaming JSON reader (`reconciler.base.jsonio.ObjectStream`) reads exactly what `json.loads` reads.
 
 Covered, with hypothesis-generated documents (a top-level object of scalar members and one array
 member; unicode, escapes, nested values, numbers with fractions and exponents, random whitespace):
@@ -30,9 +30,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from reconciler import jsonio
-from reconciler.errors import InputError
-from reconciler.jsonio import ObjectStream, load_json, load_json_object, parse_json
+from reconciler.base import jsonio
+from reconciler.base.errors import InputError
+from reconciler.base.jsonio import ObjectStream, load_json, load_json_object, parse_json
 
 ARRAY_KEY = "items"
 NAME = "doc.json"

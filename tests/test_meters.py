@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reconciler.contract.model import Contract, LineItemId
-from reconciler.meters import MeterPolicy, measure
+from reconciler.core.meters import MeterPolicy, measure
 from tests.conftest import met_resources, structs, vm
 
 

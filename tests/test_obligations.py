@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract
-from reconciler.obligations import Method, Obligation, State, obligations, state_at
-from reconciler.periods import YearCalendar
+from reconciler.contract.obligations import Method, Obligation, State, obligations, state_at
+from reconciler.dates.clock import CONTRACT_TZ
+from reconciler.dates.periods import YearCalendar
 from tests.cli_runner import CliResult
 
 NOW = datetime(2027, 3, 25, tzinfo=CONTRACT_TZ)

@@ -16,17 +16,17 @@ from typing import Any
 
 import pytest
 
+from reconciler.base.errors import InputError
+from reconciler.contract.deadlines import expansion_deadline, expansion_due_at
 from reconciler.contract.model import Contract, Expansion
-from reconciler.deadlines import expansion_deadline, expansion_due_at
-from reconciler.errors import InputError
-from reconciler.periods import (
+from reconciler.dates.clock import CONTRACT_TZ
+from reconciler.dates.periods import (
     LIBRARY_YEARS,
     Deadline,
     Rule,
     YearCalendar,
     add_months,
     calendar_from_data,
-    is_rest_day,
     period_end,
 )
 from tests.conftest import CliResult
@@ -70,7 +70,11 @@ def test_the_library_covers_2004_to_2026() -> None:
     ],
 )
 def test_rest_days_are_weekends_and_holidays_but_not_adjusted_working_days(day: date, rest: bool) -> None:
-    assert is_rest_day(day) is rest
+    """A one-day period whose last day is `day` ends on it exactly when it is a working day (Art. 203)."""
+    event = datetime(day.year, day.month, day.day, 12, tzinfo=CONTRACT_TZ) - timedelta(days=1)
+    deadline = period_end(event, days=1)
+    assert deadline.nominal_last_day == day
+    assert deadline.extended is rest
 
 
 # -- natural days and the day boundary --------------------------------------------------------------------
@@ -304,10 +308,10 @@ def test_expansion_due_at_applies_the_rest_day_extension(contract: Contract) -> 
         ({"days": 7, "start": datetime(2026, 9, 27, 10)}, "timezone-aware"),
         ({}, "exactly one of days or months"),
         ({"days": 7, "months": 1}, "exactly one of days or months"),
-        ({"days": 0}, "days must be a whole number from 1"),
-        ({"days": -3}, "days must be a whole number from 1"),
-        ({"days": True}, "days must be a whole number from 1"),
-        ({"months": 0}, "months must be a whole number from 1"),
+        ({"days": 0}, "days: expected a whole number from 1"),
+        ({"days": -3}, "days: expected a whole number from 1"),
+        ({"days": True}, "days: expected a whole number from 1"),
+        ({"months": 0}, "months: expected a whole number from 1"),
         ({"months": 3, "working": True}, "working days are counted in days"),
         ({"days": 1, "start": at("9999-12-31T10:00:00+08:00")}, "past the last representable date"),
     ],

@@ -18,7 +18,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from reconciler.pulumi_provider import Settings, expansion_declaration, line_item_declaration, observe
+from reconciler.integrations.pulumi import Settings, expansion_declaration, line_item_declaration, observe
 from tests.conftest import ROOT, met_resources
 from tests.pulumi_support import (
     EXPANSION_CONTRACT,

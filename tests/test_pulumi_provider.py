@@ -9,8 +9,8 @@ from typing import Any
 import dill
 import pytest
 
-from reconciler.errors import InputError
-from reconciler.pulumi_provider import (
+from reconciler.base.errors import InputError
+from reconciler.integrations.pulumi import (
     PROVIDER_VERSION,
     ExpansionProvider,
     LineItemProvider,
@@ -146,7 +146,7 @@ def test_create_and_update_record_the_declaration_with_the_observed_supply(tmp_p
 def test_the_pickled_provider_is_a_reference_to_this_module() -> None:
     """The SDK pickles the provider with dill: by reference, it is the same bytes whatever the code says."""
     pickled = dill.dumps(LineItemProvider(), recurse=True)
-    assert b"reconciler.pulumi_provider" in pickled
+    assert b"reconciler.integrations.pulumi" in pickled
     assert b"LineItemProvider" in pickled
     assert len(pickled) < 120
     assert dill.dumps(LineItemProvider(), recurse=True) == pickled

@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
-from reconciler.clock import CONTRACT_TZ
 from reconciler.contract.model import Contract
-from reconciler.observation import KINDS, Observation, SourceReport
-from reconciler.reconcile import ExitCode, Status, Verdict, reconcile
+from reconciler.core.models import ExitCode, Status, Verdict
+from reconciler.core.observation import KINDS, Observation, SourceReport
+from reconciler.core.reconcile import reconcile
+from reconciler.dates.clock import CONTRACT_TZ
+from reconciler.report.json_output import write_json
 from tests.conftest import met_resources, structs, vm
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=CONTRACT_TZ)
@@ -168,7 +170,7 @@ def test_streamed_json_is_the_models_own_serialization(contract: Contract) -> No
     resources = [*met_resources(), vm("arm", 16, 32, arch="aarch64")]
     result = reconcile(contract, _observe(resources, failed={"waf": "timeout"}), NOW)
     out = io.BytesIO()
-    result.write_json(out)
+    write_json(result, out)
     assert out.getvalue().decode() == result.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
@@ -226,10 +228,10 @@ def test_json_output_of_a_finding_over_a_megabyte_is_the_models_own_json(
     import io
     import sys
 
-    monkeypatch.setattr(sys.modules["reconciler.reconcile"], "INDENT_PIECE", 1 << 16)
+    monkeypatch.setattr(sys.modules["reconciler.report.json_output"], "INDENT_PIECE", 1 << 16)
     vms = [vm(f"vm-{n:05d}-ünï", 1, 1) for n in range(40_000)]
     result = reconcile(contract, _observe([*met_resources(), *vms]), NOW)
     out = io.BytesIO()
-    result.write_json(out)
+    write_json(result, out)
     assert len(out.getvalue()) > 4 * (1 << 16)
     assert out.getvalue() == (result.model_dump_json(indent=2) + "\n").encode("utf-8")

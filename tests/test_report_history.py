@@ -519,9 +519,9 @@ def test_a_day_short_on_several_line_items_across_runs_counts_once(
 
 
 def test_monthly_trends_leave_out_the_first_instant_of_the_next_month(overlap_store: dict[str, Any]) -> None:
+    from reconciler.app.report_command import acceptance_report
     from reconciler.contract.load import load_contract
-    from reconciler.history import history_url
-    from reconciler.reporting import acceptance_report
+    from reconciler.history.store import history_url
 
     store = history_url(str(overlap_store["history"]))
     report, series = acceptance_report(load_contract(CONTRACT), "monthly", at(AS_OF), store, (2026, 11))
@@ -530,10 +530,10 @@ def test_monthly_trends_leave_out_the_first_instant_of_the_next_month(overlap_st
 
 
 def test_latest_run_is_the_run_itself(overlap_store: dict[str, Any]) -> None:
+    from reconciler.app.report_command import _recorded_runs
     from reconciler.contract.load import load_contract
-    from reconciler.history import history_url
-    from reconciler.replay import latest_run
-    from reconciler.reporting import _recorded_runs
+    from reconciler.history.replay import latest_run
+    from reconciler.history.store import history_url
 
     store = history_url(str(overlap_store["history"]))
     runs = _recorded_runs(load_contract(CONTRACT), store)

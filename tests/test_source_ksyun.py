@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.errors import InputError
-from reconciler.observation import Backup, Bandwidth, Bucket, LoadBalancer, PublicIp, Resource, Vm, Volume
+from reconciler.base.errors import InputError
+from reconciler.core.observation import Backup, Bandwidth, Bucket, LoadBalancer, PublicIp, Resource, Vm, Volume
 from reconciler.sources import SOURCES
 from reconciler.sources.base import SourceRequest
 from tests.cli_runner import run_cli
@@ -408,7 +408,7 @@ def test_the_sdks_are_imported_only_when_observing_live() -> None:
     import sys
 
     code = (
-        "import sys, reconciler.cli, reconciler.sources; "
+        "import sys, reconciler.app.cli, reconciler.sources; "
         "print(sorted(m for m in ('ksyun', 'ks3', 'kubernetes', 'requests') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

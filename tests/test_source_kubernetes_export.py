@@ -26,9 +26,9 @@ from typing import Any
 
 import pytest
 
-from reconciler.sources.kubernetes_objects import instance_id, round_up_memory
-from reconciler.sources.kubernetes_quantity import QuantityError, bytes_to_gib, parse_quantity
-from reconciler.sources.kubernetes_tables import STANDARD_MEMORY_SIZES_GIB, default_tier_of_class
+from reconciler.sources.kubernetes.mapping import instance_id, round_up_memory
+from reconciler.sources.kubernetes.quantity import QuantityError, bytes_to_gib, parse_quantity
+from reconciler.sources.kubernetes.tables import STANDARD_MEMORY_SIZES_GIB, default_tier_of_class
 from tests.cli_runner import CliResult, run_cli
 
 DATA = Path(__file__).parent / "data" / "kubernetes"
@@ -333,8 +333,8 @@ def test_storage_classes_named_like_a_tier_map_to_it(name: str, tier: str | None
 
 def test_the_client_library_is_imported_only_to_observe_live() -> None:
     code = (
-        "import sys; from reconciler.sources import SOURCES; from reconciler.cli import main; "
-        "from reconciler.sources.kubernetes import SPEC; print('kubernetes' in sys.modules)"
+        "import sys; from reconciler.sources import SOURCES; from reconciler.app.cli import main; "
+        "from reconciler.sources.kubernetes.source import SPEC; print('kubernetes' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -18,7 +18,7 @@ from typing import Any
 import kmock as kmock_lib
 import pytest
 
-from reconciler.sources import kubernetes as kubernetes_source
+from reconciler.sources.kubernetes import source as kubernetes_source
 from tests.cli_runner import CliResult, run_cli
 from tests.test_source_kubernetes_export import CLUSTER, EXPECTED, NOW, TABLES, supplied
 

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from reconciler.observation import Bandwidth
-from reconciler.sources.pulumi_mapping import StackInventory
-from reconciler.sources.pulumi_state import load_tables
+from reconciler.core.observation import Bandwidth
+from reconciler.sources.pulumi.mapping import StackInventory
+from reconciler.sources.pulumi.source import load_tables
 from tests.cli_runner import CliResult, run_cli
 from tests.pulumi_support import engine_bin
 

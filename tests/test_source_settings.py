@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.errors import InputError
+from reconciler.base.errors import InputError
 from reconciler.sources.base import number_setting
 from tests.cli_runner import run_cli
 from tests.test_source_ksyun import EXPORT

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.errors import InputError
+from reconciler.base.errors import InputError
 from reconciler.sources import SOURCES, SourceSpec
 from reconciler.sources.base import Setting, SourceRequest, resolve_settings
 from reconciler.sources.select import open_sources, source_requests
@@ -176,7 +176,7 @@ def test_bad_source_choice_exits_2_naming_it(cli: Callable[..., CliResult]) -> N
 
 
 def test_sources_lists_settings_but_never_a_secret_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reconciler.report.sources import sources_json, sources_text
+    from reconciler.app.source_listing import sources_json, sources_text
 
     monkeypatch.setenv("DEMO_SECRET", "very-secret-value")
     specs = {"demo": SPEC}

@@ -1,7 +1,7 @@
 """Check a contract's own arithmetic: line totals, the grand total, instalments and amounts in words.
 
 Called by `reconciler validate`, the policy pack and `reconcile` (which refuses nothing but reports).
-Pure: works on a loaded `Contract`. Rounding rule: see `reconciler.money.ROUNDING_RULE`.
+Pure: works on a loaded `Contract`. Rounding rule: see `reconciler.base.money.ROUNDING_RULE`.
 Expansions are checked too: requested inside the service period, notice after the request, and their value
 against the supplement cap of Art. 20.2 (`EXPANSION_VALUE_RULE`).
 Severity: `note` = a rounding-level difference; `warning` = a defect in the text that does not change
@@ -17,11 +17,11 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from reconciler import deadlines, numerals
-from reconciler.clock import end_of_day, in_contract_tz, start_of_day
+from reconciler.base.money import FEN, arithmetic, plain, to_fen, yuan
+from reconciler.contract import deadlines, numerals
 from reconciler.contract.model import Contract, Expansion, LineItem
-from reconciler.money import FEN, arithmetic, plain, to_fen, yuan
-from reconciler.periods import add_months
+from reconciler.dates.clock import end_of_day, in_contract_tz, start_of_day
+from reconciler.dates.periods import add_months
 
 EXPANSION_VALUE_RULE = (
     "quantity x unit price x service months remaining, counted from the service month in which the expansion "

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from reconciler.base.errors import InputError, problems_from_validation
+from reconciler.base.jsonio import load_json
 from reconciler.contract.model import Contract
-from reconciler.errors import InputError, problems_from_validation
-from reconciler.jsonio import load_json
 
 DEFAULT_CONTRACT = Path("contract_inventory.json")
 

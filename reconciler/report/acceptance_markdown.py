@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reconciler.acceptance import AcceptanceReport
-from reconciler.money import yuan
+from reconciler.base.money import yuan
+from reconciler.history.trends import Trend
 from reconciler.report import text
+from reconciler.report.acceptance import AcceptanceReport
 from reconciler.report.labels import Lang, label
-from reconciler.report.messages import say
 from reconciler.report.status_markdown import trend_table
-from reconciler.trends import Trend
+from reconciler.report.wording import say
 
 
 def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend], lang: Lang = "en") -> str:

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from reconciler.obligations import Obligation
+from reconciler.contract.obligations import Obligation
 from reconciler.report import text
 from reconciler.report.labels import Lang, label
-from reconciler.report.messages import say
+from reconciler.report.wording import say
 
 CALENDAR_SCHEMA_ID = "contract-reconciler/calendar"
 

@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from reconciler.clock import in_contract_tz
+from reconciler.core.models import Status
+from reconciler.dates.clock import in_contract_tz
+from reconciler.history.trends import Trend
 from reconciler.report.text import number, quantity
-from reconciler.trends import Trend
 
 TREND_WIDTH = 320
 TREND_HEIGHT = 70
@@ -83,7 +84,7 @@ def trend_chart(trend: Trend) -> TrendChart:
         short_points=tuple(
             (round(x(p.now), 1), round(y(p.supplied), 1))
             for p in points
-            if p.status == "short" and p.supplied is not None
+            if p.status is Status.SHORT and p.supplied is not None
         ),
         points=tuple(observed),
         low="" if flat else number(low),

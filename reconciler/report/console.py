@@ -10,10 +10,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
-from reconciler.reconcile import Reconciliation, Status
+from reconciler.core.models import Reconciliation, Status
 from reconciler.report import text
 from reconciler.report.labels import Lang, counted, label
-from reconciler.report.messages import say
+from reconciler.report.wording import say
 
 _STYLE = {
     Status.MET: "green",

@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from reconciler.periods import Deadline, Rule
+from reconciler.dates.periods import Deadline, Rule
 
 DEADLINE_SCHEMA_ID = "contract-reconciler/deadline"
 

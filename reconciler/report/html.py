@@ -9,23 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
-from typing import Any, Literal
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from reconciler.acceptance import AcceptanceReport
+from reconciler.base.money import yuan
 from reconciler.contract.model import Contract
-from reconciler.money import yuan
-from reconciler.obligations import Obligation
-from reconciler.reconcile import Finding, Reconciliation, Status
+from reconciler.contract.obligations import Obligation
+from reconciler.core.models import Finding, Reconciliation, Status
+from reconciler.history.trends import Trend
 from reconciler.report import text
+from reconciler.report.acceptance import AcceptanceReport
 from reconciler.report.charts import timeline, trend_chart
-from reconciler.report.labels import Lang, counted, label, unit
-from reconciler.report.messages import say
-from reconciler.trends import Trend
+from reconciler.report.labels import Lang, PageLang, counted, label, unit
+from reconciler.report.wording import say
 
-HtmlLang = Literal["en", "zh", "both"]
 TEMPLATE = "report.html.j2"
 ACCEPTANCE_TEMPLATE = "acceptance.html.j2"
 
@@ -67,7 +66,7 @@ class Bar:
 class _Words:
     """Labels and phrases in the chosen language; with both, English and Chinese side by side."""
 
-    def __init__(self, lang: HtmlLang) -> None:
+    def __init__(self, lang: PageLang) -> None:
         self.lang = lang
 
     def words(self, make: Words) -> Markup:
@@ -98,7 +97,7 @@ def _environment() -> Environment:
     )
 
 
-def _common(w: _Words, lang: HtmlLang) -> dict[str, Any]:
+def _common(w: _Words, lang: PageLang) -> dict[str, Any]:
     return {
         "html_lang": "en" if lang == "en" else "zh-CN",
         "english": lang != "zh",
@@ -123,7 +122,7 @@ def _common(w: _Words, lang: HtmlLang) -> dict[str, Any]:
 def render_html(
     result: Reconciliation,
     contract: Contract,
-    lang: HtmlLang = "both",
+    lang: PageLang = "both",
     *,
     calendar: Sequence[Obligation] = (),
     trends: Sequence[Trend] = (),
@@ -172,7 +171,7 @@ def render_html(
 
 
 def render_acceptance_html(
-    report: AcceptanceReport, contract: Contract, trends: Sequence[Trend], lang: HtmlLang = "both"
+    report: AcceptanceReport, contract: Contract, trends: Sequence[Trend], lang: PageLang = "both"
 ) -> str:
     """The monthly operations report or the service summary report as one self-contained HTML page."""
     w = _Words(lang)
@@ -201,7 +200,7 @@ def _side_by_side(en: str, zh: str) -> Markup:
     return Markup('<span class="en">{}</span><span class="zh" lang="zh-CN">{}</span>').format(en, zh)
 
 
-def _bars(findings: list[Finding], lang: HtmlLang) -> tuple[list[Bar], Decimal]:
+def _bars(findings: list[Finding], lang: PageLang) -> tuple[list[Bar], Decimal]:
     """Every line item's bars, and the chart's scale (the largest supplied % rounded up to a ten, 100 to 200)."""
     percents = {f.line_item: _percent(f.supplied, f.entitled) for f in findings}
     known = [p for p in percents.values() if p is not None]

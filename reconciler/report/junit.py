@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from reconciler.expansions import ExpansionState, ExpansionStatus
-from reconciler.money import plain
-from reconciler.reconcile import Finding, Reconciliation, Status
+from reconciler.base.money import plain
+from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.report import text
 from reconciler.report.labels import label, set_aside_reason
 

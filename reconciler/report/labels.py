@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from reconciler.messages import TEMPLATES
+from reconciler.base.messages import TEMPLATES
 
 Lang = Literal["en", "zh"]
+"""A reader's language."""
+PageLang = Literal["en", "zh", "both"]
+"""A page's language: one, or both side by side (HTML and PDF)."""
 
 _LABELS: dict[str, tuple[str, str]] = {
     "title": ("Contract capacity check", "合同容量核对"),
@@ -237,7 +240,7 @@ _DURATION: dict[str, tuple[str, str]] = {
 }
 
 _MESSAGES_ZH: dict[str, str] = {
-    # Chinese wording of the core's sentences (reconciler.messages.TEMPLATES has the English one, as in JSON)
+    # Chinese wording of the core's sentences (reconciler.base.messages.TEMPLATES has the English one, as in JSON)
     "service_not_started": "服务期自 {start} 开始：尚无应交付数量，不足显示为待交付",
     "service_ended": "服务期已于 {end} 结束：不再有应有数量（未模拟第十四条第3款的2个月切换期）",
     "repeated_ids": (
@@ -303,11 +306,6 @@ _MESSAGES_ZH: dict[str, str] = {
     ),
 }
 
-_ENGLISH_VALUES: dict[str, frozenset[str]] = {
-    # values of a core sentence its Chinese wording leaves out, having their Chinese counterpart among the values
-    "extended_holiday": frozenset({"name"}),  # the holiday's English name; 国庆节 is `name_zh`
-}
-
 _FIELDS_ZH: dict[str, str] = {
     # a changed figure of a line item (`changes.FieldChange.field`) as the Chinese reports name it
     "unit_price": "单价",
@@ -347,14 +345,8 @@ def duration_part(letter: str, lang: Lang) -> str:
 
 
 def message_words(key: str, lang: Lang) -> str:
-    """The template of the core sentence `key` (reconciler.messages) in `lang`."""
+    """The template of the core sentence `key` (reconciler.base.messages) in `lang`."""
     return _MESSAGES_ZH[key] if lang == "zh" else TEMPLATES[key]
-
-
-def english_values(key: str) -> frozenset[str]:
-    """The values of the core sentence `key` that its Chinese wording leaves out (an English name beside its
-    Chinese one)."""
-    return _ENGLISH_VALUES.get(key, frozenset())
 
 
 def field_name(path: str, lang: Lang) -> str:

@@ -5,10 +5,10 @@ Called by `reconciler check --format markdown`.
 
 from __future__ import annotations
 
-from reconciler.reconcile import Reconciliation
+from reconciler.core.models import Reconciliation
 from reconciler.report import text
 from reconciler.report.labels import Lang, counted, label
-from reconciler.report.messages import say
+from reconciler.report.wording import say
 
 
 def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:

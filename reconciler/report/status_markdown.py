@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reconciler.obligations import Obligation
-from reconciler.reconcile import Reconciliation
+from reconciler.contract.obligations import Obligation
+from reconciler.core.models import Reconciliation
+from reconciler.history.trends import Trend
 from reconciler.report import text
 from reconciler.report.labels import Lang, label
 from reconciler.report.markdown import render_markdown
-from reconciler.trends import Trend
 
 
 def render_status_markdown(

@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from reconciler.clock import in_contract_tz
-from reconciler.messages import JOINER
-from reconciler.money import yuan
-from reconciler.reconcile import Finding, Reconciliation, Verdict
+from reconciler.base.messages import JOINER
+from reconciler.base.money import yuan
+from reconciler.core.models import Finding, Reconciliation, Verdict
+from reconciler.dates.clock import duration_parts, in_contract_tz
 from reconciler.report.labels import Lang, counted, duration_part, field_name, label, set_aside_reason, unit
-from reconciler.report.messages import say
+from reconciler.report.wording import say
 
 COLUMNS = ("#", "line_item", "unit", "entitled", "due", "supplied", "gap", "status", "gap_value")
 NUMERIC = frozenset({"#", "entitled", "due", "supplied", "gap", "gap_value"})
@@ -47,20 +47,9 @@ def signed(value: Decimal | None) -> str:
 
 def duration(seconds: int, lang: Lang) -> str:
     """Seconds as days, hours and minutes (seconds only under a minute): 140400 -> 1d 15h 0m / 1天15小时0分."""
-    sign = "-" if seconds < 0 else ""
-    minutes, rest = divmod(abs(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if not (days or hours or minutes):
-        parts = [(rest, "s")]
-    elif days:
-        parts = [(days, "d"), (hours, "h"), (minutes, "m")]
-    elif hours:
-        parts = [(hours, "h"), (minutes, "m")]
-    else:
-        parts = [(minutes, "m")]
+    sign, parts = duration_parts(seconds)
     gap = "" if lang == "zh" else " "
-    return sign + gap.join(f"{n}{duration_part(letter, lang)}" for n, letter in parts)
+    return sign + gap.join(f"{count}{duration_part(unit, lang)}" for count, unit in parts)
 
 
 def day_range(text: str, lang: Lang) -> str:
@@ -209,6 +198,9 @@ def history_heading(result: Reconciliation, lang: Lang) -> str | None:
     return f"{recorded}; {since}: {counts}"
 
 
+_NOT_SHOWN = frozenset({"status", "reason"})  # the status is shown as old -> new; reasons are in the notes
+
+
 def change_lines(result: Reconciliation, lang: Lang) -> list[str]:
     """One line per changed line item: kind, item, old -> new status, and its changed figures."""
     changes = result.changes
@@ -228,9 +220,6 @@ def change_lines(result: Reconciliation, lang: Lang) -> list[str]:
             ]
             lines.append(line + (f" ({', '.join(figures)})" if figures else ""))
     return lines
-
-
-_NOT_SHOWN = frozenset({"status", "reason"})  # the status is shown as old -> new; reasons are in the notes
 
 
 def _value(value: object) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reconciler.base.money import ROUNDING_RULE, plain, to_fen, yuan
 from reconciler.contract.checks import EXPANSION_VALUE_RULE, ContractCheck, Severity
 from reconciler.contract.model import Contract
-from reconciler.money import ROUNDING_RULE, plain, to_fen, yuan
 
 VALIDATION_SCHEMA_ID = "contract-reconciler/validation"
 

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Iterator, Mapping
 from typing import Final
 
-from reconciler.observation import KINDS
+from reconciler.core.observation import KINDS
 from reconciler.sources.base import Setting, Source, SourceRequest, SourceSpec, resolve_settings
 from reconciler.sources.combined import CombinedSource
 from reconciler.sources.snapshot import SnapshotFile
@@ -32,9 +32,9 @@ SNAPSHOT = SourceSpec(
 )
 
 MODULES: Final = {
-    "ksyun": "reconciler.sources.ksyun",
-    "kubernetes": "reconciler.sources.kubernetes",
-    "pulumi": "reconciler.sources.pulumi_state",
+    "ksyun": "reconciler.sources.ksyun.source",
+    "kubernetes": "reconciler.sources.kubernetes.source",
+    "pulumi": "reconciler.sources.pulumi.source",
 }
 """Where each source other than the snapshot is defined: its module's `SPEC`."""
 

@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal, Protocol, overload
 
-from reconciler.errors import InputError, Problem
-from reconciler.observation import Observation, Resource, ResourceKind, SourceReport
+from reconciler.base.errors import InputError, Problem
+from reconciler.core.observation import Observation, Resource, ResourceKind, SourceReport
 
 Progress = Callable[[int, int], None]
 """Called with (bytes of the file read so far, resources read so far) by sources that read big files."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from reconciler.observation import Observation, Resource, kind_of
+from reconciler.core.observation import Observation, Resource, kind_of
 from reconciler.sources.base import Held, Source
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from reconciler.errors import InputError, Problem
+from reconciler.base.errors import InputError, Problem
 from reconciler.sources import SOURCES
 from reconciler.sources.base import Progress, Source, SourceRequest, resolve_settings
 from reconciler.sources.combined import CombinedSource

@@ -17,9 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from reconciler.errors import InputError, Problem, json_type_name, problems_from_validation
-from reconciler.jsonio import ObjectStream, open_text
-from reconciler.observation import (
+from reconciler.base.errors import InputError, Problem, json_type_name, problems_from_validation
+from reconciler.base.jsonio import ObjectStream, open_text
+from reconciler.core.observation import (
     FIELDS,
     KINDS,
     NotAList,

@@ -1,0 +1,511 @@
+"""The `reconciler` command line: validate, check, report, deadline, calendar, schema. A thin face over the core.
+
+Exit codes: 0 all met, 1 short or over, 2 invalid input, 3 a source failed (see ExitCode).
+Bad input never prints a traceback: it names the file, the field and the reason.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from enum import StrEnum
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from reconciler.app.pipeline import check_sources, load_checked_contract
+from reconciler.app.progress import Progress, observing_status, snapshot_progress
+from reconciler.app.schemas import SCHEMA_NAMES, SchemaName, schema_text
+from reconciler.base.errors import InputError
+from reconciler.base.jsonio import load_json
+from reconciler.contract.checks import check_contract
+from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
+from reconciler.contract.obligations import DEFAULT_SOON_DAYS, obligations
+from reconciler.core.meters import MeterPolicy
+from reconciler.core.models import ExitCode, Reconciliation
+from reconciler.core.observation import VmState
+from reconciler.dates.clock import CONTRACT_TZ, parse_instant
+from reconciler.dates.periods import (
+    MAX_DAYS,
+    MAX_MONTHS,
+    Rule,
+    YearCalendar,
+    calendar_from_data,
+    length_problem,
+    period_end,
+)
+from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
+from reconciler.report.console import render_console
+from reconciler.report.deadline import deadline_json, deadline_text
+from reconciler.report.json_output import write_json
+from reconciler.report.junit import render_junit
+from reconciler.report.labels import Lang, PageLang
+from reconciler.report.markdown import render_markdown
+from reconciler.report.outputs import prepare_output, write_output
+from reconciler.report.text import verdict_line
+from reconciler.report.validation import validation_json, validation_text
+from reconciler.sources.base import SourceRequest
+from reconciler.sources.select import open_sources, source_requests
+
+app = typer.Typer(
+    help="Reconcile the cloud service contract's capacity against what is provisioned.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class ValidateFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class CheckFormat(StrEnum):
+    CONSOLE = "console"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+ContractOption = Annotated[
+    Path,
+    typer.Option("--contract", envvar="RECONCILER_CONTRACT", help="The contract inventory file.", show_default=True),
+]
+ObservedOption = Annotated[Path, typer.Option("--observed", help="A normalized observation snapshot (JSON).")]
+OptionalObservedOption = Annotated[
+    Path | None,
+    typer.Option("--observed", help="A normalized observation snapshot (JSON): --source snapshot --from-file FILE."),
+]
+NowOption = Annotated[str | None, typer.Option("--now", help="As of this ISO 8601 instant with offset (default: now).")]
+HistoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        envvar="RECONCILER_HISTORY",
+        help="Run history store: a SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...) or a SQLite file "
+        "(default: .reconciler/history.sqlite).",
+    ),
+]
+NoHistoryOption = Annotated[
+    bool, typer.Option("--no-history", help="Neither record this run nor compare it with the last one.")
+]
+
+
+@app.command()
+def validate(
+    path: Annotated[
+        Path, typer.Argument(envvar="RECONCILER_CONTRACT", help="Contract inventory to check.")
+    ] = DEFAULT_CONTRACT,
+    output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+) -> None:
+    """Load the contract and check all of its arithmetic. Exit 2 if its figures contradict each other."""
+    contract = load_contract(path)
+    checked = check_contract(contract)
+    render = validation_json if output_format is ValidateFormat.JSON else validation_text
+    sys.stdout.write(render(str(path), contract, checked))
+    raise typer.Exit(int(ExitCode.OK if checked.ok else ExitCode.INVALID_INPUT))
+
+
+SourceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source",
+        metavar="NAME",
+        help="Observe through this source (repeatable; see `reconciler sources`); combined into one observation.",
+    ),
+]
+FromFileOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--from-file",
+        metavar="[NAME=]FILE",
+        help="Read the source's native export instead of its live API (repeatable; NAME= when several sources).",
+    ),
+]
+SourceSettingOption = Annotated[
+    list[str] | None,
+    typer.Option("--source-option", metavar="NAME.KEY=VALUE", help="A source setting (repeatable)."),
+]
+
+
+@app.command()
+def check(
+    observed: OptionalObservedOption = None,
+    source: SourceOption = None,
+    from_file: FromFileOption = None,
+    source_option: SourceSettingOption = None,
+    contract: ContractOption = DEFAULT_CONTRACT,
+    output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.CONSOLE,
+    now: NowOption = None,
+    count_states: Annotated[
+        str, typer.Option("--count-states", help="VM states that count as supplied, comma-separated.")
+    ] = "running,stopped",
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of console and Markdown output.")] = "en",
+    history: HistoryOption = None,
+    no_history: NoHistoryOption = False,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML (a test per line item).")
+    ] = None,
+    markdown: Annotated[
+        Path | None,
+        typer.Option("--markdown", metavar="FILE", help="Also write the Markdown report (e.g. $GITHUB_STEP_SUMMARY)."),
+    ] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="Also write the JSON output.")
+    ] = None,
+) -> None:
+    """Reconcile what the sources observe against the contract: per line item entitled, supplied, gap and status."""
+    moment = _parse_now(now)
+    policy = MeterPolicy(counted_vm_states=_parse_states(count_states))
+    requests = source_requests(source or [], from_file or [], source_option or [], observed, os.environ, moment)
+    for path in (junit, markdown, json_file):
+        if path is not None:
+            prepare_output(path)
+    loaded, warnings = load_checked_contract(contract)
+    with _progress_of(requests) as progress:
+        requests = [replace(request, progress=progress) for request in requests]
+        result = check_sources(
+            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history)
+        )
+    if junit is not None:
+        junit_xml = render_junit(result)
+        write_output(junit, lambda out: out.write(junit_xml))
+    if markdown is not None:
+        markdown_text = render_markdown(result, lang).encode("utf-8")
+        write_output(markdown, lambda out: out.write(markdown_text))
+    if json_file is not None:
+        write_output(json_file, partial(write_json, result))
+    if output_format is CheckFormat.JSON:
+        _print_json(result)
+    elif output_format is CheckFormat.MARKDOWN:
+        sys.stdout.write(render_markdown(result, lang))
+    else:
+        render_console(result, sys.stdout, lang)
+    raise typer.Exit(int(result.exit_code))
+
+
+class ReportFormat(StrEnum):
+    HTML = "html"
+    PDF = "pdf"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+class ReportKind(StrEnum):
+    STATUS = "status"
+    MONTHLY = "monthly"
+    SUMMARY = "summary"
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("--output", metavar="FILE", help="The report file to write.")],
+    observed: Annotated[
+        Path | None,
+        typer.Option(
+            "--observed", help="Check this observation snapshot and report it (default: report from history)."
+        ),
+    ] = None,
+    source: SourceOption = None,
+    from_file: FromFileOption = None,
+    source_option: SourceSettingOption = None,
+    kind: Annotated[
+        ReportKind,
+        typer.Option(
+            "--kind",
+            help="status: the contract's state; monthly: the monthly operations report (运维服务月报) of --period; "
+            "summary: the service summary report (服务总结报告). Monthly and summary come from history.",
+        ),
+    ] = ReportKind.STATUS,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", metavar="YYYY-MM", help="The month: of a monthly report, or of the recorded run a status shows."
+        ),
+    ] = None,
+    contract: ContractOption = DEFAULT_CONTRACT,
+    output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.HTML,
+    lang: Annotated[
+        PageLang | None,
+        typer.Option(
+            "--lang",
+            help="Labels in en, zh, or both side by side (HTML and PDF only; default: both for html/pdf, else en).",
+        ),
+    ] = None,
+    now: NowOption = None,
+    history: HistoryOption = None,
+    no_history: NoHistoryOption = False,
+) -> None:
+    """Write a report to a file (HTML, PDF, Markdown or JSON): the contract's status from an observation or the
+    latest recorded run, or the acceptance materials of Art. 6 built from the run history."""
+    from reconciler.app.report_command import (  # the report machinery (Jinja2, acceptance) only for `report`
+        acceptance_report,
+        parse_month,
+        render_acceptance,
+        render_status,
+        status_from_history,
+        status_from_observation,
+    )
+
+    moment = _parse_now(now)
+    page_format = output_format in (ReportFormat.HTML, ReportFormat.PDF)
+    observing = observed is not None or bool(source)
+    _check_report_options(kind, observing, period, no_history, lang, page_format)
+    month = None if period is None else parse_month(period)
+    language: PageLang = lang or ("both" if page_format else "en")
+    requests = (
+        source_requests(source or [], from_file or [], source_option or [], observed, os.environ, moment)
+        if observing
+        else []
+    )
+    prepare_output(output)
+    loaded, warnings = load_checked_contract(contract)
+    store = _history_store(history, no_history)
+    if kind is ReportKind.STATUS:
+        if observing:
+            with _progress_of(requests) as progress:
+                opened = open_sources([replace(request, progress=progress) for request in requests])
+                status = status_from_observation(loaded, warnings, opened, moment, store)
+        else:
+            assert store is not None  # --no-history without --observed was refused above
+            status = status_from_history(loaded, moment, store, month)
+        write_output(output, render_status(status, loaded, output_format.value, language))
+        summary = verdict_line(status.result, "en")
+    else:
+        assert store is not None
+        chosen: Literal["monthly", "summary"] = "monthly" if kind is ReportKind.MONTHLY else "summary"
+        made, series = acceptance_report(loaded, chosen, moment, store, month)
+        write_output(output, render_acceptance(made, series, loaded, output_format.value, language))
+        summary = f"{made.coverage.runs} runs on {made.coverage.days_with_runs} of {made.coverage.days} days"
+    sys.stdout.write(f"{output}: {kind.value} {output_format.value} report written; {summary}\n")
+
+
+def _check_report_options(
+    kind: ReportKind,
+    observing: bool,
+    period: str | None,
+    no_history: bool,
+    lang: PageLang | None,
+    page_format: bool,
+) -> None:
+    if lang == "both" and not page_format:
+        raise InputError.single("<option --lang>", "", "both is for --format html or pdf; choose en or zh")
+    if observing and kind is not ReportKind.STATUS:
+        raise InputError.single(
+            "<option --observed>", "", f"the {kind.value} report is built from history; drop --observed/--source"
+        )
+    if observing and period is not None:
+        raise InputError.single(
+            "<option --period>", "", "--period picks a recorded run; with --observed the observation is reported"
+        )
+    if not observing and no_history:
+        raise InputError.single(
+            "<option --no-history>",
+            "",
+            "without --observed or --source the report is built from history; give --observed FILE",
+        )
+    if kind is ReportKind.SUMMARY and period is not None:
+        raise InputError.single("<option --period>", "", "the summary report covers the whole service period")
+    if kind is ReportKind.MONTHLY and period is None:
+        raise InputError.single("<option --period>", "", "the monthly report needs --period YYYY-MM")
+
+
+@app.command()
+def deadline(
+    event: Annotated[str, typer.Option("--from", help="The event the period runs from: ISO 8601 instant with offset.")],
+    days: Annotated[
+        int | None, typer.Option("--days", help="Length in days (natural, or working with --working).")
+    ] = None,
+    months: Annotated[int | None, typer.Option("--months", help="Length in months (Art. 202).")] = None,
+    working: Annotated[bool, typer.Option("--working", help="Count --days as working days.")] = False,
+    rule: Annotated[
+        Rule, typer.Option("--rule", help="civil-code: a last day on a rest day moves to the next working day.")
+    ] = Rule.CIVIL_CODE,
+    calendar: Annotated[
+        list[Path] | None,
+        typer.Option("--calendar", help="Holidays of a year the built-in data lacks (JSON; repeatable)."),
+    ] = None,
+    output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+) -> None:
+    """When a period ends under the Civil Code (Art. 201-203): N natural or working days, or N months."""
+    start = _parse_instant_option("--from", event)
+    if (days is None) == (months is None):
+        raise InputError.single("<option --days/--months>", "", "give exactly one of --days N or --months N")
+    if days is not None:
+        _check_count("--days", days)
+    if months is not None:
+        _check_count("--months", months)
+        if working:
+            raise InputError.single("<option --working>", "", "working days are counted with --days, not --months")
+    files = calendar or []
+    calendars = _load_calendars(files)
+    try:
+        result = period_end(start, days=days, months=months, working=working, rule=rule, calendars=calendars)
+    except ValueError as exc:
+        raise InputError.single("<option --from>", "", str(exc)) from exc
+    render = (
+        deadline_json(result, [str(f) for f in files])
+        if output_format is ValidateFormat.JSON
+        else deadline_text(result)
+    )
+    sys.stdout.write(render)
+
+
+class CalendarFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command()
+def calendar(
+    contract: ContractOption = DEFAULT_CONTRACT,
+    now: NowOption = None,
+    soon_days: Annotated[
+        int, typer.Option("--soon-days", help="A date at most this many days ahead is due soon.")
+    ] = DEFAULT_SOON_DAYS,
+    calendar_files: Annotated[
+        list[Path] | None,
+        typer.Option("--calendar", help="Holidays of a year the built-in data lacks (JSON; repeatable)."),
+    ] = None,
+    output_format: Annotated[CalendarFormat, typer.Option("--format")] = CalendarFormat.TEXT,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of text and Markdown output.")] = "en",
+) -> None:
+    """Every dated obligation of the contract, its date under the period rules, and whether it is past or due soon."""
+    moment = _parse_now(now)
+    if not 0 <= soon_days <= MAX_DAYS:
+        raise InputError.single(
+            "<option --soon-days>", "", f"expected a whole number from 0 to {MAX_DAYS}; got {soon_days}"
+        )
+    files = calendar_files or []
+    calendars = _load_calendars(files)
+    loaded = load_contract(contract)
+    try:
+        items = obligations(loaded, moment, calendars, soon_days)
+    except ValueError as exc:  # a period past the year 9999
+        raise InputError.single(str(contract), "", str(exc)) from exc
+    if output_format is CalendarFormat.JSON:
+        sys.stdout.write(calendar_json(items, moment, soon_days, [str(f) for f in files]))
+    elif output_format is CalendarFormat.MARKDOWN:
+        sys.stdout.write(calendar_markdown(items, loaded.title_zh, moment, soon_days, lang))
+    else:
+        sys.stdout.write(calendar_text(items, loaded.title_zh, moment, soon_days, lang))
+
+
+@app.command()
+def schema(
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(SCHEMA_NAMES)}.")] = "contract",
+) -> None:
+    """Print the JSON Schema of the contract, observation snapshot or reconciliation output."""
+    if name not in SCHEMA_NAMES:
+        raise InputError.single(
+            "<argument NAME>", "", f"unknown schema {name!r}; choose one of {', '.join(SCHEMA_NAMES)}"
+        )
+    chosen: SchemaName = name
+    sys.stdout.write(schema_text(chosen))
+
+
+@app.command()
+def sources(
+    output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+) -> None:
+    """List the sources `check --source` can observe through, what each reads, and its settings."""
+    from reconciler.app.source_listing import sources_json, sources_text
+    from reconciler.sources import SOURCES
+
+    render = sources_json if output_format is ValidateFormat.JSON else sources_text
+    sys.stdout.write(render(SOURCES, os.environ))
+
+
+def _print_json(result: Reconciliation) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced stdout (tests, embedding)
+        data = io.BytesIO()
+        write_json(result, data)
+        sys.stdout.write(data.getvalue().decode("utf-8"))
+        return
+    sys.stdout.flush()
+    write_json(result, buffer)
+    buffer.flush()
+
+
+@contextmanager
+def _progress_of(requests: list[SourceRequest]) -> Iterator[Progress | None]:
+    """While observing: a progress bar when the one input is a big file (a snapshot), else a spinner naming
+    the sources (live APIs and native exports). Nothing when not on a terminal or in CI."""
+    files = [path for request in requests for path in request.from_files]
+    if len(requests) == 1 and len(files) == 1 and requests[0].name == "snapshot":
+        with snapshot_progress(files[0], sys.stderr, os.environ) as progress:
+            yield progress
+        return
+    with observing_status([request.name for request in requests], sys.stderr, os.environ):
+        yield None
+
+
+def _history_store(history: str | None, no_history: bool) -> str | None:
+    """The store URL to record in, or None; SQLAlchemy is imported only when a run is recorded."""
+    if no_history:
+        return None
+    from reconciler.history.store import history_url
+
+    return history_url(history)
+
+
+def _parse_now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(CONTRACT_TZ)
+    return _parse_instant_option("--now", text)
+
+
+def _parse_instant_option(option: str, text: str) -> datetime:
+    try:
+        return parse_instant(text)
+    except ValueError as exc:
+        raise InputError.single(f"<option {option}>", "", str(exc)) from exc
+
+
+def _check_count(option: str, value: int) -> None:
+    problem = length_problem(value, MAX_MONTHS if option == "--months" else MAX_DAYS)
+    if problem is not None:
+        raise InputError.single(f"<option {option}>", "", problem)
+
+
+def _load_calendars(paths: list[Path]) -> list[YearCalendar]:
+    calendars: dict[int, YearCalendar] = {}
+    for path in paths:
+        loaded = calendar_from_data(load_json(path), str(path))
+        if loaded.year in calendars:
+            raise InputError.single(
+                str(path), "year", f"{loaded.year} is already given by {calendars[loaded.year].source}"
+            )
+        calendars[loaded.year] = loaded
+    return list(calendars.values())
+
+
+def _parse_states(text: str) -> frozenset[VmState]:
+    allowed: tuple[VmState, ...] = ("running", "stopped", "terminated")
+    states = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in states if s not in allowed]
+    if unknown or not states:
+        raise InputError.single(
+            "<option --count-states>", "", f"expected states among {', '.join(allowed)}; got {text!r}"
+        )
+    return frozenset(s for s in allowed if s in states)
+
+
+def main() -> None:
+    """Console script entry point: run the app, turning bad input into exit 2 without a traceback."""
+    try:
+        app()
+    except InputError as exc:
+        sys.stderr.write(f"error: {exc.render()}\n")
+        sys.exit(int(ExitCode.INVALID_INPUT))
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)

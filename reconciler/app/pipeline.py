@@ -1,0 +1,68 @@
+"""The whole check, top to bottom: load the contract, observe, measure, assess, compare, record.
+
+Called by the CLI's `check` and `report`, and by the Pulumi integration. The one place where the edges (files,
+sources, the history store) meet the pure core.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from reconciler.base.errors import InputError, Problem
+from reconciler.contract.checks import Severity, check_contract
+from reconciler.contract.load import load_contract
+from reconciler.contract.model import Contract
+from reconciler.core.changes import changes_since
+from reconciler.core.meters import MeterPolicy, measure
+from reconciler.core.models import Reconciliation
+from reconciler.core.reconcile import assess, contract_ref
+from reconciler.sources.combined import CombinedSource
+
+
+def load_checked_contract(path: Path, refuse_errors: bool = True) -> tuple[Contract, list[str]]:
+    """Load a contract and refuse it if its own figures contradict each other; its warnings are passed on.
+    With `refuse_errors=False` (the Pulumi program: its mandatory policy blocks instead) errors are passed on
+    as warnings too."""
+    contract = load_contract(path)
+    checked = check_contract(contract, words=False)
+    errors = [d for d in checked.discrepancies if d.severity is Severity.ERROR]
+    if errors and refuse_errors:
+        raise InputError(
+            str(path),
+            [Problem(d.subject, f"{d.message} (likely cause: {d.likely_cause})") for d in errors]
+            + [Problem("", "the contract's arithmetic is inconsistent; `reconciler validate` shows every check")],
+        )
+    passed_on = (Severity.WARNING,) if refuse_errors else (Severity.ERROR, Severity.WARNING)
+    warnings = [f"contract {d.subject}: {d.message}" for d in checked.discrepancies if d.severity in passed_on]
+    return contract, warnings
+
+
+def check_sources(
+    contract: Contract,
+    warnings: list[str],
+    source: CombinedSource,
+    now: datetime,
+    policy: MeterPolicy | None = None,
+    history: str | None = None,
+) -> Reconciliation:
+    """Observe through the sources and reconcile against a loaded contract; with `history` (a store URL, see
+    `history.history_url`) it also reads this contract's earlier runs, compares with the last one and records
+    this one (in one transaction) under the `run_id` it returns."""
+    measurement = measure(contract, source.resources(), policy)
+    warnings = [*source.warnings(), *warnings]
+    if history is None:
+        result = assess(contract, source.observation(), measurement, now)
+        return result.model_copy(update={"warnings": [*result.warnings, *warnings]})
+    from reconciler.history.store import open_history  # SQLAlchemy costs 0.15 s to import: only when recording
+
+    with open_history(history) as store:
+        past = store.past_runs(contract=contract_ref(contract))
+        result = assess(contract, source.observation(), measurement, now, past)
+        result = result.model_copy(
+            update={
+                "warnings": [*result.warnings, *warnings],
+                "changes": changes_since(past[-1] if past else None, result.findings),
+            }
+        )
+        return result.model_copy(update={"run_id": store.record(result)})

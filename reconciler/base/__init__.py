@@ -1,0 +1,5 @@
+"""Base: what every layer shares and nothing specific to the contract.
+
+Errors by what the caller must do (`errors`), exact money arithmetic (`money`), bounded JSON file reading
+(`jsonio`) and the core's sentences (`messages`). Imports nothing from the other layers.
+"""

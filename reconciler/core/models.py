@@ -1,0 +1,240 @@
+"""The core's models: every result of a check and the enums that name its states, in one module.
+
+Built by the reconcile core (`reconcile`, `expansions`, `exposure`, `changes`); read by every face (reports, the
+history, the Pulumi integration). Pure data: the documented JSON output is these models' serialization.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import IntEnum, StrEnum
+from typing import Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from reconciler.contract.model import LineItemId, Unit
+from reconciler.core.observation import ResourceKind
+
+
+class Status(StrEnum):
+    MET = "met"
+    PENDING = "pending"
+    SHORT = "short"
+    OVER = "over"
+    UNKNOWN = "unknown"
+    NOT_OBSERVED = "not_observed"
+
+
+class Verdict(StrEnum):
+    OK = "ok"
+    DRIFT = "drift"
+    UNKNOWN = "unknown"
+
+
+class ExitCode(IntEnum):
+    """Fixed exit codes of `reconciler check`."""
+
+    OK = 0
+    DRIFT = 1
+    INVALID_INPUT = 2
+    SOURCE_FAILED = 3
+
+
+SetAsideRule: TypeAlias = Literal["arch", "min_cpu_ghz", "state"]
+"""Why resources were set aside: a constraint written in the contract (arch, clock), or a policy (VM state)."""
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ExpansionState(StrEnum):
+    OPEN = "open"
+    AT_RISK = "at_risk"
+    OVERDUE = "overdue"
+    FULFILLED_ON_TIME = "fulfilled_on_time"
+    FULFILLED_LATE = "fulfilled_late"
+
+
+class ExpansionStatus(Frozen):
+    """One expansion at `now`. remaining = due_at - now (negative once the deadline has passed)."""
+
+    id: str
+    line_item: LineItemId
+    quantity: Decimal
+    requested_at: datetime
+    reference: str | None
+    notice_at: datetime | None
+    due_at: datetime = Field(description="end of the Art. 3.4 period (7 natural days, Civil Code rule)")
+    required: Decimal = Field(description="baseline + this and every earlier expansion of the line item")
+    remaining_seconds: int
+    remaining: str = Field(description="remaining_seconds for people, e.g. 1d 23h 5m or -2d 0h 0m")
+    state: ExpansionState
+    fulfilled_at: datetime | None = Field(description="the run (its now) that first supplied `required`")
+    warnings: list[str]
+
+
+class ExposureItem(Frozen):
+    """One clause applied to one event: its formula, every input, the amount, and whether the total counts it."""
+
+    clause: str
+    line_item: LineItemId
+    expansion: str | None = Field(description="the expansion id, for Annex 3 item 4")
+    applies: bool = Field(description="false when the clause cannot apply yet (amount 0, see reason)")
+    formula: str
+    inputs: dict[str, str]
+    amount: Decimal = Field(description="CNY, rounded half up to the fen")
+    days: int | None = Field(description="days of delay counted (Art. 12.3)")
+    termination_right: bool = Field(description="the clause's termination threshold is reached (Art. 12.3: 10 days)")
+    counted: bool = Field(description="included in the total (Art. 12.4 keeps only the heavier rule per event)")
+    reason: str
+    disclaimer: str
+
+
+class Exposure(Frozen):
+    """Per-item exposure and its total (counted items only)."""
+
+    total: Decimal
+    items: list[ExposureItem]
+    disclaimer: str
+
+
+class FieldChange(Frozen):
+    """One field of a finding, before and after; `field` is a path such as `supplied` or
+    `evidence.nonconforming[min_cpu_ghz 2.2].count`. Decimals are strings; null where absent."""
+
+    field: str
+    old: JsonValue
+    new: JsonValue
+
+
+class ItemChange(Frozen):
+    line_item: str
+    previous_status: Status | None = Field(description="null when the previous run did not have this line item")
+    status: Status
+    fields: list[FieldChange] = Field(description="every field that differs, status first")
+
+
+class Changes(Frozen):
+    """The findings compared with the previous recorded run's."""
+
+    previous_run_id: int
+    previous_now: datetime
+    previous_observed_at: datetime
+    new: list[ItemChange] = Field(description="now short, over, unknown or pending; before met, not observed or absent")
+    resolved: list[ItemChange] = Field(description="before short, over, unknown or pending; now met")
+    changed: list[ItemChange] = Field(
+        description="not met now (or not observed) and a status or figure (entitled, due, supplied, gap, value) "
+        "differs; a line item met now that was not observed before is not listed"
+    )
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new or self.resolved or self.changed)
+
+
+class SetAside(Frozen):
+    """Resources of the line item's kind that did not count, grouped by the rule that set them aside."""
+
+    rule: SetAsideRule
+    detail: str
+    subject: str = Field(description="the value that failed the rule: an arch, a clock in GHz, a state")
+    limit: str = Field(description="what the contract requires (x86_64, 2.4); empty for policy rules")
+    count: int
+    quantity: Decimal = Field(description="what they would have counted, in the line item's unit")
+    ids: list[str]
+
+
+class Evidence(Frozen):
+    contributing_count: int
+    contributing: list[str] = Field(description="ids of the resources counted as supplied, sorted")
+    nonconforming: list[SetAside] = Field(description="resources failing a constraint written in the contract")
+    excluded: list[SetAside] = Field(description="resources not counted by policy (e.g. terminated VMs)")
+
+
+class Finding(Frozen):
+    """One line item reconciled. gap = supplied - entitled (negative = short)."""
+
+    line_item: LineItemId
+    seq: int
+    name_zh: str
+    name_en: str
+    unit: Unit
+    unit_price: Decimal
+    baseline: Decimal
+    entitled: Decimal
+    due: Decimal
+    supplied: Decimal | None
+    gap: Decimal | None
+    status: Status
+    gap_value_monthly: Decimal | None = Field(description="gap x unit price, CNY per month, rounded to the fen")
+    measured_by: str
+    reason: str | None = Field(None, description="why the status is unknown, not_observed or pending")
+    evidence: Evidence | None
+
+
+class UnrecognizedInput(Frozen):
+    """Input the snapshot reader did not understand: it is reported and not counted."""
+
+    what: Literal["kind", "field"]
+    name: str
+    kind: str
+    count: int
+    sample_ids: list[str]
+
+
+class SourceSummary(Frozen):
+    name: str
+    detail: str
+    covers: list[ResourceKind]
+    failed: dict[str, str]
+    resource_count: int
+    unrecognized: list[UnrecognizedInput]
+
+
+class Summary(Frozen):
+    line_items: int
+    by_status: dict[Status, int]
+    shortfall_value_monthly: Decimal = Field(description="sum of gap values of short and pending line items")
+    surplus_value_monthly: Decimal = Field(description="sum of gap values of line items over entitlement")
+    resources_observed: int
+
+
+class ContractRef(Frozen):
+    title_zh: str
+    title_en: str
+    service_start: str
+    service_end: str
+    total: Decimal
+    monthly_fee: Decimal
+
+
+class Reconciliation(Frozen):
+    """Everything `reconciler check` knows after one run; its JSON is the documented output format."""
+
+    schema_: Literal["contract-reconciler/reconciliation"] = Field("contract-reconciler/reconciliation", alias="schema")
+    version: Literal[1] = 1
+    now: datetime
+    observed_at: datetime
+    contract: ContractRef
+    sources: list[SourceSummary]
+    findings: list[Finding]
+    summary: Summary
+    expansions: list[ExpansionStatus] = Field(description="every recorded expansion at now (expansions.track)")
+    exposure: Exposure = Field(description="indicative penalty exposure by clause, not a legal conclusion")
+    verdict: Verdict
+    exit_code: ExitCode
+    warnings: list[str]
+    run_id: int | None = Field(None, description="the id the run history recorded this check under; null without")
+    changes: Changes | None = Field(
+        None, description="what changed since the previous recorded run; null on the first one or without history"
+    )
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+    def finding(self, item_id: LineItemId | str) -> Finding:
+        for finding in self.findings:
+            if finding.line_item == item_id:
+                return finding
+        raise KeyError(item_id)

@@ -1,4 +1,0 @@
-"""Alembic migrations of the run history's schema, shipped inside the package.
-
-Run by `reconciler.history` (programmatically, on open); there is no alembic.ini.
-"""

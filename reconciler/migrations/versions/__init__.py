@@ -1,4 +1,0 @@
-"""The history schema's revisions, one file each, oldest first: 0001_initial, ...
-
-Loaded by Alembic through `reconciler/migrations/env.py`; `history.HEAD` names the newest.
-"""

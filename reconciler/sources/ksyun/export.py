@@ -1,0 +1,97 @@
+"""The ksyun source's native export file: API action name -> the list of raw response bodies (its pages).
+
+Read by `source` for `--from-file`; every listing of every file is checked for completeness (`mapping.export_gap`).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reconciler.base.errors import InputError, Problem
+from reconciler.base.jsonio import load_json_object
+from reconciler.sources.ksyun.mapping import (
+    APIS,
+    KS3_BUCKETS,
+    KS3_USAGE,
+    PROJECTS,
+    Malformed,
+    Pages,
+    body_error,
+    export_gap,
+)
+
+# --- native export file --------------------------------------------------------------------------------------
+
+
+def read_export(paths: Sequence[Path]) -> Pages:
+    """The pages of every action in the export files (later files add pages). InputError on bad structure.
+    An action whose pages hold an error response, or whose listings in any file are not complete (see
+    `export_gap`), is failed."""
+    read = Pages({}, {}, [])
+    known = {api.action: api for api in (*APIS, PROJECTS, KS3_USAGE)}
+    per_file: dict[str, list[tuple[str, list[Any]]]] = {}
+    for path in paths:
+        name = str(path)
+        raw = load_json_object(path, "an object mapping API action names to lists of pages")
+        problems = []
+        for action, pages in raw.items():
+            if action not in known and action != KS3_BUCKETS:
+                names = ", ".join(sorted([*known, KS3_BUCKETS]))
+                problems.append(Problem(action, f"not an API action the ksyun source reads (it reads: {names})"))
+            elif not isinstance(pages, list):
+                problems.append(Problem(action, "expected a list of response bodies (pages)"))
+            elif action == KS3_BUCKETS:
+                _read_bucket_pages(pages, read, problems, action)
+            else:
+                for index, page in enumerate(pages):
+                    if not isinstance(page, dict):
+                        problems.append(Problem(f"{action}[{index}]", "expected a JSON object (a response body)"))
+                read.pages.setdefault(action, []).extend((None, page) for page in pages)
+                per_file.setdefault(action, []).append((name, pages))
+        if problems:
+            raise InputError(name, problems)
+    for action, pages in read.pages.items():
+        api = known[action]
+        if api is PROJECTS:
+            continue
+        errors = [f"page {i}: {err}" for i, (_, body) in enumerate(pages) if (err := body_error(body)) is not None]
+        if errors:
+            read.failed[action] = f"the export of {action} holds error responses ({'; '.join(errors[:3])})"
+            continue
+        gaps = []
+        for name, bodies in per_file[action]:
+            try:
+                gap = export_gap(api, bodies)
+            except Malformed:
+                break  # reported with its path by map_pages
+            if gap is not None:
+                where = f" in {name}" if len(paths) > 1 else ""
+                gaps.append(f"the export of {action}{where} is not complete: {gap}")
+        if gaps:
+            read.failed[action] = "; ".join(gaps)
+    return read
+
+
+def _read_bucket_pages(pages: list[Any], read: Pages, problems: list[Problem], action: str) -> None:
+    """KS3 answers ListBuckets in XML: the export holds the XML text of each answer."""
+    read.bucket_list_read = True
+    for index, page in enumerate(pages):
+        if not isinstance(page, str):
+            problems.append(Problem(f"{action}[{index}]", "expected the XML text of a ListBuckets answer"))
+            continue
+        try:
+            root = ET.fromstring(page)
+        except ET.ParseError as exc:
+            problems.append(Problem(f"{action}[{index}]", f"not XML: {exc}"))
+            continue
+        for bucket in root.iter():
+            if bucket.tag.rsplit("}", 1)[-1] != "Bucket":
+                continue
+            fields = {child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in bucket}
+            if not fields.get("Name"):
+                problems.append(Problem(f"{action}[{index}].Bucket.Name", "required field is missing"))
+                continue
+            read.buckets.append((fields["Name"], fields.get("Region") or None))

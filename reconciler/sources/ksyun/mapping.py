@@ -1,0 +1,572 @@
+"""From Kingsoft Cloud API response bodies to normalized resources: the APIs the ksyun source calls, how each
+pages, and how its items become resources. Serves the live API and the native export file alike.
+
+Pure: no I/O, no SDK. `reconciler.sources.ksyun.source` fetches the pages (or reads them from a file) and calls
+`observe`; a structurally malformed body raises `Malformed` with a field path, which the live source turns
+into a failed kind and the file source into an InputError.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, Literal, TypeAlias
+
+from reconciler.core.observation import (
+    Backup,
+    Bandwidth,
+    Bucket,
+    LoadBalancer,
+    PublicIp,
+    Resource,
+    ResourceKind,
+    Unrecognized,
+    Vm,
+    Volume,
+)
+from reconciler.sources.base import Held, dotted_get
+from reconciler.sources.ksyun.tables import Tables, family_of
+
+Paging: TypeAlias = Literal["marker", "page", "token", "none"]
+BYTES_PER_GB: Final = Decimal(1024) ** 3
+"""KS3 reports bytes; like block storage, object storage counts binary GB as the contract's GB."""
+
+
+@dataclass(frozen=True)
+class Api:
+    """One list action of one service: how it pages and where its items are."""
+
+    service: str
+    version: str
+    action: str
+    paging: Paging
+    items_key: str
+    kinds: tuple[ResourceKind, ...]
+    total_key: str | None = None
+    project_scoped: bool = False
+    regional: bool = True
+    method: Literal["POST", "GET"] = "POST"
+
+
+PROJECTS: Final = Api(
+    "iam", "2015-11-01", "GetAccountAllProjectList", "none", "ListProjectResult.ProjectList", (), regional=False
+)
+"""Listed first: without `ProjectId.N` the project-scoped APIs return only the default project (0)."""
+
+APIS: Final[tuple[Api, ...]] = (
+    Api("kec", "2016-03-04", "DescribeInstances", "marker", "InstancesSet", ("vm",), "InstanceCount", True),
+    Api("ebs", "2016-03-04", "DescribeVolumes", "marker", "Volumes", ("volume",)),
+    Api("kec", "2016-03-04", "DescribeLocalVolumes", "marker", "LocalVolumeSet", ("volume",), "LocalVolumeCount"),
+    Api("ebs", "2016-03-04", "DescribeSnapshots", "page", "Snapshots", ("backup",)),
+    Api(
+        "kec",
+        "2016-03-04",
+        "DescribeLocalVolumeSnapshots",
+        "marker",
+        "LocalVolumeSnapshotSet",
+        ("backup",),
+        "LocalVolumeSnapshotCount",
+    ),
+    Api("eip", "2016-03-04", "DescribeAddresses", "token", "AddressesSet", ("public_ip", "bandwidth"), None, True),
+    Api("bws", "2016-03-04", "DescribeBandWidthShares", "token", "BandWidthShareSet", ("bandwidth",), None, True),
+    Api(
+        "slb",
+        "2016-03-04",
+        "DescribeLoadBalancers",
+        "token",
+        "LoadBalancerDescriptions",
+        ("load_balancer",),
+        "TotalCount",
+        True,
+    ),
+)
+KS3_BUCKETS: Final = "ListBuckets"
+KS3_USAGE: Final = Api(
+    "ks3bill", "v1", "QueryKs3Data", "none", "Data.Buckets", ("bucket",), regional=False, method="GET"
+)
+"""Bucket sizes (bytes of standard, infrequent-access and archive data); the bucket list comes from KS3 itself."""
+
+API_BY_ACTION: Final[dict[str, Api]] = {api.action: api for api in (PROJECTS, *APIS, KS3_USAGE)}
+KIND_ACTIONS: Final[dict[ResourceKind, tuple[str, ...]]] = {
+    "vm": ("DescribeInstances",),
+    "volume": ("DescribeVolumes", "DescribeLocalVolumes"),
+    "backup": ("DescribeSnapshots", "DescribeLocalVolumeSnapshots"),
+    "public_ip": ("DescribeAddresses",),
+    "bandwidth": ("DescribeAddresses", "DescribeBandWidthShares"),
+    "load_balancer": ("DescribeLoadBalancers",),
+    "bucket": (KS3_BUCKETS, "QueryKs3Data"),
+}
+"""Every kind the source observes and the actions it needs, all of them, to observe it completely."""
+KINDS: Final[tuple[ResourceKind, ...]] = tuple(KIND_ACTIONS)
+PAGE_SIZE: Final = 100
+MAX_PROJECTS_PER_CALL: Final = 100
+
+
+class Malformed(ValueError):
+    """A response body not of the action's shape; `path` is inside the body (e.g. `InstancesSet[2].VCPU`)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}" if path else reason)
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class BodyError:
+    """An `Error` object in a response body (inside a 200 too: some services answer errors that way)."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}" if self.message else self.code
+
+
+def body_error(body: Mapping[str, Any]) -> BodyError | None:
+    """The error a body carries (`Error` or lower-case `error`), if any."""
+    error = body.get("Error", body.get("error"))
+    if not error:
+        return None
+    if isinstance(error, Mapping):
+        code = error.get("Code", error.get("code")) or "UnknownError"
+        message = error.get("Message", error.get("message")) or ""
+        return BodyError(str(code), str(message))
+    return BodyError("UnknownError", str(error))
+
+
+def items_of(api: Api, body: Any) -> list[Mapping[str, Any]]:
+    """The items of one page; Malformed if the body is not an object or its item list is not a list of objects."""
+    if not isinstance(body, Mapping):
+        raise Malformed("", f"expected a JSON object, found {type(body).__name__}")
+    items = dotted_get(body, api.items_key)
+    if items is None:
+        return []  # empty lists are left out by some services
+    if not isinstance(items, list):
+        raise Malformed(api.items_key, f"expected a list, found {type(items).__name__}")
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise Malformed(f"{api.items_key}[{index}]", "expected an object")
+    return items
+
+
+def first_request(api: Api, page_size: int = PAGE_SIZE) -> dict[str, Any]:
+    if api.paging == "marker":
+        return {"MaxResults": page_size, "Marker": 0}
+    if api.paging == "page":
+        return {"PageNumber": 1, "PageSize": page_size}
+    if api.paging == "token":
+        return {"MaxResults": page_size}
+    return {}
+
+
+def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any], seen: int) -> dict[str, Any] | None:
+    """The request for the page after `body` (answer to `request`), or None when it was the last.
+    `seen` counts the items of this listing so far, this page included. Malformed on a paging loop."""
+    count = len(items_of(api, body))
+    total = total_of(api, body)
+    if total is not None and seen >= total:
+        return None
+    if api.paging == "marker":
+        if count == 0 or count < int(request["MaxResults"]):
+            return None  # EBS DescribeVolumes tells no total: a short page is the last
+        return {**request, "Marker": int(request["Marker"]) + count}
+    if api.paging == "page":
+        page = body.get("Page")
+        has_next = page.get("hasNext", page.get("HasNext")) if isinstance(page, Mapping) else None
+        if has_next in (True, "true", "True") and count:
+            return {**request, "PageNumber": int(request["PageNumber"]) + 1}
+        return None
+    if api.paging == "token":
+        token = body.get("NextToken")
+        if token in (None, "", 0, "0") or count == 0:
+            return None
+        if str(token) == str(request.get("NextToken", "")):
+            raise Malformed("NextToken", f"the same NextToken {token!r} came back: the listing does not advance")
+        return {**request, "NextToken": str(token)}
+    return None
+
+
+@dataclass
+class _Listing:
+    """The pages of one listing read so far: how many, their items, the total they tell, whether it ended."""
+
+    pages: int = 0
+    seen: int = 0
+    total: int | None = None
+    token: str | None = None
+    ended: bool = False
+
+
+def export_gap(api: Api, bodies: Sequence[Any]) -> str | None:
+    """Why the pages of `api` read from one export file are not complete listings, or None when they are.
+
+    A file may hold several listings one after another (one per region, per project chunk). A listing starts
+    at the file's first page and at every page echoing `Marker` 0 (marker paging) or page number 1 (page
+    paging); token paging echoes nothing, so a new listing starts after a page that ended one (no NextToken,
+    or its total reached). Every listing, not only the last, must reach its own end: its own total where the
+    API tells one, else its last page must say it is the last. Pages that cannot be placed (no position
+    echoed, a gap, totals that disagree) are a gap too: listings that cannot be told apart are never taken
+    as complete. Malformed from a page's item list (the caller reports it with its path)."""
+    if api.paging == "none":
+        return None
+    listings: list[_Listing] = []
+    for number, body in enumerate(bodies):
+        count = len(items_of(api, body))
+        current = listings[-1] if listings else None
+        if api.paging in ("marker", "page"):
+            what, first = ("Marker", 0) if api.paging == "marker" else ("page number", 1)
+            position = _position(api, body)
+            if position is None:
+                if current is not None:
+                    return f"page {number} does not echo its {what}, so its listings cannot be told apart"
+                position = first
+            if position == first:
+                current = None
+            elif current is None:
+                return f"page {number} is at {what} {position}: the pages before it in its listing are missing"
+            else:
+                expected = current.seen if api.paging == "marker" else current.pages + 1
+                if position != expected:
+                    return f"page {number} is at {what} {position} where {expected} comes next: pages are missing"
+        elif current is not None and current.ended:
+            current = None
+        if current is None:
+            current = _Listing()
+            listings.append(current)
+        total = total_of(api, body)
+        if total is not None:
+            if current.total is not None and total != current.total:
+                return (
+                    f"page {number} tells {total} items where the pages before it told {current.total}: "
+                    "its listings cannot be told apart"
+                )
+            current.total = total
+        current.pages += 1
+        current.seen += count
+        request: dict[str, Any] = {**first_request(api), "NextToken": current.token}
+        try:
+            following = next_request(api, request, body, current.seen)
+        except Malformed as exc:
+            return f"page {number}: {exc.reason}"
+        current.token = None if following is None else following.get("NextToken")
+        current.ended = following is None
+    for index, listing in enumerate(listings):
+        where = f"listing {index + 1} of {len(listings)}" if len(listings) > 1 else "its listing"
+        if listing.total is not None and listing.seen > listing.total:
+            more = f"{listing.seen} items, more than its total {listing.total}"
+            return f"{where} holds {more}: its listings cannot be told apart"
+        if listing.total is not None and listing.seen < listing.total:
+            return f"it stops before its last page ({where}: {listing.seen} of {listing.total} items)"
+        if api.paging != "marker" and not listing.ended:
+            # marker paging without a total (EBS DescribeVolumes) cannot tell: its page size is not in the page
+            return f"it stops before its last page ({where}: its last page points to a next one)"
+    return None
+
+
+def _position(api: Api, body: Mapping[str, Any]) -> int | None:
+    """Where a page says it is in its listing: the echoed Marker (items before it) or its page number."""
+    if api.paging == "marker":
+        return _int_or_none(body.get("Marker"))
+    page = body.get("Page")
+    if not isinstance(page, Mapping):
+        return None
+    return _int_or_none(page.get("pageNumber", page.get("PageNumber")))
+
+
+def total_of(api: Api, body: Mapping[str, Any]) -> int | None:
+    """The item count of the whole listing a page tells, where its API tells one."""
+    return _int_or_none(body.get(api.total_key)) if api.total_key else None
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+# --- items -> resources ------------------------------------------------------------------------------------
+
+
+Page: TypeAlias = tuple[str | None, Any]
+"""(region, body) of one page as fetched."""
+
+
+@dataclass
+class Mapped:
+    resources: list[Resource] = field(default_factory=list)
+    failed: dict[ResourceKind, list[str]] = field(default_factory=lambda: defaultdict(list))
+    unrecognized: list[Unrecognized] = field(default_factory=list)
+
+
+def _text(item: Mapping[str, Any], key: str, where: str) -> str:
+    value = _optional_text(item, key, where)
+    if value is None:
+        raise Malformed(f"{where}.{key}", "required field is missing")
+    return value
+
+
+def _optional_text(item: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = item.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, (dict, list, bool)):
+        raise Malformed(f"{where}.{key}", f"expected a string, found {type(value).__name__}")
+    return str(value)
+
+
+def _number(item: Mapping[str, Any], dotted: str, where: str) -> Decimal:
+    value = dotted_get(item, dotted)
+    if value is None or value == "":
+        raise Malformed(f"{where}.{dotted}", "required field is missing")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise Malformed(f"{where}.{dotted}", f"expected a number, found {type(value).__name__}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise Malformed(f"{where}.{dotted}", f"expected a number, found {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise Malformed(f"{where}.{dotted}", f"expected a non-negative number, found {value!r}")
+    return number
+
+
+def _project(item: Mapping[str, Any]) -> str | None:
+    value = item.get("ProjectId")
+    return None if value is None or value == "" else str(value)
+
+
+class _Gaps:
+    """Values missing from a table, by kind and value, with sample ids (reported, never guessed)."""
+
+    def __init__(self) -> None:
+        self.held: dict[tuple[ResourceKind, str, str], Held] = defaultdict(Held)
+
+    def add(self, kind: ResourceKind, what: str, value: str, rid: str) -> None:
+        self.held[(kind, what, value)].add(rid)
+
+    def reasons(self) -> dict[ResourceKind, list[str]]:
+        reasons: dict[ResourceKind, list[str]] = defaultdict(list)
+        for (kind, what, value), held in sorted(self.held.items()):
+            reasons[kind].append(f"{held.count} with {what} {value!r} not in the ksyun tables ({held.sample_text()})")
+        return reasons
+
+
+def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], tables: Tables, gaps: _Gaps) -> list[Vm]:
+    vms = []
+    for where, item, region in items:
+        rid = _text(item, "InstanceId", where)
+        instance_type = _text(item, "InstanceType", where)
+        configure = item.get("InstanceConfigure")
+        if not isinstance(configure, Mapping):
+            raise Malformed(f"{where}.InstanceConfigure", "required object is missing")
+        vcpu = _number(item, "InstanceConfigure.VCPU", where)
+        if vcpu != vcpu.to_integral_value():
+            raise Malformed(f"{where}.InstanceConfigure.VCPU", f"expected a whole number, found {vcpu}")
+        memory = _number(item, "InstanceConfigure.MemoryGb", where)
+        state_name = dotted_get(item, "InstanceState.Name")
+        if not isinstance(state_name, str) or not state_name:
+            raise Malformed(f"{where}.InstanceState.Name", "required field is missing")
+        family = tables.family(instance_type)
+        state = tables.instance_states.get(state_name)
+        if family is None:
+            gaps.add("vm", "instance family", family_of(instance_type), rid)
+        if state is None:
+            gaps.add("vm", "instance state", state_name, rid)
+        if family is None or state is None:
+            continue
+        vms.append(
+            Vm(
+                id=rid,
+                name=_optional_text(item, "InstanceName", where),
+                region=region,
+                project=_project(item),
+                vcpu=int(vcpu),
+                memory_gb=memory,
+                cpu_ghz=family.cpu_ghz,
+                arch=family.arch,
+                state=state,
+                instance_type=instance_type,
+            )
+        )
+    return vms
+
+
+def _volumes(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]],
+    tables: Tables,
+    gaps: _Gaps,
+    keys: tuple[str, str, str, str],
+) -> list[Volume]:
+    id_key, name_key, size_key, type_key = keys
+    volumes = []
+    for where, item, region in items:
+        rid = _text(item, id_key, where)
+        volume_type = _text(item, type_key, where)
+        size = _number(item, size_key, where)
+        tier = tables.tier(volume_type)
+        if tier is None:
+            gaps.add("volume", "volume type", volume_type, rid)
+            continue
+        volumes.append(
+            Volume(
+                id=rid,
+                name=_optional_text(item, name_key, where),
+                region=region,
+                project=_project(item),
+                size_gb=size,
+                tier=tier,
+            )
+        )
+    return volumes
+
+
+def _backups(items: Iterable[tuple[str, Mapping[str, Any], str | None]], keys: tuple[str, str, str]) -> list[Backup]:
+    id_key, name_key, size_key = keys
+    backups = []
+    for where, item, region in items:
+        rid = _text(item, id_key, where)
+        backups.append(
+            Backup(
+                id=rid,
+                name=_optional_text(item, name_key, where),
+                region=region,
+                project=_project(item),
+                size_gb=_number(item, size_key, where),
+            )
+        )
+    return backups
+
+
+def _walk(action: str, pages: Sequence[Page]) -> list[tuple[str, Mapping[str, Any], str | None]]:
+    api = API_BY_ACTION[action]
+    walked = []
+    for number, (region, body) in enumerate(pages):
+        try:
+            items = items_of(api, body)
+        except Malformed as exc:
+            raise Malformed(f"{action}[{number}]" + (f".{exc.path}" if exc.path else ""), exc.reason) from None
+        for index, item in enumerate(items):
+            walked.append((f"{action}[{number}].{api.items_key}[{index}]", item, region))
+    return walked
+
+
+def map_pages(
+    pages: Mapping[str, Sequence[Page]], tables: Tables, bucket_names: Sequence[tuple[str, str | None]] = ()
+) -> Mapped:
+    """Resources from the pages of every action given (an action left out yields nothing: the caller decides
+    what that means for coverage). Malformed names the action, page and field. Items whose family, state or
+    volume type are not in the tables make their kind failed, with the values and sample ids."""
+    mapped = Mapped()
+    gaps = _Gaps()
+    seen: set[tuple[str, str]] = set()
+
+    def add(resources: Iterable[Resource]) -> None:
+        for resource in resources:
+            key = (type(resource).__name__, resource.id)
+            if key not in seen:  # project chunks and regions may repeat an item; count it once
+                seen.add(key)
+                mapped.resources.append(resource)
+
+    if "DescribeInstances" in pages:
+        add(_instances(_walk("DescribeInstances", pages["DescribeInstances"]), tables, gaps))
+    if "DescribeVolumes" in pages:
+        keys = ("VolumeId", "VolumeName", "Size", "VolumeType")
+        add(_volumes(_walk("DescribeVolumes", pages["DescribeVolumes"]), tables, gaps, keys))
+    if "DescribeLocalVolumes" in pages:
+        keys = ("LocalVolumeId", "LocalVolumeName", "LocalVolumeSize", "LocalVolumeType")
+        add(_volumes(_walk("DescribeLocalVolumes", pages["DescribeLocalVolumes"]), tables, gaps, keys))
+    if "DescribeSnapshots" in pages:
+        add(_backups(_walk("DescribeSnapshots", pages["DescribeSnapshots"]), ("SnapshotId", "SnapshotName", "Size")))
+    if "DescribeLocalVolumeSnapshots" in pages:
+        keys3 = ("LocalVolumeSnapshotId", "LocalVolumeSnapshotName", "DiskSize")
+        add(_backups(_walk("DescribeLocalVolumeSnapshots", pages["DescribeLocalVolumeSnapshots"]), keys3))
+    if "DescribeAddresses" in pages:
+        add(_addresses(_walk("DescribeAddresses", pages["DescribeAddresses"])))
+    if "DescribeBandWidthShares" in pages:
+        add(_shares(_walk("DescribeBandWidthShares", pages["DescribeBandWidthShares"])))
+    if "DescribeLoadBalancers" in pages:
+        add(_balancers(_walk("DescribeLoadBalancers", pages["DescribeLoadBalancers"])))
+    if "QueryKs3Data" in pages:
+        add(_buckets(_walk("QueryKs3Data", pages["QueryKs3Data"]), bucket_names, mapped))
+    for kind, reasons in gaps.reasons().items():
+        mapped.failed[kind].extend(reasons)
+    return mapped
+
+
+def _addresses(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> list[Resource]:
+    """Each EIP is a public IP; its bandwidth counts on its own only outside a shared-bandwidth package."""
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, "AllocationId", where)
+        address = _optional_text(item, "PublicIp", where)
+        project = _project(item)
+        resources.append(PublicIp(id=rid, name=address, region=region, project=project, address=address))
+        mbps = _number(item, "BandWidth", where)
+        if _optional_text(item, "BandWidthShareId", where) is None:
+            resources.append(Bandwidth(id=rid, name=address, region=region, project=project, mbps=mbps))
+    return resources
+
+
+def _shares(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> list[Resource]:
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, "BandWidthShareId", where)
+        resources.append(
+            Bandwidth(
+                id=rid,
+                name=_optional_text(item, "BandWidthShareName", where),
+                region=region,
+                project=_project(item),
+                mbps=_number(item, "BandWidth", where),
+            )
+        )
+    return resources
+
+
+def _balancers(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> list[Resource]:
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, "LoadBalancerId", where)
+        name = _optional_text(item, "LoadBalancerName", where)
+        resources.append(LoadBalancer(id=rid, name=name, region=region, project=_project(item)))
+    return resources
+
+
+USAGE_FIELDS: Final = ("StandardDataSize", "StandardIADataSize", "ArchiveDataSize")
+
+
+def _buckets(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]],
+    bucket_names: Sequence[tuple[str, str | None]],
+    mapped: Mapped,
+) -> list[Resource]:
+    """One Bucket per listed bucket, sized by the usage rows (bytes -> binary GB). A listed bucket with no
+    usage row is a gap (its kind fails), not a zero."""
+    sizes: dict[str, Decimal] = {}
+    for where, item, _region in items:
+        name = _text(item, "BucketName", where)
+        sizes[name] = sum((_number(item, key, where) for key in USAGE_FIELDS if key in item), Decimal(0))
+    resources: list[Resource] = []
+    missing = Held()
+    for name, region in bucket_names:
+        if name not in sizes:
+            missing.add(name)
+            continue
+        resources.append(Bucket(id=name, name=name, region=region, size_gb=sizes[name] / BYTES_PER_GB))
+    if missing.count:
+        mapped.failed["bucket"].append(
+            f"{missing.count} bucket(s) listed by KS3 have no usage data ({missing.sample_text()})"
+        )
+    return resources
+
+
+@dataclass
+class Pages:
+    """What was fetched or read: pages per action, actions that failed (with why), KS3 bucket names."""
+
+    pages: dict[str, list[Page]]
+    failed: dict[str, str]
+    buckets: list[tuple[str, str | None]]
+    bucket_list_read: bool = False

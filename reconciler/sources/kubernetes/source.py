@@ -1,0 +1,347 @@
+"""The `kubernetes` source: a cluster's Nodes (VMs), PersistentVolumes (volumes) and LoadBalancer Services,
+live through the official `kubernetes` client or from `kubectl get ... -o json` exports.
+
+Registered in reconciler/sources/__init__.py; opened by a check. The only module that imports the client,
+and only when it observes live. Lists are paginated (limit/continue, restarted on 410 Gone) and retried by
+tenacity (the client's own urllib3 retries are off, so every 429/5xx/timeout is seen and bounded here).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from reconciler.base.errors import InputError
+from reconciler.core.observation import Observation
+from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, number_setting, parse_covers
+from reconciler.sources.kubernetes.export import read_export
+from reconciler.sources.kubernetes.mapping import (
+    DEFAULT_LB_ID_ANNOTATION,
+    KIND_OF_OBJECT,
+    KINDS,
+    PLURAL,
+    ClusterInventory,
+    ObjectError,
+)
+from reconciler.sources.kubernetes.tables import KubernetesTables, load_tables
+
+NAME: Final = "kubernetes"
+MAX_RESTARTS: Final = 3
+"""How often one list restarts from the first page after its continue token expired (410 Gone)."""
+MAX_PAGES: Final = 10_000
+"""Pages of one list (5 * 10^6 objects at the default limit): beyond it the server is taken to be looping."""
+
+SETTINGS: Final = (
+    Setting("kubeconfig", "kubeconfig file(s) (default: $KUBECONFIG, else ~/.kube/config)", env="KUBECONFIG"),
+    Setting("context", "kubeconfig context (default: the file's current-context)", env="RECONCILER_K8S_CONTEXT"),
+    Setting(
+        "in_cluster",
+        "auto|true|false: use the pod's service account (auto: inside a pod and no kubeconfig setting given)",
+        default="auto",
+    ),
+    Setting(
+        "tables",
+        "JSON file extending the mapping tables: instance_types (cpu_ghz, memory_gib), storage_classes, "
+        "memory_sizes_gib (docs/sources.md)",
+        env="RECONCILER_K8S_TABLES",
+    ),
+    Setting("storage_classes", "StorageClass tiers: CLASS=standard|performance|ignore,... (extends tables)"),
+    Setting(
+        "lb_id_annotation",
+        "Service annotation holding the cloud load balancer's id (used as the resource id; empty: none)",
+        default=DEFAULT_LB_ID_ANNOTATION,
+    ),
+    Setting(
+        "covers",
+        "with --from-file: the kinds the export lists completely (vm,volume,load_balancer); "
+        "default: the kinds the files hold a list or an object of",
+    ),
+    Setting("page_size", "items per list request (limit)", default="500"),
+    Setting("timeout", "seconds to connect and to wait for each reply", default="30"),
+    Setting("attempts", "attempts per request before its kind is reported unknown", default="5"),
+    Setting("backoff", "seconds before the first retry (doubling each time)", default="1"),
+    Setting("max_wait", "longest wait between attempts, in seconds (also caps Retry-After)", default="30"),
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    page_size: int
+    timeout: float
+    attempts: int
+    backoff: float
+    max_wait: float
+
+
+def limits(settings: Mapping[str, str]) -> Limits:
+    return Limits(
+        page_size=number_setting(NAME, settings, "page_size", 1, integer=True),
+        timeout=number_setting(NAME, settings, "timeout", 0.001),
+        attempts=number_setting(NAME, settings, "attempts", 1, integer=True),
+        backoff=number_setting(NAME, settings, "backoff", 0),
+        max_wait=number_setting(NAME, settings, "max_wait", 0),
+    )
+
+
+class KubernetesSource(CollectedSource):
+    """One cluster, observed live or from export files."""
+
+    def __init__(self, request: SourceRequest) -> None:
+        super().__init__()
+        self.request = request
+        settings = request.settings
+        tables_path = settings.get("tables")
+        self.tables: KubernetesTables = load_tables(
+            Path(tables_path) if tables_path else None, settings.get("storage_classes")
+        )
+        self.lb_id_annotation = settings.get("lb_id_annotation") or None
+        self.covers = parse_covers(NAME, settings.get("covers"), KINDS)
+        self.limits = limits(settings)
+
+    def _inventory(self) -> ClusterInventory:
+        return ClusterInventory(self.tables, self.lb_id_annotation)
+
+    def collect(self) -> Observation:
+        if self.request.from_files:
+            return self._from_files()
+        observed_at = datetime.now(UTC)
+        inventory = self._inventory()
+        detail = LiveCluster(self.request.settings, self.limits).observe(inventory)
+        report = inventory.report(NAME, detail)
+        return Observation(observed_at=observed_at, sources=(report,), resources=inventory.resources())
+
+    def _from_files(self) -> Observation:
+        inventory = self._inventory()
+        for path in self.request.from_files:
+            read_export(path, inventory)
+        detail = "kubectl export " + ", ".join(str(p) for p in self.request.from_files)
+        if self.covers is None:
+            missing = sorted(set(KINDS) - inventory.covered())
+            if missing:
+                detail += f" (holds no list or object of the kinds {', '.join(missing)}: not observed)"
+        report = inventory.report(f"{NAME}:{self.request.from_files[0]}", detail, self.covers)
+        observed_at = self.request.now or datetime.fromtimestamp(self.request.from_files[0].stat().st_mtime, UTC)
+        return Observation(observed_at=observed_at, sources=(report,), resources=inventory.resources())
+
+
+def open_kubernetes(request: SourceRequest) -> KubernetesSource:
+    return KubernetesSource(request)
+
+
+SPEC: Final = SourceSpec(
+    name=NAME,
+    summary="A Kubernetes cluster: Nodes as VMs, PersistentVolumes by StorageClass tier, LoadBalancer Services.",
+    kinds=KINDS,
+    native_file="`kubectl get nodes,pv,svc -A -o json` output (a List, or NodeList/PersistentVolumeList/ServiceList, "
+    "or one object); repeatable",
+    open=open_kubernetes,
+    settings=SETTINGS,
+)
+
+
+# -- live: the only code that touches the official client -------------------------------------------------
+
+
+class ListFailed(Exception):
+    """A list could not be read completely; `reason` is safe to show (no credentials, no headers)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class LiveCluster:
+    """The API server named by the kubeconfig (or the pod's service account), listed through the client."""
+
+    def __init__(self, settings: Mapping[str, str], limits: Limits) -> None:
+        self.settings = settings
+        self.limits = limits
+
+    def _client(self) -> tuple[Any, str]:
+        from kubernetes import client, config
+        from kubernetes.config.config_exception import ConfigException
+
+        configuration = client.Configuration()
+        kubeconfig = self.settings.get("kubeconfig")
+        in_cluster = self.settings.get("in_cluster", "auto").lower()
+        if in_cluster not in {"auto", "true", "false"}:
+            raise InputError.single(f"<setting {NAME}.in_cluster>", "in_cluster", "expected auto, true or false")
+        use_pod = in_cluster == "true" or (
+            in_cluster == "auto" and not kubeconfig and bool(os.environ.get("KUBERNETES_SERVICE_HOST"))
+        )
+        try:
+            if use_pod:
+                config.load_incluster_config(client_configuration=configuration)  # type: ignore[no-untyped-call]
+                where = "in-cluster service account"
+            else:
+                context = self.settings.get("context") or None
+                config.load_kube_config(  # type: ignore[no-untyped-call]
+                    config_file=kubeconfig or None,
+                    context=context,
+                    client_configuration=configuration,
+                    persist_config=False,
+                )
+                where = f"context {context}" if context else "current context"
+        except (ConfigException, OSError, TypeError, ValueError) as exc:
+            source = "<in-cluster configuration>" if use_pod else (kubeconfig or "<kubeconfig>")
+            raise InputError.single(source, "", f"cannot configure the Kubernetes client: {_first_line(exc)}") from exc
+        configuration.retries = False  # every retry is tenacity's, so each 429/5xx/timeout is seen and bounded
+        return client.ApiClient(configuration), f"cluster {configuration.host} ({where})"
+
+    def observe(self, inventory: ClusterInventory) -> str:
+        """List every kind into the inventory; a kind that cannot be listed completely is failed with why."""
+        from kubernetes import client
+
+        api_client, detail = self._client()
+        with api_client:
+            core = client.CoreV1Api(api_client)
+            calls: dict[str, Callable[..., Any]] = {
+                "Node": core.list_node,
+                "PersistentVolume": core.list_persistent_volume,
+                "Service": core.list_service_for_all_namespaces,
+            }
+            for kind, call in calls.items():
+                try:
+                    items = self._list_all(call, PLURAL[kind])
+                    for item in items:
+                        inventory.add(item, kind)
+                except ListFailed as exc:
+                    inventory.fail(KIND_OF_OBJECT[kind], exc.reason)
+                    continue
+                except ObjectError as exc:
+                    inventory.fail(KIND_OF_OBJECT[kind], f"the API server returned a malformed {kind}: {exc}")
+                    continue
+                inventory.listed(kind)
+        return detail
+
+    def _list_all(self, call: Callable[..., Any], plural: str) -> list[dict[str, Any]]:
+        """Every item of a paginated list; restarts from the first page when the continue token expired.
+        A list still handing out continue tokens after MAX_PAGES pages fails (a server that loops)."""
+        from kubernetes.client.exceptions import ApiException
+
+        for _restart in range(MAX_RESTARTS + 1):
+            items: list[dict[str, Any]] = []
+            token: str | None = None
+            try:
+                for _page in range(MAX_PAGES):
+                    page = self._page(call, plural, token)
+                    page_items = page.get("items")
+                    if page_items is None:
+                        page_items = []
+                    if not isinstance(page_items, list) or not all(isinstance(i, dict) for i in page_items):
+                        raise ListFailed(f"listing {plural}: the reply's items are not a list of objects")
+                    items += page_items
+                    metadata = page.get("metadata")
+                    token = metadata.get("continue") if isinstance(metadata, dict) else None
+                    if not token:
+                        return items
+                raise ListFailed(
+                    f"listing {plural}: still a continue token after {MAX_PAGES} pages ({len(items)} items), "
+                    "stopped: the API server may be looping"
+                )
+            except ApiException as exc:
+                if exc.status != 410:
+                    raise ListFailed(_api_reason(plural, exc, 1)) from exc
+        raise ListFailed(f"listing {plural}: the continue token expired (410 Gone) {MAX_RESTARTS + 1} times in a row")
+
+    def _page(self, call: Callable[..., Any], plural: str, token: str | None) -> dict[str, Any]:
+        """One page, retried on throttling, server errors and transport failures; 410 and 4xx pass through."""
+        from kubernetes.client.exceptions import ApiException
+        from urllib3.exceptions import HTTPError
+
+        limits = self.limits
+        kwargs: dict[str, Any] = {"limit": limits.page_size, "_preload_content": False}
+        kwargs["_request_timeout"] = (limits.timeout, limits.timeout)
+        if token:
+            kwargs["_continue"] = token
+
+        def transient(exc: BaseException) -> bool:
+            if isinstance(exc, ApiException):
+                return exc.status == 429 or (exc.status or 0) >= 500
+            return isinstance(exc, HTTPError)
+
+        def wait(state: RetryCallState) -> float:
+            backoff: float = limits.backoff * 2 ** (state.attempt_number - 1)
+            outcome = state.outcome
+            exc = outcome.exception() if outcome is not None else None
+            retry_after = _retry_after(exc)
+            return min(limits.max_wait, max(backoff, retry_after or 0.0))
+
+        retrying = Retrying(
+            stop=stop_after_attempt(limits.attempts),
+            wait=wait,
+            retry=retry_if_exception(transient),
+            reraise=True,
+        )
+        try:
+            response = retrying(call, **kwargs)
+        except ApiException as exc:
+            if exc.status == 410:
+                raise
+            attempts = limits.attempts if transient(exc) else 1
+            raise ListFailed(_api_reason(plural, exc, attempts)) from exc
+        except HTTPError as exc:
+            raise ListFailed(
+                f"listing {plural} failed after {limits.attempts} attempt(s): {_transport_reason(exc, limits.timeout)}"
+            ) from exc
+        try:
+            body = json.loads(response.data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ListFailed(f"listing {plural}: the reply is not JSON") from exc
+        if not isinstance(body, dict):
+            raise ListFailed(f"listing {plural}: the reply is not a list object")
+        return body
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    headers = getattr(exc, "headers", None)
+    if not headers:
+        return None
+    value = headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _api_reason(plural: str, exc: Any, attempts: int) -> str:
+    """Why a list failed, from the status and the API server's Status message (never headers or tokens)."""
+    status = exc.status
+    message = ""
+    try:
+        body = json.loads(exc.body) if exc.body else None
+        if isinstance(body, dict) and isinstance(body.get("message"), str):
+            message = body["message"][:300]
+    except (ValueError, TypeError):
+        pass
+    what = f"HTTP {status} {exc.reason or ''}".strip()
+    if status in (401, 403):
+        lead = f"the credentials may not list {plural} ({what})"
+    elif attempts > 1:
+        lead = f"listing {plural} failed after {attempts} attempts ({what})"
+    else:
+        lead = f"listing {plural} failed ({what})"
+    return f"{lead}: {message}" if message else lead
+
+
+def _transport_reason(exc: Exception, timeout: float) -> str:
+    from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
+
+    inner = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
+    if isinstance(inner, ReadTimeoutError):
+        return f"no reply within {timeout:g} s"
+    if isinstance(inner, NewConnectionError):
+        return "cannot connect to the API server"
+    return type(inner).__name__
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__

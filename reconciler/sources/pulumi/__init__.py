@@ -1,0 +1,5 @@
+"""The `pulumi` source: a stack's state (`pulumi stack export`, from a file or the CLI) as resources.
+
+`source` (reading the export, the `SPEC`) and `mapping` (the bridged ksyun provider's types to resources).
+Imports only the core's observation model, base and the source seam.
+"""

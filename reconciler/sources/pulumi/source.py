@@ -1,0 +1,266 @@
+"""The `pulumi` source: the resources a Pulumi stack declares, from `pulumi stack export` JSON files or by
+running `pulumi stack export --stack NAME` (the CLI the Automation API drives) when a stack is named.
+
+Registered in reconciler/sources/__init__.py; opened by a check. Reads the deployment (version 3),
+maps its resources through reconciler/sources/pulumi_mapping.py; bad files are InputErrors naming file,
+field and reason; a stack the CLI cannot export makes every kind of this source `unknown`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Final
+
+from reconciler.base.errors import InputError, Problem, json_type_name
+from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
+from reconciler.core.observation import Observation
+from reconciler.sources.base import (
+    CollectedSource,
+    Setting,
+    SourceRequest,
+    SourceSpec,
+    failed_report,
+    number_setting,
+    parse_covers,
+)
+from reconciler.sources.pulumi.mapping import (
+    BUILTIN_TYPES,
+    BUILTIN_VM_STATES,
+    BUILTIN_VOLUME_TYPES,
+    KINDS,
+    MAPPERS,
+    PulumiTables,
+    StackInventory,
+    StateError,
+    VmType,
+)
+
+NAME: Final = "pulumi"
+MAX_PROBLEMS: Final = 20
+DEFAULT_CLI: Final = Path.home() / ".cache/contract-reconciler/pulumi/3.274.1/bin/pulumi"
+
+SETTINGS: Final = (
+    Setting("stack", "stack to export live with the pulumi CLI (e.g. organization/gov-cloud/prod)", env="PULUMI_STACK"),
+    Setting("cwd", "directory to run the pulumi CLI in (a project directory, for short stack names)"),
+    Setting("cli", f"the pulumi CLI (default: `pulumi` on PATH, else {DEFAULT_CLI})", env="RECONCILER_PULUMI_CLI"),
+    Setting("timeout", "seconds to wait for `pulumi stack export`", default="120"),
+    Setting(
+        "tables",
+        "JSON file extending the tables: types (token -> instance|volume|eip|bandwidth|bandwidth_association|"
+        "load_balancer|ignore), instance_types, volume_types, vm_states (docs/sources.md)",
+        env="RECONCILER_PULUMI_TABLES",
+    ),
+    Setting("covers", "kinds the stack declares completely (default: the kinds it holds a resource of)"),
+)
+
+
+def load_tables(path: Path | None) -> PulumiTables:
+    """The built-in tables extended by the operator's JSON file."""
+    types, volume_types, states = dict(BUILTIN_TYPES), dict(BUILTIN_VOLUME_TYPES), dict(BUILTIN_VM_STATES)
+    instance_types: dict[str, VmType] = {}
+    if path is None:
+        return PulumiTables(types, instance_types, volume_types, states)
+    where = str(path)
+    data = load_json_object(path, "a JSON object of tables (types, instance_types, volume_types, vm_states)")
+    problems: list[Problem] = []
+    known = {"types", "instance_types", "volume_types", "vm_states"}
+    problems += [Problem(k, f"unknown table (known: {', '.join(sorted(known))})") for k in sorted(set(data) - known)]
+
+    def table(key: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            problems.append(Problem(key, "expected an object"))
+            return {}
+        return value
+
+    for token, mapper in table("types").items():
+        if mapper not in MAPPERS:
+            problems.append(Problem(f"types.{token}", f"expected one of {', '.join(MAPPERS)}"))
+        else:
+            types[token] = mapper
+    for name, tier in table("volume_types").items():
+        if tier not in ("standard", "performance"):
+            problems.append(Problem(f"volume_types.{name}", "expected standard or performance"))
+        else:
+            volume_types[name] = tier
+    for name, state in table("vm_states").items():
+        if state not in ("running", "stopped", "terminated"):
+            problems.append(Problem(f"vm_states.{name}", "expected running, stopped or terminated"))
+        else:
+            states[name] = state
+    for key, entry in table("instance_types").items():
+        parsed = _vm_type(entry, f"instance_types.{key}", problems)
+        if parsed is not None:
+            instance_types[key] = parsed
+    if problems:
+        raise InputError(where, problems)
+    return PulumiTables(types, instance_types, volume_types, states)
+
+
+def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
+    if not isinstance(entry, dict):
+        problems.append(Problem(where, "expected an object with vcpu, memory_gib, cpu_ghz, arch"))
+        return None
+    fields = {"vcpu", "memory_gib", "cpu_ghz", "arch"}
+    problems += [
+        Problem(f"{where}.{k}", f"unknown field (known: {', '.join(sorted(fields))})") for k in entry if k not in fields
+    ]
+    values: dict[str, Any] = {}
+    for key in ("vcpu", "memory_gib", "cpu_ghz"):
+        if key not in entry:
+            continue
+        raw = entry[key]
+        try:
+            number = Decimal(str(raw)) if isinstance(raw, int | str | Decimal) and not isinstance(raw, bool) else None
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number <= 0 or (key == "cpu_ghz" and number >= 100):
+            problems.append(Problem(f"{where}.{key}", "expected a positive number"))
+        elif key == "vcpu" and number != number.to_integral_value():
+            problems.append(Problem(f"{where}.{key}", "expected a whole number"))
+        else:
+            values[key] = int(number) if key == "vcpu" else number
+    if "arch" in entry:
+        if entry["arch"] not in ("x86_64", "aarch64"):
+            problems.append(Problem(f"{where}.arch", "expected x86_64 or aarch64"))
+        else:
+            values["arch"] = entry["arch"]
+    return VmType(**values)
+
+
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def manifest_time(deployment: Mapping[str, Any]) -> datetime | None:
+    """When the state was last written (`deployment.manifest.time`, RFC 3339 with nanoseconds)."""
+    manifest = deployment.get("manifest")
+    text = manifest.get("time") if isinstance(manifest, dict) else None
+    if not isinstance(text, str):
+        return None
+    try:
+        value = datetime.fromisoformat(_FRACTION.sub(r"\1", text.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+EXPORT_DOCUMENT: Final = "`pulumi stack export` output (a JSON object)"
+
+
+def read_deployment(data: Any, where: str, inventory: StackInventory) -> datetime | None:
+    """Add the resources of one decoded `pulumi stack export` document; returns its manifest time."""
+    data = json_object(data, where, EXPORT_DOCUMENT)
+    version = data.get("version")
+    if version != 3:
+        raise InputError.single(where, "version", f"expected deployment version 3, found {version!r}")
+    deployment = data.get("deployment")
+    if not isinstance(deployment, dict):
+        raise InputError.single(where, "deployment", "required field is missing")
+    resources = deployment.get("resources", [])
+    if not isinstance(resources, list):
+        raise InputError.single(where, "deployment.resources", "expected a list")
+    problems: list[Problem] = []
+    for index, resource in enumerate(resources):
+        at = f"deployment.resources[{index}]"
+        if not isinstance(resource, dict):
+            problems.append(Problem(at, f"expected an object, found {json_type_name(resource)}"))
+            continue
+        urn = resource.get("urn")
+        label = f"({urn.rsplit('::', 1)[-1]})" if isinstance(urn, str) else ""
+        try:
+            inventory.add(resource)
+        except StateError as exc:
+            problems.append(Problem(f"{at}{label}{exc.path}", exc.reason))
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem("", f"stopped after {MAX_PROBLEMS} problems"))
+            break
+    if problems:
+        raise InputError(where, problems)
+    return manifest_time(deployment)
+
+
+class PulumiSource(CollectedSource):
+    def __init__(self, request: SourceRequest) -> None:
+        super().__init__()
+        self.request = request
+        tables = request.settings.get("tables")
+        self.tables = load_tables(Path(tables) if tables else None)
+        self.covers = parse_covers(NAME, request.settings.get("covers"), KINDS)
+        self.timeout = number_setting(NAME, {"timeout": "120", **request.settings}, "timeout", 0.001)
+
+    def collect(self) -> Observation:
+        inventory = StackInventory(self.tables)
+        times: list[datetime] = []
+        if self.request.from_files:
+            for path in self.request.from_files:
+                moment = read_deployment(load_json(path, EXPORT_DOCUMENT), str(path), inventory)
+                if moment is not None:
+                    times.append(moment)
+            name = f"{NAME}:{self.request.from_files[0]}"
+            detail = "pulumi stack export " + ", ".join(str(p) for p in self.request.from_files)
+        else:
+            stack = self.request.settings.get("stack")
+            if not stack:
+                raise InputError.single(
+                    f"<setting {NAME}.stack>", "stack", "name a stack (pulumi.stack=...) or give --from-file FILE"
+                )
+            name, detail = f"{NAME}:{stack}", f"pulumi stack export --stack {stack}"
+            observed_at = datetime.now(UTC)
+            try:
+                text = self._export(stack)
+            except ExportFailed as exc:
+                report = failed_report(name, KINDS, exc.reason, detail)
+                return Observation(observed_at=observed_at, sources=(report,), resources=[])
+            where = f"<{detail}>"
+            moment = read_deployment(parse_json(text, where, EXPORT_DOCUMENT, empty="no output"), where, inventory)
+            times.append(moment or observed_at)
+        resources = inventory.resources()
+        report = inventory.report(name, detail, self.covers)
+        observed_at = min(times) if times else (self.request.now or datetime.now(UTC))
+        return Observation(observed_at=observed_at, sources=(report,), resources=resources)
+
+    def _export(self, stack: str) -> str:
+        settings = self.request.settings
+        cli = settings.get("cli") or shutil.which("pulumi") or (str(DEFAULT_CLI) if DEFAULT_CLI.exists() else None)
+        if cli is None:
+            raise ExportFailed("the pulumi CLI was not found (setting pulumi.cli)")
+        timeout = self.timeout
+        command = [cli, "stack", "export", "--stack", stack, "--non-interactive"]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, cwd=settings.get("cwd") or None, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ExportFailed(f"pulumi stack export did not finish within {timeout:g} s") from exc
+        except OSError as exc:
+            raise ExportFailed(f"cannot run the pulumi CLI {cli}: {exc.strerror or exc}") from exc
+        if done.returncode != 0:
+            message = next((line.strip() for line in done.stderr.splitlines() if line.strip()), "no message")
+            raise ExportFailed(f"pulumi stack export failed (exit {done.returncode}): {message[:300]}")
+        return done.stdout
+
+
+class ExportFailed(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def open_pulumi(request: SourceRequest) -> PulumiSource:
+    return PulumiSource(request)
+
+
+SPEC: Final = SourceSpec(
+    name=NAME,
+    summary="A Pulumi stack's state: Kingsoft Cloud instances, volumes, EIPs, shared bandwidth, load balancers.",
+    kinds=KINDS,
+    native_file="`pulumi stack export` JSON (deployment version 3); repeatable",
+    open=open_pulumi,
+    settings=SETTINGS,
+)
