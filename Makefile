@@ -12,7 +12,7 @@ DEMO_OBSERVATION ?= examples/observation.json
 DEMO_CONTRACT ?= examples/contract-with-expansion.json
 DEMO_OUT ?= out
 
-.PHONY: help setup venv system-deps pulumi demo test lint typecheck unit bench lock schemas clean
+.PHONY: help setup venv system-deps pulumi engines go-check demo test lint typecheck unit bench lock schemas clean
 
 help:
 	@echo "make demo   - set up Python deps if needed; validate the contract, check the embedded observation against"
@@ -24,6 +24,7 @@ help:
 	@echo "make venv   - only the Python dependencies in $(VENV) (enough for check and HTML/Markdown/JSON reports)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 	@echo "make pulumi - build the Pulumi CLI and Python language host from Go modules, if not cached (docs/pulumi.md)"
+	@echo "make engines - make pulumi, plus Terraform (if not on PATH) and the Kingsoft test providers (tests/engines/)"
 
 setup: system-deps $(STAMP)
 
@@ -81,10 +82,20 @@ typecheck: setup
 pulumi:
 	@scripts/install-pulumi.sh >/dev/null
 
-unit: setup pulumi
+# The IaC engine tests also need Terraform (the one on PATH, else built from the Go module proxy) and the
+# Kingsoft Cloud test providers of tools/ksyun-test-providers; both cached in ~/.cache/contract-reconciler.
+engines: pulumi
+	@scripts/install-terraform.sh >/dev/null
+	@scripts/build-test-providers.sh >/dev/null
+
+# The Go test providers: vetted and unit-tested on their own.
+go-check:
+	cd tools/ksyun-test-providers && go vet ./... && go test ./...
+
+unit: setup engines
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: lint typecheck go-check unit
 
 bench: setup
 	$(BIN)/python bench/run.py
