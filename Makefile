@@ -18,13 +18,14 @@ help:
 	@echo "make demo   - set up Python deps if needed; validate the contract, check the embedded observation against"
 	@echo "              the contract with one expansion request in progress, list the contract calendar, and write"
 	@echo "              the HTML and PDF report to $(DEMO_OUT)/"
-	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict) and run every test"
+	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict), go-check and run every test"
 	@echo "make bench  - benchmark reconciler check on generated observations of 10k, 100k and 1M resources"
 	@echo "make setup  - install Chromium (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
 	@echo "make venv   - only the Python dependencies in $(VENV) (enough for check and HTML/Markdown/JSON reports)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 	@echo "make pulumi - build the Pulumi CLI and Python language host from Go modules, if not cached (docs/pulumi.md)"
 	@echo "make engines - make pulumi, plus Terraform (if not on PATH) and the Kingsoft test providers (tests/engines/)"
+	@echo "make go-check - gofmt, go vet and go test the Go modules in tools/ (language host, test providers)"
 
 setup: system-deps $(STAMP)
 
@@ -88,9 +89,16 @@ engines: pulumi
 	@scripts/install-terraform.sh >/dev/null
 	@scripts/build-test-providers.sh >/dev/null
 
-# The Go test providers: vetted and unit-tested on their own.
+# The Go modules of tools/: the Python language host that install-pulumi.sh builds and the Kingsoft Cloud test
+# providers; gofmt, vet and their tests. Their dependencies come from the Go module proxy; the module and build
+# caches stay at Go's defaults, outside the repository.
+GO_MODULES := tools/pulumi-language-python tools/ksyun-test-providers
 go-check:
-	cd tools/ksyun-test-providers && go vet ./... && go test ./...
+	@command -v go >/dev/null || { echo "go-check: Go >= 1.24 must be on PATH" >&2; exit 1; }
+	@for module in $(GO_MODULES); do \
+		unformatted=$$(cd $$module && gofmt -l .); [ -z "$$unformatted" ] || { echo "go-check: run gofmt -w on: $$unformatted in $$module" >&2; exit 1; }; \
+	done
+	for module in $(GO_MODULES); do (cd $$module && nice go vet ./... && nice go test ./...) || exit 1; done
 
 unit: setup engines
 	$(BIN)/pytest

@@ -1,4 +1,4 @@
-module contract-reconciler.invalid/ksyun-test-providers
+module contract-reconciler.invalid/tools/ksyun-test-providers
 
 go 1.26.6
 

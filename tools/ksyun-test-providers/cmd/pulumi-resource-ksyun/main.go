@@ -24,7 +24,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
-	"contract-reconciler.invalid/ksyun-test-providers/ksyun"
+	"contract-reconciler.invalid/tools/ksyun-test-providers/ksyun"
 )
 
 // version is set at build time (-ldflags "-X main.version=...").

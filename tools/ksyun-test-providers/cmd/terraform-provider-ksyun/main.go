@@ -37,7 +37,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"contract-reconciler.invalid/ksyun-test-providers/ksyun"
+	"contract-reconciler.invalid/tools/ksyun-test-providers/ksyun"
 )
 
 // version is set at build time (-ldflags "-X main.version=...").
