@@ -89,7 +89,9 @@ BUILTIN_VM_STATES: Final[dict[str, VmState]] = {"active": "running", "stopped": 
 UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """Pulumi's sentinel for a value unknown until apply; the terraform source writes it for Terraform's unknowns."""
 PLANNED: Final = "planned"
-"""The key marking a planned resource, whose value is how it comes about: "create" or "update"."""
+"""The key marking a planned resource, whose value is how it comes about: "create" or "update"; "delete" marks
+one the plan removes (it counts for nothing, but its kind stays observed: removing all of a kind is a
+shortfall, not a kind nobody declares)."""
 
 
 class UnknownUntilApply(Exception):
@@ -234,6 +236,8 @@ class StackInventory:
         if mapper == "ignore":
             return
         self.seen.update(KINDS_OF_MAPPER[mapper])
+        if resource.get(PLANNED) == "delete":
+            return
         try:
             self._add(resource, mapper, name, urn)
         except UnknownUntilApply as unknown:

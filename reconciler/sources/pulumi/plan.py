@@ -4,7 +4,8 @@
 Called by the `pulumi` source when its setting `plan` names a preview. A preview lists a step per resource:
 `same` keeps the exported resource; a create (or the new copy of a replacement, an import) brings its planned
 inputs; an update brings its planned inputs over the exported outputs, which keep the values the program does
-not set; a delete (or a discard) removes it. Planned resources are marked (mapping.PLANNED): the values the
+not set; a delete (or a discard) removes it (marked "delete": the stack still declares its kind, now with
+nothing). Planned resources are marked (mapping.PLANNED): the values the
 preview does not know (the unknown sentinel, or absent because the provider computes them) are unknown until
 apply, never guessed. No I/O.
 """
@@ -41,6 +42,10 @@ class PlannedStep:
         return self.urn.rsplit("::", 1)[-1]
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _steps(preview: Any, where: str) -> list[Mapping[str, Any]]:
     if not isinstance(preview, dict):
         raise InputError.single(where, "", f"expected {PREVIEW_DOCUMENT}, found {json_type_name(preview)}")
@@ -52,11 +57,17 @@ def _steps(preview: Any, where: str) -> list[Mapping[str, Any]]:
         at = f"steps[{index}]"
         if not isinstance(step, dict):
             problems.append(Problem(at, f"expected an object, found {json_type_name(step)}"))
-        elif step.get("op") not in OPS:
+        elif not isinstance(step.get("op"), str) or step["op"] not in OPS:
             problems.append(Problem(f"{at}.op", f"unknown operation {step.get('op')!r}"))
         elif not isinstance(step.get("urn"), str):
             problems.append(Problem(f"{at}.urn", "required field is missing"))
-        elif step["op"] in CREATE | UPDATE and not isinstance((step.get("newState") or {}).get("inputs"), dict):
+        elif step["op"] in CREATE | UPDATE and not isinstance(step.get("newState"), dict):
+            problems.append(Problem(f"{at}.newState", "required field is missing"))
+        elif (
+            step["op"] in CREATE | UPDATE
+            and step["newState"].get("custom")
+            and not isinstance(step["newState"].get("inputs"), dict)
+        ):
             problems.append(Problem(f"{at}.newState.inputs", "required field is missing"))
     if problems:
         raise InputError(where, problems)
@@ -75,17 +86,18 @@ def apply_preview(resources: list[Any], preview: Any, where: str) -> tuple[list[
         op, urn = step["op"], step["urn"]
         if op in KEEP:
             continue
-        new_state = step.get("newState") or {}
-        rtype = new_state.get("type") or (step.get("oldState") or {}).get("type") or urn.split("::")[2]
-        changes.append(PlannedStep(op, urn, str(rtype)))
+        new_state, old_state = _object(step.get("newState")), _object(step.get("oldState"))
+        rtype = next((t for t in (new_state.get("type"), old_state.get("type")) if isinstance(t, str) and t), "")
+        changes.append(PlannedStep(op, urn, rtype))
         if op in REMOVE:
-            by_urn.pop(urn, None)
+            # kept, marked: the kinds it held are still the stack's (all of them deleted is a shortfall)
+            by_urn[urn] = {**old_state, "urn": urn, "type": rtype, PLANNED: "delete"}
         elif op in CREATE:
             by_urn[urn] = {**new_state, "urn": urn, "type": rtype, PLANNED: "create"}
         else:
             exported = by_urn.get(urn)
             old: dict[str, Any] = exported if isinstance(exported, dict) else {}
-            inputs = new_state["inputs"]
-            outputs = {k: v for k, v in (old.get("outputs") or {}).items() if k not in inputs}
+            inputs = _object(new_state.get("inputs"))
+            outputs = {k: v for k, v in _object(old.get("outputs")).items() if k not in inputs}
             by_urn[urn] = {**old, **new_state, "urn": urn, "type": rtype, "outputs": outputs, PLANNED: "update"}
     return list(by_urn.values()), changes

@@ -1,12 +1,13 @@
 """The managed resources of `terraform show -json`, in the shape the ksyun mapping reads.
 
-Called by the terraform source. Of a saved plan (`terraform show -json PLANFILE`): each resource as it will be
-once the plan is applied, from `resource_changes` (`after`, with `after_unknown`): a delete (or a `forget`)
-leaves nothing, a create or a replacement brings the new object, an update its new values, a no-op keeps them.
-Values unknown until apply become the unknown sentinel and the resource is marked planned, so the mapping never
-guesses them. Of a state (`terraform show -json`): `values.root_module` and its child modules. Resource types
-of the ksyun provider take the bridged provider's token (ksyun_bws_associate -> ksyun:index/bwsAssociate:
-BwsAssociate); attribute names stay Terraform's (the mapping reads both spellings). No I/O.
+Called by the terraform source. Of a saved plan (`terraform show -json PLANFILE`): each resource as it will
+be once the plan is applied, from `resource_changes` (`after`, with `after_unknown`): a delete (or a
+`forget`) leaves nothing but its kind, a create or a replacement brings the new object, an update its new
+values, a no-op keeps them. Values unknown until apply become the unknown sentinel and the resource is
+marked planned, so the mapping never guesses them. Of a state (`terraform show -json`): `values.root_module`
+and its child modules. Resource types of the ksyun provider take the bridged provider's token
+(ksyun_bws_associate -> ksyun:index/bwsAssociate:BwsAssociate); attribute names stay Terraform's (the
+mapping reads both spellings). No I/O.
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def _planned_resources(changes: Any, where: str, problems: list[Problem]) -> lis
             continue
         actions = tuple(body["actions"])
         if actions in REMOVED:
+            # its kind stays the configuration's: removing all of a kind is a shortfall (see mapping.PLANNED)
+            found.append(_resource(address, resource_type, {}, "delete"))
             continue
         if actions not in CREATED + UPDATED + KEPT:
             problems.append(Problem(f"{at}({address}).change.actions", f"unknown actions {list(actions)}"))
