@@ -281,3 +281,14 @@ def test_a_preview_with_a_leaf_replaced_by_any_value(tmp_path: Path, site: Loc, 
 @given(site=st.sampled_from([loc for loc in members(PREVIEW) if loc]))
 def test_a_preview_with_a_member_deleted(tmp_path: Path, site: Loc) -> None:
     check_mutated_preview(tmp_path, deleted(PREVIEW, site))
+
+
+def test_the_plan_option_is_the_pulumi_sources_setting() -> None:
+    export, preview = PULUMI / "tenancy-export.json", PULUMI / "tenancy-preview-scaled-down.json"
+
+    result = check("pulumi", "--from-file", export, "--plan", preview)
+    elsewhere = run_cli("check", "--observed", export, "--plan", preview, "--now", NOW, "--no-history")
+
+    assert (result.exit_code, supplied(result)) == (1, SCALED_DOWN)
+    assert elsewhere.exit_code == 2
+    assert "--plan: a `pulumi preview --json` plan needs --source pulumi" in elsewhere.stderr

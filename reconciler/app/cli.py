@@ -132,6 +132,29 @@ SourceSettingOption = Annotated[
     list[str] | None,
     typer.Option("--source-option", metavar="NAME.KEY=VALUE", help="A source setting (repeatable)."),
 ]
+PlanOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan",
+        metavar="FILE",
+        help="`pulumi preview --json` of a change: check the stack as it will be once applied "
+        "(= --source-option pulumi.plan=FILE; Terraform plans are read with --source terraform --from-file).",
+    ),
+]
+
+
+def _plan_option(plan: Path | None, sources: list[str]) -> list[str]:
+    """`--plan FILE` as the pulumi source's setting; refused (exit 2) without that source."""
+    if plan is None:
+        return []
+    if "pulumi" not in sources:
+        raise InputError.single(
+            "--plan",
+            "",
+            "a `pulumi preview --json` plan needs --source pulumi (Terraform: --source terraform "
+            "--from-file PLAN.json)",
+        )
+    return [f"pulumi.plan={plan}"]
 
 
 @app.command()
@@ -140,6 +163,7 @@ def check(
     source: SourceOption = None,
     from_file: FromFileOption = None,
     source_option: SourceSettingOption = None,
+    plan: PlanOption = None,
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.CONSOLE,
     now: NowOption = None,
@@ -163,7 +187,8 @@ def check(
     """Reconcile what the sources observe against the contract: per line item entitled, supplied, gap and status."""
     moment = _parse_now(now)
     policy = MeterPolicy(counted_vm_states=_parse_states(count_states))
-    requests = source_requests(source or [], from_file or [], source_option or [], observed, os.environ, moment)
+    options = [*(source_option or []), *_plan_option(plan, source or [])]
+    requests = source_requests(source or [], from_file or [], options, observed, os.environ, moment)
     for path in (junit, markdown, json_file):
         if path is not None:
             prepare_output(path)
