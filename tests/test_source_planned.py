@@ -22,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.cli_runner import CliResult, run_cli
+from tests.conftest import dumps, snapshot_document, vm
 from tests.test_bad_exports import VALUES
 from tests.test_bad_input import FUZZ, Loc, deleted, leaves, members, replaced
 
@@ -292,3 +293,40 @@ def test_the_plan_option_is_the_pulumi_sources_setting() -> None:
     assert (result.exit_code, supplied(result)) == (1, SCALED_DOWN)
     assert elsewhere.exit_code == 2
     assert "--plan: a `pulumi preview --json` plan needs --source pulumi" in elsewhere.stderr
+
+
+def plan_gate(*args: str | Path) -> CliResult:
+    return check("terraform", *args, "--plan-gate")
+
+
+def test_the_plan_gate_fails_only_a_shortfall_and_names_the_line_items() -> None:
+    short = plan_gate("--from-file", TERRAFORM / "tenancy-plan-scaled-down.json")
+    unknown = plan_gate("--from-file", TERRAFORM / "tenancy-plan-grown-from-model.json")
+    applied = plan_gate("--from-file", TERRAFORM / "tenancy-state.json")
+
+    assert short.exit_code == 1
+    assert "Plan gate: the plan would leave compute.vcpu, compute.memory, storage.standard short (exit 1)" in (
+        short.stderr
+    )
+    assert unknown.exit_code == 3
+    assert "Plan gate: cannot judge compute.vcpu, compute.memory" in unknown.stderr
+    assert applied.exit_code == 0
+    assert "Plan gate: no line item would be short (exit 0)" in applied.stderr
+
+
+def test_the_plan_gate_counts_the_supply_outside_the_configuration(tmp_path: Path) -> None:
+    """Instances outside this configuration (another team's, observed last night) make up the vCPU and memory the
+    scale-down removes; standard storage stays short. A surplus fails `check` but never the plan gate."""
+    outside = tmp_path / "outside.json"
+    outside.write_text(dumps(snapshot_document([vm("vm-other-team", 128, 768)], coverage=["vm"])), encoding="utf-8")
+    sources = ("--source", "snapshot", "--from-file", f"snapshot={outside}")
+
+    down = plan_gate(*sources, "--from-file", f"terraform={TERRAFORM / 'tenancy-plan-scaled-down.json'}")
+    applied_with_surplus = plan_gate(*sources, "--from-file", f"terraform={TERRAFORM / 'tenancy-state.json'}")
+    plain = check("terraform", *sources, "--from-file", f"terraform={TERRAFORM / 'tenancy-state.json'}")
+
+    assert down.exit_code == 1
+    assert (supplied(down)["compute.vcpu"], supplied(down)["compute.memory"]) == ("1232", "2896")
+    assert "the plan would leave storage.standard short (exit 1)" in down.stderr
+    assert (plain.exit_code, findings(plain)["compute.vcpu"]["status"]) == (1, "over")
+    assert applied_with_surplus.exit_code == 0

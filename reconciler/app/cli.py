@@ -29,7 +29,7 @@ from reconciler.contract.checks import check_contract
 from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
 from reconciler.contract.obligations import DEFAULT_SOON_DAYS, obligations
 from reconciler.core.meters import MeterPolicy
-from reconciler.core.models import ExitCode, Reconciliation
+from reconciler.core.models import ExitCode, Reconciliation, Status
 from reconciler.core.observation import VmState
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
 from reconciler.dates.periods import (
@@ -183,6 +183,14 @@ def check(
     json_file: Annotated[
         Path | None, typer.Option("--json", metavar="FILE", help="Also write the JSON output.")
     ] = None,
+    plan_gate: Annotated[
+        bool,
+        typer.Option(
+            "--plan-gate",
+            help="Judge a planned change: exit 1 only when a line item would be short, 3 when one cannot be "
+            "judged (unknown), 0 otherwise (over, pending and not observed pass); see docs/terraform.md.",
+        ),
+    ] = False,
 ) -> None:
     """Reconcile what the sources observe against the contract: per line item entitled, supplied, gap and status."""
     moment = _parse_now(now)
@@ -212,7 +220,23 @@ def check(
         sys.stdout.write(render_markdown(result, lang))
     else:
         render_console(result, sys.stdout, lang)
+    if plan_gate:
+        code, verdict = plan_gate_verdict(result)
+        sys.stderr.write(f"Plan gate: {verdict} (exit {code})\n")
+        raise typer.Exit(code)
     raise typer.Exit(int(result.exit_code))
+
+
+def plan_gate_verdict(result: Reconciliation) -> tuple[ExitCode, str]:
+    """The exit code and sentence of `check --plan-gate`: only a shortfall fails a plan (1); a line item that
+    cannot be judged is 3. With supply as bounds, "unknown" will only count here when a shortfall is possible."""
+    short = [f.line_item.value for f in result.findings if f.status is Status.SHORT]
+    unknown = [f.line_item.value for f in result.findings if f.status is Status.UNKNOWN]
+    if short:
+        return ExitCode.DRIFT, "the plan would leave " + ", ".join(short) + " short"
+    if unknown:
+        return ExitCode.SOURCE_FAILED, "cannot judge " + ", ".join(unknown) + " (see the reasons above)"
+    return ExitCode.OK, "no line item would be short"
 
 
 class ReportFormat(StrEnum):
