@@ -88,6 +88,16 @@ BUILTIN_VM_STATES: Final[dict[str, VmState]] = {"active": "running", "stopped": 
 
 UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """Pulumi's sentinel for a value unknown until apply; the terraform source writes it for Terraform's unknowns."""
+UNKNOWNS: Final = frozenset(
+    {
+        UNKNOWN,
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # a boolean
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # a number
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # an array
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # an object
+    }
+)
+"""Every sentinel the Pulumi engine and policy packs write for an unknown value (strings, booleans, numbers, ...)."""
 PLANNED: Final = "planned"
 """The key marking a planned resource, whose value is how it comes about: "create" or "update"; "delete" marks
 one the plan removes (it counts for nothing, but its kind stays observed: removing all of a kind is a
@@ -160,7 +170,7 @@ def _field(resource: Mapping[str, Any], *names: str) -> tuple[str, Any]:
                 value = values[name]
                 if isinstance(value, dict) and "ciphertext" in value:
                     raise StateError(f".{section}.{name}", "is a secret: export without it encrypted is needed")
-                if value == UNKNOWN:
+                if isinstance(value, str) and value in UNKNOWNS:
                     raise UnknownUntilApply(f".{section}.{name}")
                 return f".{section}.{name}", value
     return f".outputs.{names[0]}", None
@@ -254,7 +264,7 @@ class StackInventory:
             if allocation:
                 self._shared_eips.add(allocation)
             return
-        if resource.get(PLANNED) == "create" and (not isinstance(rid, str) or not rid or rid == UNKNOWN):
+        if resource.get(PLANNED) == "create" and (not isinstance(rid, str) or not rid or rid in UNKNOWNS):
             rid = urn  # not created yet: the address names it
         if not isinstance(rid, str) or not rid:
             raise StateError(".id", "required field is missing (a resource not yet created?)")

@@ -200,9 +200,13 @@ func property(a ksyun.Attribute, value any) resource.PropertyValue {
 	return v
 }
 
-// encode writes known values and unknowns back as properties (nulls omitted).
-func encode(r *ksyun.Resource, known ksyun.Values, unknown map[string]bool) (*structpb.Struct, error) {
-	props := resource.PropertyMap{}
+// encode writes known values and unknowns back as properties (nulls omitted), with the resource id as the
+// bridge writes it among the outputs ("" for unknown until created).
+func encode(r *ksyun.Resource, known ksyun.Values, unknown map[string]bool, id string) (*structpb.Struct, error) {
+	props := resource.PropertyMap{"id": resource.NewStringProperty(id)}
+	if id == "" {
+		props["id"] = resource.MakeComputed(resource.NewStringProperty(""))
+	}
 	for _, a := range r.Attributes {
 		key := resource.PropertyKey(a.PulumiName())
 		if unknown[a.Name] {
@@ -345,14 +349,14 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 				d.unknown[a.Name] = true
 			}
 		}
-		out, err := encode(r, known, d.unknown)
+		out, err := encode(r, known, d.unknown, "")
 		return &pulumirpc.CreateResponse{Properties: out}, err
 	}
 	id, values, err := r.Create(d.known, s.generator)
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", req.GetUrn(), err)
 	}
-	out, err := encode(r, values, nil)
+	out, err := encode(r, values, nil, id)
 	return &pulumirpc.CreateResponse{Id: id, Properties: out}, err
 }
 
@@ -377,14 +381,14 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 				known[a.Name] = prior.known[a.Name]
 			}
 		}
-		out, err := encode(r, known, planned.unknown)
+		out, err := encode(r, known, planned.unknown, req.GetId())
 		return &pulumirpc.UpdateResponse{Properties: out}, err
 	}
 	values, err := r.Update(prior.known, planned.known)
 	if err != nil {
 		return nil, fmt.Errorf("updating %s: %w", req.GetUrn(), err)
 	}
-	out, err := encode(r, values, nil)
+	out, err := encode(r, values, nil, req.GetId())
 	return &pulumirpc.UpdateResponse{Properties: out}, err
 }
 
