@@ -361,7 +361,12 @@ class StackInventory:
             failed["volume"] = f"tier unknown for volume types not in the volume-type map ({groups})"
         for kind, by_attribute in sorted(self._unknown_until_apply.items()):
             # bounds: reported as a failure of the kind until supply is an interval (see `add`)
-            unknown = "; ".join(f"{attribute} of {held.describe()}" for attribute, held in sorted(by_attribute.items()))
+            unknown = "; ".join(
+                f"{attribute} of {held.count} ({', '.join(sorted(held.samples))}"
+                + (", ..." if held.count > len(held.samples) else "")
+                + ")"
+                for attribute, held in sorted(by_attribute.items())
+            )
             reason = f"planned resources whose capacity is unknown until apply: {unknown}"
             failed[kind] = f"{failed[kind]}; {reason}" if kind in failed else reason
         unrecognized = tuple(
