@@ -31,10 +31,6 @@ def name(resource: Mapping[str, Any]) -> str:
     return str(resource["urn"]).rsplit("::", 1)[-1]
 
 
-def name(resource: Mapping[str, Any]) -> str:
-    return str(resource["urn"]).rsplit("::", 1)[-1]
-
-
 def planned_stack(preview: str | None) -> list[PolicyResource]:
     """The stack a stack policy sees during `pulumi preview` of the given preview fixture."""
     resources = json.loads(EXPORT.read_text(encoding="utf-8"))["deployment"]["resources"]
