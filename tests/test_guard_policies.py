@@ -31,6 +31,12 @@ def name(resource: Mapping[str, Any]) -> str:
     return str(resource["urn"]).rsplit("::", 1)[-1]
 
 
+def as_engine_sends(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """The planned values as the engine hands them to a policy: numbers as doubles (protobuf), 4000 as 4000.0."""
+    values = {**resource.get("inputs", {}), **resource.get("outputs", {})}
+    return {k: float(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
+
+
 def planned_stack(preview: str | None) -> list[PolicyResource]:
     """The stack a stack policy sees during `pulumi preview` of the given preview fixture."""
     resources = json.loads(EXPORT.read_text(encoding="utf-8"))["deployment"]["resources"]
@@ -38,7 +44,7 @@ def planned_stack(preview: str | None) -> list[PolicyResource]:
         steps = json.loads((PULUMI / f"tenancy-preview-{preview}.json").read_text(encoding="utf-8"))
         resources, _ = apply_preview(resources, steps, preview)
     return [
-        PolicyResource(r["type"], {**r.get("inputs", {}), **r.get("outputs", {})}, r["urn"], name(r), *NO_OPTIONS)
+        PolicyResource(r["type"], as_engine_sends(r), r["urn"], name(r), *NO_OPTIONS)
         for r in resources
         if r.get("planned") != "delete"
     ]

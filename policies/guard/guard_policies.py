@@ -20,6 +20,7 @@ relative to this pack's directory.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -121,7 +122,7 @@ def planned_resources(resources: Iterable[Any]) -> list[dict[str, Any]]:
             raw = props["__target"]  # past the policy SDK's proxy, which raises on unknown values
         except KeyError:
             raw = props
-        values = dict(raw) if isinstance(raw, Mapping) else {}
+        values = {key: _number(value) for key, value in raw.items()} if isinstance(raw, Mapping) else {}
         found.append(
             {
                 "type": resource.resource_type,
@@ -133,6 +134,13 @@ def planned_resources(resources: Iterable[Any]) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def _number(value: Any) -> Any:
+    """The engine hands numbers over as doubles (protobuf): 4000.0 is the 4000 the program declared."""
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value) if value.is_integer() else Decimal(repr(value))
+    return value
 
 
 @dataclass
