@@ -120,9 +120,13 @@ def short_or_over(args: ResourceValidationArgs, report: ReportViolation) -> None
         return
     statuses = tuple(args.get_config().get("statuses") or FLAGGED_STATUSES)
     props = args.props  # the program's observation, handed on: the pack does not observe again
-    if props.get("status") in statuses:
+    status = props.get("status")
+    possible = props.get("possible") or []
+    possibly = [s for s in possible if s in statuses] if status == Status.UNKNOWN else []
+    if status in statuses or possibly:
+        state = status if not possibly else f"possibly {' or '.join(possibly)}"
         report(
-            f"{props.get('line_item')} is {props.get('status')}: entitled {props.get('entitled')} {props.get('unit')}, "
+            f"{props.get('line_item')} is {state}: entitled {props.get('entitled')} {props.get('unit')}, "
             f"due {props.get('due')}, supplied {props.get('supplied')}, gap {props.get('gap')} "
             f"({props.get('gap_value_monthly')} CNY a month)" + (f"; {props['reason']}" if props.get("reason") else ""),
             None,

@@ -116,19 +116,43 @@ def test_read_and_delete_return_the_record_without_reading_any_file(tmp_path: Pa
     assert provider.delete("compute.vcpu", state) is None
 
 
-def test_a_line_item_whose_source_failed_is_a_change_never_a_pass(tmp_path: Path) -> None:
+def failed_waf(tmp_path: Path, resources: list[dict[str, Any]]) -> Settings:
     failed = {"failures": [{"kinds": ["waf"], "reason": "403 from the WAF API"}]}
     path = tmp_path / "failed.json"
-    path.write_text(dumps(snapshot_document(met_resources(), **failed)), encoding="utf-8")
+    path.write_text(dumps(snapshot_document(resources, **failed)), encoding="utf-8")
+    return settings_for(path)
+
+
+def test_a_line_item_whose_source_failed_and_may_be_short_is_a_change_never_a_pass(tmp_path: Path) -> None:
     provider = LineItemProvider()
     met = recorded(
         provider, inputs(settings_for(write_observation(tmp_path / "met.json", met_resources())), "security.waf")
     )
-    waf = inputs(settings_for(path), "security.waf")
+    waf = inputs(failed_waf(tmp_path, [r for r in met_resources() if r["kind"] != "waf"]), "security.waf")
 
-    assert (waf["status"], waf["supplied"]) == ("unknown", None)
+    assert (waf["status"], waf["supplied"], waf["supplied_lower"], waf["supplied_upper"]) == (
+        "unknown",
+        "[0, ∞)",
+        "0",
+        None,
+    )
+    assert waf["possible"] == ["short", "met", "over"]
     assert "403 from the WAF API" in waf["reason"]
     assert provider.diff("security.waf", met, waf).changes is True
+
+
+def test_a_line_item_that_cannot_be_short_passes_though_its_upper_bound_is_open(tmp_path: Path) -> None:
+    """The failed listing still saw the 2 WAF entitled: not short, possibly over. The gate fails on shortfalls."""
+    provider = LineItemProvider()
+    met = recorded(
+        provider, inputs(settings_for(write_observation(tmp_path / "met.json", met_resources())), "security.waf")
+    )
+    waf = inputs(failed_waf(tmp_path, met_resources()), "security.waf")
+
+    assert (waf["status"], waf["supplied"], waf["possible"]) == ("unknown", "[2, ∞)", ["met", "over"])
+    assert provider.diff("security.waf", met, waf).changes is False
+    # inputs written before bounds (no `possible`) that say unknown fail the gate, as they did
+    assert provider.diff("security.waf", met, {k: v for k, v in waf.items() if k != "possible"}).changes is True
 
 
 def test_over_and_pending_line_items_are_no_change(tmp_path: Path) -> None:

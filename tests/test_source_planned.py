@@ -93,26 +93,34 @@ def test_a_planned_scale_down_is_short_before_anything_is_applied(run: Any) -> N
 @pytest.mark.parametrize(
     ("run", "names"),
     [
-        (lambda: terraform("plan-grown-from-model"), ('ksyun_instance.this["batch-1"]', "instance_type")),
-        (lambda: pulumi_plan("grown-from-model"), ("batch-1", "instanceType")),
+        (
+            lambda: terraform("plan-grown-from-model"),
+            ('ksyun_instance.this["batch-1"]', 'ksyun_instance.this["batch-2"]'),
+        ),
+        (lambda: pulumi_plan("grown-from-model"), ("batch-1", "batch-2")),
     ],
 )
-def test_a_value_unknown_until_apply_is_never_guessed(run: Any, names: tuple[str, str]) -> None:
-    """Bounds will narrow this to "not short" (the new instances can only add); until then the kind is unknown,
-    naming the planned resources and the attribute."""
+def test_a_value_unknown_until_apply_widens_the_bounds_never_guessed(run: Any, names: tuple[str, str]) -> None:
+    """Two instances of a type the provider picks from their model: vCPU and memory are at least what the
+    tenancy holds, and anything more; not short, possibly over. The instances are named."""
     result = run()
 
-    assert result.exit_code == 3, result.stdout + result.stderr
     vcpu = findings(result)["compute.vcpu"]
-    assert (vcpu["status"], vcpu["supplied"]) == ("unknown", None)
-    assert "unknown until apply" in vcpu["reason"]
-    assert all(name in vcpu["reason"] for name in names)
+    assert (vcpu["status"], vcpu["supplied_lower"], vcpu["supplied_upper"], vcpu["possible"]) == (
+        "unknown",
+        "1232",
+        None,
+        ["met", "over"],
+    )
+    assert vcpu["reason"] == "not short; possibly over"
+    detail = result.json()["sources"][0]["detail"]
+    assert f"(known after apply): 2 ({names[0]}, {names[1]})" in detail
     assert findings(result)["storage.standard"]["status"] == "met"
 
 
-def test_a_first_plan_counts_new_resources_and_leaves_unlinkable_bandwidth_unknown() -> None:
+def test_a_first_plan_counts_new_resources_and_leaves_unlinkable_bandwidth_open() -> None:
     """Every resource is new: instances count (the provider creates them running), but which new EIP joins the
-    new bandwidth share is unknown until apply."""
+    new bandwidth share is unknown until apply: the shares count for certain, the EIPs' own bandwidth may."""
     result = terraform("plan-create")
 
     assert result.exit_code == 3
@@ -123,7 +131,8 @@ def test_a_first_plan_counts_new_resources_and_leaves_unlinkable_bandwidth_unkno
         "network.public_ip": "3",
     }
     bandwidth = findings(result)["network.bandwidth"]
-    assert bandwidth["status"] == "unknown"
+    assert (bandwidth["status"], bandwidth["supplied_lower"], bandwidth["supplied_upper"]) == ("unknown", "150", None)
+    assert "short" in bandwidth["possible"]
     assert 'allocation_id of 2 (ksyun_bws_associate.this["egress-1"]' in bandwidth["reason"]
 
 
@@ -136,7 +145,7 @@ def test_pulumi_preview_of_a_new_stack_on_an_empty_export(tmp_path: Path) -> Non
 
     got = supplied(result)
     assert (got["compute.vcpu"], got["storage.performance"], got["network.load_balancer"]) == ("1232", "36582", "2")
-    assert findings(result)["network.bandwidth"]["status"] == "unknown"
+    assert findings(result)["network.bandwidth"]["supplied_lower"] == "150"
 
 
 def test_terraform_tables_may_name_terraform_resource_types(tmp_path: Path) -> None:
@@ -301,17 +310,19 @@ def plan_gate(*args: str | Path) -> CliResult:
 
 def test_the_plan_gate_fails_only_a_shortfall_and_names_the_line_items() -> None:
     short = plan_gate("--from-file", TERRAFORM / "tenancy-plan-scaled-down.json")
-    unknown = plan_gate("--from-file", TERRAFORM / "tenancy-plan-grown-from-model.json")
+    maybe = plan_gate("--from-file", TERRAFORM / "tenancy-plan-create.json")
+    only_adds = plan_gate("--from-file", TERRAFORM / "tenancy-plan-grown-from-model.json")
     applied = plan_gate("--from-file", TERRAFORM / "tenancy-state.json")
 
     assert short.exit_code == 1
     assert "Plan gate: the plan would leave compute.vcpu, compute.memory, storage.standard short (exit 1)" in (
         short.stderr
     )
-    assert unknown.exit_code == 3
-    assert "Plan gate: cannot judge compute.vcpu, compute.memory" in unknown.stderr
-    assert applied.exit_code == 0
-    assert "Plan gate: no line item would be short (exit 0)" in applied.stderr
+    assert maybe.exit_code == 3
+    assert "Plan gate: cannot judge network.bandwidth: they may be short (see above) (exit 3)" in maybe.stderr
+    for passed in (only_adds, applied):  # instances of unknown type can only add: never short
+        assert passed.exit_code == 0
+        assert "Plan gate: no line item would be short (exit 0)" in passed.stderr
 
 
 def test_the_plan_gate_counts_the_supply_outside_the_configuration(tmp_path: Path) -> None:

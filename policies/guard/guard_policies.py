@@ -7,8 +7,9 @@ maps them with the `pulumi` source's mapping and tables, adds the supply that li
 reconciles against the contract with the reconciler core:
 - `contract-capacity-after-change` (mandatory): a line item that would be short, with the resources of this
   stack that cause it (removed, or holding less than before) when the stack's export before the change is given;
-- `contract-capacity-unknown-after-change` (advisory): a line item the plan leaves unknown (a value unknown until
-  apply, a tables gap, a failed source outside).
+- `contract-capacity-unknown-after-change` (advisory): a line item the plan may leave short: its supply's bounds
+  allow a shortfall (a value unknown until apply, a tables gap, a failed source outside). An unknown that can only
+  add (instances of a type chosen at apply) is no concern of the guard.
 
 Settings (`--policy-pack-config`, under `contract-capacity-after-change`; the advisory policy uses the same):
 `contract` (required), `tables`, `before` (`pulumi stack export` of this stack before the change), `outside`
@@ -40,6 +41,7 @@ from pulumi_policy import (
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import load_json
+from reconciler.core.changes import bounds_text
 from reconciler.core.meters import METER_BY_ITEM
 from reconciler.core.models import Finding, Reconciliation, Status
 from reconciler.core.observation import Observation, Resource, kind_of
@@ -182,19 +184,32 @@ def _outside(settings: GuardSettings, now: datetime) -> list[Source]:
 
 
 def _causes(finding: Finding, before: Sequence[Resource], after: Sequence[Resource]) -> list[str]:
-    """This stack's resources that hold less of the line item after the change than before, biggest loss first."""
+    """This stack's resources that hold less of the line item after the change than before, biggest loss first
+    (a value unknown until apply is not a loss)."""
     meter = METER_BY_ITEM[finding.line_item]
+    amount = meter.amount_of()
+
+    def held(resource: Resource | None) -> Decimal | None:
+        if resource is None or kind_of(resource) != meter.kind:
+            return Decimal(0)
+        selected = [getattr(resource, attribute, None) == value for attribute, value in meter.where]
+        if not all(selected):
+            unknown = any(getattr(resource, attribute, None) is None for attribute, _ in meter.where)
+            return None if unknown else Decimal(0)
+        value = amount(resource)
+        return None if value is None else Decimal(value)
+
     planned = {(kind_of(r), r.name): r for r in after}
     losses = []
     for resource in before:
-        if kind_of(resource) != meter.kind or not meter.select(resource):
+        had = held(resource)
+        if not had:
             continue
-        held = Decimal(meter.amount(resource))
         now = planned.get((kind_of(resource), resource.name))
-        left = Decimal(meter.amount(now)) if now is not None and meter.select(now) else Decimal(0)
-        if left < held:
-            change = "removed" if now is None else f"{held} -> {left}"
-            losses.append((left - held, f"{resource.name} ({change})"))
+        left = held(now)
+        if left is not None and left < had:
+            change = "removed" if now is None else f"{had} -> {left}"
+            losses.append((left - had, f"{resource.name} ({change})"))
     return [text for _, text in sorted(losses, key=lambda loss: (loss[0], loss[1]))]
 
 
@@ -249,10 +264,17 @@ def shortfall_after_change(args: StackValidationArgs, report: ReportViolation) -
         causes = judgement.causes.get(finding.line_item.value) or []
         report(
             f"{finding.line_item.value} would be short once this change is applied: due {finding.due} "
-            f"{finding.unit.value}, supplied {finding.supplied}, gap {finding.gap} ({finding.gap_value_monthly} CNY "
-            "a month)" + (f"; this stack holds less of it: {', '.join(causes)}" if causes else ""),
+            f"{finding.unit.value}, supplied {_supplied(finding)} ({finding.shortfall_value_monthly} CNY a month "
+            "overdue)" + (f"; this stack holds less of it: {', '.join(causes)}" if causes else ""),
             None,
         )
+
+
+def _supplied(finding: Finding) -> str:
+    if finding.supplied is not None:
+        return str(finding.supplied)
+    lower = finding.supplied_lower if finding.supplied_lower is not None else Decimal(0)
+    return bounds_text(lower, finding.supplied_upper)
 
 
 def unknown_after_change(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -261,8 +283,12 @@ def unknown_after_change(args: StackValidationArgs, report: ReportViolation) -> 
     if judgement is None or isinstance(judgement, InputError):
         return  # the mandatory policy reports why it cannot judge
     for finding in judgement.result.findings:
-        if finding.status is Status.UNKNOWN:
-            report(f"{finding.line_item.value} cannot be judged before apply: {finding.reason}", None)
+        if finding.status is Status.UNKNOWN and Status.SHORT in finding.possible:
+            report(
+                f"{finding.line_item.value} may be short once this change is applied: due {finding.due} "
+                f"{finding.unit.value}, supplied {_supplied(finding)}; {finding.reason}",
+                None,
+            )
 
 
 SETTINGS_SCHEMA = PolicyConfigSchema(
@@ -289,7 +315,8 @@ POLICIES = [
     ),
     StackValidationPolicy(
         name=UNKNOWN,
-        description="A line item the planned change leaves unknown until apply (advised, never blocking).",
+        description="A line item the planned change may leave short: values unknown until apply allow it "
+        "(advised, never blocking).",
         validate=unknown_after_change,
         enforcement_level=EnforcementLevel.ADVISORY,
         config_schema=SETTINGS_SCHEMA,

@@ -88,8 +88,9 @@ HistoryOption = Annotated[
     typer.Option(
         "--history",
         envvar="RECONCILER_HISTORY",
-        help="Run history store: a SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...) or a SQLite file "
-        "(default: .reconciler/history.sqlite).",
+        help="Run history store: a SQLite file or sqlite:///FILE, or postgresql://USER:PASSWORD@HOST:PORT/DB "
+        "(default: .reconciler/history.sqlite). Deadlines in seconds as URL parameters: connect_timeout=10, "
+        "statement_timeout=60, lock_timeout=30.",
     ),
 ]
 NoHistoryOption = Annotated[
@@ -228,14 +229,14 @@ def check(
 
 
 def plan_gate_verdict(result: Reconciliation) -> tuple[ExitCode, str]:
-    """The exit code and sentence of `check --plan-gate`: only a shortfall fails a plan (1); a line item that
-    cannot be judged is 3. With supply as bounds, "unknown" will only count here when a shortfall is possible."""
+    """The exit code and sentence of `check --plan-gate`: only a shortfall fails a plan (1); a line item that may
+    be short (its bounds allow it: a value unknown until apply, a failed source) is 3; anything else passes."""
     short = [f.line_item.value for f in result.findings if f.status is Status.SHORT]
-    unknown = [f.line_item.value for f in result.findings if f.status is Status.UNKNOWN]
+    maybe = [f.line_item.value for f in result.findings if f.status is Status.UNKNOWN and Status.SHORT in f.possible]
     if short:
         return ExitCode.DRIFT, "the plan would leave " + ", ".join(short) + " short"
-    if unknown:
-        return ExitCode.SOURCE_FAILED, "cannot judge " + ", ".join(unknown) + " (see the reasons above)"
+    if maybe:
+        return ExitCode.SOURCE_FAILED, "cannot judge " + ", ".join(maybe) + ": they may be short (see above)"
     return ExitCode.OK, "no line item would be short"
 
 

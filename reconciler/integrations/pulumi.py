@@ -11,9 +11,11 @@ an expansion's `state`). Nothing else observes: the provider and the policy pack
 program hands them, so they share the program's observation and its `now`, and a setting recorded in the
 state (last night's file) is never read again. What each provider operation does, none of which touches the
 cloud or a file:
-- `diff` reports a change when tonight's inputs show a line item short at `now` (status `short`), or whose
-  supply could not be observed because its source failed (`unknown`: never passed as met), or an expansion
-  overdue; met, pending, over and not observed show nothing. A changed declaration (the contract's figures,
+- `diff` reports a change when tonight's inputs show a line item that is or may be short at `now` (status
+  `short`, or `unknown` with `short` among its possible statuses: its bounds do not rule a shortfall out,
+  never passed as met), or an expansion overdue; met, pending, over, not observed, ended and an unknown that
+  cannot be short (e.g. EIPs alone carrying the bandwidth due, shares not listed: "not short; possibly over")
+  show nothing. A changed declaration (the contract's figures,
   the provider `version`) is a change too; the settings (`reconciler:observed`, `source`, `now`, ...), `due`
   and `__provider` are not;
 - `create` and `update` record the inputs (declaration and observation) as they are;
@@ -37,6 +39,7 @@ import pulumi.dynamic
 
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError, Problem
+from reconciler.core.changes import bounds_text
 from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
 from reconciler.sources.select import open_sources, source_requests
@@ -201,6 +204,22 @@ def text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def supplied_text(finding: Finding) -> str | None:
+    """The supply as the diff shows it: exact (`1216`), or its bounds where they differ (`[1200, 1264]`,
+    `[1200, ∞)`)."""
+    if finding.supplied is not None or finding.supplied_lower is None:
+        return text(finding.supplied)
+    return bounds_text(finding.supplied_lower, finding.supplied_upper)
+
+
+def gap_text(finding: Finding) -> str | None:
+    """supplied - entitled, or its bounds where the supply's bounds differ."""
+    if finding.gap is not None or finding.supplied_lower is None or finding.status is Status.ENDED:
+        return text(finding.gap)
+    upper = finding.supplied_upper
+    return bounds_text(finding.supplied_lower - finding.entitled, None if upper is None else upper - finding.entitled)
+
+
 # -- what the program declares: the contract's figures and tonight's observation ------------------------------
 
 
@@ -215,10 +234,14 @@ def line_item_inputs(finding: Finding, settings: Settings) -> dict[str, Any]:
         "baseline": text(finding.baseline),
         "entitled": text(finding.entitled),
         "due": text(finding.due),
-        "supplied": text(finding.supplied),
-        "gap": text(finding.gap),
+        "supplied": supplied_text(finding),
+        "gap": gap_text(finding),
         "status": finding.status.value,
+        "possible": [status.value for status in finding.possible],
+        "supplied_lower": text(finding.supplied_lower),
+        "supplied_upper": text(finding.supplied_upper),
         "gap_value_monthly": text(finding.gap_value_monthly),
+        "shortfall_value_monthly": text(finding.shortfall_value_monthly),
         "reason": finding.reason,
         "settings": settings.to_props(),
         "version": PROVIDER_VERSION,
@@ -281,8 +304,19 @@ class LineItemProvider(_RecordingProvider):
     id_key = "line_item"
 
     def gap_open(self, inputs: Mapping[str, Any]) -> bool:
-        # unknown: the source failed on this kind, so a met line item cannot be shown; the gate must not pass
-        return inputs.get("status") in (Status.SHORT, Status.UNKNOWN)
+        return shortfall_open(inputs)
+
+
+def shortfall_open(inputs: Mapping[str, Any]) -> bool:
+    """The gate: whether tonight's inputs show a line item that is or may be short. An unknown whose bounds rule
+    a shortfall out passes; one without `possible` (written before bounds) may be short: it fails."""
+    status = inputs.get("status")
+    if status == Status.SHORT:
+        return True
+    if status != Status.UNKNOWN:
+        return False
+    possible = inputs.get("possible")
+    return not isinstance(possible, list | tuple) or Status.SHORT.value in possible
 
 
 class ExpansionProvider(_RecordingProvider):
@@ -305,6 +339,9 @@ class LineItem(pulumi.dynamic.Resource, module="reconciler", name="LineItem"):
     supplied: pulumi.Output[str | None]
     gap: pulumi.Output[str | None]
     status: pulumi.Output[str]
+    possible: pulumi.Output[list[str]]
+    supplied_lower: pulumi.Output[str | None]
+    supplied_upper: pulumi.Output[str | None]
 
     def __init__(self, finding: Finding, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(LineItemProvider(), finding.line_item.value, line_item_inputs(finding, settings), opts)

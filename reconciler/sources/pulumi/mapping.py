@@ -4,7 +4,9 @@ Called by the `pulumi` source with the decoded deployment, and by the `terraform
 resources under the bridged names. Resource types of the Kingsoft Cloud provider (bridged from
 terraform-provider-ksyun) map through an overridable type table; unknown types are reported as unrecognized,
 never guessed. A planned resource (a step of `pulumi preview`, a change of `terraform plan`; marked
-`"planned": "create" | "update"`) may hold values unknown until apply: they are never guessed either.
+`"planned": "create" | "update"`) may hold values unknown until apply: they are never guessed either, but
+counted as unknown (an instance of unknown type widens the vCPU interval; bandwidth that cannot be linked
+leaves its listing incomplete).
 No I/O. Every rule is in docs/sources.md.
 """
 
@@ -85,9 +87,9 @@ BUILTIN_VOLUME_TYPES: Final[dict[str, Tier]] = {
 
 BUILTIN_VM_STATES: Final[dict[str, VmState]] = {"active": "running", "stopped": "stopped"}
 
-
 UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """Pulumi's sentinel for a value unknown until apply; the terraform source writes it for Terraform's unknowns."""
+UNKNOWN_VALUE: Final = UNKNOWN
 UNKNOWNS: Final = frozenset(
     {
         UNKNOWN,
@@ -211,6 +213,14 @@ def _known_text(resource: Mapping[str, Any], *names: str) -> str | None:
         return None
 
 
+def _groups(groups: Mapping[str, Held]) -> str:
+    """`instanceType of 2 (batch-1, batch-2)`: names sorted, so the text does not depend on the plan's order."""
+    return "; ".join(
+        f"{key} of {held.count} ({', '.join(sorted(held.samples))}{', ...' if held.count > len(held.samples) else ''})"
+        for key, held in sorted(groups.items())
+    )
+
+
 class StackInventory:
     """The resources of one stack's state; `add` each state resource, then read `resources` and `report`."""
 
@@ -226,8 +236,13 @@ class StackInventory:
         self._unresolved_vms: dict[str, Held] = defaultdict(Held)
         self._unknown_volume_types: dict[str, Held] = defaultdict(Held)
         self._unknown_states: dict[str, Held] = defaultdict(Held)
-        self._unknown_until_apply: dict[ResourceKind, dict[str, Held]] = defaultdict(lambda: defaultdict(Held))
-        """Planned resources whose capacity is unknown until apply, by kind and by unknown attribute."""
+        self._unknown_until_apply: dict[str, Held] = defaultdict(Held)
+        """Planned resources counted with a value unknown until apply (bounds), by attribute."""
+        self._unlinked: dict[str, Held] = defaultdict(Held)
+        """Bandwidth unknown until apply, by attribute: the listing of `bandwidth` is then incomplete."""
+        self._eips_created: set[str] = set()
+        """EIPs a plan creates: an association whose EIP is unknown until apply may join any of them."""
+        self._open_association = False
 
     def add(self, resource: Mapping[str, Any]) -> None:
         rtype = resource.get("type")
@@ -250,12 +265,10 @@ class StackInventory:
             return
         try:
             self._add(resource, mapper, name, urn)
-        except UnknownUntilApply as unknown:
-            # bounds: once supply is an interval, such a resource widens its kind's interval (its capacity
-            # between nothing and any) instead of leaving the whole kind unknown.
-            kinds = ("bandwidth",) if mapper in ("eip", "bandwidth_association") else KINDS_OF_MAPPER[mapper]
-            for kind in kinds:
-                self._unknown_until_apply[kind][unknown.path.rsplit(".", 1)[-1]].add(name)
+        except UnknownUntilApply as unknown:  # bandwidth: what was seen is a lower bound, the upper is open
+            self._unlinked[unknown.path.rsplit(".", 1)[-1]].add(name)
+            if mapper == "bandwidth_association":
+                self._open_association = True
 
     def _add(self, resource: Mapping[str, Any], mapper: Mapper, name: str, urn: str) -> None:
         rid = resource.get("id")
@@ -266,6 +279,8 @@ class StackInventory:
             return
         if resource.get(PLANNED) == "create" and (not isinstance(rid, str) or not rid or rid in UNKNOWNS):
             rid = urn  # not created yet: the address names it
+            if mapper == "eip":
+                self._eips_created.add(rid)
         if not isinstance(rid, str) or not rid:
             raise StateError(".id", "required field is missing (a resource not yet created?)")
         region = _known_text(resource, "region")
@@ -286,25 +301,41 @@ class StackInventory:
     def _keep(self, resource: Resource) -> None:
         self._resources.setdefault((kind_of(resource), resource.id), resource)
 
+    def _unknown(self, resource: Mapping[str, Any], name: str, *names: str) -> str | None:
+        """A text value, or UNKNOWN (noted) when it is unknown until apply."""
+        try:
+            value = _text(resource, *names)
+        except UnknownUntilApply:
+            value = UNKNOWN
+        if value == UNKNOWN:
+            self._unknown_until_apply[names[0]].add(name)
+        return value
+
     def _instance(self, resource: Mapping[str, Any], rid: str, name: str, region: str | None) -> None:
-        instance_type = _text(resource, "instanceType", "instance_type")
+        try:
+            instance_type = _text(resource, "instanceType", "instance_type")
+        except UnknownUntilApply:
+            instance_type = UNKNOWN
         if not instance_type:
-            _required(resource, ".outputs.instanceType")
-            return
+            if not resource.get(PLANNED):
+                raise StateError(".outputs.instanceType", "required field is missing")
+            instance_type = UNKNOWN  # a planned instance whose provider picks the type (from its model)
         try:
             status = _text(resource, "instanceStatus", "instance_status")
         except UnknownUntilApply:
-            if resource.get(PLANNED) != "create":
-                raise
-            status = None  # the provider creates an instance running unless told otherwise
-        state: VmState | None = "running" if status is None else self.tables.vm_states.get(status)
-        if state is None:
+            # the provider creates an instance running unless told otherwise; an update may change it
+            status = None if resource.get(PLANNED) == "create" else UNKNOWN
+            if status == UNKNOWN:
+                self._unknown_until_apply["instanceStatus"].add(name)
+        state: VmState | None = (
+            "running" if status is None else None if status == UNKNOWN else self.tables.vm_states.get(status)
+        )
+        if state is None and status != UNKNOWN:
             self._unknown_states[status or ""].add(name)
-            return
-        known = self.tables.vm_type(instance_type)
+        planned = instance_type == UNKNOWN  # a value the engine learns only when it applies the plan
+        known = VmType() if planned else self.tables.vm_type(instance_type)
         if known.vcpu is None or known.memory_gib is None or known.cpu_ghz is None or known.arch is None:
-            self._unresolved_vms[instance_type].add(name)
-            return
+            self._unresolved_vms["(known after apply)" if planned else instance_type].add(name)
         self._keep(
             Vm(
                 id=rid,
@@ -315,17 +346,20 @@ class StackInventory:
                 cpu_ghz=known.cpu_ghz,
                 arch=known.arch,
                 state=state,
-                instance_type=instance_type,
+                instance_type=None if planned else instance_type,
             )
         )
 
     def _volume(self, resource: Mapping[str, Any], rid: str, name: str, region: str | None) -> None:
-        size = _number(resource, "size")
-        volume_type = _text(resource, "volumeType", "volume_type") or ""
-        tier = self.tables.tier(volume_type)
-        if tier is None:
+        try:
+            size: Decimal | None = _number(resource, "size")
+        except UnknownUntilApply:
+            size = None  # counted with an unknown size (bounds)
+            self._unknown_until_apply["size"].add(name)
+        volume_type = self._unknown(resource, name, "volumeType", "volume_type") or ""
+        tier = None if volume_type == UNKNOWN else self.tables.tier(volume_type)
+        if tier is None and volume_type != UNKNOWN:
             self._unknown_volume_types[volume_type or "(no volume type)"].add(name)
-            return
         self._keep(Volume(id=rid, name=name, region=region, size_gb=size, tier=tier))
 
     def _counted(self) -> dict[tuple[str, str], Resource]:
@@ -333,8 +367,11 @@ class StackInventory:
         bandwidth. Computed afresh: asking for it changes nothing, so the calls may come in any order."""
         counted = dict(self._resources)
         for bandwidth in self._eip_bandwidths:
-            if bandwidth.id not in self._shared_eips:
-                counted.setdefault((kind_of(bandwidth), bandwidth.id), bandwidth)
+            if bandwidth.id in self._shared_eips:
+                continue
+            if self._open_association and bandwidth.id in self._eips_created:
+                continue  # it may join shared bandwidth: not counted for certain (the listing is incomplete)
+            counted.setdefault((kind_of(bandwidth), bandwidth.id), bandwidth)
         return counted
 
     def resources(self) -> list[Resource]:
@@ -343,32 +380,33 @@ class StackInventory:
         return [counted[key] for key in sorted(counted)]
 
     def report(self, name: str, detail: str, covers: frozenset[ResourceKind] | None) -> SourceReport:
-        failed: dict[ResourceKind, str] = {}
-        vm_reasons = []
+        """The source's report; what the tables cannot decide is counted with unknown attributes (bounds) and
+        named in the detail."""
+        notes = [detail] if detail else []
         if self._unresolved_vms:
             groups = describe_groups(self._unresolved_vms)
-            vm_reasons.append(
+            notes.append(
                 f"vCPU, memory, CPU clock or architecture unknown for instance types not (fully) in the "
-                f"instance-type table ({groups}): add them to the tables file (setting pulumi.tables)"
+                f"instance-type table ({groups}): counted as unknown (bounds); add them to the tables file "
+                "(setting pulumi.tables)"
             )
         if self._unknown_states:
             groups = describe_groups(self._unknown_states)
-            vm_reasons.append(f"instance states not in the state map ({groups})")
-        if vm_reasons:
-            failed["vm"] = "; ".join(vm_reasons)
+            notes.append(f"instance states not in the state map, counted as unknown (bounds): {groups}")
         if self._unknown_volume_types:
             groups = describe_groups(self._unknown_volume_types)
-            failed["volume"] = f"tier unknown for volume types not in the volume-type map ({groups})"
-        for kind, by_attribute in sorted(self._unknown_until_apply.items()):
-            # bounds: reported as a failure of the kind until supply is an interval (see `add`)
-            unknown = "; ".join(
-                f"{attribute} of {held.count} ({', '.join(sorted(held.samples))}"
-                + (", ..." if held.count > len(held.samples) else "")
-                + ")"
-                for attribute, held in sorted(by_attribute.items())
+            notes.append(f"tier unknown for volume types not in the volume-type map ({groups}): counted as unknown")
+        if self._unknown_until_apply:
+            notes.append(
+                f"planned resources with values unknown until apply, counted as unknown (bounds): "
+                f"{_groups(self._unknown_until_apply)}"
             )
-            reason = f"planned resources whose capacity is unknown until apply: {unknown}"
-            failed[kind] = f"{failed[kind]}; {reason}" if kind in failed else reason
+        incomplete: dict[ResourceKind, str] = {}
+        if self._unlinked:
+            incomplete["bandwidth"] = (
+                f"planned bandwidth unknown until apply ({_groups(self._unlinked)}): what is certain counts, "
+                "more may come"
+            )
         unrecognized = tuple(
             Unrecognized("kind", rtype, rtype, held.count, tuple(held.samples))
             for rtype, held in sorted(self._unknown_types.items())
@@ -376,8 +414,8 @@ class StackInventory:
         return SourceReport(
             name=name,
             covers=frozenset(self.seen) if covers is None else covers,
-            detail=detail,
-            failed=failed,
+            detail="; ".join(notes),
+            incomplete=incomplete,
             unrecognized=unrecognized,
             resource_count=len(self._counted()),
         )

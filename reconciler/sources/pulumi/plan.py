@@ -75,12 +75,13 @@ def _steps(preview: Any, where: str) -> list[Mapping[str, Any]]:
 
 
 def apply_preview(resources: list[Any], preview: Any, where: str) -> tuple[list[Any], list[PlannedStep]]:
-    """The exported `resources` with the preview's steps applied, in the export's order (new ones last), and the
+    """The exported `resources` with the preview's steps applied, in the export's order (new ones last, by URN), and the
     steps that change something. Bad previews are InputErrors naming `where`, the step and the reason."""
     by_urn: dict[str, Any] = {}
     for resource in resources:
         urn = resource.get("urn") if isinstance(resource, dict) else None
         by_urn[urn if isinstance(urn, str) else f"#{len(by_urn)}"] = resource
+    order = set(by_urn)
     changes: list[PlannedStep] = []
     for step in _steps(preview, where):
         op, urn = step["op"], step["urn"]
@@ -100,4 +101,6 @@ def apply_preview(resources: list[Any], preview: Any, where: str) -> tuple[list[
             inputs = _object(new_state.get("inputs"))
             outputs = {k: v for k, v in _object(old.get("outputs")).items() if k not in inputs}
             by_urn[urn] = {**old, **new_state, "urn": urn, "type": rtype, "outputs": outputs, PLANNED: "update"}
-    return list(by_urn.values()), changes
+    exported = [urn for urn in by_urn if urn in order]
+    created = sorted(urn for urn in by_urn if urn not in order)  # the preview lists steps as they complete
+    return [by_urn[urn] for urn in (*exported, *created)], changes
