@@ -341,3 +341,39 @@ def test_the_plan_gate_counts_the_supply_outside_the_configuration(tmp_path: Pat
     assert "the plan would leave storage.standard short (exit 1)" in down.stderr
     assert (plain.exit_code, findings(plain)["compute.vcpu"]["status"]) == (1, "over")
     assert applied_with_surplus.exit_code == 0
+
+
+def test_the_check_shows_each_line_item_before_and_after_the_plan() -> None:
+    lines = [
+        "Before -> after the planned change:",
+        "- compute.vcpu: 1232 -> 1104 vCPU (met -> short)",
+        "- compute.memory: 2896 -> 2128 GB (met -> short)",
+        "- storage.standard: 52116 -> 48000 GB (met -> short)",
+    ]
+    for result in (
+        run_cli(
+            "check", "--source", "terraform", "--from-file", TERRAFORM / "tenancy-plan-scaled-down.json",
+            "--source-option", f"terraform.tables={TABLES}", "--now", NOW, "--no-history",
+        ),
+        run_cli(
+            "check", "--source", "pulumi", "--from-file", PULUMI / "tenancy-export.json",
+            "--plan", PULUMI / "tenancy-preview-scaled-down.json",
+            "--source-option", f"pulumi.tables={TABLES}", "--now", NOW, "--no-history",
+        ),
+    ):  # fmt: skip
+        assert result.exit_code == 1
+        assert result.stdout.rstrip().endswith("\n".join(lines)), result.stdout[-600:]
+
+    state = run_cli(
+        "check", "--source", "terraform", "--from-file", TERRAFORM / "tenancy-state.json",
+        "--source-option", f"terraform.tables={TABLES}", "--now", NOW, "--no-history",
+    )  # fmt: skip
+    assert "Before -> after" not in state.stdout  # a state is no planned change
+
+
+def test_a_plans_prior_state_is_the_inventory_before_it() -> None:
+    before = terraform("plan-scaled-down", "--source-option", "terraform.prior=true")
+    first = terraform("plan-create", "--source-option", "terraform.prior=true")
+
+    assert supplied(before) == APPLIED
+    assert {f["status"] for f in first.json()["findings"]} == {"not_observed"}  # a first plan: nothing before

@@ -49,10 +49,12 @@ from reconciler.report.junit import render_junit
 from reconciler.report.labels import Lang, PageLang
 from reconciler.report.markdown import render_markdown
 from reconciler.report.outputs import prepare_output, write_output
+from reconciler.report.plan_change import render_plan_change
 from reconciler.report.text import verdict_line
 from reconciler.report.validation import validation_json, validation_text
 from reconciler.sources.base import SourceRequest
 from reconciler.sources.select import open_sources, source_requests
+from reconciler.sources.terraform.source import reads_a_plan
 
 app = typer.Typer(
     help="Reconcile the cloud service contract's capacity against what is provisioned.",
@@ -221,11 +223,35 @@ def check(
         sys.stdout.write(render_markdown(result, lang))
     else:
         render_console(result, sys.stdout, lang)
+    before = _before_the_plan(requests, result)
+    if before is not None and output_format is not CheckFormat.JSON:
+        sys.stdout.write("\n")
+        render_plan_change(
+            check_sources(loaded, warnings, open_sources(before), moment, policy), result, sys.stdout, lang
+        )
     if plan_gate:
         code, verdict = plan_gate_verdict(result)
         sys.stderr.write(f"Plan gate: {verdict} (exit {code})\n")
         raise typer.Exit(code)
     raise typer.Exit(int(result.exit_code))
+
+
+def _before_the_plan(requests: list[SourceRequest], result: Reconciliation) -> list[SourceRequest] | None:
+    """The same sources without the planned change (a Pulumi export without its preview, a Terraform plan's
+    prior state), when one of them read a plan; None otherwise."""
+    planned = [r for r in requests if r.name == "pulumi" and r.settings.get("plan")]
+    planned += [r for r in requests if r.name == "terraform" and reads_a_plan(result.sources, r)]
+    if not planned:
+        return None
+    before = []
+    for request in requests:
+        settings = dict(request.settings)
+        if request in planned and request.name == "pulumi":
+            settings.pop("plan")
+        elif request in planned:
+            settings["prior"] = "true"
+        before.append(replace(request, settings=settings, progress=None))
+    return before
 
 
 def plan_gate_verdict(result: Reconciliation) -> tuple[ExitCode, str]:

@@ -130,8 +130,9 @@ def _planned_resources(changes: Any, where: str, problems: list[Problem]) -> lis
     return found
 
 
-def show_resources(document: Any, where: str) -> tuple[list[dict[str, Any]], bool]:
-    """The managed resources of a decoded `terraform show -json` document, and whether it is a plan."""
+def show_resources(document: Any, where: str, prior: bool = False) -> tuple[list[dict[str, Any]], bool]:
+    """The managed resources of a decoded `terraform show -json` document, and whether it is a plan; with
+    `prior`, a plan's prior state (the resources before the change; none for a first plan)."""
     if not isinstance(document, dict):
         raise InputError.single(where, "", f"expected {SHOW_DOCUMENT}, found {json_type_name(document)}")
     version = document.get("format_version")
@@ -139,7 +140,11 @@ def show_resources(document: Any, where: str) -> tuple[list[dict[str, Any]], boo
         raise InputError.single(where, "format_version", f"expected a 1.x format version, found {version!r}")
     problems: list[Problem] = []
     is_plan = "resource_changes" in document or "planned_values" in document
-    if is_plan:
+    if is_plan and prior:
+        state = document.get("prior_state") or {}
+        values = state.get("values") if isinstance(state, dict) else None
+        resources = _state_resources(values, where, problems) if values is not None else []
+    elif is_plan:
         resources = _planned_resources(document.get("resource_changes", []), where, problems)
     elif "values" in document:
         resources = _state_resources(document["values"], where, problems)

@@ -9,9 +9,10 @@ tfplan > plan.json`, then `reconciler check --source terraform --from-file plan.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json
@@ -23,6 +24,8 @@ from reconciler.sources.terraform.show import SHOW_DOCUMENT, plan_time, show_res
 
 NAME: Final = "terraform"
 MAX_PROBLEMS: Final = 20
+PLAN_MARK: Final = "(plan)"
+"""How the report's detail marks a file read as a plan (a state reads `(state)`)."""
 
 SETTINGS: Final = (
     Setting(
@@ -32,6 +35,7 @@ SETTINGS: Final = (
         env="RECONCILER_TERRAFORM_TABLES",
     ),
     Setting("covers", "kinds the configuration declares completely (default: the kinds it holds a resource of)"),
+    Setting("prior", "true: read a plan's prior state (the resources before the change) instead of the plan"),
 )
 
 
@@ -60,8 +64,9 @@ class TerraformSource(CollectedSource):
         kinds_of_document = []
         for path in self.request.from_files:
             document = load_json(path, SHOW_DOCUMENT)
-            resources, is_plan = show_resources(document, str(path))
-            kinds_of_document.append("plan" if is_plan else "state")
+            prior = self.request.settings.get("prior", "").lower() in ("true", "1", "yes")
+            resources, is_plan = show_resources(document, str(path), prior)
+            kinds_of_document.append(PLAN_MARK if is_plan and not prior else "(prior state)" if is_plan else "(state)")
             problems: list[Problem] = []
             for resource in resources:
                 try:
@@ -82,6 +87,12 @@ class TerraformSource(CollectedSource):
         report = inventory.report(f"{NAME}:{self.request.from_files[0]}", f"terraform show -json {files}", self.covers)
         observed_at = min(times) if times else (self.request.now or datetime.now(UTC))
         return Observation(observed_at=observed_at, sources=(report,), resources=inventory.resources())
+
+
+def reads_a_plan(sources: Iterable[Any], request: SourceRequest) -> bool:
+    """Whether the terraform source of `request` read a plan, by the reports of a check's sources."""
+    name = f"{NAME}:{request.from_files[0]}" if request.from_files else None
+    return any(getattr(s, "name", None) == name and PLAN_MARK in str(getattr(s, "detail", "")) for s in sources)
 
 
 def open_terraform(request: SourceRequest) -> TerraformSource:
