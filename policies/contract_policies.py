@@ -27,6 +27,7 @@ from pulumi_policy import (
 )
 
 from reconciler.base.errors import InputError
+from reconciler.base.formats import deadline, duration
 from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.load import load_contract
 from reconciler.core.models import ExpansionState, Status
@@ -123,7 +124,7 @@ def short_or_over(args: ResourceValidationArgs, report: ReportViolation) -> None
         report(
             f"{finding.line_item.value} is {finding.status.value}: entitled {finding.entitled} {finding.unit.value}, "
             f"due {finding.due}, supplied {finding.supplied}, gap {finding.gap} "
-            f"({finding.gap_value_monthly} CNY a month)" + (f"; {finding.reason}" if finding.reason else ""),
+            f"({finding.gap_value_monthly} CNY a month)" + (f"; {finding.reason.text('en')}" if finding.reason else ""),
             None,
         )
 
@@ -136,7 +137,7 @@ def expansions_at_risk(args: ResourceValidationArgs, report: ReportViolation) ->
         if status.id == args.props.get("expansion") and status.state.value in RISKY_STATES:
             report(
                 f"expansion {status.id} ({status.line_item.value} to {status.required}) is {status.state.value}: "
-                f"due {status.due_at.isoformat()}, remaining {status.remaining}",
+                f"due {deadline(status.due_at, 'en')}, remaining {duration(status.remaining_seconds, 'en')}",
                 None,
             )
 

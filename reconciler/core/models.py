@@ -13,6 +13,7 @@ from typing import Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from reconciler.base.messages import Message
 from reconciler.contract.model import LineItemId, Unit
 from reconciler.core.observation import ResourceKind
 
@@ -69,10 +70,9 @@ class ExpansionStatus(Frozen):
     due_at: datetime = Field(description="end of the Art. 3.4 period (7 natural days, Civil Code rule)")
     required: Decimal = Field(description="baseline + this and every earlier expansion of the line item")
     remaining_seconds: int
-    remaining: str = Field(description="remaining_seconds for people, e.g. 1d 23h 5m or -2d 0h 0m")
     state: ExpansionState
     fulfilled_at: datetime | None = Field(description="the run (its now) that first supplied `required`")
-    warnings: list[str]
+    warnings: list[Message]
 
 
 class ExposureItem(Frozen):
@@ -82,14 +82,18 @@ class ExposureItem(Frozen):
     line_item: LineItemId
     expansion: str | None = Field(description="the expansion id, for Annex 3 item 4")
     applies: bool = Field(description="false when the clause cannot apply yet (amount 0, see reason)")
-    formula: str
+    formula: Message
     inputs: dict[str, str]
     amount: Decimal = Field(description="CNY, rounded half up to the fen")
     days: int | None = Field(description="days of delay counted (Art. 12.3)")
     termination_right: bool = Field(description="the clause's termination threshold is reached (Art. 12.3: 10 days)")
     counted: bool = Field(description="included in the total (Art. 12.4 keeps only the heavier rule per event)")
-    reason: str
-    disclaimer: str
+    reasons: list[Message] = Field(
+        description="why the clause applies or not (first), then how its figures are read (the day rule, the fee)"
+    )
+    not_counted: Message | None = Field(
+        description="why the total does not count an item that applies (Art. 12.3 once a day, Art. 12.4)"
+    )
 
 
 class Exposure(Frozen):
@@ -97,7 +101,7 @@ class Exposure(Frozen):
 
     total: Decimal
     items: list[ExposureItem]
-    disclaimer: str
+    disclaimer: Message
 
 
 class FieldChange(Frozen):
@@ -138,7 +142,7 @@ class SetAside(Frozen):
     """Resources of the line item's kind that did not count, grouped by the rule that set them aside."""
 
     rule: SetAsideRule
-    detail: str
+    detail: Message
     subject: str = Field(description="the value that failed the rule: an arch, a clock in GHz, a state")
     limit: str = Field(description="what the contract requires (x86_64, 2.4); empty for policy rules")
     count: int
@@ -170,7 +174,7 @@ class Finding(Frozen):
     status: Status
     gap_value_monthly: Decimal | None = Field(description="gap x unit price, CNY per month, rounded to the fen")
     measured_by: str
-    reason: str | None = Field(None, description="why the status is unknown, not_observed or pending")
+    reason: Message | None = Field(None, description="why the status is unknown, not_observed or pending")
     evidence: Evidence | None
 
 
@@ -214,7 +218,7 @@ class Reconciliation(Frozen):
     """Everything `reconciler check` knows after one run; its JSON is the documented output format."""
 
     schema_: Literal["contract-reconciler/reconciliation"] = Field("contract-reconciler/reconciliation", alias="schema")
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     now: datetime
     observed_at: datetime
     contract: ContractRef
@@ -225,7 +229,7 @@ class Reconciliation(Frozen):
     exposure: Exposure = Field(description="indicative penalty exposure by clause, not a legal conclusion")
     verdict: Verdict
     exit_code: ExitCode
-    warnings: list[str]
+    warnings: list[Message]
     run_id: int | None = Field(None, description="the id the run history recorded this check under; null without")
     changes: Changes | None = Field(
         None, description="what changed since the previous recorded run; null on the first one or without history"

@@ -14,7 +14,7 @@ from itertools import islice, pairwise
 from operator import eq
 from typing import Final
 
-from reconciler.base.messages import message
+from reconciler.base.messages import Message, message
 from reconciler.base.money import arithmetic, to_fen
 from reconciler.contract import deadlines
 from reconciler.contract.model import Contract, LineItem
@@ -87,7 +87,7 @@ def _assess(
 ) -> Reconciliation:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    warnings: list[str] = []
+    warnings: list[Message] = []
     started = deadlines.service_started(contract, now)
     ended = deadlines.service_ended(contract, now)
     if not started:
@@ -136,7 +136,7 @@ def _assess(
     )
 
 
-def _repeated_ids(finding: Finding) -> str | None:
+def _repeated_ids(finding: Finding) -> Message | None:
     """A warning when one id counted more than once toward a line item (an export that lists a resource twice):
     found in the sorted evidence, so it costs no memory on a large observation."""
     if finding.evidence is None:
@@ -145,15 +145,15 @@ def _repeated_ids(finding: Finding) -> str | None:
     if not any(map(eq, ids, islice(ids, 1, None))):  # the common case, at C speed
         return None
     repeated = [a for a, b in pairwise(ids) if a == b]
-    sample = ", ".join(dict.fromkeys(repeated[:SAMPLE_REPEATED]))
-    return message("repeated_ids", count=len(repeated), line_item=finding.line_item.value, sample=sample)
+    sample = list(dict.fromkeys(repeated[:SAMPLE_REPEATED]))
+    return message("repeated_ids", count=len(repeated), line_item=finding.line_item, sample=sample)
 
 
-def _freshness(observed_at: datetime, now: datetime) -> list[str]:
+def _freshness(observed_at: datetime, now: datetime) -> list[Message]:
     """A warning when the observation does not describe the moment checked: made after it, or a day before."""
-    shown = observed_at.astimezone(CONTRACT_TZ).isoformat()
+    shown = observed_at.astimezone(CONTRACT_TZ)
     if observed_at > now + SKEW:
-        return [message("observed_after_now", observed_at=shown, now=now.isoformat())]
+        return [message("observed_after_now", observed_at=shown, now=now)]
     if now - observed_at > STALE_AFTER:
         hours = (now - observed_at) // timedelta(hours=1)
         return [message("stale_observation", observed_at=shown, hours=hours)]
@@ -195,7 +195,9 @@ def _finding(
         "due": due,
         "measured_by": meter.description,
     }
-    failures = [s.failed[meter.kind] for s in sources if meter.kind in s.failed]
+    failures = [
+        message("source_error", source=s.name, text=s.failed[meter.kind]) for s in sources if meter.kind in s.failed
+    ]
     if failures:
         return Finding(
             **common,
@@ -203,7 +205,7 @@ def _finding(
             gap=None,
             gap_value_monthly=None,
             status=Status.UNKNOWN,
-            reason=message("source_failed", kind=meter.kind, failures="; ".join(failures)),
+            reason=message("source_failed", kind=meter.kind, failures=failures),
             evidence=None,
         )
     if not any(meter.kind in s.covers for s in sources):

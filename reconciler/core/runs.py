@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
+from reconciler.base.messages import Message
 from reconciler.core.models import Finding, Status
 
 
@@ -43,7 +44,7 @@ class RecordedRun:
     findings: tuple[Mapping[str, Any], ...]
     """The findings as recorded (`finding_record`), in line item order."""
     summary: Mapping[str, Any]
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
     verdict: str
     exit_code: int
 

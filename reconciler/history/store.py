@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from reconciler.base.errors import InputError
+from reconciler.base.messages import from_json, to_json
 from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 DEFAULT_PATH: Final = Path(".reconciler") / "history.sqlite"
 """The store when neither --history nor RECONCILER_HISTORY names one, relative to the current directory."""
 ENV_VAR: Final = "RECONCILER_HISTORY"
-HEAD: Final = "0001"
+HEAD: Final = "0002"
 """The newest migration in `reconciler/history/migrations/versions/` (a test keeps the two in step)."""
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S: Final = 10.0
@@ -149,7 +150,7 @@ class History:
             "sources": [s.model_dump(mode="json") for s in result.sources],
             "findings": items,
             "summary": result.summary.model_dump(mode="json"),
-            "warnings": list(result.warnings),
+            "warnings": [to_json(w) for w in result.warnings],
             "verdict": result.verdict.value,
             "exit_code": int(result.exit_code),
         }
@@ -188,7 +189,7 @@ class History:
                 sources=tuple(row.sources),
                 findings=tuple(row.findings),
                 summary=dict(row.summary),
-                warnings=tuple(str(w) for w in row.warnings),
+                warnings=tuple(from_json(w) for w in row.warnings),
                 verdict=str(row.verdict),
                 exit_code=int(row.exit_code),
             )

@@ -216,7 +216,7 @@ def line_item_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     outputs = inputs | {
         "status": finding.status.value,
         "gap_value_monthly": text(finding.gap_value_monthly),
-        "reason": finding.reason,
+        "reason": None if finding.reason is None else finding.reason.text("en"),
     }  # no timestamps: they change every run and would show on every resource of every refresh (stack outputs)
     return inputs, outputs
 
