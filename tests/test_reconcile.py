@@ -82,7 +82,8 @@ def test_failed_source_makes_its_line_items_unknown_and_exit_3(contract: Contrac
     waf = result.finding("security.waf")
     assert (waf.status, waf.supplied, waf.gap) == (Status.UNKNOWN, None, None)
     assert waf.reason is not None
-    assert "403" in waf.reason
+    assert waf.reason.key == "source_failed"
+    assert "403" in waf.reason.text("en") and "403" in waf.reason.text("zh")
     assert (result.verdict, result.exit_code) == (Verdict.UNKNOWN, ExitCode.SOURCE_FAILED)
 
 
@@ -118,7 +119,7 @@ def test_after_the_service_period_nothing_is_entitled(contract: Contract) -> Non
     result = reconcile(contract, _observe(met_resources()), after)
     assert result.finding("compute.vcpu").entitled == 0
     assert result.finding("compute.vcpu").status is Status.OVER
-    assert any("ended" in w for w in result.warnings)
+    assert "service_ended" in [w.key for w in result.warnings]
 
 
 def test_now_must_be_timezone_aware(contract: Contract) -> None:
@@ -181,30 +182,42 @@ def test_streamed_json_is_the_models_own_serialization(contract: Contract) -> No
         ("2026-11-25T09:03:00+08:00", None),  # a live source stamps its observation just after the check began
         (
             "2026-11-23T13:00:00+00:00",  # in UTC: worded in Beijing time
-            "the observation was made at 2026-11-23T21:00:00+08:00, 36 hours before this check's now: supply may "
-            "have changed since",
+            {
+                "key": "stale_observation",
+                "values": {"observed_at": "2026-11-23T21:00:00+08:00", "hours": 36},
+                "text": "the observation was made at 2026-11-23 21:00, 36 hours before this check's time: supply may "
+                "have changed since",
+            },
         ),
         (
             "2026-11-23T21:00:00+08:00",
-            "the observation was made at 2026-11-23T21:00:00+08:00, 36 hours before this check's now: supply may "
-            "have changed since",
+            {
+                "key": "stale_observation",
+                "values": {"observed_at": "2026-11-23T21:00:00+08:00", "hours": 36},
+                "text": "the observation was made at 2026-11-23 21:00, 36 hours before this check's time: supply may "
+                "have changed since",
+            },
         ),
         (
             "2026-11-25T10:00:00+08:00",
-            "the observation was made at 2026-11-25T10:00:00+08:00, after this check's now "
-            "(2026-11-25T09:00:00+08:00): it describes a later moment",
+            {
+                "key": "observed_after_now",
+                "values": {"observed_at": "2026-11-25T10:00:00+08:00", "now": "2026-11-25T09:00:00+08:00"},
+                "text": "the observation was made at 2026-11-25 10:00, after this check's time (2026-11-25 09:00): it "
+                "describes a later moment",
+            },
         ),
     ],
 )
 def test_an_observation_not_of_the_moment_checked_is_warned(
-    cli: Any, write_snapshot: Any, observed_at: str, warning: str | None
+    cli: Any, write_snapshot: Any, observed_at: str, warning: dict[str, Any] | None
 ) -> None:
     path = write_snapshot(met_resources(), observed_at=observed_at)
     result = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--format", "json")
     assert result.json()["warnings"] == ([] if warning is None else [warning])
     zh = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--lang", "zh", "--no-history")
     if warning is not None:
-        assert "观测时间" in zh.stdout
+        assert "! 观测时间 2026年11月" in zh.stdout
 
 
 def test_a_resource_listed_twice_is_warned_of_naming_it(cli: Any, write_snapshot: Any) -> None:
@@ -214,10 +227,12 @@ def test_a_resource_listed_twice_is_warned_of_naming_it(cli: Any, write_snapshot
     result = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--format", "json")
     report = result.json()
     assert {f["line_item"]: f["supplied"] for f in report["findings"]}["compute.vcpu"] == "1848"
-    assert (
-        "1 resource(s) of compute.vcpu are listed more than once in the observation and were counted each time "
-        "(e.g. vm-a): check the export"
-    ) in report["warnings"]
+    assert {
+        "key": "repeated_ids",
+        "values": {"count": 1, "line_item": "compute.vcpu", "sample": ["vm-a"]},
+        "text": "1 resource of compute.vcpu listed more than once in the observation and counted each time (e.g. "
+        "vm-a): check the export",
+    } in report["warnings"]
 
 
 def test_json_output_of_a_finding_over_a_megabyte_is_the_models_own_json(

@@ -383,6 +383,7 @@ def subject_name(subject: str, lang: Lang) -> str:
     if f"line_item.{subject}" in terms:
         return terms[f"line_item.{subject}"]
     if f"subject.{head}" in terms:
+        rest = terms.get(f"instalment.{rest}", rest) if head == "payment_schedule" else rest
         return terms[f"subject.{head}"] + (f" {rest}" if rest else "")
     return subject
 
