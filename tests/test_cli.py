@@ -28,7 +28,7 @@ def test_validate_passes_the_shipped_contract_with_its_notes(cli: Cli) -> None:
     result = cli("validate", CONTRACT_PATH)
     assert result.exit_code == 0
     assert "valid: 6 note(s), 1 warning(s), 0 error(s)" in result.stdout
-    assert "72.75 x 4.648 x 12 = 4057.704 exactly; the contract states 4057.70" in result.stdout
+    assert "72.75 x 4.648 x 12 = 4057.704 exactly; the contract states 4,057.70" in result.stdout
 
 
 def test_validate_json_lists_every_line_item(cli: Cli) -> None:
@@ -112,7 +112,7 @@ def test_check_exit_codes(cli: Cli, write_snapshot: Any, mutate: Any, header: di
 def test_check_json_is_versioned_and_valid_against_its_schema(cli: Cli) -> None:
     result = cli("check", "--observed", SMALL, "--now", NOW, "--format", "json")
     document = result.json()
-    assert (document["schema"], document["version"]) == ("contract-reconciler/reconciliation", 1)
+    assert (document["schema"], document["version"]) == ("contract-reconciler/reconciliation", 2)
     schema = json.loads((ROOT / "schemas" / "reconciliation.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(document, schema)
     vcpu = document["findings"][0]

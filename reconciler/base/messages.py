@@ -271,7 +271,7 @@ class Message:
             "type": "object",
             "description": "a sentence as data: a stable key, its typed values in JSON form, and the English text",
             "properties": {
-                "key": {"type": "string", "enum": sorted(KEYS)},
+                "key": {"type": "string", "description": "one of reconciler.base.messages.KEYS"},
                 "values": {"type": "object"},
                 "text": {"type": "string"},
             },
@@ -384,7 +384,7 @@ def subject_name(subject: str, lang: Lang) -> str:
         return terms[f"line_item.{subject}"]
     if f"subject.{head}" in terms:
         rest = terms.get(f"instalment.{rest}", rest) if head == "payment_schedule" else rest
-        return terms[f"subject.{head}"] + (f" {rest}" if rest else "")
+        return terms[f"subject.{head}"] + (f"{terms['subject_sep']}{rest}" if rest else "")
     return subject
 
 

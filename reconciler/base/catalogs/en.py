@@ -268,6 +268,7 @@ TERMS: Final[dict[str, str]] = {
     "or_join": "; or ",
     "clause": "Art. {clause}",
     "annex_clause": "Annex {annex} item {item}",
+    "subject_sep": ".",
     "subject.total": "total",
     "subject.payment_schedule": "payment_schedule",
     "subject.expansions": "expansions",

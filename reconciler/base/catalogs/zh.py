@@ -169,6 +169,7 @@ TERMS: Final[dict[str, str]] = {
     "or_join": "；或",
     "clause": "第{clause}条",
     "annex_clause": "附件{annex}第{item}项",
+    "subject_sep": " ",
     "subject.total": "总价",
     "subject.payment_schedule": "付款计划",
     "subject.expansions": "扩容",
