@@ -403,7 +403,7 @@ def test_junit_line_items_in_every_status(contract_data: dict[str, Any]) -> None
     pending = cases["line_items", "compute.vcpu"]
     assert [child.tag for child in pending] == ["system-out"]
     assert "short only of expansions still inside their deadline" in (pending[0].text or "")
-    assert "pending: entitled 1296, due 1232, supplied 1232, gap -64 vCPU" in (pending[0].text or "")
+    assert "pending: entitled 1,296, due 1,232, supplied 1,232, gap -64 vCPU" in (pending[0].text or "")
 
 
 def test_junit_expansions_in_every_state(contract_data: dict[str, Any]) -> None:

@@ -228,7 +228,9 @@ def test_art_12_3_charges_a_day_of_delay_once_however_many_line_items_are_short(
     assert (vcpu.line_item.value, vcpu.days, vcpu.amount, vcpu.counted) == ("compute.vcpu", 3, three_days, True)
     assert (memory.line_item.value, memory.days, memory.amount, memory.counted) == ("compute.memory", 1, DAY, False)
     assert memory.not_counted == message("delay_days_once", line_item="compute.vcpu", days=3)
-    assert say(memory.not_counted, "en").endswith("these days already count with the longest delay, compute.vcpu (3 days)")
+    assert say(memory.not_counted, "en").endswith(
+        "these days already count with the longest delay, compute.vcpu (3 days)"
+    )
     assert result.exposure.total == three_days
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.base.messages import Names, message, say
 from reconciler.base.errors import InputError
+from reconciler.base.messages import Names, message, say
 from reconciler.contract.deadlines import expansion_deadline, expansion_due_at
 from reconciler.contract.model import Contract, Expansion
 from reconciler.dates.clock import CONTRACT_TZ
@@ -111,7 +111,9 @@ def test_a_last_day_on_a_weekend_moves_to_monday() -> None:
     assert deadline.last_day == date(2026, 11, 30)
     assert deadline.due_at == at("2026-12-01T00:00:00+08:00")
     assert deadline.extended is True
-    assert deadline.extension_reason == message("extended_saturday", day=date(2026, 11, 28), last_day=date(2026, 11, 30))
+    assert deadline.extension_reason == message(
+        "extended_saturday", day=date(2026, 11, 28), last_day=date(2026, 11, 30)
+    )
     assert say(deadline.extension_reason, "en") == (
         "2026-11-28 is a Saturday (weekly rest day); extended to the first working day after the rest, 2026-11-30"
     )

@@ -83,7 +83,8 @@ def test_failed_source_makes_its_line_items_unknown_and_exit_3(contract: Contrac
     assert (waf.status, waf.supplied, waf.gap) == (Status.UNKNOWN, None, None)
     assert waf.reason is not None
     assert waf.reason.key == "source_failed"
-    assert "403" in waf.reason.text("en") and "403" in waf.reason.text("zh")
+    assert "403" in waf.reason.text("en")
+    assert "403" in waf.reason.text("zh")
     assert (result.verdict, result.exit_code) == (Verdict.UNKNOWN, ExitCode.SOURCE_FAILED)
 
 

@@ -153,7 +153,9 @@ def test_status_from_history_in_html_shows_its_run_timeline_and_trends(store: di
     assert 'data-expansion="EXP-2026-001"' in html
     assert "逾期完成" in page.text  # fulfilled late, in the expansions table
     # trends over November's seven runs: vCPU 1232 first, 1296 last, 1216 lowest, 2 runs short
-    assert 'data-line-item="compute.vcpu" data-runs="7" data-first="1,232" data-last="1,296" data-lowest="1,216"' in html
+    assert (
+        'data-line-item="compute.vcpu" data-runs="7" data-first="1,232" data-last="1,296" data-lowest="1,216"' in html
+    )
     assert 'data-line-item="security.waf" data-runs="7" data-first="2" data-last="2" data-lowest="2"' in html
 
 

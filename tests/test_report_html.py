@@ -119,7 +119,9 @@ def test_html_report_carries_the_payment_and_acceptance_calendar(report_file: Pa
         assert obligation in page.attributes
     text = page.text
     assert "甲方依据本合同，在服务期满后15个工作日内对乙方服务情况进行验收" in text
-    assert "2026-07-31 2026年7月31日 past 已过 7.2" in text  # the first payment's earliest date, 10 working days after the start
+    assert (
+        "2026-07-31 2026年7月31日 past 已过 7.2" in text
+    )  # the first payment's earliest date, 10 working days after the start
     assert "Trends across recorded runs 历次核对趋势 no recorded runs 无核对记录" in text  # --no-history
 
 

@@ -110,6 +110,7 @@ def state_at(due_at: datetime | None, now: datetime, soon_days: int) -> State:
 
 # -- the clauses ----------------------------------------------------------------------------------------------
 
+
 def _service_period(contract: Contract) -> list[Obligation]:
     period = contract.service_period
     return [

@@ -93,4 +93,3 @@ def _fulfilled_at(
     if now >= expansion.requested_at and supplied_now is not None and supplied_now >= required:
         return now
     return None
-

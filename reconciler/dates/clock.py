@@ -34,4 +34,3 @@ def parse_instant(text: str) -> datetime:
 
 def in_contract_tz(value: datetime) -> datetime:
     return value.astimezone(CONTRACT_TZ)
-

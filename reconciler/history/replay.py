@@ -22,6 +22,7 @@ from reconciler.core.models import ExitCode, Finding, Reconciliation, SourceSumm
 from reconciler.core.reconcile import contract_ref
 from reconciler.core.runs import PastRun, RecordedRun
 
+
 def replay(contract: Contract, run: RecordedRun, earlier: Sequence[PastRun]) -> Reconciliation:
     """The reconciliation of `run`; `earlier` are the runs of the contract recorded before it, oldest first."""
     with arithmetic():

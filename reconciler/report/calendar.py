@@ -69,7 +69,9 @@ def calendar_text(items: Sequence[Obligation], title: str, now: datetime, soon_d
         flag = f" [{label('cal_conditional', lang)}]" if o.conditional else ""
         cells = (pad(day, widths[0]), pad(state, widths[1]), pad(o.clause, widths[2]))
         lines.append("  ".join(cells) + f"  {say(o.description, lang)}{flag}")
-        lines.append(f"{indent}{label('cal_rule', lang)}: {_rule(o, lang)}; {label('cal_anchor', lang)}: {_anchor(o, lang)}")
+        lines.append(
+            f"{indent}{label('cal_rule', lang)}: {_rule(o, lang)}; {label('cal_anchor', lang)}: {_anchor(o, lang)}"
+        )
         if o.due_at is not None:
             lines.append(f"{indent}{label('cal_due_at', lang)}: {due_at(o, lang)}")
         if o.condition is not None:
@@ -139,13 +141,19 @@ def _header(title: str, now: datetime, soon_days: int, lang: Lang) -> list[str]:
 
 
 def _warnings(items: Sequence[Obligation], lang: Lang, bullet: str) -> list[str]:
+    """Each warning once, with what it concerns: the obligations' ids in English, their clauses in Chinese."""
     seen: dict[Message, list[str]] = {}
     for o in items:
         for warning in o.warnings:
-            seen.setdefault(warning, []).append(o.id)
+            refs = seen.setdefault(warning, [])
+            ref = o.id if lang == "en" else text.clause(o.clause, lang)
+            if ref not in refs:
+                refs.append(ref)
     if not seen:
         return []
-    return ["", *(f"{bullet}{say(w, lang)} ({', '.join(ids)})" for w, ids in seen.items())]
+    if lang == "zh":
+        return ["", *(f"{bullet}{say(w, lang)}（{'、'.join(refs)}）" for w, refs in seen.items())]
+    return ["", *(f"{bullet}{say(w, lang)} ({', '.join(refs)})" for w, refs in seen.items())]
 
 
 def _anchor(o: Obligation, lang: Lang) -> str:

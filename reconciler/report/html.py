@@ -14,7 +14,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from reconciler.base.messages import Message, say
 from reconciler.base.money import yuan
 from reconciler.contract.model import Contract
 from reconciler.contract.obligations import Obligation

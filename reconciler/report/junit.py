@@ -135,7 +135,9 @@ def _expansion_details(expansion: ExpansionStatus) -> str:
     lines = [f"requested {text.when(expansion.requested_at)}{reference}"]
     if expansion.notice_at is not None:
         lines.append(f"written notice {text.when(expansion.notice_at)}")
-    lines.append("fulfilled " + (text.when(expansion.fulfilled_at) if expansion.fulfilled_at is not None else "not yet"))
+    lines.append(
+        "fulfilled " + (text.when(expansion.fulfilled_at) if expansion.fulfilled_at is not None else "not yet")
+    )
     lines += [f"warning: {say(w, 'en')}" for w in expansion.warnings]
     return "\n".join(lines)
 

@@ -271,6 +271,7 @@ _FIELDS_ZH: dict[str, str] = {
     "evidence.contributing_count": "计入资源数",
 }
 
+
 def counted(count: int, key: str, lang: Lang) -> str:
     """A number with its noun: "1 resource", "2 resources", "2 个资源" (Chinese has no plural)."""
     one, many, zh = _COUNTED[key]

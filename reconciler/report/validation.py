@@ -105,7 +105,9 @@ def validation_text(path: str, contract: Contract, check: ContractCheck, lang: L
         f"  {label('rounding_rule', lang)}",
     ]
     for d in check.discrepancies:
-        lines.append(f"  {label('severity.' + d.severity.value, lang)}: {subject_name(d.subject, lang)}: {say(d.message, lang)}")
+        lines.append(
+            f"  {label('severity.' + d.severity.value, lang)}: {subject_name(d.subject, lang)}: {say(d.message, lang)}"
+        )
         lines.append(f"    {label('likely_cause', lang)}: {say(d.likely_cause, lang)}")
     counts = label("validate_counts", lang).format(**{s.value: check.count(s) for s in Severity})
     verdict = label("valid" if check.ok else "invalid", lang)

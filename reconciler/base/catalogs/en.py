@@ -38,8 +38,7 @@ MESSAGES: Final[dict[str, str]] = {
     "period_not_over": "the period is not over: this report covers it up to {as_of}",
     "days_without_runs": "{missing} of {days} days have no recorded run: nothing is known of them",
     "no_holiday_data": (
-        "no statutory holiday data for {year}: weekends only; pass --calendar FILE (holiday data covers "
-        "{first}-{last})"
+        "no statutory holiday data for {year}: weekends only; pass --calendar FILE (holiday data covers {first}-{last})"
     ),
     "extended_saturday": (
         "{day} is a Saturday (weekly rest day); extended to the first working day after the rest, {last_day}"
@@ -192,8 +191,7 @@ MESSAGES: Final[dict[str, str]] = {
         "not this one"
     ),
     "expansion_outside_period": (
-        "expansion {expansion} is requested at {at}, outside the service period ({opens} to {closes}, "
-        "Asia/Shanghai)"
+        "expansion {expansion} is requested at {at}, outside the service period ({opens} to {closes}, Asia/Shanghai)"
     ),
     "expansion_notice_before_request": (
         "expansion {expansion}: the written notice ({notice}) is before the request ({requested})"
@@ -203,9 +201,7 @@ MESSAGES: Final[dict[str, str]] = {
         "item 4 reads as a notice after a missed one"
     ),
     "cap_term": "{expansion}: {quantity} x {price} x {months} = {value}",
-    "supplement_cap": (
-        "expansions are worth {used} CNY ({terms}); the cap of {clause} is {cap}, headroom {headroom}"
-    ),
+    "supplement_cap": ("expansions are worth {used} CNY ({terms}); the cap of {clause} is {cap}, headroom {headroom}"),
     "expansion_value_rule": (
         "quantity x unit price x service months remaining, counted from the service month in which the expansion "
         "is requested (that month counts in full) to the end of the service period; rounded half up to the fen"

@@ -11,7 +11,9 @@ from typing import Final
 MESSAGES: Final[dict[str, str]] = {
     "service_not_started": "服务期自 {start} 开始：尚无应交付数量，不足显示为待交付",
     "service_ended": "服务期已于 {end} 结束：不再有应有数量（未模拟第十四条第3款的2个月切换期）",
-    "repeated_ids": "{line_item} 有 {count} 个资源在观测数据中重复出现，且每次均已计入（例如 {sample}）：请核查导出数据",
+    "repeated_ids": (
+        "{line_item} 有 {count} 个资源在观测数据中重复出现，且每次均已计入（例如 {sample}）：请核查导出数据"
+    ),
     "observed_after_now": "观测时间 {observed_at} 晚于本次核对时间（{now}）：观测反映的是之后的情况",
     "stale_observation": "观测时间 {observed_at}，早于本次核对时间 {hours} 小时：其后实有资源可能已有变化",
     "source_failed": "数据来源观测{kind}失败：{failures}",
@@ -47,8 +49,12 @@ MESSAGES: Final[dict[str, str]] = {
     "ob_acceptance": "甲方依据本合同，在服务期满后15个工作日内对乙方服务情况进行验收",
     "ob_re_acceptance": "验收不合格的，乙方应当在15日内进行调整，并重新提交甲方验收",
     "ob_exit_request": "服务期内，如乙方提出退出要求，需在服务期截止前至少3个月前向甲方提出退出申请",
-    "ob_switch_over": "服务期满后双方不再续签或者合同提前解除的，乙方应无条件免费配合甲方完成迁移和切换工作，切换期为2个月",
-    "ob_project_lead": "乙方如因正当理由需要调整项目负责人的，应提前5个工作日通知甲方，获得甲方的书面同意后方可进行调整",
+    "ob_switch_over": (
+        "服务期满后双方不再续签或者合同提前解除的，乙方应无条件免费配合甲方完成迁移和切换工作，切换期为2个月"
+    ),
+    "ob_project_lead": (
+        "乙方如因正当理由需要调整项目负责人的，应提前5个工作日通知甲方，获得甲方的书面同意后方可进行调整"
+    ),
     "ob_migration": "在甲方提出系统迁出需求后10天内配合甲方完成信息系统迁移的相关工作",
     "ob_return_material": "乙方应按照国家指示在收到甲方书面通知后5日内将含有保密信息的所有文件或其他资料归还甲方",
     "ob_change_notice": "本合同载明的地址、电话、银行账号等发生变更的，变更一方应自变更之日起20日内以书面形式通知对方",
@@ -77,7 +83,8 @@ MESSAGES: Final[dict[str, str]] = {
     "cond_client_asks": "仅在甲方提出要求时适用",
     "cond_details_change": "仅在地址、电话、银行账号等变更时适用",
     "note_funds_after_start": (
-        "财政经费在服务期开始后下达的，应于经费下达后 {days} 个工作日内付款；在服务期开始前下达的，按自服务期开始起算理解。"
+        "财政经费在服务期开始后下达的，应于经费下达后 {days} 个工作日内付款；"
+        "在服务期开始前下达的，按自服务期开始起算理解。"
     ),
     "note_civil_code_moved": (
         "按民法典计算：{start}当日不计入（民法典第二百零一条），{months} 个月于 {end}届满，顺延至 {moved}"
@@ -128,7 +135,9 @@ MESSAGES: Final[dict[str, str]] = {
     "period_mismatch": "自 {start}起 {months} 个月应于 {expected}届满，但服务期截止于 {end}",
     "billing_months": "{line_item}按 {billed} 个月计费，服务期为 {months} 个月",
     "line_total_rounded": "{price} × {quantity} × {months} = {exact}（精确值）；合同写明 {stated}",
-    "line_total_wrong": "{price} × {quantity} × {months} = {exact}，四舍五入为 {rounded}；合同写明 {stated}（相差 {difference}）",
+    "line_total_wrong": (
+        "{price} × {quantity} × {months} = {exact}，四舍五入为 {rounded}；合同写明 {stated}（相差 {difference}）"
+    ),
     "total_mismatch": "各分项合价之和为 {stated_sum}，未舍入的分项乘积之和为 {exact_sum}；合同总价为 {total}",
     "percent_sum": "各期付款比例之和为 {percent}%，不是100%",
     "instalment_rounded": "{total} 的 {percent}% = {exact}；合同写明 {stated}",
