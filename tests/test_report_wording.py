@@ -291,4 +291,6 @@ def test_changed_figures_are_named_in_the_readers_language() -> None:
         "计入资源数",
     ]
     assert field_name("supplied", "en") == "supplied"
-    assert field_name("evidence.excluded.state terminated.count", "zh") == "evidence.excluded.state terminated.count"
+    assert field_name("evidence.excluded[state terminated].count", "zh") == "按规则不计入（状态 已销毁）资源数"
+    assert field_name("evidence.nonconforming[min_cpu_ghz 2.2].quantity", "zh") == "不符合合同要求（主频 2.2）数量"
+    assert field_name("evidence.excluded[state terminated].count", "en") == "evidence.excluded[state terminated].count"

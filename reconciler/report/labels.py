@@ -5,6 +5,7 @@ Chinese labels follow the contract's own wording (分项名称, 单价, 数量, 
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from reconciler.base.formats import Lang, number
@@ -287,9 +288,24 @@ def unit(value: str, lang: Lang) -> str:
     return term(f"unit.{value}", lang)
 
 
+_GROUP_PATH = re.compile(r"evidence\.(nonconforming|excluded)\[(\w+) ([^\]]*)\](?:\.(count|quantity))?")
+_GROUPS_ZH = {"nonconforming": "不符合合同要求", "excluded": "按规则不计入"}
+_RULES_ZH = {"arch": "平台", "min_cpu_ghz": "主频", "state": "状态"}
+_GROUP_FIGURES_ZH = {"count": "资源数", "quantity": "数量"}
+
+
 def field_name(path: str, lang: Lang) -> str:
-    """A changed field of a line item for people: "supplied" -> "实有" in Chinese; other paths as they are."""
-    return _FIELDS_ZH.get(path, path) if lang == "zh" else path
+    """A changed field of a line item (`changes.FieldChange.field`, a path the change report builds) for people:
+    "supplied" -> "实有", "evidence.excluded[state terminated].count" -> "按规则不计入（状态 terminated）资源数"
+    in Chinese; English keeps the path."""
+    if lang != "zh":
+        return path
+    group = _GROUP_PATH.fullmatch(path)
+    if group is not None:
+        kind, rule, subject, figure = group.groups()
+        shown = term(f"vm_state.{subject}", lang) if rule == "state" else subject
+        return f"{_GROUPS_ZH[kind]}（{_RULES_ZH.get(rule, rule)} {shown}）{_GROUP_FIGURES_ZH.get(figure, '')}"
+    return _FIELDS_ZH.get(path, path)
 
 
 def label(key: str, lang: Lang) -> str:

@@ -218,7 +218,7 @@ def change_lines(result: Reconciliation, lang: Lang) -> list[str]:
             line = f"{label('change.' + kind, lang)}: {item_name(item.line_item, lang)} "
             line += f"{before} -> {status}" if before != status else status
             figures = [
-                f"{field_name(c.field, lang)} {_value(c.old)} -> {_value(c.new)}"
+                f"{field_name(c.field, lang)} {_value(c.field, c.old, lang)} -> {_value(c.field, c.new, lang)}"
                 for c in item.fields
                 if c.field not in _NOT_SHOWN
             ]
@@ -226,9 +226,21 @@ def change_lines(result: Reconciliation, lang: Lang) -> list[str]:
     return lines
 
 
-def _value(value: object) -> str:
+_MONEY_FIELDS = frozenset({"gap_value_monthly", "unit_price"})
+
+
+def _value(field: str, value: object, lang: Lang) -> str:
+    """A changed figure: a decimal as people read it (money to the fen); a set-aside group (added or gone) as
+    its count."""
     if value is None:
         return "-"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items() if k != "detail") + "}"
+        count = value.get("count")
+        return counted(count, "resources", lang) if isinstance(count, int) else "-"
+    if isinstance(value, str):
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            return value
+        return formats.money(number, lang) if field in _MONEY_FIELDS else quantity(number, lang)
     return str(value)
