@@ -14,7 +14,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from reconciler.base.money import yuan
 from reconciler.contract.model import Contract
 from reconciler.contract.obligations import Obligation
 from reconciler.core.models import Finding, Reconciliation, Status
@@ -106,7 +105,7 @@ def _common(w: _Words, lang: PageLang) -> dict[str, Any]:
         "quantity": text.quantity,
         "signed": text.signed,
         "money": text.money,
-        "yuan": yuan,
+        "yuan": text.yuan,
         "say": lambda sentence: w.words(lambda language: text.sentence(sentence, language)),
         "when": lambda instant: w.words(lambda language: text.when(instant, language)),
         "deadline": lambda instant: w.words(lambda language: text.deadline(instant, language)),
