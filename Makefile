@@ -20,7 +20,7 @@ help:
 	@echo "              the HTML and PDF report to $(DEMO_OUT)/"
 	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict), go-check and run every test"
 	@echo "make bench  - benchmark reconciler check on generated observations of 10k, 100k and 1M resources"
-	@echo "make setup  - install Chromium (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
+	@echo "make setup  - install Chromium and PostgreSQL (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
 	@echo "make venv   - only the Python dependencies in $(VENV) (enough for check and HTML/Markdown/JSON reports)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 	@echo "make pulumi - build the Pulumi CLI and Python language host from Go modules, if not cached (docs/pulumi.md)"
@@ -31,9 +31,12 @@ setup: system-deps $(STAMP)
 # Python dependencies only (what a CI job running `reconciler check` or an HTML report needs).
 venv: $(STAMP)
 
-# Headless Chromium (browser tests of the HTML report), CJK fonts, and Pango/HarfBuzz/fontconfig that WeasyPrint
-# loads for the PDF report (Debian packages). The guard installs them when any one is missing.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1
+# Headless Chromium (browser tests of the HTML report), CJK fonts, Pango/HarfBuzz/fontconfig that WeasyPrint
+# loads for the PDF report, and the PostgreSQL server the history tests start throwaway copies of
+# (tests/postgres_support.py; under root they run it as the package's `postgres` account). Debian packages;
+# the guard installs them when any one is missing.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 \
+	postgresql
 system-deps:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \

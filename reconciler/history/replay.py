@@ -47,6 +47,30 @@ def replay(contract: Contract, run: RecordedRun, earlier: Sequence[PastRun]) -> 
     )
 
 
+def check_recorded(run: RecordedRun) -> None:
+    """Raise ValueError, TypeError, KeyError or ArithmeticError when `run` is not what the history records (a
+    store edited by hand or damaged), so that reading it back fails with its run named, never later in a
+    report. Called by `history.store` for every run it reads."""
+    check_findings(run.findings)
+    run.past()
+    for source in run.sources:
+        SourceSummary.model_validate(source)
+    Summary.model_validate(run.summary)
+    Verdict(run.verdict)
+    ExitCode(run.exit_code)
+
+
+def check_findings(records: Sequence[Mapping[str, Any]]) -> None:
+    """`check_recorded` for a run's recorded findings alone (what `reconciler check` reads of earlier runs)."""
+    if not isinstance(records, Sequence) or isinstance(records, str | bytes):
+        raise TypeError(f"expected a list of findings, got {type(records).__name__}")
+    with arithmetic():
+        for record in records:
+            if not isinstance(record, Mapping):
+                raise TypeError(f"expected a finding object, got {type(record).__name__}")
+            Finding.model_validate(_with_empty_ids(record))
+
+
 def latest_run(runs: Sequence[RecordedRun], at_or_before: datetime, store: str) -> RecordedRun:
     """The run with the latest `now` at or before the instant (the last recorded of equal ones). InputError
     naming the store when there is none."""
