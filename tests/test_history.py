@@ -310,45 +310,19 @@ def _version_1_store(path: Path, contract: Contract) -> str:
         config.set_main_option("script_location", str(history_module.MIGRATIONS))
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
-    findings = [
-        {
-            "line_item": "compute.vcpu",
-            "seq": 1,
-            "status": "short",
-            "entitled": "1232",
-            "due": "1232",
-            "supplied": "1216",
-            "gap": "-16",
-            "gap_value_monthly": "-224.32",
-            "reason": None,
-            "evidence": {
-                "contributing_count": 2,
-                "nonconforming": [
-                    {
-                        "rule": "min_cpu_ghz",
-                        "detail": "clock 2.2 GHz below 2.4 GHz",
-                        "subject": "2.2",
-                        "limit": "2.4",
-                        "count": 1,
-                        "quantity": "8",
-                    }
-                ],
-                "excluded": [],
-            },
-        },
-        {
-            "line_item": "security.waf",
-            "seq": 11,
-            "status": "unknown",
-            "entitled": "2",
-            "due": "2",
-            "supplied": None,
-            "gap": None,
-            "gap_value_monthly": None,
-            "reason": "a source failed while observing waf: 403 from the WAF API",
-            "evidence": None,
-        },
-    ]
+    from reconciler.core.runs import finding_record
+
+    result = _result(contract, _drifting())
+    findings = []
+    for finding in result.findings:  # as version 1 recorded them: sentences as English text
+        record = finding_record(finding)
+        if record["evidence"] is not None:
+            for group in record["evidence"]["nonconforming"] + record["evidence"]["excluded"]:
+                group["detail"] = group["detail"]["text"]
+        if record["line_item"] == "security.waf":
+            record.update(status="unknown", supplied=None, gap=None, gap_value_monthly=None, evidence=None)
+            record["reason"] = "a source failed while observing waf: 403 from the WAF API"
+        findings.append(record)
     warnings = [
         "the observation was made at 2026-11-23T21:00:00+08:00, 36 hours before this check's now: supply may "
         "have changed since",
@@ -362,9 +336,9 @@ def _version_1_store(path: Path, contract: Contract) -> str:
         "contract_title_zh": contract.title_zh,
         "contract_title_en": contract.title_en,
         "contract_total": str(contract.total),
-        "sources": json.dumps([]),
+        "sources": json.dumps([source.model_dump(mode="json") for source in result.sources]),
         "findings": json.dumps(findings),
-        "summary": json.dumps({}),
+        "summary": json.dumps(result.summary.model_dump(mode="json")),
         "warnings": json.dumps(warnings),
         "verdict": "drift",
         "exit_code": 1,
@@ -390,9 +364,10 @@ def test_runs_recorded_before_format_2_read_back_as_messages(contract: Contract,
     )
     assert say(stale, "zh") == "观测时间 2026年11月23日 21:00，早于本次核对时间 36 小时：其后实有资源可能已有变化"
     assert other == plain_text("contract payment_schedule.final: words and figures disagree")
-    vcpu, waf = run.findings
+    vcpu, waf = run.findings[0], run.findings[-1]
     detail = from_json(vcpu["evidence"]["nonconforming"][0]["detail"])  # rebuilt from rule, subject and limit
     assert say(detail, "zh") == "主频 2.2GHz 低于 2.4GHz"
+    assert say(from_json(vcpu["evidence"]["excluded"][0]["detail"]), "zh") == "状态为已销毁"
     reason = from_json(waf["reason"])
     assert reason.key == "source_failed"
     assert say(reason, "zh") == "数据来源观测WAF实例失败：403 from the WAF API"

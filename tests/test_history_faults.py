@@ -85,9 +85,9 @@ def _report(history: Path, output: Path, *args: str) -> CliResult:
         ),
         ("UPDATE runs SET summary = '[1, 2]' WHERE id = 1", "runs[id=1]: not a run as reconciler records it", False),
         (
-            "UPDATE alembic_version SET version_num = '0002'",
-            "cannot open the history store: its schema is at revision '0002', which this reconciler does not "
-            "know (contract-reconciler 0.1.0 knows revisions up to 0001)",
+            "UPDATE alembic_version SET version_num = '0099'",
+            "cannot open the history store: its schema is at revision '0099', which this reconciler does not "
+            "know (contract-reconciler 0.1.0 knows revisions up to 0002)",
             True,
         ),
     ],
