@@ -69,6 +69,8 @@ _K = Kind
 KEYS: Final[dict[str, dict[str, Kind]]] = {
     # a sentence this version does not know (read from a newer or older JSON): its English text
     "text": {"text": _K.TEXT},
+    # several sentences given as one (a reason and the readings that go with it): see `joined`
+    "sentences": {"parts": _K.MESSAGES},
     # reconcile: warnings and the reasons of a status
     "service_not_started": {"start": _K.DATE},
     "service_ended": {"end": _K.DATE},
@@ -344,6 +346,15 @@ def message(key: str, **values: Any) -> Message:
             raise TypeError(f"message {key!r}: {name} must be a {kind.value}, got {value!r}")
         checked[name] = value
     return Message(key, checked)
+
+
+def joined(messages: Sequence[Message]) -> Message | None:
+    """Several sentences as one message ("a; b" / "a；b"), the one itself when alone, None when there are none."""
+    if not messages:
+        return None
+    if len(messages) == 1:
+        return messages[0]
+    return message("sentences", parts=messages)
 
 
 def plain_text(text: str) -> Message:

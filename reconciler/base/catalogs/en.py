@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
+    "sentences": "{parts}",
     "service_not_started": "the service period starts on {start}: nothing is due yet, shortfalls show as pending",
     "service_ended": (
         "the service period ended on {end}: nothing is entitled any more "

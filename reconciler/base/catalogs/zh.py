@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
+    "sentences": "{parts}",
     "service_not_started": "服务期自 {start} 开始：尚无应交付数量，不足显示为待交付",
     "service_ended": "服务期已于 {end} 结束：不再有应有数量（未模拟第十四条第3款的2个月切换期）",
     "repeated_ids": (
