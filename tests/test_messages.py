@@ -147,7 +147,7 @@ def test_a_message_is_never_built_wrong() -> None:
     with pytest.raises(TypeError, match="takes"):
         message("no_ids")
     with pytest.raises(TypeError, match="must be a date"):
-        message("service_ended", end="2027-07-16")
+        message("service_not_started", start="2026-07-17")
     with pytest.raises(TypeError, match="must be a instant"):
         message("period_not_over", as_of=datetime(2026, 11, 25))  # naive
     with pytest.raises(KeyError):

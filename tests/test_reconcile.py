@@ -5,7 +5,7 @@ Hand-computed: a vCPU short of 16 is worth -16 x 14.02 = -224.32 CNY a month, an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -81,8 +81,11 @@ def test_failed_source_makes_its_line_items_unknown_and_exit_3(contract: Contrac
     result = reconcile(contract, observation, NOW)
     waf = result.finding("security.waf")
     assert (waf.status, waf.supplied, waf.gap) == (Status.UNKNOWN, None, None)
+    # what the failing source listed still counts toward the lower bound; the upper bound is open
+    assert (waf.supplied_lower, waf.supplied_upper) == (waf.entitled, None)
+    assert waf.possible == [Status.MET, Status.OVER]
     assert waf.reason is not None
-    assert waf.reason.key == "source_failed"
+    assert [part.key for part in waf.reason.values["parts"]] == ["source_failed", "outcome_met_over"]
     assert "403" in waf.reason.text("en")
     assert "403" in waf.reason.text("zh")
     assert (result.verdict, result.exit_code) == (Verdict.UNKNOWN, ExitCode.SOURCE_FAILED)
@@ -113,14 +116,23 @@ def test_before_the_service_period_shortfalls_are_pending(contract: Contract) ->
     assert set(_statuses(reconcile(contract, _observe([]), at_start)).values()) == {Status.SHORT}
 
 
-def test_after_the_service_period_nothing_is_entitled(contract: Contract) -> None:
+def test_after_the_service_period_nothing_is_due_or_entitled_and_the_check_passes(contract: Contract) -> None:
     last_moment = datetime(2027, 7, 16, 23, 59, 59, tzinfo=CONTRACT_TZ)
     assert reconcile(contract, _observe(met_resources()), last_moment).exit_code is ExitCode.OK
     after = datetime(2027, 7, 17, 0, 0, tzinfo=CONTRACT_TZ)
     result = reconcile(contract, _observe(met_resources()), after)
-    assert result.finding("compute.vcpu").entitled == 0
-    assert result.finding("compute.vcpu").status is Status.OVER
-    assert "service_ended" in [w.key for w in result.warnings]
+    vcpu = result.finding("compute.vcpu")
+    assert (vcpu.entitled, vcpu.due, vcpu.supplied, vcpu.gap, vcpu.gap_value_monthly) == (0, 0, 1232, None, None)
+    assert set(_statuses(result).values()) == {Status.ENDED}
+    assert (result.verdict, result.exit_code) == (Verdict.OK, ExitCode.OK)
+    assert (result.summary.shortfall_value_monthly, result.summary.surplus_value_monthly) == (0, 0)
+    # the note names the Art. 14.3 switch-over: 2 months from 2027-07-16, to Thu 2027-09-16 (docs/deadlines.md)
+    [ended] = [w for w in result.warnings if w.key == "service_ended"]
+    assert ended.values["switch_over_end"] == date(2027, 9, 16)
+    assert "switch-over" in ended.text("en")
+    assert "runs until 2027-09-16" in ended.text("en")
+    later = reconcile(contract, _observe(met_resources()), datetime(2027, 9, 17, 0, 0, tzinfo=CONTRACT_TZ))
+    assert any("switch-over ended on 2027-09-16" in w.text("en") for w in later.warnings)
 
 
 def test_now_must_be_timezone_aware(contract: Contract) -> None:

@@ -73,7 +73,9 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "sentences": {"parts": _K.MESSAGES},
     # reconcile: warnings and the reasons of a status
     "service_not_started": {"start": _K.DATE},
-    "service_ended": {"end": _K.DATE},
+    "service_ended": {"end": _K.DATE, "switch_over_end": _K.DATE},
+    "service_ended_switch_over_over": {"end": _K.DATE, "switch_over_end": _K.DATE},
+    "ended_item": {"end": _K.DATE},
     "repeated_ids": {"count": _K.INT, "line_item": _K.LINE_ITEM, "sample": _K.IDS},
     "observed_after_now": {"observed_at": _K.INSTANT, "now": _K.INSTANT},
     "stale_observation": {"observed_at": _K.INSTANT, "hours": _K.INT},
@@ -81,6 +83,14 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "source_error": {"source": _K.TEXT, "text": _K.TEXT},
     "observed_twice": {"count": _K.INT, "sample": _K.IDS},
     "contract_discrepancy": {"subject": _K.SUBJECT, "detail": _K.MESSAGE},
+    "listing_incomplete": {"kind": _K.RESOURCE_KIND, "reasons": _K.MESSAGES},
+    # what an unknown status may still be (the first and last of the possible statuses)
+    "outcome_short_pending": {},
+    "outcome_short_met": {},
+    "outcome_short_over": {},
+    "outcome_pending_met": {},
+    "outcome_pending_over": {},
+    "outcome_met_over": {},
     "not_observed": {"kind": _K.RESOURCE_KIND},
     "pending_expansions": {},
     "pending_not_started": {},
@@ -88,6 +98,7 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "set_aside_arch": {"arch": _K.TEXT, "required": _K.TEXT},
     "set_aside_clock": {"ghz": _K.FIGURE, "minimum": _K.FIGURE},
     "set_aside_state": {"state": _K.VM_STATE},
+    "set_aside_no_state": {},
     # replay, acceptance reports
     "no_ids": {"id": _K.INT},
     "period_not_over": {"as_of": _K.INSTANT},

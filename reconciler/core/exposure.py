@@ -22,8 +22,9 @@ DELAY_CLAUSE = "12.3"
 ONE_EVENT_CLAUSE = "12.4"
 FEE_READING = message("fee_reading")
 DAY_RULE = message("day_rule")
-OBSERVED_STATUSES = frozenset({Status.MET, Status.PENDING, Status.OVER, Status.SHORT})
-"""A run with one of these statuses observed the line item; any other (unknown, not observed) could not."""
+OBSERVED_STATUSES = frozenset({Status.MET, Status.PENDING, Status.OVER, Status.SHORT, Status.ENDED})
+"""A run with one of these statuses observed the line item and decided it; any other (unknown, not observed)
+did not."""
 ONE_DAY = timedelta(days=1)
 
 
@@ -47,7 +48,7 @@ def assess_exposure(
             items += [
                 _delay_item(contract, delay, f, runs, now)
                 for f in findings
-                if f.status is Status.SHORT and f.supplied is not None and f.supplied < f.baseline
+                if f.status is Status.SHORT and f.supplied_upper is not None and f.supplied_upper < f.baseline
             ]
         if ONE_EVENT_CLAUSE in rules:
             items = _one_event(items)
@@ -118,7 +119,9 @@ def _delay_item(
     threshold = rule.termination_after_days
     termination = threshold is not None and now - first >= timedelta(days=threshold)
     amount = delay_amount(contract, rule, days)
-    since = message("delay_since", supplied=finding.supplied or Decimal(0), baseline=finding.baseline, first=first)
+    since = message(
+        "delay_since", supplied=finding.supplied_upper or Decimal(0), baseline=finding.baseline, first=first
+    )
     reasons = [since, DAY_RULE]
     if termination:
         reasons.append(message("termination", days=threshold, clause=rule.clause))
@@ -152,10 +155,13 @@ def _streak_start(finding: Finding, runs: Sequence[PastRun], now: datetime) -> d
 
     def mark(run: PastRun) -> bool | None:
         status = run.statuses.get(key)
+        upper = run.upper.get(key) if run.upper else run.supplied.get(key)
+        lower = run.lower.get(key) if run.lower else run.supplied.get(key)
+        if status is Status.UNKNOWN and lower is not None and lower >= finding.baseline:
+            return False  # undecided, but certainly not short below the baseline: the streak is broken
         if not observed(status):
             return None
-        supplied = run.supplied.get(key)
-        return status is Status.SHORT and supplied is not None and supplied < finding.baseline
+        return status is Status.SHORT and upper is not None and upper < finding.baseline
 
     marks = [*(mark(run) for run in runs), True]
     first, _, _ = shortfall_streaks(marks)[-1]

@@ -30,7 +30,7 @@ from sqlalchemy.pool import NullPool
 
 from reconciler.base.errors import InputError
 from reconciler.base.messages import from_json, to_json
-from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run
+from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run, upgrade_record
 from reconciler.history.deadlines import GRACE_S, Deadlines, Watchdog, deadlines_from
 from reconciler.history.replay import check_findings, check_recorded
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 DEFAULT_PATH: Final = Path(".reconciler") / "history.sqlite"
 """The store when neither --history nor RECONCILER_HISTORY names one, relative to the current directory."""
 ENV_VAR: Final = "RECONCILER_HISTORY"
-HEAD: Final = "0002"
+HEAD: Final = "0003"
 """The newest migration in `reconciler/history/migrations/versions/` (a test keeps the two in step)."""
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 APPLICATION_NAME: Final = "reconciler"
@@ -82,6 +82,8 @@ findings = sa.Table(
     sa.Column("supplied", sa.Text(), nullable=True),
     sa.Column("gap", sa.Text(), nullable=True),
     sa.Column("gap_value_monthly", sa.Text(), nullable=True),
+    sa.Column("supplied_lower", sa.Text(), nullable=True),
+    sa.Column("supplied_upper", sa.Text(), nullable=True),
     sa.Index("ix_findings_line_item_status", "line_item", "status"),
 )
 
@@ -267,7 +269,7 @@ class History:
                 now=_instant(row.now),
                 observed_at=_instant(row.observed_at),
                 sources=tuple(data["sources"]),
-                findings=tuple(data["findings"]),
+                findings=tuple(upgrade_record(finding) for finding in data["findings"]),
                 summary=dict(data["summary"]),
                 warnings=tuple(from_json(w) for w in data["warnings"]),
                 verdict=str(row.verdict),
@@ -449,6 +451,8 @@ def finding_rows(run_id: int, items: Sequence[Mapping[str, Any]]) -> list[dict[s
             "supplied": item["supplied"],
             "gap": item["gap"],
             "gap_value_monthly": item["gap_value_monthly"],
+            "supplied_lower": item.get("supplied_lower"),
+            "supplied_upper": item.get("supplied_upper"),
         }
         for item in items
     ]

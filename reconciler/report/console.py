@@ -31,6 +31,7 @@ _STYLE = {
     Status.OVER: "magenta",
     Status.UNKNOWN: "bold yellow",
     Status.NOT_OBSERVED: "dim",
+    Status.ENDED: "dim",
 }
 
 
@@ -73,12 +74,8 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
             markup=False,
             soft_wrap=True,
         )
-    cny = label("cny", lang)
-    console.print(
-        f"{label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly, lang)} {cny}   "
-        f"{label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly, lang)} {cny}",
-        soft_wrap=True,
-    )
+    for line in text.summary_lines(result, lang):
+        console.print(line, markup=False, soft_wrap=True)
     heading = text.history_heading(result, lang)
     if heading:
         console.print(heading, markup=False, soft_wrap=True)

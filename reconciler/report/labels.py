@@ -33,7 +33,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     "verdict": ("Verdict", "结论"),
     "sources": ("Sources", "数据来源"),
     "shortfall_value": ("Shortfall value per month", "短缺月值"),
+    "shortfall_overdue": ("overdue", "已逾期"),
+    "pending_value": ("pending", "待交付"),
+    "pending_until": ("next deadline", "最近期限"),
     "surplus_value": ("Surplus value per month", "超配月值"),
+    "possibly": ("possibly down to {value}", "最多可能 {value}"),
+    "possibly_up": ("possibly up to {value}", "最多可能 {value}"),
+    "possibly_unbounded": ("possibly more", "可能更多"),
+    "at_least": ("≥ {value}", "≥ {value}"),
+    "bounds_note": (
+        "{count} resource(s) {counts}: {unknown} not known, {quantity}",
+        "{count} 个资源{counts}：{unknown} 未知，{quantity}",
+    ),
+    "uncertain.certainly": ("count, amount not known", "计入但数量未知"),
+    "uncertain.possibly": ("may count", "可能计入"),
+    "uncertain.unbounded": ("no upper bound", "无上限"),
     "warnings": ("Warnings", "提示"),
     "warning": ("warning", "提示"),
     "evidence": ("not counted", "未计入"),
@@ -46,9 +60,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "over": ("over", "超出"),
     "unknown": ("unknown", "未知"),
     "not_observed": ("not observed", "未观测"),
+    "ended": ("ended", "已结束"),
     "ok": ("all line items met", "全部分项满足"),
     "drift": ("shortfall or surplus", "存在不足或超出"),
-    "verdict_unknown": ("a source failed: some line items unknown", "数据来源失败：部分分项未知"),
+    "verdict_unknown": (
+        "undecided: some line items may be short or over (a source failed or knowledge is partial)",
+        "无法确定：部分分项可能不足或超出（数据来源失败或信息不全）",
+    ),
     "exit": ("(exit {code})", "（退出码 {code}）"),
     "cny": ("CNY", "元"),
     "for_example": ("e.g.", "例如"),
@@ -306,6 +324,24 @@ def field_name(path: str, lang: Lang) -> str:
         shown = term(f"vm_state.{subject}", lang) if rule == "state" else subject
         return f"{_GROUPS_ZH[kind]}（{_RULES_ZH.get(rule, rule)} {shown}）{_GROUP_FIGURES_ZH.get(figure, '')}"
     return _FIELDS_ZH.get(path, path)
+
+
+_ATTRIBUTES_ZH: dict[str, str] = {
+    # a resource attribute a source could not tell (`Uncertain.unknown`), as the Chinese reports name it
+    "arch": "平台",
+    "cpu_ghz": "主频",
+    "state": "状态",
+    "tier": "存储类型",
+    "vcpu": "vCPU 数",
+    "memory_gb": "内存容量",
+    "size_gb": "容量",
+    "mbps": "带宽",
+}
+
+
+def attribute_name(name: str, lang: Lang) -> str:
+    """A resource attribute for people: "cpu_ghz" -> "主频" in Chinese; English keeps the field name."""
+    return _ATTRIBUTES_ZH.get(name, name) if lang == "zh" else name
 
 
 def label(key: str, lang: Lang) -> str:

@@ -5,14 +5,14 @@ Called by `report.console` and `report.markdown`, which differ only in layout.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 from reconciler.base import formats
 from reconciler.base.messages import Message, clause_name, line_item_name, say
-from reconciler.core.models import Finding, Reconciliation, Verdict
-from reconciler.report.labels import Lang, counted, field_name, label, unit
+from reconciler.core.models import Finding, Reconciliation, Status, Uncertain, Verdict
+from reconciler.report.labels import Lang, attribute_name, counted, field_name, label, unit
 
 COLUMNS = ("#", "line_item", "unit", "entitled", "due", "supplied", "gap", "status", "gap_value")
 NUMERIC = frozenset({"#", "entitled", "due", "supplied", "gap", "gap_value"})
@@ -87,11 +87,85 @@ def row(finding: Finding, lang: Lang) -> list[str]:
         unit(finding.unit.value, lang),
         quantity(finding.entitled, lang),
         quantity(finding.due, lang),
-        quantity(finding.supplied, lang),
-        signed(finding.gap, lang),
-        label(finding.status.value, lang),
-        money(finding.gap_value_monthly, lang),
+        supply(finding, lang),
+        gap(finding, lang),
+        status(finding, lang),
+        value(finding, lang),
     ]
+
+
+RANGE = "–"
+"""Between the two bounds of a figure: 1200–1264."""
+
+
+def _bounded(lower: Decimal | None, upper: Decimal | None, show: Callable[[Decimal], str]) -> str:
+    if lower is None:
+        return "-"
+    if upper is None:
+        return f"≥ {show(lower)}"
+    return show(lower) if upper == lower else f"{show(lower)}{RANGE}{show(upper)}"
+
+
+def supply(finding: Finding, lang: Lang = "en") -> str:
+    """The supplied quantity, or its bounds where they differ: `1,216`, `1,200–1,264`, `≥ 1,200` (no upper bound)."""
+    if finding.supplied is not None:
+        return quantity(finding.supplied, lang)
+    return _bounded(finding.supplied_lower, finding.supplied_upper, lambda v: formats.number(v, lang))
+
+
+def gap(finding: Finding, lang: Lang = "en") -> str:
+    """supplied - entitled, or its bounds: `-16`, `-32–+32`, `≥ -32`."""
+    if finding.gap is not None or finding.supplied_lower is None or finding.status is Status.ENDED:
+        return signed(finding.gap, lang)
+    lower = finding.supplied_lower - finding.entitled
+    upper = None if finding.supplied_upper is None else finding.supplied_upper - finding.entitled
+    return _bounded(lower, upper, lambda v: formats.signed(v, lang))
+
+
+def value(finding: Finding, lang: Lang = "en") -> str:
+    """The gap's monthly value, or its bounds (rounded half up to the fen)."""
+    if finding.gap_value_monthly is not None or finding.supplied_lower is None or finding.status is Status.ENDED:
+        return money(finding.gap_value_monthly, lang)
+    price = finding.unit_price
+    lower = (finding.supplied_lower - finding.entitled) * price
+    upper = None if finding.supplied_upper is None else (finding.supplied_upper - finding.entitled) * price
+    return _bounded(lower, upper, lambda v: formats.signed_money(v, lang))
+
+
+def status(finding: Finding, lang: Lang) -> str:
+    """The status; an unknown one with what it may be: `unknown (met/over)`."""
+    shown = label(finding.status.value, lang)
+    if finding.status is Status.UNKNOWN and finding.possible:
+        shown += f" ({'/'.join(label(s.value, lang) for s in finding.possible)})"
+    return shown
+
+
+def summary_lines(result: Reconciliation, lang: Lang) -> list[str]:
+    """The monthly values with their labels: `Shortfall value per month: -224.32 CNY overdue; ...`."""
+    return [f"{label(key, lang)}: {shown}" for key, shown in summary_values(result, lang)]
+
+
+def summary_values(result: Reconciliation, lang: Lang) -> list[tuple[str, str]]:
+    """(label key, text) of the monthly values: the overdue shortfall (the headline, with how far the bounds let
+    it go), what is pending beside it with its next deadline, and the surplus."""
+    s = result.summary
+    cny = label("cny", lang)
+    shortfall = f"{money(s.shortfall_value_monthly, lang)} {cny} {label('shortfall_overdue', lang)}"
+    if s.shortfall_value_possible != s.shortfall_value_monthly:
+        shortfall += f" ({label('possibly', lang).format(value=money(s.shortfall_value_possible, lang))})"
+    if s.pending_value_monthly or s.pending_value_possible:
+        pending = money(s.pending_value_monthly, lang)
+        if s.pending_value_possible != s.pending_value_monthly:
+            pending += f" ({label('possibly', lang).format(value=money(s.pending_value_possible, lang))})"
+        shortfall += f"; {label('pending_value', lang)} {pending} {cny}"
+        if s.pending_due_at is not None:
+            shortfall += f", {label('pending_until', lang)} {deadline(s.pending_due_at, lang)}"
+    surplus = f"{money(s.surplus_value_monthly, lang)} {cny}"
+    if s.surplus_value_possible is None:
+        surplus += f" ({label('possibly_unbounded', lang)})"
+    elif s.surplus_value_possible != s.surplus_value_monthly:
+        surplus += f" ({label('possibly_up', lang).format(value=money(s.surplus_value_possible, lang))})"
+    return [("shortfall_value", shortfall), ("surplus_value", surplus)]
 
 
 def verdict_line(result: Reconciliation, lang: Lang) -> str:
@@ -109,6 +183,8 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
             lines.append(f"{name}: {label(f.status.value, lang)} - {say(f.reason, lang)}")
         if f.evidence is None:
             continue
+        for uncertain in f.evidence.uncertain:
+            lines.append(f"{name}: {uncertain_note(uncertain, f.unit.value, lang)}")
         for group in [*f.evidence.nonconforming, *f.evidence.excluded]:
             reason = say(group.detail, lang)
             amount = f"{quantity(group.quantity, lang)} {unit(f.unit.value, lang)}"
@@ -126,6 +202,23 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
                 f"({label('for_example', lang)} {', '.join(u.sample_ids)})"
             )
     return lines
+
+
+def uncertain_note(group: Uncertain, unit_value: str, lang: Lang) -> str:
+    """Resources behind the difference of the bounds: `2 resource(s) may count: cpu_ghz not known, 12 vCPU: ids`."""
+    quantity_text = (
+        label("uncertain.unbounded", lang)
+        if group.quantity is None
+        else f"{quantity(group.quantity, lang)} {unit(unit_value, lang)}"
+    )
+    line = label("bounds_note", lang).format(
+        count=group.count,
+        counts=label("uncertain." + group.counts, lang),
+        unknown=("、" if lang == "zh" else ", ").join(attribute_name(a, lang) for a in group.unknown),
+        quantity=quantity_text,
+    )
+    sample = ", ".join(group.ids[:3]) + (", ..." if group.count > 3 else "")
+    return line + (f": {sample}" if group.ids else "")
 
 
 def expansion_lines(result: Reconciliation, lang: Lang) -> list[str]:

@@ -7,10 +7,6 @@ from typing import Final
 MESSAGES: Final[dict[str, str]] = {
     "sentences": "{parts}",
     "service_not_started": "the service period starts on {start}: nothing is due yet, shortfalls show as pending",
-    "service_ended": (
-        "the service period ended on {end}: nothing is entitled any more "
-        "(the 2-month switch-over of Art. 14.3 is not modelled)"
-    ),
     "repeated_ids": (
         "{count:resource|resources} of {line_item} listed more than once in the observation and counted each "
         "time (e.g. {sample}): check the export"
@@ -29,12 +25,30 @@ MESSAGES: Final[dict[str, str]] = {
         "source given saw them (e.g. {sample})"
     ),
     "contract_discrepancy": "contract {subject}: {detail}",
+    "service_ended": (
+        "the service period ended on {end}: nothing is due or entitled any more, so line items show ended and "
+        "the check passes; the Art. 14.3 switch-over (migration and handover, free of charge) runs until "
+        "{switch_over_end}"
+    ),
+    "service_ended_switch_over_over": (
+        "the service period ended on {end}: nothing is due or entitled any more, so line items show ended and "
+        "the check passes; the Art. 14.3 switch-over ended on {switch_over_end}"
+    ),
+    "ended_item": "the service period ended on {end}: nothing is due or entitled; the supply is shown as observed",
+    "listing_incomplete": "the listing of {kind} may be incomplete: {reasons}",
+    "outcome_short_pending": "not met, not over; possibly short (below due)",
+    "outcome_short_met": "not over; possibly short",
+    "outcome_short_over": "possibly short, possibly over",
+    "outcome_pending_met": "not short, not over; possibly pending",
+    "outcome_pending_over": "not short; possibly pending, possibly over",
+    "outcome_met_over": "not short; possibly over",
     "not_observed": "no chosen source observes {kind}",
     "pending_expansions": "short only of expansions still inside their deadline",
     "pending_not_started": "the service period has not started",
     "set_aside_arch": "not {required} (is {arch})",
     "set_aside_clock": "clock {ghz} GHz below {minimum} GHz",
     "set_aside_state": "state {state}",
+    "set_aside_no_state": "no state counts",
     "no_ids": "reported from recorded run #{id}: the history keeps evidence counts, not the resources' ids",
     "period_not_over": "the period is not over: this report covers it up to {as_of}",
     "days_without_runs": "{missing} of {days} days have no recorded run: nothing is known of them",

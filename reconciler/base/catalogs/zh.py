@@ -11,7 +11,6 @@ from typing import Final
 MESSAGES: Final[dict[str, str]] = {
     "sentences": "{parts}",
     "service_not_started": "服务期自 {start} 开始：尚无应交付数量，不足显示为待交付",
-    "service_ended": "服务期已于 {end} 结束：不再有应有数量（未模拟第十四条第3款的2个月切换期）",
     "repeated_ids": (
         "{line_item} 有 {count} 个资源在观测数据中重复出现，且每次均已计入（例如 {sample}）：请核查导出数据"
     ),
@@ -21,12 +20,29 @@ MESSAGES: Final[dict[str, str]] = {
     "source_error": "{source}：{text}",
     "observed_twice": "{count} 个资源被多个数据来源观测到，只按第一个数据来源计入一次（例如 {sample}）",
     "contract_discrepancy": "合同{subject}：{detail}",
+    "service_ended": (
+        "服务期已于 {end} 结束：不再有应交付和应有数量，各项显示为已结束，核对通过；"
+        "第十四条第3款的切换期（免费配合迁移和交接）至 {switch_over_end}"
+    ),
+    "service_ended_switch_over_over": (
+        "服务期已于 {end} 结束：不再有应交付和应有数量，各项显示为已结束，核对通过；"
+        "第十四条第3款的切换期已于 {switch_over_end} 结束"
+    ),
+    "ended_item": "服务期已于 {end} 结束：不再有应交付和应有数量；实有数量按观测显示",
+    "listing_incomplete": "{kind}的清单可能不完整：{reasons}",
+    "outcome_short_pending": "未达应有数量；可能不足（低于应交付数量）",
+    "outcome_short_met": "未超出；可能不足",
+    "outcome_short_over": "可能不足，也可能超出",
+    "outcome_pending_met": "不会不足，也不会超出；可能待交付",
+    "outcome_pending_over": "不会不足；可能待交付，也可能超出",
+    "outcome_met_over": "不会不足；可能超出",
     "not_observed": "所选数据来源均不观测{kind}",
     "pending_expansions": "仅差尚在期限内的扩容",
     "pending_not_started": "服务期尚未开始",
     "set_aside_arch": "非 {required} 平台，实为 {arch}",
     "set_aside_clock": "主频 {ghz}GHz 低于 {minimum}GHz",
     "set_aside_state": "状态为{state}",
+    "set_aside_no_state": "状态未知，且没有任何状态计入",
     "no_ids": "依据第 {id} 次核对记录：核对记录只保存计数，不保存资源编号",
     "period_not_over": "期间尚未结束：本报告统计至 {as_of}",
     "days_without_runs": "{days} 天中有 {missing} 天无核对记录，情况不明",
