@@ -5,6 +5,7 @@ followed, and the one way a deadline is written everywhere.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_console_at_80_columns_keeps_every_line_item_whole_on_one_line(
     table = out.split("Checked at:" if lang == "en" else "核对时间:")[0]
     rows = [line for line in table.splitlines() if any(line.startswith(name + " ") for name in names)]
     assert len(rows) == len(names), out  # one line per line item, its id or name whole
-    assert all(_cells(row) <= 80 for row in table.splitlines()), out
+    assert all(_cells(row) <= 80 for row in table.splitlines()[1:]), out  # the title wraps as the terminal does
     assert "…" not in table
     # the due column is there while the expansion is pending (entitled 1,296, due 1,232)
     assert re.search(r"1,296 +1,232 +1,216", out)
@@ -153,3 +154,26 @@ def test_the_hint_for_an_instant_without_offset_works_when_followed(
     assert f"e.g. {suggested}" in refused.stderr
     followed = cli(*command, option, suggested)
     assert followed.exit_code == 0, followed.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figures_too_wide_for_the_compact_table_take_two_lines_each(
+    cli: Cli, lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ksyun export without its bandwidth shares (a supply known only from below) and a tenancy far short:
+    the widest figures still read whole at 80 columns, never cut with an ellipsis."""
+    data = json.loads((Path("tests/data/ksyun/export.json")).read_text(encoding="utf-8"))
+    del data["DescribeBandWidthShares"]
+    export = tmp_path / "no-shares.json"
+    export.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "80")
+    args = ("check", "--source", "ksyun", "--from-file", export, "--now", NOW, "--no-history", "--lang", lang)
+    out = cli(*args, "--source-option", "ksyun.tables=tests/data/ksyun/tables.json").stdout
+    lines = out.splitlines()
+    assert "…" not in out
+    head = {"en": "network.bandwidth  unknown (met/over)", "zh": "互联网链路带宽  未知 (满足/超出)"}[lang]
+    assert any(line.startswith(head) for line in lines), out
+    figures = {"en": "  Supplied ≥ ", "zh": "  实有 ≥ "}[lang]
+    assert any(line.startswith(figures) for line in lines), out
+    table = out.split("Checked at:" if lang == "en" else "核对时间:")[0]
+    assert all(_cells(line) <= 80 for line in table.splitlines()[1:]), out

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, StrEnum
-from typing import Any, Final, NamedTuple, TypeAlias
+from typing import Any, Final, NamedTuple
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -62,8 +62,6 @@ class Names(NamedTuple):
     en: str
     zh: str
 
-
-Value: TypeAlias = "int | Decimal | date | datetime | str | Names | tuple[str, ...] | Message | tuple[Message, ...]"
 
 _K = Kind
 KEYS: Final[dict[str, dict[str, Kind]]] = {

@@ -14,10 +14,11 @@ from typing import TextIO
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from reconciler.base.messages import say
-from reconciler.core.models import Reconciliation, Status
+from reconciler.core.models import Finding, Reconciliation, Status
 from reconciler.report import text
 from reconciler.report.labels import Lang, counted, label, unit
 
@@ -51,16 +52,25 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
         width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 160
     console = Console(file=out, width=width, highlight=False, soft_wrap=False)
     title = f"{label('title', lang)} - {result.contract.title_zh}"
-    if console.width < COMPACT_BELOW:
-        table = _compact_table(result, lang, title)
-    else:
+    if console.width >= COMPACT_BELOW:
         table = Table(title=title, title_justify="left")
         for key in text.COLUMNS:
             header = "#" if key == "#" else label(key, lang)
             table.add_column(header, justify="right" if key in text.NUMERIC else "left")
         for finding in result.findings:
             table.add_row(*text.row(finding, lang), style=_STYLE[finding.status])
-    console.print(table)
+        console.print(table)
+    else:
+        table = _compact_table(result, lang)
+        console.print(title, markup=False, soft_wrap=True)
+        unbounded = console.options.update(width=10_000, max_width=10_000)
+        if Measurement.get(console, unbounded, table).maximum <= console.width:
+            console.print(table)
+        else:  # wide figures (bounds, large values): two lines per line item
+            for finding in result.findings:
+                head, figures = _two_lines(finding, lang)
+                console.print(head, style=_STYLE[finding.status], markup=False, soft_wrap=True)
+                console.print(f"  {figures}", markup=False, soft_wrap=True)
     console.print(
         f"{label('now', lang)}: {text.when(result.now, lang)}   {label('observed_at', lang)}: "
         f"{text.when(result.observed_at, lang)}",
@@ -97,11 +107,11 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
     console.print(text.verdict_line(result, lang), style="bold")
 
 
-def _compact_table(result: Reconciliation, lang: Lang, title: str) -> Table:
-    """One line per line item at 80 columns: the whole id (or the Chinese short name) and the figures; no long
-    names, no row number, headers wrapped, and the due column only while some expansion is pending."""
+def _compact_table(result: Reconciliation, lang: Lang) -> Table:
+    """One line per line item: the whole id (or the Chinese short name) and the figures; no long names, no row
+    number, and the due column only while some expansion is pending."""
     show_due = any(f.due != f.entitled for f in result.findings)
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=0, show_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, padding=0, show_edge=False)
     table.add_column(label("line_item", lang), no_wrap=True)
     table.add_column(label("unit", lang), no_wrap=True)
     keys = ["entitled", *(["due"] if show_due else []), "supplied", "gap"]
@@ -113,15 +123,33 @@ def _compact_table(result: Reconciliation, lang: Lang, title: str) -> Table:
         figures = {
             "entitled": text.quantity(f.entitled, lang),
             "due": text.quantity(f.due, lang),
-            "supplied": text.quantity(f.supplied, lang),
-            "gap": text.signed(f.gap, lang),
+            "supplied": text.supply(f, lang),
+            "gap": text.gap(f, lang),
         }
         table.add_row(
             text.item_name(f.line_item.value, lang),
             unit(f.unit.value, lang),
             *(figures[key] for key in keys),
-            label(f.status.value, lang),
-            text.money(f.gap_value_monthly, lang),
+            text.status(f, lang),
+            text.value(f, lang),
             style=_STYLE[f.status],
         )
     return table
+
+
+def _two_lines(f: Finding, lang: Lang) -> tuple[str, str]:
+    """A line item where even the compact table does not fit: its name, status and value, then its figures."""
+    comma = "，" if lang == "zh" else ", "
+    head = f"{text.item_name(f.line_item.value, lang)}  {text.status(f, lang)}"
+    value = text.value(f, lang)
+    if value != "-":
+        head += "  " + label("value_per_month", lang).format(value=value)
+    supplied = text.supply(f, lang)
+    figures = [
+        f"{label('supplied', lang)} {supplied}" + ("" if supplied == "-" else f" {unit(f.unit.value, lang)}"),
+        f"{label('entitled', lang)} {text.quantity(f.entitled, lang)}",
+    ]
+    if f.due != f.entitled:
+        figures.append(f"{label('due', lang)} {text.quantity(f.due, lang)}")
+    figures.append(f"{label('gap', lang)} {text.gap(f, lang)}")
+    return head, comma.join(figures)

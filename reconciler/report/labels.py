@@ -28,6 +28,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "status": ("Status", "状态"),
     "gap_value": ("Value/month (CNY)", "差额月值 (元)"),
     "gap_value_short": ("CNY/month", "月值 (元)"),
+    "value_per_month": ("{value} CNY/month", "月值 {value} 元"),
     "observed_at": ("Observed at", "观测时间"),
     "now": ("Checked at", "核对时间"),
     "verdict": ("Verdict", "结论"),
