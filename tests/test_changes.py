@@ -186,11 +186,13 @@ def test_set_aside_groups_are_compared_by_rule_and_subject_not_position() -> Non
 
 def test_a_reworded_sentence_is_not_a_change() -> None:
     """A run recorded before a sentence was reworded (the same key and values, another English text: a run
-    migrated from version 1, or a later wording) shows no change."""
+    migrated from version 1, or a later wording) lists what changed, not the wording."""
     reason = {"key": "pending_expansions", "values": {}, "text": "short only of expansions still inside their deadline"}
-    before = {**_finding("a", "pending", "80"), "reason": reason}
-    reworded = {**before, "reason": {**reason, "text": "short only of expansions not yet due"}}
-    assert _compare([before], [reworded]).empty
+    before = {**_finding("a", "short", "80"), "reason": reason}
+    after = {**_finding("a", "short", "70"), "reason": {**reason, "text": "short only of expansions not yet due"}}
+    [change] = _compare([before], [after]).changed
+    assert not any(f.field.startswith("reason") for f in change.fields)
+    assert "supplied" in [f.field for f in change.fields]
 
 
 def test_unknown_to_met_lists_status_and_supply_not_the_whole_evidence() -> None:
