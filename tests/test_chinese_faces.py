@@ -69,6 +69,13 @@ def test_calendar_in_chinese_matches_its_golden_and_lines_up_by_display_width(cl
     assert len(columns) == 1, rows
 
 
+def test_calendar_markdown_in_chinese_matches_its_golden(cli: Cli, golden: Any) -> None:
+    result = cli("calendar", "--contract", EXPANSION_CONTRACT, "--now", NOW, "--lang", "zh", "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    golden("calendar.zh.md", result.stdout)
+    assert "`7.2-first-payment`" not in result.stdout  # notes name the clause and the date, not the id
+
+
 def test_validate_in_chinese_matches_its_golden(cli: Cli, golden: Any) -> None:
     result = cli("validate", "contract_inventory.json", "--lang", "zh")
     assert result.exit_code == 0, result.stderr
@@ -106,6 +113,7 @@ def test_every_face_has_a_chinese_golden() -> None:
         "check-small.zh.md",
         "check-example.zh.console.txt",
         "calendar.zh.txt",
+        "calendar.zh.md",
         "validate.zh.txt",
         "deadline.zh.txt",
         "report-monthly-2026-11.zh.md",

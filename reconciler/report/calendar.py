@@ -117,7 +117,7 @@ def calendar_markdown(items: Sequence[Obligation], title: str, now: datetime, so
                 parts.append(f"{label('cal_extended', lang)}: {say(o.extension_reason, lang)}")
             parts.extend(say(note, lang) for note in o.notes)
             stop, gap = ("。", "") if lang == "zh" else (".", " ")
-            lines.append(f"- `{o.id}`: " + gap.join(p if p.endswith((".", "。")) else p + stop for p in parts))
+            lines.append(f"- {_reference(o, lang)}: " + gap.join(p if p.endswith((".", "。")) else p + stop for p in parts))
     warnings = _warnings(items, lang, bullet="- ")
     if warnings:
         lines += ["", f"**{label('warnings', lang)}**", *warnings]
@@ -154,6 +154,14 @@ def _warnings(items: Sequence[Obligation], lang: Lang, bullet: str) -> list[str]
     if lang == "zh":
         return ["", *(f"{bullet}{say(w, lang)}（{'、'.join(refs)}）" for w, refs in seen.items())]
     return ["", *(f"{bullet}{say(w, lang)} ({', '.join(refs)})" for w, refs in seen.items())]
+
+
+def _reference(o: Obligation, lang: Lang) -> str:
+    """Which obligation a note is about: its id in English, its clause and date in Chinese."""
+    if lang == "en":
+        return f"`{o.id}`"
+    when = text.day(o.day, lang) if o.day is not None else label("cal_no_date", lang)
+    return f"{text.clause(o.clause, lang)}（{when}）"
 
 
 def _anchor(o: Obligation, lang: Lang) -> str:
