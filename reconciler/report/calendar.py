@@ -117,7 +117,8 @@ def calendar_markdown(items: Sequence[Obligation], title: str, now: datetime, so
                 parts.append(f"{label('cal_extended', lang)}: {say(o.extension_reason, lang)}")
             parts.extend(say(note, lang) for note in o.notes)
             stop, gap = ("。", "") if lang == "zh" else (".", " ")
-            lines.append(f"- {_reference(o, lang)}: " + gap.join(p if p.endswith((".", "。")) else p + stop for p in parts))
+            sentences = gap.join(p if p.endswith((".", "。")) else p + stop for p in parts)
+            lines.append(f"- {_reference(o, lang)}: {sentences}")
     warnings = _warnings(items, lang, bullet="- ")
     if warnings:
         lines += ["", f"**{label('warnings', lang)}**", *warnings]
