@@ -90,6 +90,33 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "outcome_pending_over": {},
     "outcome_met_over": {},
     "not_observed": {"kind": _K.RESOURCE_KIND},
+    # sources: listings checked for what they claim (sources.listings); `listing` names the call or the file
+    "listing_twice_on_page": {"listing": _K.TEXT, "page": _K.INT, "sample": _K.TEXT},
+    "listing_repeats": {"listing": _K.TEXT, "count": _K.INT, "items": _K.INT, "page": _K.INT, "sample": _K.TEXT},
+    "listing_total_changed": {"listing": _K.TEXT, "page": _K.INT, "total": _K.INT, "before": _K.INT},
+    "listing_short_page": {"listing": _K.TEXT, "page": _K.INT, "count": _K.INT, "size": _K.INT},
+    "listing_over_total": {"listing": _K.TEXT, "distinct": _K.INT, "total": _K.INT},
+    "listing_under_total": {"listing": _K.TEXT, "distinct": _K.INT, "total": _K.INT},
+    "listing_same_token": {"listing": _K.TEXT, "page": _K.INT, "position": _K.TEXT, "token": _K.TEXT},
+    "listing_no_end": {"listing": _K.TEXT},
+    "listing_no_page": {"listing": _K.TEXT},
+    "listing_end_unconfirmed": {"listing": _K.TEXT, "count": _K.INT},
+    "listing_too_long": {"listing": _K.TEXT, "pages": _K.INT},
+    "listing_unplaced": {"listing": _K.TEXT, "page": _K.INT, "position": _K.TEXT},
+    "listing_pages_missing": {
+        "listing": _K.TEXT,
+        "page": _K.INT,
+        "position": _K.TEXT,
+        "at": _K.TEXT,
+        "expected": _K.TEXT,
+    },
+    "listing_starts_late": {"listing": _K.TEXT, "page": _K.INT, "position": _K.TEXT, "at": _K.TEXT},
+    "listing_read_again": {"listing": _K.TEXT},
+    "listing_twice": {"listing": _K.TEXT, "sample": _K.TEXT},
+    "listing_partial": {"listing": _K.TEXT, "what": _K.TEXT},
+    # sources: deadlines
+    "request_deadline": {"seconds": _K.FIGURE, "setting": _K.TEXT},
+    "source_deadline": {"seconds": _K.FIGURE, "setting": _K.TEXT, "what": _K.TEXT},
     "pending_expansions": {},
     "pending_not_started": {},
     # meters: why resources were set aside
@@ -364,6 +391,17 @@ def joined(messages: Sequence[Message]) -> Message | None:
     if len(messages) == 1:
         return messages[0]
     return message("sentences", parts=messages)
+
+
+SOURCE_JOINER: Final = "; "
+"""Between a source's sentences in one reason text (`source_text`)."""
+
+
+def source_text(key: str, **values: Any) -> str:
+    """A source's own sentence as the English text its failure and listing reasons travel as (through exceptions,
+    credential redaction and joins) until it reaches `SourceReport`; the core quotes that text in a message
+    (`source_error`). Declared and worded in the catalogs like every sentence."""
+    return say(message(key, **values), "en")
 
 
 def plain_text(text: str) -> Message:
