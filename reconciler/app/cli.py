@@ -579,6 +579,11 @@ def _parse_states(text: str) -> frozenset[VmState]:
     return frozenset(s for s in allowed if s in states)
 
 
+from reconciler.app.fleet_cli import fleet_app  # noqa: E402 (the fleet's commands join the main command here)
+
+app.add_typer(fleet_app, name="fleet")
+
+
 def main() -> None:
     """Console script entry point: run the app, turning bad input into exit 2 without a traceback."""
     try:

@@ -281,6 +281,47 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "cause_leading_numeral": {"numeral": _K.TEXT},
     "cause_words_disagree": {},
     "likely_causes": {"causes": _K.ALTERNATIVES},
+    # fleet notifications: one per change of state of a contract (fleet.events)
+    "notice_subject": {"contract": _K.NAMES},
+    "notice_item_short": {
+        "contract": _K.NAMES,
+        "line_item": _K.LINE_ITEM,
+        "supplied": _K.QUANTITY,
+        "due": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "value": _K.MONEY,
+    },
+    "notice_item_resolved": {"contract": _K.NAMES, "line_item": _K.LINE_ITEM},
+    "notice_expansion_at_risk": {
+        "contract": _K.NAMES,
+        "expansion": _K.TEXT,
+        "line_item": _K.LINE_ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "due_at": _K.DEADLINE,
+        "left": _K.DURATION,
+    },
+    "notice_expansion_overdue": {
+        "contract": _K.NAMES,
+        "expansion": _K.TEXT,
+        "line_item": _K.LINE_ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "due_at": _K.DEADLINE,
+    },
+    "notice_expansion_fulfilled": {
+        "contract": _K.NAMES,
+        "expansion": _K.TEXT,
+        "line_item": _K.LINE_ITEM,
+        "at": _K.INSTANT,
+    },
+    "notice_source_failing": {"contract": _K.NAMES, "source": _K.TEXT, "reasons": _K.TEXT},
+    "notice_source_recovered": {"contract": _K.NAMES, "source": _K.TEXT},
+    "notice_check_failing": {"contract": _K.NAMES, "reason": _K.TEXT},
+    "notice_check_recovered": {"contract": _K.NAMES},
+    "notice_period_ending": {"contract": _K.NAMES, "end": _K.DATE, "days": _K.INT},
+    "notice_period_ended": {"contract": _K.NAMES, "end": _K.DATE},
+    "notice_report": {"url": _K.TEXT},
 }
 """Every message key and the kind of each of its values; each catalog words every key with every value."""
 

@@ -301,6 +301,27 @@ MESSAGES: Final[dict[str, str]] = {
     "cause_leading_numeral": "the leading numeral {numeral} is missing from the words",
     "cause_words_disagree": "words and figures disagree",
     "likely_causes": "{causes}",
+    # fleet notifications
+    "notice_subject": "Contract capacity: {contract}",
+    "notice_item_short": (
+        "{contract}: {line_item} is short: at most {supplied} {unit} supplied of {due} due, "
+        "a shortfall worth {value} CNY a month"
+    ),
+    "notice_item_resolved": "{contract}: {line_item} is no longer short",
+    "notice_expansion_at_risk": (
+        "{contract}: expansion {expansion} ({quantity} {unit} of {line_item}) is at risk: due {due_at}, {left} left"
+    ),
+    "notice_expansion_overdue": (
+        "{contract}: expansion {expansion} ({quantity} {unit} of {line_item}) is overdue since {due_at}"
+    ),
+    "notice_expansion_fulfilled": "{contract}: expansion {expansion} of {line_item} was delivered at {at}",
+    "notice_source_failing": "{contract}: the source {source} failed: {reasons}",
+    "notice_source_recovered": "{contract}: the source {source} observes again",
+    "notice_check_failing": "{contract}: the contract could not be checked: {reason}",
+    "notice_check_recovered": "{contract}: the contract is checked again",
+    "notice_period_ending": "{contract}: the service period ends on {end}: {days:day|days} left",
+    "notice_period_ended": "{contract}: the service period ended on {end}",
+    "notice_report": "Report: {url}",
 }
 
 TERMS: Final[dict[str, str]] = {

@@ -211,6 +211,24 @@ MESSAGES: Final[dict[str, str]] = {
     "cause_leading_numeral": "大写金额缺少开头的数字 {numeral}",
     "cause_words_disagree": "大写与小写金额不一致",
     "likely_causes": "{causes}",
+    # fleet notifications
+    "notice_subject": "合同容量：{contract}",
+    "notice_item_short": (
+        "{contract}：{line_item}不足：实有至多 {supplied} {unit}，应交付 {due} {unit}，不足部分每月价值 {value} 元"
+    ),
+    "notice_item_resolved": "{contract}：{line_item}已不再不足",
+    "notice_expansion_at_risk": (
+        "{contract}：扩容 {expansion}（{line_item} {quantity} {unit}）临近期限：期限 {due_at}，剩余 {left}"
+    ),
+    "notice_expansion_overdue": "{contract}：扩容 {expansion}（{line_item} {quantity} {unit}）已逾期，期限为 {due_at}",
+    "notice_expansion_fulfilled": "{contract}：扩容 {expansion}（{line_item}）已于 {at} 交付",
+    "notice_source_failing": "{contract}：数据来源 {source} 失败：{reasons}",
+    "notice_source_recovered": "{contract}：数据来源 {source} 已恢复观测",
+    "notice_check_failing": "{contract}：合同无法核对：{reason}",
+    "notice_check_recovered": "{contract}：合同已恢复核对",
+    "notice_period_ending": "{contract}：服务期将于 {end} 结束，还剩 {days} 天",
+    "notice_period_ended": "{contract}：服务期已于 {end} 结束",
+    "notice_report": "报告：{url}",
 }
 
 TERMS: Final[dict[str, str]] = {
