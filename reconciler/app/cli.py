@@ -579,9 +579,10 @@ def _parse_states(text: str) -> frozenset[VmState]:
     return frozenset(s for s in allowed if s in states)
 
 
-from reconciler.app.fleet_cli import fleet_app  # noqa: E402 (the fleet's commands join the main command here)
+from reconciler.app.fleet_cli import fleet_app, serve  # noqa: E402 (the fleet's commands join the main command)
 
 app.add_typer(fleet_app, name="fleet")
+app.command()(serve)
 
 
 def main() -> None:

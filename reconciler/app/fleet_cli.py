@@ -247,3 +247,57 @@ def _parse_now(text: str | None) -> datetime:
         return parse_instant(text)
     except ValueError as exc:
         raise InputError.single("<option --now>", "", str(exc)) from exc
+
+
+@fleet_app.command("report")
+def report_command(
+    fleet_file: FleetArgument,
+    output: Annotated[Path, typer.Option("--output", metavar="DIR", help="The site's directory (made if needed).")],
+    history: HistoryOption = None,
+    now: NowOption = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=256, help="Reports written at once.")] = None,
+) -> None:
+    """Write the management unit's site from the history: an overview of every contract (Chinese and English)
+    linking to each contract's status and monthly reports."""
+    from reconciler.app.fleet_site import write_site
+    from reconciler.fleet.load import load_fleet
+    from reconciler.fleet.runner import default_workers
+    from reconciler.history.store import history_url
+
+    moment = _parse_now(now)
+    fleet = load_fleet(fleet_file)
+    if output.exists() and not output.is_dir():
+        raise InputError.single(str(output), "", "not a directory: --output names the site's directory")
+    overview = write_site(fleet, history_url(history), moment, output, workers or default_workers())
+    counts = ", ".join(f"{overview.count(s)} {s}" for s in ("drift", "unknown", "invalid", "ok"))
+    sys.stdout.write(f"{output / 'index.html'}: {len(overview.rows)} contracts ({counts}) written\n")
+
+
+def serve(
+    fleet_file: Annotated[Path, typer.Argument(help="The fleet file whose contracts to expose.")],
+    metrics: Annotated[bool, typer.Option("--metrics", help="Serve Prometheus metrics on /metrics.")] = False,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="0: any free port (printed).")] = 9464,
+    address: Annotated[str, typer.Option("--address", help="Listen on this address.")] = "0.0.0.0",
+    history: HistoryOption = None,
+) -> None:
+    """A long-running exporter: each scrape of /metrics reads every contract's latest outcome from the history."""
+    from reconciler.fleet.load import load_fleet
+    from reconciler.fleet.metrics import serve as serve_metrics
+    from reconciler.fleet.outcomes import outcome_from_row
+    from reconciler.history.store import history_url, open_history
+
+    if not metrics:
+        raise InputError.single("<option --metrics>", "", "say what to serve: --metrics")
+    fleet = load_fleet(fleet_file)
+    names = [c.name for c in fleet.contracts]
+    store = history_url(history)
+
+    def latest() -> list[Outcome]:
+        with open_history(store, read_only=True) as opened:
+            return [outcome_from_row(row) for row in opened.latest_outcomes(names)]
+
+    def ready(bound: int) -> None:
+        sys.stdout.write(f"serving metrics of {len(names)} contracts on http://{address}:{bound}/metrics\n")
+        sys.stdout.flush()
+
+    serve_metrics(address, port, latest, ready=ready)

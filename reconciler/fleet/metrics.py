@@ -143,12 +143,19 @@ def push(gateway: str, registry: CollectorRegistry, shard: str, timeout: float =
 
 
 def serve(
-    address: str, port: int, latest: Callable[[], Sequence[Outcome]], stop: threading.Event | None = None
+    address: str,
+    port: int,
+    latest: Callable[[], Sequence[Outcome]],
+    stop: threading.Event | None = None,
+    ready: Callable[[int], None] | None = None,
 ) -> None:
-    """Serve /metrics until `stop` is set (or for ever): each scrape reads `latest()` anew."""
+    """Serve /metrics until `stop` is set (or for ever): each scrape reads `latest()` anew. `ready` is told the
+    port listened on (port 0: a free one)."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Fixed(lambda: families(latest())))
     server, thread = start_http_server(port, addr=address, registry=registry)
+    if ready is not None:
+        ready(int(server.server_port))
     try:
         while stop is None or not stop.is_set():
             time.sleep(0.2)
