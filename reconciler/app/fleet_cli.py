@@ -191,7 +191,7 @@ def _outcomes_text(outcomes: Sequence[Outcome], batch: str, shard: Shard, code: 
         if o.digest is None:
             detail = (o.problem or "").replace("\n", "; ")
         else:
-            detail = f"shortfall {money(o.digest.shortfall_value, 'en')} CNY/month, run {o.run_id}"
+            detail = f"shortfall {money(-o.digest.shortfall_value, 'en')} CNY/month, run {o.run_id}"
             if o.problem:
                 detail += f"; {o.problem}"
         lines.append(f"  {o.contract:<{width}}  exit {o.exit_code}  {o.verdict:<8} {detail}")
