@@ -20,13 +20,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "contract_inventory.json"
 DEFAULT_NOW = "2026-11-25T09:00:00+08:00"
 DISTRICTS = ("东城", "西城", "朝阳", "海淀", "丰台", "石景山", "门头沟", "房山", "通州", "顺义", "昌平", "大兴")
+DISTRICTS_EN = ("Dongcheng", "Xicheng", "Chaoyang", "Haidian", "Fengtai", "Shijingshan", "Mentougou", "Fangshan",
+                "Tongzhou", "Shunyi", "Changping", "Daxing")  # fmt: skip
 BUREAUS = ("应急管理局", "卫生健康委员会", "交通委员会", "生态环境局", "教育委员会", "市场监督管理局", "水务局")
 
 
 def agency(index: int) -> tuple[str, str]:
     district = DISTRICTS[index % len(DISTRICTS)]
     bureau = BUREAUS[(index // len(DISTRICTS)) % len(BUREAUS)]
-    return f"北京市{district}区{bureau}（第{index + 1}号）", f"Beijing {district} District bureau No. {index + 1}"
+    english = DISTRICTS_EN[index % len(DISTRICTS)]
+    return f"北京市{district}区{bureau}（第{index + 1}号）", f"Beijing {english} District bureau No. {index + 1}"
 
 
 def contract_data(base: dict[str, Any], index: int, now: datetime) -> dict[str, Any]:

@@ -80,14 +80,20 @@ def families(outcomes: Iterable[Outcome]) -> list[Metric]:
             for state in ExpansionState:
                 g.add("expansion_state", "The expansion's state (1 for the current one)", [*names, "state"],
                       [*labels, state.value], 1 if expansion.state is state else 0)  # fmt: skip
-        for source in digest.sources:
+        for source, label in zip(digest.sources, _source_labels([s.name for s in digest.sources]), strict=True):
             g.add("source_up", "1 when the source observed every kind it covers, 0 when one failed",
-                  ["contract", "source"], [c, source.name], 1 if source.up else 0)  # fmt: skip
+                  ["contract", "source"], [c, label], 1 if source.up else 0)  # fmt: skip
             g.add("source_failed_kinds", "Resource kinds the source failed to observe", ["contract", "source"],
-                  [c, source.name], len(source.failed))  # fmt: skip
+                  [c, label], len(source.failed))  # fmt: skip
     for verdict, count in verdicts.items():
         g.add("fleet_contracts", "Contracts by the verdict of their last check", ["verdict"], [verdict], count)
     return g.done()
+
+
+def _source_labels(names: Sequence[str]) -> list[str]:
+    """A source as a label: its kind (`snapshot`, not the file it read), the whole name when the kind repeats."""
+    kinds = [name.partition(":")[0] for name in names]
+    return [kind if kinds.count(kind) == 1 else name for kind, name in zip(kinds, names, strict=True)]
 
 
 class _Families:
