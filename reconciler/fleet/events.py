@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Final
 
 from reconciler.base.messages import Message, Names, message
@@ -115,7 +116,7 @@ def _items(digest: Digest, names: Names) -> list[State]:
                 supplied=item.upper,
                 due=item.due,
                 unit=item.unit,
-                value=item.shortfall_value if item.shortfall_value is not None else 0,
+                value=-item.shortfall_value if item.shortfall_value else Decimal(0),  # recorded <= 0
             )
             found.append(State(subject, "short", msg))
         elif item.status is not Status.UNKNOWN:

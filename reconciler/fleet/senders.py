@@ -61,7 +61,7 @@ def deliver(item: Outgoing, kind: TargetKind, policy: Delivery, smtp: SmtpLogin 
 
     retrying = Retrying(
         stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.deadline_seconds),
-        wait=wait_exponential_jitter(initial=policy.first_wait_seconds, max=max(policy.deadline_seconds / 4, 0.1)),
+        wait=wait_exponential_jitter(multiplier=policy.first_wait_seconds, max=max(policy.deadline_seconds / 4, 0.1)),
         retry=retry_if_exception(lambda exc: isinstance(exc, SendFailed) and exc.transient),
         reraise=True,
         sleep=time.sleep,
