@@ -66,7 +66,7 @@ def deliveries(history: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.usefixtures("env")
-def test_each_change_is_told_once_signed_and_worded_for_each_target(
+def test_each_change_is_told_once_signed_and_worded_for_each_target(  # noqa: PLR0915 (one story, night by night)
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     history = f"sqlite:///{tmp_path / 'history.sqlite'}"
