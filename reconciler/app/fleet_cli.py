@@ -256,6 +256,9 @@ def report_command(
     history: HistoryOption = None,
     now: NowOption = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, max=256, help="Reports written at once.")] = None,
+    reports: Annotated[
+        bool, typer.Option("--reports/--no-reports", help="Also write each contract's status and monthly reports.")
+    ] = True,
 ) -> None:
     """Write the management unit's site from the history: an overview of every contract (Chinese and English)
     linking to each contract's status and monthly reports."""
@@ -268,7 +271,7 @@ def report_command(
     fleet = load_fleet(fleet_file)
     if output.exists() and not output.is_dir():
         raise InputError.single(str(output), "", "not a directory: --output names the site's directory")
-    overview = write_site(fleet, history_url(history), moment, output, workers or default_workers())
+    overview = write_site(fleet, history_url(history), moment, output, workers or default_workers(), reports=reports)
     counts = ", ".join(f"{overview.count(s)} {s}" for s in ("drift", "unknown", "invalid", "ok"))
     sys.stdout.write(f"{output / 'index.html'}: {len(overview.rows)} contracts ({counts}) written\n")
 

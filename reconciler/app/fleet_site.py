@@ -48,9 +48,17 @@ class Written:
 
 
 def write_site(
-    fleet: Fleet, history: str, now: datetime, out: Path, workers: int = 1, pool: Pool = "process"
+    fleet: Fleet,
+    history: str,
+    now: datetime,
+    out: Path,
+    workers: int = 1,
+    pool: Pool = "process",
+    *,
+    reports: bool = True,
 ) -> Overview:
-    """Write the site into `out`; the overview it shows."""
+    """Write the site into `out`; the overview it shows. Without `reports` only the overview pages are written
+    (their links point to the contracts' reports written before)."""
     from reconciler.history.store import open_history
 
     names = [c.name for c in fleet.contracts]
@@ -60,9 +68,15 @@ def write_site(
     jobs = [
         ReportJob(c.name, fleet.resolve(c.contract), history, now, out, _month(latest[c.name]))
         for c in fleet.contracts
-        if c.name in latest and latest[c.name].run_id is not None
+        if reports and c.name in latest and latest[c.name].run_id is not None
     ]
+    if not reports:
+        jobs = []
     written = {w.name: w for w in run_all(jobs, write_reports, _not_written, workers, pool)}
+    for c in fleet.contracts:
+        if c.name not in written:
+            found = _existing(out, c.name)
+            written[c.name] = Written(c.name, found, None) if found else None  # type: ignore[assignment]
     rows = [_row(c, latest.get(c.name), series.get(c.name, []), written.get(c.name)) for c in fleet.contracts]
     overview = Overview(fleet.file.title_zh, fleet.file.title_en, now, rows)
     for lang, name, other in (("zh", "index.html", "index.en.html"), ("en", "index.en.html", "index.html")):
@@ -98,6 +112,17 @@ def write_reports(job: ReportJob) -> Written:
     except InputError as exc:
         return Written(job.name, tuple(links), exc.render().splitlines()[0])
     return Written(job.name, tuple(links), None)
+
+
+def _existing(out: Path, name: str) -> tuple[Link, ...]:
+    """Links to a contract's reports written by an earlier `fleet report`."""
+    folder = out / "contracts" / name
+    links = [Link(f"contracts/{name}/status.html", "status", "状态报告")] if (folder / "status.html").exists() else []
+    for page in sorted(folder.glob("monthly-*.html")):
+        month = page.stem.removeprefix("monthly-")
+        year, number = month.split("-")
+        links.append(Link(f"contracts/{name}/{page.name}", f"monthly {month}", f"{year}年{int(number)}月运维月报"))
+    return tuple(links)
 
 
 def _not_written(job: ReportJob, exc: BaseException) -> Written:

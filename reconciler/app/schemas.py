@@ -11,16 +11,19 @@ from typing import Any, Literal
 from reconciler.contract.model import Contract
 from reconciler.core.models import Reconciliation
 from reconciler.core.observation import resource_json_schema
+from reconciler.fleet.model import FleetFile
 from reconciler.sources.snapshot import SnapshotDocument
 
-SchemaName = Literal["contract", "observation", "reconciliation"]
-SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation")
+SchemaName = Literal["contract", "observation", "reconciliation", "fleet"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation", "fleet")
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def json_schema(name: SchemaName) -> dict[str, Any]:
     if name == "contract":
         schema = Contract.model_json_schema(by_alias=True)
+    elif name == "fleet":
+        schema = FleetFile.model_json_schema(by_alias=True)
     elif name == "reconciliation":
         schema = Reconciliation.model_json_schema(by_alias=True, mode="serialization")
     else:

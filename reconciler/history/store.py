@@ -429,8 +429,11 @@ class History:
                 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
                 insert = sqlite_insert(deliveries)
-            done = conn.execute(insert.values(**row).on_conflict_do_nothing(index_elements=["key"]))
-            if done.rowcount == 1:
+            # RETURNING tells whether the row went in (rowcount is not reliable for it on every driver)
+            done = conn.execute(
+                insert.values(**row).on_conflict_do_nothing(index_elements=["key"]).returning(deliveries.c.id)
+            )
+            if done.first() is not None:
                 return True
             again = conn.execute(
                 deliveries.update()
