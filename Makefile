@@ -110,6 +110,7 @@ test: lint typecheck go-check unit
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/fleet.py
 
 schemas: setup
 	for name in contract observation reconciliation fleet; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done

@@ -82,7 +82,7 @@ def test_the_cronjob_runs_an_indexed_job_of_agreeing_shards(objects: list[dict[s
     assert {s.secret_ref.name for s in container.env_from} == {"reconciler-ksyun", "reconciler-notify"}
     rule = job.pod_failure_policy.rules[0]
     assert (rule.action, rule.on_exit_codes.values) == ("FailIndex", [1, 2, 3])  # results are not retried
-    assert container.resources.requests["memory"] == "384Mi"
+    assert container.resources.requests["memory"] == "256Mi"
     assert job.template.spec.service_account_name == "reconciler"
 
 

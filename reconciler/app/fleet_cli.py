@@ -72,8 +72,13 @@ def check(
         int | None, typer.Option("--workers", min=1, max=256, help="Contracts checked at once (default: CPUs).")
     ] = None,
     pool: Annotated[
-        str, typer.Option("--pool", help="process (default: the checks are CPU-bound) or thread.")
-    ] = "process",
+        str,
+        typer.Option(
+            "--pool",
+            help="thread (default: as fast as processes where the store's round trips dominate, at half the "
+            "memory; bench/fleet.py) or process.",
+        ),
+    ] = "thread",
     history: HistoryOption = None,
     now: NowOption = None,
     batch: Annotated[
