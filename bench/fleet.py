@@ -95,8 +95,8 @@ def main() -> None:
         for count in (1, 4, 16):
             results[count] = {}
             for index in range(count):
-                _, _, out = measure([reconciler, "fleet", "check", str(fleet), "--history", url, "--now", NOW,
-                                     "--shard", f"{index}/{count}", "--batch", f"n{count}", "--format", "json"])  # fmt: skip
+                shard = ["--shard", f"{index}/{count}", "--batch", f"n{count}", "--format", "json"]
+                _, _, out = measure([reconciler, "fleet", "check", str(fleet), "--history", url, "--now", NOW, *shard])
                 for contract in json.loads(out)["contracts"]:
                     results[count][contract["name"]] = (contract["exit_code"], contract["verdict"])
         same = results[1] == results[4] == results[16]

@@ -45,7 +45,7 @@ def model_of(doc: dict[str, Any]) -> Any:
     """The document deserialized into the kubernetes client's model of its kind (as the client reads a reply)."""
     from kubernetes.client import ApiClient
 
-    group, _, version = doc["apiVersion"].rpartition("/")
+    version = doc["apiVersion"].rpartition("/")[2]
     prefix = "V1" if version == "v1" else version.capitalize()
     return ApiClient().deserialize(json.dumps(doc), f"{prefix}{doc['kind']}", "application/json")
 
