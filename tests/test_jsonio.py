@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from reconciler.base import jsonio
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import ObjectStream, load_json, load_json_object, parse_json
+from reconciler.base.text import json_text_is_safe, printable, printable_tree
 
 ARRAY_KEY = "items"
 NAME = "doc.json"
@@ -97,7 +98,14 @@ def arrays(draw: st.DrawFn, elements: st.SearchStrategy[str]) -> str:
 
 @st.composite
 def objects(draw: st.DrawFn, values: st.SearchStrategy[str], keys: st.SearchStrategy[str] | None = None) -> str:
-    pairs = draw(st.lists(st.tuples(strings(max_size=8) if keys is None else keys, values), max_size=4))
+    """A JSON object text; its member names are distinct (also once made printable: a repeated name is refused)."""
+    pairs = draw(
+        st.lists(
+            st.tuples(strings(max_size=8) if keys is None else keys, values),
+            max_size=4,
+            unique_by=lambda pair: printable(json.loads(pair[0])),
+        )
+    )
     if not pairs:
         return "{" + draw(SPACE) + "}"
     return "{" + ",".join(f"{draw(SPACE)}{k}{draw(SPACE)}:{draw(SPACE)}{v}{draw(SPACE)}" for k, v in pairs) + "}"
@@ -117,11 +125,11 @@ def documents(draw: st.DrawFn, bare_fractions: bool = True) -> tuple[str, list[s
     """
     bare = numbers(integers_only=not bare_fractions) | strings() | LITERALS | CONTAINERS
     keys = draw(
-        st.lists(st.text(max_size=10).filter(lambda k: k != ARRAY_KEY), unique=True, max_size=6),
+        st.lists(st.text(max_size=10).filter(lambda k: k != ARRAY_KEY), unique_by=printable, max_size=6),
     )
     values = [draw(bare) for _ in keys]
     members = [(json.dumps(k, ensure_ascii=draw(st.booleans())), v) for k, v in zip(keys, values, strict=True)]
-    names = list(keys)
+    names = [printable(key) for key in keys]  # as the reader gives them
     at = draw(st.integers(0, len(members)))
     members.insert(at, (f'"{ARRAY_KEY}"', draw(arrays(bare | objects(VALUES)))))
     names.insert(at, ARRAY_KEY)
@@ -140,7 +148,8 @@ def window(chunk: int) -> Iterator[None]:
 
 
 def expected(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal)
+    """What the reader gives: `json.loads` with exact fractions, every string made printable."""
+    return printable_tree(json.loads(text, parse_float=Decimal))
 
 
 def read_array(stream: ObjectStream) -> list[Any]:
@@ -149,7 +158,9 @@ def read_array(stream: ObjectStream) -> list[Any]:
     elements: list[Any] = []
     for part in stream.array_chunks():
         if isinstance(part, str):
-            try:
+            try:  # as the snapshot reader: a text that may decode to unprintable strings is read exactly
+                if not json_text_is_safe(part):
+                    raise json.JSONDecodeError("unsafe", part, 0)
                 elements.extend(expected(part))
             except json.JSONDecodeError:
                 stream.distrust_last()
