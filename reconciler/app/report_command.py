@@ -20,7 +20,7 @@ from reconciler.contract.obligations import Obligation, obligations
 from reconciler.core.models import Reconciliation
 from reconciler.core.reconcile import contract_ref
 from reconciler.core.runs import RecordedRun
-from reconciler.dates.clock import start_of_day
+from reconciler.dates.clock import day_problem, start_of_day
 from reconciler.history.replay import latest_run, replay
 from reconciler.history.trends import Trend, trends
 from reconciler.report.acceptance import AcceptanceReport, monthly_report, report_runs, summary_report
@@ -140,6 +140,9 @@ def parse_month(text: str) -> Month:
         parsed = None
     if parsed is None:
         raise InputError.single("<option --period>", "", f"expected a month as YYYY-MM, e.g. 2026-11; got {text!r}")
+    problem = day_problem(parsed, text)
+    if problem is not None:
+        raise InputError.single("<option --period>", "", problem)
     return parsed.year, parsed.month
 
 

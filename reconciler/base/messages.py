@@ -36,6 +36,10 @@ TEMPLATES: dict[str, str] = {
     # acceptance
     "period_not_over": "the period is not over: this report covers it up to {as_of}",
     "days_without_runs": "{missing} of {days} days have no recorded run: nothing is known of them",
+    # clock: the dates a contract can mean
+    "date_out_of_range": (
+        "{value} is outside the dates a contract can mean: from {first}-01-01 to {last}-12-31, Beijing time"
+    ),
     # periods
     "no_holiday_data": (
         "no statutory holiday data for {year}: weekends only; pass --calendar FILE (holiday data covers {known})"

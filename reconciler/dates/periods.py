@@ -17,7 +17,7 @@ import chinese_calendar
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.messages import message
-from reconciler.dates.clock import end_of_day, in_contract_tz
+from reconciler.dates.clock import FIRST_YEAR, LAST_YEAR, end_of_day, in_contract_tz
 
 MAX_DAYS = 36_600
 """Longest period accepted, in days or working days (about a century)."""
@@ -151,7 +151,7 @@ def add_months(day: date, months: int) -> date:
 
 # -- the user's calendar file, already parsed from JSON ---------------------------------------------------
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CALENDAR_FIELDS = ("year", "holidays", "workdays")
 
 
@@ -169,8 +169,10 @@ def calendar_from_data(data: Any, source: str) -> YearCalendar:
     if "year" not in data:
         problems.append(Problem("year", "required field is missing"))
         year = None
-    elif isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9998:
-        problems.append(Problem("year", f"expected a year such as 2027 (got {year!r})"))
+    elif isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        problems.append(
+            Problem("year", f"expected a year such as 2027, from {FIRST_YEAR} to {LAST_YEAR} (got {year!r})")
+        )
         year = None
     lists: dict[str, frozenset[date]] = {}
     for key in ("holidays", "workdays"):

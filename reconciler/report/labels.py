@@ -242,6 +242,7 @@ _DURATION: dict[str, tuple[str, str]] = {
 _MESSAGES_ZH: dict[str, str] = {
     # Chinese wording of the core's sentences (reconciler.base.messages.TEMPLATES has the English one, as in JSON)
     "service_not_started": "服务期自 {start} 开始：尚无应交付数量，不足显示为待交付",
+    "date_out_of_range": "{value} 超出合同可指的日期范围：北京时间 {first}-01-01 至 {last}-12-31",
     "service_ended": "服务期已于 {end} 结束：不再有应有数量（未模拟第十四条第3款的2个月切换期）",
     "repeated_ids": (
         "{line_item} 有 {count} 个资源在观测数据中重复出现，且每次均已计入（例如 {sample}）：请核查导出数据"

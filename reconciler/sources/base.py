@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Protocol, overload
 
 from reconciler.base.errors import InputError, Problem
+from reconciler.base.numbers import decimal_text
 from reconciler.core.observation import Observation, Resource, ResourceKind, SourceReport
 
 Progress = Callable[[int, int], None]
@@ -175,12 +176,9 @@ def number_setting(source: str, settings: Mapping[str, str], key: str, low: floa
     text = settings.get(key, "")
     where, field_name = f"<{source} settings>", f"{source}.{key}"
     expected = "a whole number" if integer else "a number"
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise InputError.single(where, field_name, f"expected {expected}, found {text!r}") from None
-    if not value.is_finite():
-        raise InputError.single(where, field_name, f"expected a finite number, found {text!r}")
+    value = decimal_text(text.strip(), signed=True)
+    if value is None:
+        raise InputError.single(where, field_name, f"expected {expected}, found {text!r}")
     if integer and value != value.to_integral_value():
         raise InputError.single(where, field_name, f"expected a whole number, found {text!r}")
     if value < Decimal(str(low)):

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias
 
+from reconciler.base.numbers import DECIMAL_HINT, exact_number
 from reconciler.core.observation import (
     Backup,
     Bandwidth,
@@ -323,10 +324,9 @@ def _number(item: Mapping[str, Any], dotted: str, where: str) -> Decimal:
         raise Malformed(f"{where}.{dotted}", "required field is missing")
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise Malformed(f"{where}.{dotted}", f"expected a number, found {type(value).__name__}")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise Malformed(f"{where}.{dotted}", f"expected a number, found {value!r}") from None
+    number = exact_number(value)
+    if number is None:
+        raise Malformed(f"{where}.{dotted}", f"expected {DECIMAL_HINT}, found {value!r}")
     if not number.is_finite() or number < 0:
         raise Malformed(f"{where}.{dotted}", f"expected a non-negative number, found {value!r}")
     return number

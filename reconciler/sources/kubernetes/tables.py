@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json_object
+from reconciler.base.numbers import DECIMAL_HINT, exact_number
 
 TierChoice = Literal["standard", "performance", "ignore"]
 TIER_CHOICES: Final[tuple[TierChoice, ...]] = ("standard", "performance", "ignore")
@@ -150,12 +151,9 @@ def _object(data: Mapping[str, Any], key: str, problems: list[Problem]) -> Mappi
 
 
 def _decimal(value: Any, where: str, problems: list[Problem]) -> Decimal | None:
-    try:
-        number = Decimal(str(value)) if isinstance(value, int | str | Decimal) and not isinstance(value, bool) else None
-    except InvalidOperation:
-        number = None
+    number = exact_number(value) if not isinstance(value, float) else None
     if number is None or not number.is_finite() or number <= 0:
-        problems.append(Problem(where, "expected a positive number"))
+        problems.append(Problem(where, f"expected a positive number ({DECIMAL_HINT})"))
         return None
     return number
 

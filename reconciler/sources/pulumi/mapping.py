@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final, Literal
 
+from reconciler.base.numbers import DECIMAL_HINT, exact_number
 from reconciler.core.observation import (
     Arch,
     Bandwidth,
@@ -148,12 +149,9 @@ def _number(resource: Mapping[str, Any], *names: str) -> Decimal:
     path, value = _field(resource, *names)
     if value is None:
         raise StateError(path, "required field is missing")
-    try:
-        number = Decimal(str(value)) if isinstance(value, int | str | Decimal) and not isinstance(value, bool) else None
-    except InvalidOperation:
-        number = None
+    number = exact_number(value) if not isinstance(value, float) else None
     if number is None or not number.is_finite() or number < 0:
-        raise StateError(path, f"expected a non-negative number, found {value!r}")
+        raise StateError(path, f"expected a non-negative number ({DECIMAL_HINT}), found {value!r}")
     return number
 
 

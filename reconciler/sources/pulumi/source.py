@@ -13,13 +13,14 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
+from reconciler.base.numbers import exact_number
 from reconciler.core.observation import Observation
+from reconciler.dates.clock import instant_problem
 from reconciler.sources.base import (
     CollectedSource,
     Setting,
@@ -116,10 +117,7 @@ def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
         if key not in entry:
             continue
         raw = entry[key]
-        try:
-            number = Decimal(str(raw)) if isinstance(raw, int | str | Decimal) and not isinstance(raw, bool) else None
-        except InvalidOperation:
-            number = None
+        number = exact_number(raw) if not isinstance(raw, float) else None
         if number is None or not number.is_finite() or number <= 0 or (key == "cpu_ghz" and number >= 100):
             problems.append(Problem(f"{where}.{key}", "expected a positive number"))
         elif key == "vcpu" and number != number.to_integral_value():
@@ -134,7 +132,7 @@ def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
     return VmType(**values)
 
 
-_FRACTION = re.compile(r"(\.\d{6})\d+")
+_FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+")
 
 
 def manifest_time(deployment: Mapping[str, Any]) -> datetime | None:
@@ -182,7 +180,11 @@ def read_deployment(data: Any, where: str, inventory: StackInventory) -> datetim
             break
     if problems:
         raise InputError(where, problems)
-    return manifest_time(deployment)
+    moment = manifest_time(deployment)
+    problem = None if moment is None else instant_problem(moment)
+    if problem is not None:
+        raise InputError.single(where, "deployment.manifest.time", problem)
+    return moment
 
 
 class PulumiSource(CollectedSource):
