@@ -12,27 +12,31 @@ DEMO_OBSERVATION ?= examples/observation.json
 DEMO_CONTRACT ?= examples/contract-with-expansion.json
 DEMO_OUT ?= out
 
-.PHONY: help setup venv system-deps pulumi demo test lint typecheck unit bench lock schemas clean
+.PHONY: help setup venv system-deps pulumi go-check demo test lint typecheck unit bench lock schemas clean
 
 help:
 	@echo "make demo   - set up Python deps if needed; validate the contract, check the embedded observation against"
 	@echo "              the contract with one expansion request in progress, list the contract calendar, and write"
 	@echo "              the HTML and PDF report to $(DEMO_OUT)/"
-	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict) and run every test"
+	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict), go-check and run every test"
 	@echo "make bench  - benchmark reconciler check on generated observations of 10k, 100k and 1M resources"
-	@echo "make setup  - install Chromium (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
+	@echo "make setup  - install Chromium and PostgreSQL (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
 	@echo "make venv   - only the Python dependencies in $(VENV) (enough for check and HTML/Markdown/JSON reports)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 	@echo "make pulumi - build the Pulumi CLI and Python language host from Go modules, if not cached (docs/pulumi.md)"
+	@echo "make go-check - gofmt, go vet and go test the Python language host in $(GO_HOST)/"
 
 setup: system-deps $(STAMP)
 
 # Python dependencies only (what a CI job running `reconciler check` or an HTML report needs).
 venv: $(STAMP)
 
-# Headless Chromium (browser tests of the HTML report), CJK fonts, and Pango/HarfBuzz/fontconfig that WeasyPrint
-# loads for the PDF report (Debian packages). The guard installs them when any one is missing.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1
+# Headless Chromium (browser tests of the HTML report), CJK fonts, Pango/HarfBuzz/fontconfig that WeasyPrint
+# loads for the PDF report, and the PostgreSQL server the history tests start throwaway copies of
+# (tests/postgres_support.py; under root they run it as the package's `postgres` account). Debian packages;
+# the guard installs them when any one is missing.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 \
+	postgresql
 system-deps:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
@@ -81,10 +85,18 @@ typecheck: setup
 pulumi:
 	@scripts/install-pulumi.sh >/dev/null
 
+# The Python language host that install-pulumi.sh builds (a Go module): gofmt, vet and its tests. Its dependencies come
+# from the Go module proxy; the module and build caches stay at Go's defaults, outside the repository.
+GO_HOST := tools/pulumi-language-python
+go-check:
+	@command -v go >/dev/null || { echo "go-check: Go >= $$(sed -n 's/^go //p' $(GO_HOST)/go.mod) must be on PATH" >&2; exit 1; }
+	@unformatted=$$(cd $(GO_HOST) && gofmt -l .); [ -z "$$unformatted" ] || { echo "go-check: run gofmt -w on: $$unformatted" >&2; exit 1; }
+	cd $(GO_HOST) && nice go vet ./... && nice go test ./...
+
 unit: setup pulumi
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: lint typecheck go-check unit
 
 bench: setup
 	$(BIN)/python bench/run.py

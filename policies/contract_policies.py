@@ -30,7 +30,7 @@ from reconciler.base.errors import InputError
 from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.load import load_contract
 from reconciler.core.models import ExpansionState, Status
-from reconciler.integrations.pulumi import Settings, observe, project_root, resolve
+from reconciler.integrations.pulumi import Settings, gap_text, observe, project_root, resolve, supplied_text
 
 LINE_ITEM_TYPE = "pulumi-python:dynamic/reconciler:LineItem"
 EXPANSION_TYPE = "pulumi-python:dynamic/reconciler:Expansion"
@@ -119,10 +119,12 @@ def short_or_over(args: ResourceValidationArgs, report: ReportViolation) -> None
     statuses = tuple(args.get_config().get("statuses") or FLAGGED_STATUSES)
     result = observe(Settings.from_props(args.props.get("settings") or {}), _root())
     finding = result.finding(str(args.props["line_item"]))
-    if finding.status.value in statuses:
+    possibly = [s.value for s in finding.possible if s.value in statuses] if finding.status is Status.UNKNOWN else []
+    if finding.status.value in statuses or possibly:
+        state = finding.status.value if not possibly else f"possibly {' or '.join(possibly)}"
         report(
-            f"{finding.line_item.value} is {finding.status.value}: entitled {finding.entitled} {finding.unit.value}, "
-            f"due {finding.due}, supplied {finding.supplied}, gap {finding.gap} "
+            f"{finding.line_item.value} is {state}: entitled {finding.entitled} {finding.unit.value}, "
+            f"due {finding.due}, supplied {supplied_text(finding)}, gap {gap_text(finding)} "
             f"({finding.gap_value_monthly} CNY a month)" + (f"; {finding.reason}" if finding.reason else ""),
             None,
         )

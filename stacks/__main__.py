@@ -6,7 +6,7 @@ from __future__ import annotations
 import pulumi
 
 from reconciler.base.errors import InputError
-from reconciler.integrations.pulumi import Expansion, LineItem, Settings, observe, text
+from reconciler.integrations.pulumi import Expansion, LineItem, Settings, gap_text, observe, supplied_text, text
 
 config = pulumi.Config("reconciler")
 source = config.get("source") or Settings.source
@@ -30,9 +30,12 @@ for finding in result.findings:
         {
             "entitled": text(finding.entitled),
             "due": text(finding.due),
-            "supplied": text(finding.supplied),
-            "gap": text(finding.gap),
+            "supplied": supplied_text(finding),
+            "gap": gap_text(finding),
+            "supplied_lower": text(finding.supplied_lower),
+            "supplied_upper": text(finding.supplied_upper),
             "status": finding.status.value,
+            "possible": [status.value for status in finding.possible],
         },
     )
 

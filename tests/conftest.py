@@ -5,11 +5,13 @@ Run `pytest --update-goldens` to rewrite the golden files after an intended outp
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,9 +20,13 @@ from reconciler.contract.model import Contract
 from reconciler.core.observation import Resource, to_resource
 from tests.cli_runner import CliResult, run_cli
 
+if TYPE_CHECKING:
+    from tests.postgres_support import PostgresServer
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_PATH = ROOT / "contract_inventory.json"
 GOLDEN = Path(__file__).parent / "golden"
+_DATABASE_NUMBERS = itertools.count(1)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,6 +39,25 @@ def history_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'history.sqlite'}"
     monkeypatch.setenv("RECONCILER_HISTORY", url)
     return url
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the session (tests/postgres_support.py); no server is a failure."""
+    from tests.postgres_support import start_server
+
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer, request: pytest.FixtureRequest) -> str:
+    """A SQLAlchemy URL of a new empty database on the session's PostgreSQL server (it holds the password)."""
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + f"_{next(_DATABASE_NUMBERS)}"
+    return postgres_server.create_database(name)
 
 
 @pytest.fixture(scope="session")

@@ -190,3 +190,29 @@ def test_unknown_to_met_lists_status_and_supply_not_the_whole_evidence() -> None
         ("supplied", None, "100"),
         ("gap", None, "0"),
     ]
+
+
+def test_supply_bounds_compare_as_one_value_and_what_an_unknown_may_be_is_a_change() -> None:
+    """Short at 80 exactly, then a listing that may be incomplete: at least 80, possibly anything. The change
+    shows the supply as `[80, ∞)` and what the unknown may be; the values derived from the bounds are not
+    listed again."""
+    before = _finding("a", "short", "80") | {"supplied_lower": "80", "supplied_upper": "80", "possible": ["short"]}
+    after = _finding("a", "unknown", None) | {
+        "supplied_lower": "80",
+        "supplied_upper": None,
+        "possible": ["short", "met", "over"],
+        "shortfall_value_monthly": "0.00",
+    }
+    [change] = _compare([before], [after]).changed
+    assert [(f.field, f.old, f.new) for f in change.fields] == [
+        ("status", "short", "unknown"),
+        ("supplied", "80", "[80, ∞)"),
+        ("gap", "-20", None),
+        ("possible", None, "short/met/over"),
+    ]
+    narrower = after | {"possible": ["met", "over"], "supplied_lower": "100"}
+    [change] = _compare([after], [narrower]).changed
+    assert [(f.field, f.old, f.new) for f in change.fields] == [
+        ("supplied", "[80, ∞)", "[100, ∞)"),
+        ("possible", "short/met/over", "met/over"),
+    ]

@@ -392,7 +392,10 @@ def test_junit_line_items_in_every_status(contract_data: dict[str, Any]) -> None
     error = cases["line_items", "security.waf"].find("error")
     assert error is not None
     assert error.get("type") == "unknown"
-    assert error.get("message") == "a source failed while observing waf: WAF inventory API denied (403)\\x01"
+    assert error.get("message") == (
+        "a source failed while observing waf: WAF inventory API denied (403)\\x01; not short; possibly over"
+    )
+    assert "unknown (met/over): entitled 2, due 2, supplied ≥ 2, gap ≥ 0 instance" in (error.text or "")
 
     skipped = cases["line_items", "network.load_balancer"].find("skipped")
     assert skipped is not None
@@ -436,7 +439,9 @@ def test_text_xml_cannot_carry_is_escaped(contract: Contract) -> None:
     document = render_junit(result)
     error = _cases(document)["line_items", "compute.vcpu"].find("error")
     assert error is not None
-    assert error.get("message") == "a source failed while observing vm: bad \\udc80 byte and \\x1b[31m colour\\ufffe"
+    assert error.get("message") == (
+        "a source failed while observing vm: bad \\udc80 byte and \\x1b[31m colour\\ufffe; not short; possibly over"
+    )
 
 
 def test_warnings_go_to_the_suite_output(contract: Contract) -> None:

@@ -112,7 +112,7 @@ def test_check_exit_codes(cli: Cli, write_snapshot: Any, mutate: Any, header: di
 def test_check_json_is_versioned_and_valid_against_its_schema(cli: Cli) -> None:
     result = cli("check", "--observed", SMALL, "--now", NOW, "--format", "json")
     document = result.json()
-    assert (document["schema"], document["version"]) == ("contract-reconciler/reconciliation", 1)
+    assert (document["schema"], document["version"]) == ("contract-reconciler/reconciliation", 2)
     schema = json.loads((ROOT / "schemas" / "reconciliation.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(document, schema)
     vcpu = document["findings"][0]

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from reconciler.contract.model import Contract
 from reconciler.core.models import Reconciliation
 from reconciler.core.observation import KINDS, Observation, SourceReport
-from reconciler.core.reconcile import reconcile
+from reconciler.core.reconcile import contract_ref, reconcile
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.history import store as history_module
 from reconciler.history.store import HEAD, History, history_url
@@ -143,6 +144,85 @@ def test_the_migrations_match_the_tables_the_code_queries(tmp_path: Path) -> Non
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD
     with History.open(f"sqlite:///{tmp_path / 'h.sqlite'}") as store, store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), history_module.metadata) == []
+
+
+_V2_ONLY = (
+    "supplied_lower",
+    "supplied_upper",
+    "possible",
+    "shortfall_value_monthly",
+    "shortfall_value_possible",
+    "pending_value_monthly",
+    "pending_value_possible",
+    "pending_due_at",
+    "surplus_value_monthly",
+    "surplus_value_possible",
+)
+
+
+def test_a_store_of_runs_recorded_before_bounds_migrates_and_reads_back_as_exact_supply(
+    contract: Contract, tmp_path: Path
+) -> None:
+    """A store at revision 0001 holding a version-1 run (supplied only; its summary counted pending value as a
+    shortfall) is migrated on open; the run reads back with lower = upper = supplied."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(history_module.MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    result = _result(contract, _drifting())
+    findings = [{k: v for k, v in f.model_dump(mode="json").items() if k not in _V2_ONLY} for f in result.findings]
+    for finding in findings:
+        finding["evidence"].pop("contributing")
+        finding["evidence"].pop("uncertain")
+    with engine.begin() as conn:
+        conn.execute(
+            history_module.runs.insert(),
+            {
+                "recorded_at": RECORDED.isoformat(),
+                "now": NOW.isoformat(),
+                "observed_at": OBSERVED.isoformat(),
+                "format_version": 1,
+                "contract_title_zh": contract.title_zh,
+                "contract_title_en": contract.title_en,
+                "contract_total": str(contract.total),
+                "sources": [],
+                "findings": findings,
+                "summary": {
+                    "line_items": 11,
+                    "by_status": {},
+                    "shortfall_value_monthly": "-224.32",
+                    "surplus_value_monthly": "76.05",
+                    "resources_observed": 20,
+                },
+                "warnings": [],
+                "verdict": "drift",
+                "exit_code": 1,
+            },
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO findings (run_id, line_item, seq, status, entitled, due, supplied, gap, gap_value_monthly)"
+                " VALUES (1, 'compute.vcpu', 1, 'short', '1232', '1232', '1216', '-16', '-224.32')"
+            )
+        )
+    engine.dispose()
+    with History.open(url) as store:
+        assert store.revision() == HEAD
+        [past] = store.past_runs()
+        [recorded] = store.recorded_runs(contract_ref(contract))
+    assert (past.lower["compute.vcpu"], past.upper["compute.vcpu"]) == (Decimal(1216), Decimal(1216))
+    vcpu = next(f for f in recorded.findings if f["line_item"] == "compute.vcpu")
+    assert (vcpu["supplied_lower"], vcpu["supplied_upper"], vcpu["possible"]) == ("1216", "1216", ["short"])
+    assert vcpu["shortfall_value_monthly"] == "-224.32"
+    with _db(tmp_path, "old.sqlite") as db:
+        row = db.execute("SELECT supplied, supplied_lower, supplied_upper FROM findings").fetchone()
+    assert row == ("1216", "1216", "1216")
 
 
 def test_history_url_takes_urls_paths_and_defaults() -> None:

@@ -80,3 +80,45 @@ def test_countable_kinds_count_one_each(contract: Contract) -> None:
 def test_measure_is_one_pass_over_any_iterable(contract: Contract) -> None:
     measured = measure(contract, iter(structs(met_resources())))
     assert measured.resource_count == len(met_resources())
+
+
+def test_knowledge_is_per_attribute_and_per_line_item(contract: Contract) -> None:
+    """Memory needs the architecture (and the state), vCPU the architecture and the clock: a VM of unknown clock
+    counts toward memory for certain and only possibly toward vCPU; a known failing attribute sets a VM aside
+    whatever else is unknown; an unknown amount leaves the upper bound open."""
+    resources = [
+        {**vm("no-clock", 8, 16), "cpu_ghz": None},
+        {**vm("no-arch", 4, 8), "arch": None},
+        {**vm("arm-no-clock", 16, 32, arch="aarch64"), "cpu_ghz": None},  # aarch64: set aside for certain
+        {**vm("no-state", 2, 4), "state": None},
+        {**vm("no-size", 1, 2), "memory_gb": None},
+    ]
+    measured = measure(contract, structs(resources))
+    vcpu = measured.tallies[LineItemId.COMPUTE_VCPU]
+    memory = measured.tallies[LineItemId.COMPUTE_MEMORY]
+    assert (vcpu.supplied, vcpu.upper) == (1, 15)  # no-size counts; no-clock, no-arch, no-state may
+    assert {key: group.ids for key, group in vcpu.uncertain.items()} == {
+        (False, ("arch",)): ["no-arch"],
+        (False, ("cpu_ghz",)): ["no-clock"],
+        (False, ("state",)): ["no-state"],
+    }
+    assert [g.ids for g in vcpu.nonconforming.values()] == [["arm-no-clock"]]
+    assert (memory.supplied, memory.upper) == (16, None)  # no-clock certain; no-size's memory unknown: open
+    assert {key: group.ids for key, group in memory.uncertain.items()} == {
+        (True, ("memory_gb",)): ["no-size"],
+        (False, ("arch",)): ["no-arch"],
+        (False, ("state",)): ["no-state"],
+    }
+
+
+def test_a_volume_of_unknown_tier_may_count_toward_either_storage_item(contract: Contract) -> None:
+    resources = [
+        {"id": "s", "kind": "volume", "tier": "standard", "size_gb": 100},
+        {"id": "x", "kind": "volume", "tier": None, "size_gb": 40},
+        {"id": "y", "kind": "volume", "tier": "performance", "size_gb": None},
+    ]
+    measured = measure(contract, structs(resources))
+    standard = measured.tallies[LineItemId.STORAGE_STANDARD]
+    performance = measured.tallies[LineItemId.STORAGE_PERFORMANCE]
+    assert (standard.supplied, standard.upper) == (100, 140)
+    assert (performance.supplied, performance.upper) == (0, None)

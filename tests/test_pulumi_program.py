@@ -103,7 +103,10 @@ def test_stack_outputs_give_each_line_items_figures(run_program: Run, tmp_path: 
         "due": "1232",
         "supplied": SHORT_VCPU,
         "gap": "-16",
+        "supplied_lower": SHORT_VCPU,
+        "supplied_upper": SHORT_VCPU,
         "status": "short",
+        "possible": ["short"],
     }
     assert exports["compute.memory"]["status"] == "met"
     assert exports["verdict"] == "drift"

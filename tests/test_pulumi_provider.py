@@ -84,16 +84,37 @@ def test_diff_ignores_the_pickled_provider_but_not_a_new_version(tmp_path: Path)
     assert provider.diff("compute.vcpu", olds, other_source).changes is True
 
 
-def test_a_line_item_whose_source_failed_is_a_change_never_a_pass(tmp_path: Path) -> None:
+def test_a_line_item_whose_source_failed_and_may_be_short_is_a_change_never_a_pass(tmp_path: Path) -> None:
+    failed = {"failures": [{"kinds": ["waf"], "reason": "403 from the WAF API"}]}
+    path = tmp_path / "failed.json"
+    resources = [r for r in met_resources() if r["kind"] != "waf"]
+    path.write_text(dumps(snapshot_document(resources, **failed)), encoding="utf-8")
+    provider = LineItemProvider()
+    waf = declared(settings_for(path), "security.waf")
+    olds = refreshed(provider, waf)
+    assert (olds["status"], olds["supplied"], olds["supplied_lower"], olds["supplied_upper"]) == (
+        "unknown",
+        "[0, ∞)",
+        "0",
+        None,
+    )
+    assert olds["possible"] == ["short", "met", "over"]
+    assert "403 from the WAF API" in olds["reason"]
+    assert provider.diff("security.waf", olds, waf).changes is True
+
+
+def test_a_line_item_that_cannot_be_short_passes_though_its_upper_bound_is_open(tmp_path: Path) -> None:
+    """The failed listing still saw the 2 WAF entitled: not short, possibly over. The gate fails on shortfalls."""
     failed = {"failures": [{"kinds": ["waf"], "reason": "403 from the WAF API"}]}
     path = tmp_path / "failed.json"
     path.write_text(dumps(snapshot_document(met_resources(), **failed)), encoding="utf-8")
     provider = LineItemProvider()
     waf = declared(settings_for(path), "security.waf")
     olds = refreshed(provider, waf)
-    assert (olds["status"], olds["supplied"]) == ("unknown", None)
-    assert "403 from the WAF API" in olds["reason"]
-    assert provider.diff("security.waf", olds, waf).changes is True
+    assert (olds["status"], olds["supplied"], olds["possible"]) == ("unknown", "[2, ∞)", ["met", "over"])
+    assert provider.diff("security.waf", olds, waf).changes is False
+    # a state recorded before bounds (no `possible`) keeps failing the gate until it is refreshed
+    assert provider.diff("security.waf", {k: v for k, v in olds.items() if k != "possible"}, waf).changes is True
 
 
 def test_over_and_pending_line_items_are_no_change(tmp_path: Path) -> None:

@@ -81,6 +81,9 @@ def test_failed_source_makes_its_line_items_unknown_and_exit_3(contract: Contrac
     result = reconcile(contract, observation, NOW)
     waf = result.finding("security.waf")
     assert (waf.status, waf.supplied, waf.gap) == (Status.UNKNOWN, None, None)
+    # what the failing source listed still counts toward the lower bound; the upper bound is open
+    assert (waf.supplied_lower, waf.supplied_upper) == (waf.entitled, None)
+    assert waf.possible == [Status.MET, Status.OVER]
     assert waf.reason is not None
     assert "403" in waf.reason
     assert (result.verdict, result.exit_code) == (Verdict.UNKNOWN, ExitCode.SOURCE_FAILED)
@@ -111,14 +114,20 @@ def test_before_the_service_period_shortfalls_are_pending(contract: Contract) ->
     assert set(_statuses(reconcile(contract, _observe([]), at_start)).values()) == {Status.SHORT}
 
 
-def test_after_the_service_period_nothing_is_entitled(contract: Contract) -> None:
+def test_after_the_service_period_nothing_is_due_or_entitled_and_the_check_passes(contract: Contract) -> None:
     last_moment = datetime(2027, 7, 16, 23, 59, 59, tzinfo=CONTRACT_TZ)
     assert reconcile(contract, _observe(met_resources()), last_moment).exit_code is ExitCode.OK
     after = datetime(2027, 7, 17, 0, 0, tzinfo=CONTRACT_TZ)
     result = reconcile(contract, _observe(met_resources()), after)
-    assert result.finding("compute.vcpu").entitled == 0
-    assert result.finding("compute.vcpu").status is Status.OVER
-    assert any("ended" in w for w in result.warnings)
+    vcpu = result.finding("compute.vcpu")
+    assert (vcpu.entitled, vcpu.due, vcpu.supplied, vcpu.gap, vcpu.gap_value_monthly) == (0, 0, 1232, None, None)
+    assert set(_statuses(result).values()) == {Status.ENDED}
+    assert (result.verdict, result.exit_code) == (Verdict.OK, ExitCode.OK)
+    assert (result.summary.shortfall_value_monthly, result.summary.surplus_value_monthly) == (0, 0)
+    # the note names the Art. 14.3 switch-over: 2 months from 2027-07-16, to Thu 2027-09-16 (docs/deadlines.md)
+    assert any("switch-over" in w and "runs until 2027-09-16" in w for w in result.warnings)
+    later = reconcile(contract, _observe(met_resources()), datetime(2027, 9, 17, 0, 0, tzinfo=CONTRACT_TZ))
+    assert any("switch-over ended on 2027-09-16" in w for w in later.warnings)
 
 
 def test_now_must_be_timezone_aware(contract: Contract) -> None:

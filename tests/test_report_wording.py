@@ -279,7 +279,9 @@ def test_chinese_amounts_are_in_yuan_and_english_ones_in_cny(tmp_path: Path, cli
     args = ("--observed", OBSERVATION, "--contract", EXPANSION_CONTRACT, "--now", NOW, "--no-history")
     for output_format in ("console", "markdown"):
         zh = cli("check", *args, "--format", output_format, "--lang", "zh").stdout
-        assert "短缺月值: -1,494.08 元" in zh
+        # only what is overdue is a shortfall: vCPU 1216 of 1232 due (-224.32) and performance storage (-372.48);
+        # the expansion still inside its 7 days (1296 entitled) is pending beside it, with its deadline
+        assert "短缺月值: -596.80 元 已逾期; 待交付 -897.28 元, 最近期限 2026-11-27T00:00:00+08:00" in zh
         assert "超配月值: +734.37 元" in zh
         assert "计入合计 46,100.39 元" in zh
         assert "12.3 compute.vcpu: 46,100.39 元 = 合同总价" in zh
@@ -287,7 +289,7 @@ def test_chinese_amounts_are_in_yuan_and_english_ones_in_cny(tmp_path: Path, cli
         assert "CNY" not in zh
         assert "exit" not in zh
         en = cli("check", *args, "--format", output_format).stdout
-        assert "-1,494.08 CNY" in en
+        assert "-596.80 CNY overdue; pending -897.28 CNY" in en
         assert "total counted 46,100.39 CNY" in en
         assert "(exit 1)" in en
         assert "元" not in en
@@ -296,10 +298,11 @@ def test_chinese_amounts_are_in_yuan_and_english_ones_in_cny(tmp_path: Path, cli
         output = tmp_path / f"{lang}.html"
         assert cli("report", *args, "--lang", lang, "--output", output).exit_code == 0
         pages[lang] = parse_html(output.read_text(encoding="utf-8")).text
-    assert "-1,494.08 元" in pages["zh"]
+    assert "-596.80 元 已逾期" in pages["zh"]
     assert "CNY" not in pages["zh"]
-    assert "-1,494.08 CNY 元" in pages["both"]
-    assert "-1,494.08 CNY" in pages["en"]
+    assert "-596.80 CNY overdue" in pages["both"]
+    assert "-596.80 元 已逾期" in pages["both"]
+    assert "-596.80 CNY" in pages["en"]
     assert "元" not in pages["en"]
     # a Chinese-only page names the contract and its parties in Chinese only
     assert "Beijing" not in pages["zh"]

@@ -272,20 +272,26 @@ def test_projects_unlisted_make_project_scoped_kinds_unknown(endpoint: str, worl
 def test_unknown_family_is_reported_never_guessed(endpoint: str, world: World, tmp_path: Path) -> None:
     tables = tmp_path / "tables.json"
     tables.write_text(json.dumps({"families": {"S6": {"cpu_ghz": 2.6}, "N3": {"cpu_ghz": 2.2}}}), encoding="utf-8")
-    _resources, report = observe(settings(endpoint, tables=str(tables)))
-    assert set(report.failed) == {"vm"}
-    assert "instance family 'C4'" in report.failed["vm"]
-    assert "i-5" in report.failed["vm"]
+    resources, report = observe(settings(endpoint, tables=str(tables)))
+    assert report.failed == {}
+    assert "instance family 'C4'" in report.detail
+    assert "i-5" in report.detail
+    [unknown] = [r for r in resources if isinstance(r, Vm) and r.id == "i-5"]
+    assert (unknown.cpu_ghz, unknown.arch) == (None, None)  # counted with its clock and architecture unknown
     code, document, _ = check_json(*cli_options(endpoint, tables=str(tables)))
-    assert code == 1  # other line items are short
-    assert supplied(document)["compute.vcpu"][1] == "unknown"
+    assert code == 1  # far below the contract whatever i-5 and i-6 are: short, not unknown
+    vcpu = next(f for f in document["findings"] if f["line_item"] == "compute.vcpu")
+    assert vcpu["status"] == "short"
+    assert Decimal(vcpu["supplied_lower"]) < Decimal(vcpu["supplied_upper"])
+    assert [g["ids"] for g in vcpu["evidence"]["uncertain"]] == [["i-5", "i-6"]]  # both C4
 
 
-def test_no_tables_means_every_vm_unknown(endpoint: str) -> None:
+def test_no_tables_means_every_vm_has_an_unknown_clock(endpoint: str) -> None:
     given = settings(endpoint)
     del given["tables"]
-    _, report = observe(given)
-    assert set(report.failed) == {"vm"}
+    resources, report = observe(given)
+    assert report.failed == {}
+    assert {r.cpu_ghz for r in resources if isinstance(r, Vm)} == {None}
 
 
 def test_credentials_never_appear(endpoint: str, world: World, caplog: pytest.LogCaptureFixture) -> None:
@@ -379,7 +385,7 @@ def test_incomplete_or_erroneous_export_is_unknown(tmp_path: Path) -> None:
     _, report = observe({"tables": str(TABLES)}, (write(tmp_path, data),))
     assert "stops before its last page" in report.failed["public_ip"]
     assert "InternalError" in report.failed["backup"]
-    assert "DescribeLocalVolumes missing" in report.failed["volume"]
+    assert "DescribeLocalVolumes missing" in report.incomplete["volume"]  # what was listed is a lower bound
     assert "load_balancer" not in report.covers  # absent from the export: not observed
     assert "vm" not in report.failed
 

@@ -157,36 +157,59 @@ def test_a_single_object_is_read(tmp_path: Path) -> None:
     assert supplied(check_files(path).json()) == {"compute.vcpu": "8", "compute.memory": "32"}
 
 
-def test_nodes_of_unknown_clock_make_compute_unknown(tmp_path: Path) -> None:
-    """No table entry for G1: the clock is not guessed; vCPU and memory are unknown (exit 3), with the nodes."""
+def test_nodes_of_unknown_clock_bound_vcpu_and_leave_memory_exact(tmp_path: Path) -> None:
+    """No table entry for G1: the clock is not guessed. Memory needs only the architecture (amd64): exact;
+    vCPU needs the clock too: the node's 4 CPUs may count, [0, 4], short of 1232 either way."""
     node = json.loads(CLUSTER.read_text(encoding="utf-8"))["items"][0]
     node["metadata"]["name"] = "node-g"
     node["metadata"]["labels"]["node.kubernetes.io/instance-type"] = "G1.2A"
     path = tmp_path / "node-g.json"
     path.write_text(json.dumps(node))
     result = check_files(path)
-    assert result.exit_code == 3
+    assert result.exit_code == 1
     report = result.json()
-    statuses = {f["line_item"]: f["status"] for f in report["findings"]}
-    assert statuses["compute.vcpu"] == statuses["compute.memory"] == "unknown"
-    assert statuses["storage.performance"] == "not_observed"
-    # beside definite shortfalls, a check still says unknown for these items (and exits 1 for the drift)
-    mixed = check_files(CLUSTER, path)
-    assert mixed.exit_code == 1
-    assert {f["line_item"]: f["status"] for f in mixed.json()["findings"]}["compute.vcpu"] == "unknown"
-    reason = report["sources"][0]["failed"]["vm"]
-    assert "CPU clock unknown" in reason
-    assert "G1.2A: 1 (node-g)" in reason
+    findings = {f["line_item"]: f for f in report["findings"]}
+    vcpu, memory = findings["compute.vcpu"], findings["compute.memory"]
+    assert (vcpu["status"], vcpu["supplied"], vcpu["supplied_lower"], vcpu["supplied_upper"]) == (
+        "short",
+        None,
+        "0",
+        "4",
+    )
+    assert vcpu["evidence"]["uncertain"] == [
+        {
+            "counts": "possibly",
+            "unknown": ["cpu_ghz"],
+            "count": 1,
+            "quantity": "4",
+            "ids": ["6d3a1c9e-0a01-4b7e-9c1e-00000000000a"],
+        }
+    ]
+    assert (memory["status"], memory["supplied"]) == ("short", "16")
+    assert findings["storage.performance"]["status"] == "not_observed"
+    assert report["sources"][0]["failed"] == {}
+    detail = report["sources"][0]["detail"]
+    assert "CPU clock unknown" in detail
+    assert "G1.2A: 1 (node-g)" in detail
 
 
 def test_without_tables_no_clock_is_assumed() -> None:
     result = check_files(CLUSTER, tables=None)
-    assert result.exit_code == 3  # vCPU, memory and storage unknown; load balancers met; the rest not observed
-    reason = result.json()["sources"][0]["failed"]["vm"]
-    assert "N3.2B: 1 (node-d)" in reason
-    assert "S6.4B: 2 (node-a, node-e)" in reason
-    # also unmapped: ebs-ssd and local-path; the classes named like a tier still map by name
-    assert "ebs-ssd: 1 (pv-3)" in result.json()["sources"][0]["failed"]["volume"]
+    assert result.exit_code == 1  # vCPU at most 34 of 1232 and memory 116 of 2896: short whatever the clocks
+    report = result.json()
+    findings = {f["line_item"]: f for f in report["findings"]}
+    assert (findings["compute.vcpu"]["supplied_lower"], findings["compute.vcpu"]["supplied_upper"]) == ("0", "30")
+    assert findings["compute.memory"]["supplied"] == "116"
+    detail = report["sources"][0]["detail"]
+    assert "N3.2B: 1 (node-d)" in detail
+    assert "S6.4B: 2 (node-a, node-e)" in detail
+    # also unmapped: ebs-ssd and local-path (either tier or none); the classes named like a tier still map by name
+    assert "ebs-ssd: 1 (pv-3)" in detail
+    standard = findings["storage.standard"]
+    assert (standard["supplied_lower"], standard["supplied_upper"]) == (
+        "565.6612873077392578125",
+        "635.6612873077392578125",
+    )
 
 
 def test_a_catch_all_entry_and_inline_storage_classes(tmp_path: Path) -> None:

@@ -75,22 +75,30 @@ def test_the_export_gives_the_hand_computed_supply() -> None:
     assert report["observed_at"] == "2026-11-24T18:00:00.123456+08:00"  # the state's manifest time
 
 
-def test_instance_types_missing_from_the_table_make_compute_unknown(tmp_path: Path) -> None:
+def test_instance_types_missing_from_the_table_widen_compute_to_bounds(tmp_path: Path) -> None:
     tables = tmp_path / "tables.json"
     tables.write_text(json.dumps({"instance_types": {"S6": {"cpu_ghz": "2.6", "arch": "x86_64"}}}))
     result = check("--from-file", STACK, tables=tables)
     report = result.json()
-    statuses = {f["line_item"]: f["status"] for f in report["findings"]}
-    assert statuses["compute.vcpu"] == statuses["compute.memory"] == "unknown"
-    reason = report["sources"][0]["failed"]["vm"]
-    assert "S6.4B: 1 (app-1)" in reason
-    assert "N3.2B: 1 (legacy)" in reason
+    findings = {f["line_item"]: f for f in report["findings"]}
+    vcpu = findings["compute.vcpu"]
+    # S6 has a clock and an architecture but no vCPU/memory; N3 nothing: no VM's amount is known
+    assert (vcpu["status"], vcpu["supplied_lower"], vcpu["supplied_upper"]) == ("unknown", "0", None)
+    assert vcpu["possible"] == ["short", "met", "over"]
+    groups = {(g["counts"], tuple(g["unknown"])): g["count"] for g in vcpu["evidence"]["uncertain"]}
+    assert groups == {("certainly", ("vcpu",)): 2, ("possibly", ("arch", "cpu_ghz", "vcpu")): 1}
+    source = report["sources"][0]
+    assert source["failed"] == {}
+    assert "S6.4B: 1 (app-1)" in source["detail"]
+    assert "N3.2B: 1 (legacy)" in source["detail"]
 
 
 def test_without_tables_nothing_is_guessed() -> None:
     report = check("--from-file", STACK, tables=None).json()
-    assert set(report["sources"][0]["failed"]) == {"vm"}  # volume types, EIPs and SLBs need no operator table
-    assert supplied(report)["storage.performance"] == "500"
+    findings = {f["line_item"]: f for f in report["findings"]}
+    assert findings["compute.vcpu"]["status"] == findings["compute.memory"]["status"] == "unknown"
+    assert "instance-type table" in report["sources"][0]["detail"]
+    assert supplied(report)["storage.performance"] == "500"  # volume types, EIPs and SLBs need no operator table
 
 
 def test_a_stack_with_only_some_kinds_covers_only_those(tmp_path: Path) -> None:
@@ -264,3 +272,20 @@ def test_a_bad_timeout_is_refused_naming_the_setting(value: str, reason: str) ->
     result = check("--from-file", STACK, "--source-option", f"pulumi.timeout={value}")
     assert result.exit_code == 2
     assert f"<pulumi settings>: pulumi.timeout: {reason}" in result.stderr, result.stderr
+
+
+def test_a_planned_instance_whose_type_is_known_only_after_apply_may_count(tmp_path: Path) -> None:
+    """The engine writes its unknown value for app-2's type (a preview of a change): app-2's vCPU, memory, clock
+    and architecture are unknown. vCPU: app-1's 4 for certain, no upper bound; the detail names it."""
+    data = json.loads(STACK.read_text(encoding="utf-8"))
+    [app2] = [r for r in data["deployment"]["resources"] if r.get("urn", "").endswith("::app-2")]
+    app2["outputs"]["instanceType"] = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    path = tmp_path / "stack.json"
+    path.write_text(json.dumps(data))
+    report = check("--from-file", path).json()
+    vcpu = next(f for f in report["findings"] if f["line_item"] == "compute.vcpu")
+    assert (vcpu["supplied_lower"], vcpu["supplied_upper"], vcpu["status"]) == ("4", None, "unknown")
+    assert [(g["counts"], g["unknown"]) for g in vcpu["evidence"]["uncertain"]] == [
+        ("possibly", ["arch", "cpu_ghz", "vcpu"])
+    ]
+    assert "(known after apply): 1 (app-2)" in report["sources"][0]["detail"]

@@ -88,8 +88,9 @@ HistoryOption = Annotated[
     typer.Option(
         "--history",
         envvar="RECONCILER_HISTORY",
-        help="Run history store: a SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...) or a SQLite file "
-        "(default: .reconciler/history.sqlite).",
+        help="Run history store: a SQLite file or sqlite:///FILE, or postgresql://USER:PASSWORD@HOST:PORT/DB "
+        "(default: .reconciler/history.sqlite). Deadlines in seconds as URL parameters: connect_timeout=10, "
+        "statement_timeout=60, lock_timeout=30.",
     ),
 ]
 NoHistoryOption = Annotated[

@@ -155,7 +155,7 @@ def _month_bounds(month: Month) -> tuple[datetime, datetime]:
 def _recorded_runs(contract: Contract, store: str, must_exist: bool = True) -> list[RecordedRun]:
     from reconciler.history.store import open_history  # SQLAlchemy only when the history is read
 
-    with open_history(store, must_exist=must_exist) as history:
+    with open_history(store, must_exist=must_exist, read_only=True) as history:
         return history.recorded_runs(contract_ref(contract))
 
 

@@ -13,9 +13,15 @@ TEMPLATES: dict[str, str] = {
     # reconcile
     "service_not_started": "the service period starts on {start}: nothing is due yet, shortfalls show as pending",
     "service_ended": (
-        "the service period ended on {end}: nothing is entitled any more "
-        "(the 2-month switch-over of Art. 14.3 is not modelled)"
+        "the service period ended on {end}: nothing is due or entitled any more, so line items show ended and "
+        "the check passes; the Art. 14.3 switch-over (migration and handover, free of charge) runs until "
+        "{switch_over_end}"
     ),
+    "service_ended_switch_over_over": (
+        "the service period ended on {end}: nothing is due or entitled any more, so line items show ended and "
+        "the check passes; the Art. 14.3 switch-over ended on {switch_over_end}"
+    ),
+    "ended_item": "the service period ended on {end}: nothing is due or entitled; the supply is shown as observed",
     "repeated_ids": (
         "{count} resource(s) of {line_item} are listed more than once in the observation and were counted each "
         "time (e.g. {sample}): check the export"
@@ -28,6 +34,14 @@ TEMPLATES: dict[str, str] = {
         "changed since"
     ),
     "source_failed": "a source failed while observing {kind}: {failures}",
+    "listing_incomplete": "the listing of {kind} may be incomplete: {reasons}",
+    # what an unknown status may still be (the first and last of the possible statuses)
+    "outcome_short_pending": "not met, not over; possibly short (below due)",
+    "outcome_short_met": "not over; possibly short",
+    "outcome_short_over": "possibly short, possibly over",
+    "outcome_pending_met": "not short, not over; possibly pending",
+    "outcome_pending_over": "not short; possibly pending, possibly over",
+    "outcome_met_over": "not short; possibly over",
     "not_observed": "no chosen source observes resources of kind {kind}",
     "pending_expansions": "short only of expansions still inside their deadline",
     "pending_not_started": "the service period has not started",

@@ -37,3 +37,14 @@ def service_started(contract: Contract, now: datetime) -> bool:
 
 def service_ended(contract: Contract, now: datetime) -> bool:
     return now >= end_of_day(contract.service_period.end)
+
+
+SWITCH_OVER_MONTHS = 2
+"""Art. 14.3: after the service period (not renewed), the provider supports migration for 2 months."""
+
+
+def switch_over(contract: Contract, calendars: Iterable[YearCalendar] = ()) -> Deadline:
+    """The Art. 14.3 switch-over: 2 months counted from the day the service period ends (that day not counted,
+    Civil Code art. 201; a last day on a rest day moves, art. 203), as the contract calendar shows it."""
+    end = start_of_day(contract.service_period.end)
+    return period_end(end, months=SWITCH_OVER_MONTHS, calendars=calendars)

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from pydantic import JsonValue
 
+from reconciler.base.money import plain
 from reconciler.core.models import Changes, FieldChange, Finding, ItemChange, Status
 from reconciler.core.runs import PastRun, finding_record
 
@@ -19,7 +20,21 @@ NOT_MET: Final = frozenset({Status.SHORT, Status.OVER, Status.UNKNOWN, Status.PE
 """Statuses that need attention; `met` and `not_observed` do not."""
 _DECIMALS: Final = frozenset({"unit_price", "baseline", "entitled", "due", "supplied", "gap", "gap_value_monthly"})
 _IDS: Final = frozenset({"contributing", "ids"})  # evidence ids never count as a change
-_FIGURES: Final = frozenset({"status", "entitled", "due", "supplied", "gap", "gap_value_monthly"})
+_FIGURES: Final = frozenset({"status", "possible", "entitled", "due", "supplied", "gap", "gap_value_monthly"})
+_DERIVED: Final = frozenset(
+    {
+        "supplied_lower",
+        "supplied_upper",
+        "shortfall_value_monthly",
+        "shortfall_value_possible",
+        "pending_value_monthly",
+        "pending_value_possible",
+        "pending_due_at",
+        "surplus_value_monthly",
+        "surplus_value_possible",
+    }
+)
+"""Figures that follow from the supply's bounds, due and entitled: compared through `supplied` (the bounds)."""
 """A line item is `changed` when one of these differs; its other differing fields are listed with them."""
 
 
@@ -83,13 +98,25 @@ def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Field
 
 
 def _comparable(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The record as compared: decimals as numbers (4.6480 equals 4.648), set-aside groups keyed by rule and
-    subject rather than position, and no evidence ids (a replaced VM is not a change; counts are kept)."""
-    result = {key: _decimal(value) if key in _DECIMALS else value for key, value in record.items()}
+    """The record as compared: decimals as numbers (4.6480 equals 4.648), the supply as its value when exact
+    and as [lower, upper] (upper null: unbounded) when its bounds differ, `possible` only where it says more
+    than the status, set-aside groups keyed by rule and subject rather than position, and no evidence ids (a
+    replaced VM is not a change; counts are kept)."""
+    result = {
+        key: _decimal(value) if key in _DECIMALS else value for key, value in record.items() if key not in _DERIVED
+    }
+    lower, upper = _decimal(record.get("supplied_lower")), _decimal(record.get("supplied_upper"))
+    if record.get("supplied") is None and isinstance(lower, Decimal):
+        result["supplied"] = bounds_text(lower, upper if isinstance(upper, Decimal) else None)
+    possible = record.get("possible") or ()
+    if len(possible) < 2:
+        result.pop("possible", None)
+    else:  # one value, as the reports show it: short/met/over
+        result["possible"] = "/".join(str(status) for status in possible)
     evidence = result.get("evidence")
     if isinstance(evidence, Mapping):
         result["evidence"] = {
-            name: _groups(value) if name in ("nonconforming", "excluded") else value
+            name: _groups(value) if name in ("nonconforming", "excluded", "uncertain") else value
             for name, value in evidence.items()
             if name not in _IDS
         }
@@ -100,12 +127,21 @@ def _groups(groups: Any) -> Any:
     if not isinstance(groups, list):
         return groups
     return {
-        f"{group.get('rule')} {group.get('subject')}": {
-            k: _decimal(v) if k == "quantity" else v for k, v in group.items() if k not in _IDS
-        }
+        _group_key(group): {k: _decimal(v) if k == "quantity" else v for k, v in group.items() if k not in _IDS}
         for group in groups
         if isinstance(group, Mapping)
     }
+
+
+def bounds_text(lower: Decimal, upper: Decimal | None) -> str:
+    """Bounds that differ as one comparable value: `[1200, 1264]`, or `[1200, ∞)` without an upper bound."""
+    return f"[{plain(lower)}, {plain(upper)}]" if upper is not None else f"[{plain(lower)}, ∞)"
+
+
+def _group_key(group: Mapping[str, Any]) -> str:
+    if "rule" in group:  # set aside
+        return f"{group.get('rule')} {group.get('subject')}"
+    return f"{group.get('counts')} {'+'.join(group.get('unknown') or ())}"  # uncertain
 
 
 def _decimal(value: Any) -> Any:
@@ -132,7 +168,9 @@ def _json(value: Any) -> JsonValue:
 def _path_text(path: Sequence[object]) -> str:
     text = ""
     for step in path:
-        if isinstance(step, int) or (text.endswith(("nonconforming", "excluded")) and isinstance(step, str)):
+        if isinstance(step, int) or (
+            text.endswith(("nonconforming", "excluded", "uncertain")) and isinstance(step, str)
+        ):
             text += f"[{step}]"
         else:
             text += f".{step}" if text else str(step)

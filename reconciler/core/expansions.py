@@ -28,10 +28,10 @@ def track(
     """Every expansion of the contract requested by `now`, sorted by request time then id (later requests
     are not known as of `now`: a report rebuilt from an older run must not show them).
 
-    `supplied_now` is the current run's supply by line item id (None where unknown). Runs of `history`
-    after `now` are ignored: they are not known as of `now`. An expansion is fulfilled at the first run
-    (recorded or the current one) at or after its request whose supplied quantity reaches the baseline plus
-    every expansion of the line item requested up to and including this one.
+    `supplied_now` is the current run's certain supply (the lower bound) by line item id (None where not
+    observed). Runs of `history` after `now` are ignored: they are not known as of `now`. An expansion is
+    fulfilled at the first run (recorded or the current one) at or after its request whose certain supply
+    reaches the baseline plus every expansion of the line item requested up to and including this one.
     """
     runs = sorted((r for r in history if r.now <= now), key=lambda r: r.now)
     tracked: list[ExpansionStatus] = []
@@ -89,7 +89,7 @@ def _fulfilled_at(
 ) -> datetime | None:
     item = expansion.line_item.value
     for run in runs:
-        supplied = run.supplied.get(item)
+        supplied = run.lower.get(item) if run.lower else run.supplied.get(item)
         if run.now >= expansion.requested_at and supplied is not None and supplied >= required:
             return run.now
     if now >= expansion.requested_at and supplied_now is not None and supplied_now >= required:

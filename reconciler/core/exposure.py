@@ -25,8 +25,9 @@ DELAY_CLAUSE = "12.3"
 ONE_EVENT_CLAUSE = "12.4"
 FEE_READING = message("fee_reading")
 DAY_RULE = message("day_rule")
-OBSERVED_STATUSES = frozenset({Status.MET, Status.PENDING, Status.OVER, Status.SHORT})
-"""A run with one of these statuses observed the line item; any other (unknown, not observed) could not."""
+OBSERVED_STATUSES = frozenset({Status.MET, Status.PENDING, Status.OVER, Status.SHORT, Status.ENDED})
+"""A run with one of these statuses observed the line item and decided it; any other (unknown, not observed)
+did not."""
 ONE_DAY = timedelta(days=1)
 
 
@@ -50,7 +51,7 @@ def assess_exposure(
             items += [
                 _delay_item(contract, delay, f, runs, now)
                 for f in findings
-                if f.status is Status.SHORT and f.supplied is not None and f.supplied < f.baseline
+                if f.status is Status.SHORT and f.supplied_upper is not None and f.supplied_upper < f.baseline
             ]
         if ONE_EVENT_CLAUSE in rules:
             items = _one_event(items)
@@ -125,7 +126,7 @@ def _delay_item(
     amount = delay_amount(contract, rule, days)
     since = message(
         "delay_since",
-        supplied=plain(finding.supplied or Decimal(0)),
+        supplied=plain(finding.supplied_upper or Decimal(0)),
         baseline=plain(finding.baseline),
         first=first.isoformat(),
     )
@@ -162,10 +163,13 @@ def _streak_start(finding: Finding, runs: Sequence[PastRun], now: datetime) -> d
 
     def mark(run: PastRun) -> bool | None:
         status = run.statuses.get(key)
+        upper = run.upper.get(key) if run.upper else run.supplied.get(key)
+        lower = run.lower.get(key) if run.lower else run.supplied.get(key)
+        if status is Status.UNKNOWN and lower is not None and lower >= finding.baseline:
+            return False  # undecided, but certainly not short below the baseline: the streak is broken
         if not observed(status):
             return None
-        supplied = run.supplied.get(key)
-        return status is Status.SHORT and supplied is not None and supplied < finding.baseline
+        return status is Status.SHORT and upper is not None and upper < finding.baseline
 
     marks = [*(mark(run) for run in runs), True]
     first, _, _ = shortfall_streaks(marks)[-1]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any, Final
+from typing import Any, Final, get_args
 
 from reconciler.base.money import arithmetic
 from reconciler.contract.model import Constraints, Contract, LineItemId
@@ -24,15 +24,20 @@ GB_PER_TB: Final = Decimal(1000)
 
 @dataclass(frozen=True)
 class Meter:
-    """One line item's rule: which kind counts, which of them (`select`), how much each counts."""
+    """One line item's rule: which kind counts, which of them (`where`), how much each counts (`amount`)."""
 
     line_item: LineItemId
     kind: ResourceKind
-    amount: Callable[[Any], Decimal | int]
-    select: Callable[[Any], bool] = lambda resource: True
+    amount: str | None
+    """The attribute summed (`vcpu`, `size_gb`); None: each resource counts one."""
+    where: tuple[tuple[str, str], ...] = ()
+    """Attribute values a resource must have to count here (a volume's tier); an unknown one: it may count."""
     per_unit: Decimal = Decimal(1)
     """Divide the summed amount by this to get the line item's unit (GB -> TB)."""
     description: str = ""
+
+    def amount_of(self) -> Callable[[Any], Decimal | int | None]:
+        return _one if self.amount is None else attrgetter(self.amount)
 
 
 def _one(resource: Any) -> int:
@@ -40,40 +45,40 @@ def _one(resource: Any) -> int:
 
 
 METERS: Final[tuple[Meter, ...]] = (
-    Meter(LineItemId.COMPUTE_VCPU, "vm", attrgetter("vcpu"), description="sum of vcpu of VMs"),
-    Meter(LineItemId.COMPUTE_MEMORY, "vm", attrgetter("memory_gb"), description="sum of memory_gb of VMs"),
+    Meter(LineItemId.COMPUTE_VCPU, "vm", "vcpu", description="sum of vcpu of VMs"),
+    Meter(LineItemId.COMPUTE_MEMORY, "vm", "memory_gb", description="sum of memory_gb of VMs"),
     Meter(
         LineItemId.STORAGE_STANDARD,
         "volume",
-        attrgetter("size_gb"),
-        lambda r: r.tier == "standard",
+        "size_gb",
+        (("tier", "standard"),),
         description="sum of size_gb of volumes of tier standard",
     ),
     Meter(
         LineItemId.STORAGE_PERFORMANCE,
         "volume",
-        attrgetter("size_gb"),
-        lambda r: r.tier == "performance",
+        "size_gb",
+        (("tier", "performance"),),
         description="sum of size_gb of volumes of tier performance",
     ),
     Meter(
         LineItemId.STORAGE_OBJECT,
         "bucket",
-        attrgetter("size_gb"),
+        "size_gb",
         per_unit=GB_PER_TB,
         description="sum of size_gb of buckets / 1000 (TB)",
     ),
-    Meter(LineItemId.BACKUP_HOST, "backup", attrgetter("size_gb"), description="sum of size_gb of backups"),
-    Meter(LineItemId.NETWORK_BANDWIDTH, "bandwidth", attrgetter("mbps"), description="sum of mbps of links"),
-    Meter(LineItemId.NETWORK_PUBLIC_IP, "public_ip", _one, description="count of public IPs"),
-    Meter(LineItemId.NETWORK_LOAD_BALANCER, "load_balancer", _one, description="count of load balancers"),
+    Meter(LineItemId.BACKUP_HOST, "backup", "size_gb", description="sum of size_gb of backups"),
+    Meter(LineItemId.NETWORK_BANDWIDTH, "bandwidth", "mbps", description="sum of mbps of links"),
+    Meter(LineItemId.NETWORK_PUBLIC_IP, "public_ip", None, description="count of public IPs"),
+    Meter(LineItemId.NETWORK_LOAD_BALANCER, "load_balancer", None, description="count of load balancers"),
     Meter(
         LineItemId.NETWORK_REMOTE_ACCESS,
         "remote_access_account",
-        _one,
+        None,
         description="count of remote-access (VPN) accounts",
     ),
-    Meter(LineItemId.SECURITY_WAF, "waf", _one, description="count of WAF instances"),
+    Meter(LineItemId.SECURITY_WAF, "waf", None, description="count of WAF instances"),
 )
 METER_BY_ITEM: Final[dict[LineItemId, Meter]] = {m.line_item: m for m in METERS}
 
@@ -97,6 +102,7 @@ class SetAsideGroup:
     """What the rule requires (x86_64, 2.4); empty for policy rules."""
     cell: list[Decimal | int] = field(default_factory=lambda: [0])
     ids: list[str] = field(default_factory=list)
+    """Every member; one whose amount is not known adds nothing to `quantity`."""
 
     @property
     def quantity(self) -> Decimal:
@@ -104,14 +110,52 @@ class SetAsideGroup:
 
 
 @dataclass
+class UncertainGroup:
+    """Resources that widen a line item's bounds, grouped by what is not known of them.
+
+    `certain`: they count, only their amount is unknown (lower bound 0 each, no upper bound). Otherwise they
+    may count: an attribute that decides (`arch`, `cpu_ghz`, `state`, `tier`) is unknown; their known amounts
+    add to the upper bound only, and an unknown amount (in `unknown` too) leaves it open."""
+
+    certain: bool
+    unknown: tuple[str, ...]
+    cell: list[Decimal | int] = field(default_factory=lambda: [0])
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def bounded(self) -> bool:
+        """Whether every member's amount is known (else the line item has no upper bound)."""
+        return not self.certain and not self.unknown_amount
+
+    @property
+    def unknown_amount(self) -> bool:
+        return bool(self.unknown) and self.unknown[-1] in AMOUNTS
+
+    @property
+    def quantity(self) -> Decimal:
+        """The known amounts of the members, in the kind's own unit (GB, vCPU)."""
+        return Decimal(self.cell[0])
+
+
+AMOUNTS: Final = frozenset({"vcpu", "memory_gb", "size_gb"})
+"""The attributes a meter sums that a source may not know."""
+
+
+@dataclass
 class Tally:
-    """A line item's measured supply: the conforming quantity and the evidence behind it."""
+    """A line item's measured supply: its bounds and the evidence behind each.
+
+    `supplied` is the lower bound: what counts for certain (contributing resources with known amounts).
+    `upper` adds what may count; None when it has no bound (an amount that may count is unknown). The kind's
+    listing (`SourceReport.incomplete`, `failed`) is applied by the reconcile core, which sees the sources."""
 
     line_item: LineItemId
     supplied: Decimal = Decimal(0)
+    upper: Decimal | None = Decimal(0)
     contributing: list[str] = field(default_factory=list)
     nonconforming: dict[str, SetAsideGroup] = field(default_factory=dict)
     excluded: dict[str, SetAsideGroup] = field(default_factory=dict)
+    uncertain: dict[tuple[bool, tuple[str, ...]], UncertainGroup] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,15 +165,27 @@ class Measurement:
 
 
 def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[SetAsideRule, str, str, str]]:
-    """The line item's written constraints this VM fails, as (rule, detail, subject, limit)."""
+    """The line item's written constraints this VM fails, as (rule, detail, subject, limit); an attribute that
+    is not known fails nothing (see `unknown_constraints`)."""
     failures: list[tuple[SetAsideRule, str, str, str]] = []
     arch, ghz = resource.arch, resource.cpu_ghz
-    if constraints.arch is not None and arch != constraints.arch:
+    if constraints.arch is not None and arch is not None and arch != constraints.arch:
         failures.append(("arch", f"not {constraints.arch} (is {arch})", arch, constraints.arch))
-    if constraints.min_cpu_ghz is not None and ghz < constraints.min_cpu_ghz:
+    if constraints.min_cpu_ghz is not None and ghz is not None and ghz < constraints.min_cpu_ghz:
         limit = str(constraints.min_cpu_ghz)
         failures.append(("min_cpu_ghz", f"clock {ghz} GHz below {limit} GHz", str(ghz), limit))
     return failures
+
+
+def unknown_constraints(resource: Any, constraints: Constraints) -> tuple[str, ...]:
+    """The attributes a constraint of the line item reads that the VM does not state: memory needs the
+    architecture, vCPU the architecture and the clock."""
+    unknown: list[str] = []
+    if constraints.arch is not None and resource.arch is None:
+        unknown.append("arch")
+    if constraints.min_cpu_ghz is not None and resource.cpu_ghz is None:
+        unknown.append("cpu_ghz")
+    return tuple(unknown)
 
 
 _DECIDED_BY: Final[dict[type, Callable[[Any], Any]]] = {
@@ -139,11 +195,13 @@ _DECIDED_BY: Final[dict[type, Callable[[Any], Any]]] = {
 """The fields a meter's decision reads, per kind; the plan cache is keyed by their values."""
 
 
-_Step = tuple[Callable[[Any], Decimal | int], list[Decimal | int], list[str]]
+_Step = tuple[Callable[[Any], Decimal | int | None], list[Decimal | int], list[str], list[str]]
+"""(amount of a resource, where a known amount adds, where its id goes, where its id goes if the amount is None)."""
 
 
 def measure(contract: Contract, resources: Iterable[Resource], policy: MeterPolicy | None = None) -> Measurement:
-    """Sum resources into each line item of the contract. One pass; ids are kept for evidence.
+    """Sum resources into each line item of the contract: its lower and upper bound. One pass; ids are kept
+    for evidence.
 
     Whether a resource counts depends only on a few of its fields (a VM's state, arch and clock; a
     volume's tier), so the decision is made once per distinct combination and replayed as a plan.
@@ -158,9 +216,13 @@ def measure(contract: Contract, resources: Iterable[Resource], policy: MeterPoli
         key = (cls, decided_by(resource) if decided_by else None)
         plan = plans.get(key) or planner.decide(key, resource)
         rid = resource.id
-        for amount_of, cell, ids in plan:
-            cell[0] += amount_of(resource)
-            ids.append(rid)
+        for amount_of, cell, ids, if_unknown in plan:
+            value = amount_of(resource)
+            if value is None:
+                if_unknown.append(rid)
+            else:
+                cell[0] += value
+                ids.append(rid)
     return Measurement(planner.tallies(), count)
 
 
@@ -182,30 +244,67 @@ class _Planner:
     def decide(self, key: tuple[type, Any], resource: Any) -> list[_Step]:
         steps: list[_Step] = []
         for meter, constraints in self._meters.get(key[0], ()):
-            if not meter.select(resource):
-                continue
-            tally = self._tallies[meter.line_item]
-            if isinstance(resource, Vm):
-                state = resource.state
-                if state not in self._policy.counted_vm_states:
-                    group = _group(tally.excluded, "state", f"state {state} does not count", state)
-                    steps.append((meter.amount, group.cell, group.ids))
-                    continue
-                failures = constraint_failures(resource, constraints)
-                if failures:  # counted once, under the first constraint it fails
-                    rule, detail, subject, limit = failures[0]
-                    group = _group(tally.nonconforming, rule, detail, subject, limit)
-                    steps.append((meter.amount, group.cell, group.ids))
-                    continue
-            steps.append((meter.amount, self._sums[meter.line_item], tally.contributing))
+            step = self._decide(meter, constraints, resource)
+            if step is not None:
+                steps.append(step)
         self.plans[key] = steps
         return steps
+
+    def _decide(self, meter: Meter, constraints: Constraints, resource: Any) -> _Step | None:
+        """Where one resource goes for one meter: counted, set aside, uncertain, or nowhere (not selected)."""
+        tally = self._tallies[meter.line_item]
+        amount_of = meter.amount_of()
+        unknown: list[str] = []
+        for name, wanted in meter.where:
+            value = getattr(resource, name)
+            if value is None:
+                unknown.append(name)
+            elif value != wanted:
+                return None
+        if isinstance(resource, Vm):
+            state, counted = resource.state, self._policy.counted_vm_states
+            if state is not None and state not in counted:
+                group = _group(tally.excluded, "state", f"state {state} does not count", state)
+                return amount_of, group.cell, group.ids, group.ids
+            failures = constraint_failures(resource, constraints)
+            if failures:  # counted once, under the first constraint it fails
+                rule, detail, subject, limit = failures[0]
+                group = _group(tally.nonconforming, rule, detail, subject, limit)
+                return amount_of, group.cell, group.ids, group.ids
+            if state is None and not counted:
+                group = _group(tally.excluded, "state", "no state counts", "unknown")
+                return amount_of, group.cell, group.ids, group.ids
+            if state is None and not counted.issuperset(get_args(VmState)):
+                unknown.append("state")
+            unknown += unknown_constraints(resource, constraints)
+        decided = tuple(unknown)
+        amount = () if meter.amount is None else (meter.amount,)
+        if_unknown = _uncertain(tally, not decided, decided + amount).ids
+        if decided:
+            possibly = _uncertain(tally, False, decided)
+            return amount_of, possibly.cell, possibly.ids, if_unknown
+        return amount_of, self._sums[meter.line_item], tally.contributing, if_unknown
 
     def tallies(self) -> dict[LineItemId, Tally]:
         with arithmetic():
             for item_id, tally in self._tallies.items():
-                tally.supplied = Decimal(self._sums[item_id][0]) / METER_BY_ITEM[item_id].per_unit
+                per_unit = METER_BY_ITEM[item_id].per_unit
+                tally.supplied = Decimal(self._sums[item_id][0]) / per_unit
+                groups = {key: group for key, group in tally.uncertain.items() if group.ids}
+                tally.uncertain = dict(sorted(groups.items(), key=lambda pair: (not pair[0][0], pair[0][1])))
+                if any(not group.bounded for group in groups.values()):
+                    tally.upper = None
+                else:
+                    possible = sum((group.quantity for group in groups.values()), Decimal(0))
+                    tally.upper = tally.supplied + possible / per_unit
         return self._tallies
+
+
+def _uncertain(tally: Tally, certain: bool, unknown: tuple[str, ...]) -> UncertainGroup:
+    key = (certain, unknown)
+    if key not in tally.uncertain:
+        tally.uncertain[key] = UncertainGroup(certain, unknown)
+    return tally.uncertain[key]
 
 
 def _group(

@@ -24,6 +24,13 @@ class Status(StrEnum):
     OVER = "over"
     UNKNOWN = "unknown"
     NOT_OBSERVED = "not_observed"
+    ENDED = "ended"
+
+
+OUTCOMES: tuple[Status, ...] = (Status.SHORT, Status.PENDING, Status.MET, Status.OVER)
+"""The statuses a supply can have against due and entitled, from lowest supply to highest."""
+DRIFT: frozenset[Status] = frozenset({Status.SHORT, Status.OVER})
+"""The statuses that are drift (exit 1)."""
 
 
 class Verdict(StrEnum):
@@ -146,15 +153,39 @@ class SetAside(Frozen):
     ids: list[str]
 
 
+class Uncertain(Frozen):
+    """Resources that widen the supply's bounds, grouped by what is not known of them."""
+
+    counts: Literal["certainly", "possibly"] = Field(
+        description="certainly: they count, only their amount is unknown (each adds 0 to the lower bound and "
+        "opens the upper one); possibly: an attribute that decides whether they count is unknown (their known "
+        "amounts add to the upper bound only)"
+    )
+    unknown: list[str] = Field(
+        description="the attributes not known: what decides (arch, cpu_ghz, state, tier), then the amount "
+        "(vcpu, memory_gb, size_gb) when it is unknown too"
+    )
+    count: int
+    quantity: Decimal | None = Field(
+        description="what they add to the upper bound, in the line item's unit; null when an amount is unknown "
+        "(no upper bound)"
+    )
+    ids: list[str]
+
+
 class Evidence(Frozen):
     contributing_count: int
-    contributing: list[str] = Field(description="ids of the resources counted as supplied, sorted")
+    contributing: list[str] = Field(description="ids of the resources counted as supplied for certain, sorted")
     nonconforming: list[SetAside] = Field(description="resources failing a constraint written in the contract")
     excluded: list[SetAside] = Field(description="resources not counted by policy (e.g. terminated VMs)")
+    uncertain: list[Uncertain] = Field(
+        default_factory=list, description="resources behind the difference between the bounds, and why"
+    )
 
 
 class Finding(Frozen):
-    """One line item reconciled. gap = supplied - entitled (negative = short)."""
+    """One line item reconciled. Supply is an interval [supplied_lower, supplied_upper]; `supplied`, `gap` and
+    `gap_value_monthly` are given when the bounds agree. gap = supplied - entitled (negative = short)."""
 
     line_item: LineItemId
     seq: int
@@ -165,12 +196,49 @@ class Finding(Frozen):
     baseline: Decimal
     entitled: Decimal
     due: Decimal
-    supplied: Decimal | None
-    gap: Decimal | None
+    supplied: Decimal | None = Field(description="the supply when its bounds agree; else null (see the bounds)")
+    supplied_lower: Decimal | None = Field(description="what is supplied for certain; null only when not observed")
+    supplied_upper: Decimal | None = Field(
+        description="the most that may be supplied; null when not observed or without an upper bound (a listing "
+        "that may be incomplete, a failed source, an amount not known)"
+    )
+    gap: Decimal | None = Field(description="supplied - entitled when the bounds agree; else null")
     status: Status
-    gap_value_monthly: Decimal | None = Field(description="gap x unit price, CNY per month, rounded to the fen")
+    possible: list[Status] = Field(
+        description="the statuses the bounds leave possible, lowest supply first (short, pending, met, over): one "
+        "for a definite status, several for unknown, [ended] after the service period, empty when not observed"
+    )
+    gap_value_monthly: Decimal | None = Field(
+        description="gap x unit price, CNY per month, rounded to the fen; null when the bounds differ"
+    )
+    shortfall_value_monthly: Decimal | None = Field(
+        description="value of the overdue shortfall (supplied below due) certain from the bounds: "
+        "(supplied_upper - due) x unit price when that is negative, else 0; null when not observed"
+    )
+    shortfall_value_possible: Decimal | None = Field(
+        description="the largest overdue shortfall value the bounds allow: (supplied_lower - due) x unit price "
+        "when negative, else 0"
+    )
+    pending_value_monthly: Decimal | None = Field(
+        description="value of what is short of expansions still inside their deadline (between due and "
+        "entitled), certain from the bounds; <= 0"
+    )
+    pending_value_possible: Decimal | None = Field(description="the largest pending value the bounds allow")
+    pending_due_at: datetime | None = Field(
+        description="when the next part of the pending quantity falls due (an expansion's deadline, or the "
+        "service start); null when nothing can be pending"
+    )
+    surplus_value_monthly: Decimal | None = Field(
+        description="value of supply above entitled certain from the bounds: (supplied_lower - entitled) x "
+        "unit price when positive, else 0"
+    )
+    surplus_value_possible: Decimal | None = Field(
+        description="the largest surplus value the bounds allow; null when the upper bound is open"
+    )
     measured_by: str
-    reason: str | None = Field(None, description="why the status is unknown, not_observed or pending")
+    reason: str | None = Field(
+        None, description="why the status is unknown, not_observed, pending or ended, and why the bounds differ"
+    )
     evidence: Evidence | None
 
 
@@ -189,6 +257,9 @@ class SourceSummary(Frozen):
     detail: str
     covers: list[ResourceKind]
     failed: dict[str, str]
+    incomplete: dict[str, str] = Field(
+        default_factory=dict, description="kinds whose listing may be incomplete, and why (upper bound open)"
+    )
     resource_count: int
     unrecognized: list[UnrecognizedInput]
 
@@ -196,8 +267,23 @@ class SourceSummary(Frozen):
 class Summary(Frozen):
     line_items: int
     by_status: dict[Status, int]
-    shortfall_value_monthly: Decimal = Field(description="sum of gap values of short and pending line items")
-    surplus_value_monthly: Decimal = Field(description="sum of gap values of line items over entitlement")
+    shortfall_value_monthly: Decimal = Field(
+        description="the headline: value of what is overdue (supplied below due), certain from the bounds; sum "
+        "of the findings' shortfall_value_monthly"
+    )
+    shortfall_value_possible: Decimal = Field(
+        default=Decimal("0.00"), description="the largest overdue shortfall value the bounds allow"
+    )
+    pending_value_monthly: Decimal = Field(
+        default=Decimal("0.00"),
+        description="value of what is short only of expansions still inside their deadline (not overdue)",
+    )
+    pending_value_possible: Decimal = Field(default=Decimal("0.00"))
+    pending_due_at: datetime | None = Field(None, description="the earliest deadline of what is pending")
+    surplus_value_monthly: Decimal = Field(description="value of supply above entitled, certain from the bounds")
+    surplus_value_possible: Decimal | None = Field(
+        default=Decimal("0.00"), description="the largest surplus value the bounds allow; null when unbounded"
+    )
     resources_observed: int
 
 
@@ -214,7 +300,7 @@ class Reconciliation(Frozen):
     """Everything `reconciler check` knows after one run; its JSON is the documented output format."""
 
     schema_: Literal["contract-reconciler/reconciliation"] = Field("contract-reconciler/reconciliation", alias="schema")
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     now: datetime
     observed_at: datetime
     contract: ContractRef

@@ -3,6 +3,13 @@
 Sources turn a provider's native objects into these resources; meters sum them into line items.
 Resources are msgspec structs, the one module that uses msgspec: it decodes and validates millions of
 resources straight from JSON text at C speed. No I/O here.
+
+Knowledge may be partial. An attribute a source cannot know is `None` (required, so a missing field is
+still an error: unknown is said with `null`): a VM's `vcpu`, `memory_gb`, `cpu_ghz`, `arch` and `state`
+(an instance type or family not in the tables, a planned instance whose type is known only after apply, a
+state not in the state map), a volume's `tier` and `size_gb` (a volume type not in the tables), a bucket's
+`size_gb` (no usage data). Backups, bandwidth and the counted kinds have nothing a source cannot know. A
+kind whose listing may be incomplete is named in `SourceReport.incomplete`. The meters turn both into bounds.
 """
 
 from __future__ import annotations
@@ -71,50 +78,61 @@ class _Resource(msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, fr
 class Vm(_Resource, tag="vm", frozen=True, kw_only=True):
     """A cloud host: its vCPU count, memory, CPU clock, architecture and lifecycle state."""
 
-    vcpu: Count
-    memory_gb: Size
-    cpu_ghz: Clock
-    arch: Arch
-    state: VmState
+    vcpu: Count | None
+    memory_gb: Size | None
+    cpu_ghz: Clock | None
+    arch: Arch | None
+    state: VmState | None
     instance_type: str | None = None
 
     def __post_init__(self) -> None:
+        memory, ghz = self.memory_gb, self.cpu_ghz
         try:  # inline, not a helper call: this runs for every VM
-            if 0 <= self.memory_gb <= MAX_SIZE and _MIN_GHZ <= self.cpu_ghz <= _MAX_GHZ:
+            if (memory is None or 0 <= memory <= MAX_SIZE) and (ghz is None or _MIN_GHZ <= ghz <= _MAX_GHZ):
                 return
         except InvalidOperation:  # NaN (JSON strings are read as decimals too)
             pass
-        if not _in_range(self.memory_gb):
-            raise _out_of_range("memory_gb", self.memory_gb)
+        if memory is not None and not _in_range(memory):
+            raise _out_of_range("memory_gb", memory)
         raise ValueError("cpu_ghz: must be a number greater than 0 and below 100")
 
 
-class _Sized(_Resource, frozen=True, kw_only=True):
-    """A resource measured in GB."""
+def _check_size(size: Decimal | None) -> None:
+    try:  # this runs for every resource
+        if size is None or 0 <= size <= MAX_SIZE:
+            return
+    except InvalidOperation:  # NaN (JSON strings are read as decimals too)
+        pass
+    assert size is not None
+    raise _out_of_range("size_gb", size)
+
+
+class Volume(_Resource, tag="volume", frozen=True, kw_only=True):
+    """A block volume of the ordinary (`standard`) or high-performance (`performance`) tier, in GB."""
+
+    tier: Tier | None
+    size_gb: Size | None
+
+    def __post_init__(self) -> None:
+        _check_size(self.size_gb)
+
+
+class Bucket(_Resource, tag="bucket", frozen=True, kw_only=True):
+    """Object ("static") storage in use, in GB (the contract prices it in TB: 1 TB = 1000 GB)."""
+
+    size_gb: Size | None
+
+    def __post_init__(self) -> None:
+        _check_size(self.size_gb)
+
+
+class Backup(_Resource, tag="backup", frozen=True, kw_only=True):
+    """Host backup capacity (snapshots, backup vault), in GB."""
 
     size_gb: Size
 
     def __post_init__(self) -> None:
-        try:  # inline, not a helper call: this runs for every resource
-            if 0 <= self.size_gb <= MAX_SIZE:
-                return
-        except InvalidOperation:  # NaN (JSON strings are read as decimals too)
-            pass
-        raise _out_of_range("size_gb", self.size_gb)
-
-
-class Volume(_Sized, tag="volume", frozen=True, kw_only=True):
-    """A block volume of the ordinary (`standard`) or high-performance (`performance`) tier."""
-
-    tier: Tier
-
-
-class Bucket(_Sized, tag="bucket", frozen=True, kw_only=True):
-    """Object ("static") storage in use, in GB (the contract prices it in TB: 1 TB = 1000 GB)."""
-
-
-class Backup(_Sized, tag="backup", frozen=True, kw_only=True):
-    """Host backup capacity (snapshots, backup vault), in GB."""
+        _check_size(self.size_gb)
 
 
 class Bandwidth(_Resource, tag="bandwidth", frozen=True, kw_only=True):
@@ -213,15 +231,24 @@ def _resource_error(exc: msgspec.ValidationError) -> ResourceError:
 def resource_json_schema() -> dict[str, Any]:
     """JSON Schema of one resource: a union over the kinds, discriminated by `kind`.
 
-    Sizes are exact decimals: JSON numbers (or decimal strings), never negative.
+    Sizes are exact decimals: JSON numbers (or decimal strings), never negative. `null` says a source does not
+    know the attribute (see the module docstring).
     """
     schema: dict[str, Any] = msgspec.json.schema(Resource)
     for definition in schema.get("$defs", {}).values():
-        for prop in definition.get("properties", {}).values():
-            if prop.get("format") == "decimal":
-                bounds = {k: prop.pop(k) for k in ("minimum", "exclusiveMinimum") if k in prop}
-                prop.pop("type"), prop.pop("format")
-                prop["anyOf"] = [{"type": "number", **bounds}, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}]
+        for name, prop in definition.get("properties", {}).items():
+            nullable = [p for p in prop.get("anyOf", ()) if p != {"type": "null"}]
+            target = nullable[0] if len(nullable) == 1 and len(prop["anyOf"]) == 2 else prop
+            if target.get("format") == "decimal":
+                bounds = {k: target.pop(k) for k in ("minimum", "exclusiveMinimum") if k in target}
+                number = [{"type": "number", **bounds}, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}]
+                if target is prop:
+                    prop.pop("type"), prop.pop("format")
+                    prop["anyOf"] = number
+                else:
+                    prop["anyOf"] = [*number, {"type": "null"}]
+            if target is not prop and "default" not in prop:
+                prop["description"] = f"null when the source does not know the {name}"
     return schema
 
 
@@ -238,12 +265,15 @@ class Unrecognized:
 
 @dataclass(frozen=True)
 class SourceReport:
-    """What one source observed: the kinds it covers, the kinds it failed on (and why), what it skipped."""
+    """What one source observed: the kinds it covers, the kinds it failed on (and why), the kinds whose
+    listing may be incomplete (and why), what it skipped. For a failed or incomplete kind, what was seen
+    counts toward the lower bound of its line items and their upper bound is open."""
 
     name: str
     covers: frozenset[ResourceKind]
     detail: str = ""
     failed: Mapping[ResourceKind, str] = field(default_factory=dict)
+    incomplete: Mapping[ResourceKind, str] = field(default_factory=dict)
     unrecognized: tuple[Unrecognized, ...] = ()
     resource_count: int = 0
 

@@ -12,31 +12,39 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import islice, pairwise
 from operator import eq
-from typing import Final
+from typing import Any, Final
 
-from reconciler.base.messages import message
+from reconciler.base.messages import JOINER, message
 from reconciler.base.money import arithmetic, to_fen
 from reconciler.contract import deadlines
 from reconciler.contract.model import Contract, LineItem
+from reconciler.core import bounds
 from reconciler.core.expansions import track
 from reconciler.core.exposure import assess_exposure
-from reconciler.core.meters import METER_BY_ITEM, Measurement, MeterPolicy, SetAsideGroup, Tally, measure
+from reconciler.core.meters import (
+    METER_BY_ITEM,
+    Measurement,
+    MeterPolicy,
+    SetAsideGroup,
+    Tally,
+    UncertainGroup,
+    measure,
+)
 from reconciler.core.models import (
     ContractRef,
     Evidence,
-    ExitCode,
     Finding,
     Reconciliation,
     SetAside,
     SourceSummary,
     Status,
     Summary,
+    Uncertain,
     UnrecognizedInput,
-    Verdict,
 )
 from reconciler.core.observation import Observation, SourceReport
 from reconciler.core.runs import PastRun
-from reconciler.dates.clock import CONTRACT_TZ
+from reconciler.dates.clock import CONTRACT_TZ, start_of_day
 
 STALE_AFTER: Final = timedelta(hours=24)
 """An observation older than this at the check's `now` is reported as possibly out of date (nightly checks)."""
@@ -94,33 +102,16 @@ def _assess(
         warnings.append(message("service_not_started", start=contract.service_period.start))
     warnings += _freshness(observation.observed_at, now)
     if ended:
-        warnings.append(message("service_ended", end=contract.service_period.end))
+        warnings.append(_ended_note(contract, now))
     findings = [
         _finding(contract, item, measurement.tallies[item.id], observation.sources, now, started, ended)
         for item in contract.line_items
     ]
     findings.sort(key=lambda f: f.seq)
     warnings += [w for f in findings if (w := _repeated_ids(f)) is not None]
-    by_status = {status: sum(1 for f in findings if f.status is status) for status in Status}
-    summary = Summary(
-        line_items=len(findings),
-        by_status=by_status,
-        shortfall_value_monthly=sum(
-            (
-                f.gap_value_monthly
-                for f in findings
-                if f.status in (Status.SHORT, Status.PENDING) and f.gap_value_monthly is not None
-            ),
-            Decimal("0.00"),
-        ),
-        surplus_value_monthly=sum(
-            (f.gap_value_monthly for f in findings if f.status is Status.OVER and f.gap_value_monthly is not None),
-            Decimal("0.00"),
-        ),
-        resources_observed=measurement.resource_count,
-    )
-    verdict, exit_code = _verdict(by_status)
-    expansions = track(contract, {f.line_item.value: f.supplied for f in findings}, now, history)
+    summary = summarize(findings, measurement.resource_count)
+    verdict, exit_code = bounds.verdict(findings)
+    expansions = track(contract, {f.line_item.value: f.supplied_lower for f in findings}, now, history)
     return Reconciliation(
         now=now,
         observed_at=observation.observed_at.astimezone(CONTRACT_TZ),  # one zone in every report: Beijing
@@ -134,6 +125,36 @@ def _assess(
         exit_code=exit_code,
         warnings=warnings,
     )
+
+
+def summarize(findings: Sequence[Finding], resources_observed: int) -> Summary:
+    """The totals of the findings: counts by status and the values per month. The headline shortfall counts only
+    what is overdue (supplied below due) and certain from the bounds; what is pending (short only of expansions
+    still inside their deadline) is beside it, with the earliest deadline."""
+
+    def total(values: Iterable[Decimal | None]) -> Decimal:
+        return sum((v for v in values if v is not None), Decimal("0.00"))
+
+    surplus_open = any(f.surplus_value_monthly is not None and f.surplus_value_possible is None for f in findings)
+    deadlines_ = [f.pending_due_at for f in findings if f.pending_due_at is not None]
+    return Summary(
+        line_items=len(findings),
+        by_status={status: sum(1 for f in findings if f.status is status) for status in Status},
+        shortfall_value_monthly=total(f.shortfall_value_monthly for f in findings),
+        shortfall_value_possible=total(f.shortfall_value_possible for f in findings),
+        pending_value_monthly=total(f.pending_value_monthly for f in findings),
+        pending_value_possible=total(f.pending_value_possible for f in findings),
+        pending_due_at=min(deadlines_) if deadlines_ else None,
+        surplus_value_monthly=total(f.surplus_value_monthly for f in findings),
+        surplus_value_possible=None if surplus_open else total(f.surplus_value_possible for f in findings),
+        resources_observed=resources_observed,
+    )
+
+
+def _ended_note(contract: Contract, now: datetime) -> str:
+    switch_over = deadlines.switch_over(contract)
+    key = "service_ended" if now < switch_over.due_at else "service_ended_switch_over_over"
+    return message(key, end=contract.service_period.end, switch_over_end=switch_over.last_day)
 
 
 def _repeated_ids(finding: Finding) -> str | None:
@@ -160,15 +181,6 @@ def _freshness(observed_at: datetime, now: datetime) -> list[str]:
     return []
 
 
-def _verdict(by_status: dict[Status, int]) -> tuple[Verdict, ExitCode]:
-    """A definite shortfall or surplus is never masked by a failed source: drift (1) before unknown (3)."""
-    if by_status[Status.SHORT] or by_status[Status.OVER]:
-        return Verdict.DRIFT, ExitCode.DRIFT
-    if by_status[Status.UNKNOWN]:
-        return Verdict.UNKNOWN, ExitCode.SOURCE_FAILED
-    return Verdict.OK, ExitCode.OK
-
-
 def _finding(
     contract: Contract,
     item: LineItem,
@@ -179,11 +191,13 @@ def _finding(
     ended: bool,
 ) -> Finding:
     meter = METER_BY_ITEM[item.id]
+    kind = meter.kind
     expansions = [e for e in contract.expansions_for(item.id) if e.requested_at <= now]  # known as of now
     entitled = Decimal(0) if ended else item.quantity + sum((e.quantity for e in expansions), Decimal(0))
-    overdue = [e for e in expansions if deadlines.expansion_due_at(contract, e) <= now]
+    due_times = {e.id: deadlines.expansion_due_at(contract, e) for e in expansions}
+    overdue = [e for e in expansions if due_times[e.id] <= now]
     due = Decimal(0) if ended or not started else item.quantity + sum((e.quantity for e in overdue), Decimal(0))
-    common = {
+    common: dict[str, Any] = {
         "line_item": item.id,
         "seq": item.seq,
         "name_zh": item.name_zh,
@@ -195,51 +209,102 @@ def _finding(
         "due": due,
         "measured_by": meter.description,
     }
-    failures = [s.failed[meter.kind] for s in sources if meter.kind in s.failed]
-    if failures:
+    sources = list(sources)
+    failures = [s.failed[kind] for s in sources if kind in s.failed]
+    incomplete = [s.incomplete[kind] for s in sources if kind in s.incomplete]
+    if not failures and not incomplete and not any(kind in s.covers for s in sources):
         return Finding(
             **common,
-            supplied=None,
-            gap=None,
-            gap_value_monthly=None,
-            status=Status.UNKNOWN,
-            reason=message("source_failed", kind=meter.kind, failures="; ".join(failures)),
-            evidence=None,
-        )
-    if not any(meter.kind in s.covers for s in sources):
-        return Finding(
-            **common,
-            supplied=None,
-            gap=None,
-            gap_value_monthly=None,
+            **_UNMEASURED,
             status=Status.NOT_OBSERVED,
-            reason=message("not_observed", kind=meter.kind),
+            possible=[],
+            reason=message("not_observed", kind=kind),
             evidence=None,
         )
-    supplied = tally.supplied
-    gap = supplied - entitled
-    reason = None
-    if supplied < due:
-        status = Status.SHORT
-    elif supplied < entitled:
-        status = Status.PENDING
-        reason = message("pending_expansions" if started else "pending_not_started")
-    elif supplied > entitled:
-        status = Status.OVER
+    lower = tally.supplied
+    upper = None if failures or incomplete else tally.upper
+    reasons = []
+    if failures:
+        reasons.append(message("source_failed", kind=kind, failures="; ".join(failures)))
+    if incomplete:
+        reasons.append(message("listing_incomplete", kind=kind, reasons="; ".join(incomplete)))
+    exact = lower if upper == lower else None
+    bounds_ = {"supplied": exact, "supplied_lower": lower, "supplied_upper": upper}
+    if ended:
+        reasons.insert(0, message("ended_item", end=contract.service_period.end))
+        zero = Decimal("0.00")
+        return Finding(
+            **common,
+            **bounds_,
+            gap=None,
+            gap_value_monthly=None,
+            status=Status.ENDED,
+            possible=[Status.ENDED],
+            shortfall_value_monthly=zero,
+            shortfall_value_possible=zero,
+            pending_value_monthly=zero,
+            pending_value_possible=zero,
+            pending_due_at=None,
+            surplus_value_monthly=zero,
+            surplus_value_possible=zero,
+            reason=JOINER.join(reasons),
+            evidence=_evidence(tally, meter.per_unit),
+        )
+    possible = bounds.possible_statuses(lower, upper, due, entitled)
+    status = bounds.decided(possible)
+    if status is Status.UNKNOWN:
+        reasons.append(message(f"outcome_{possible[0].value}_{possible[-1].value}"))
+    elif status is Status.PENDING:
+        reasons.insert(0, message("pending_expansions" if started else "pending_not_started"))
+    price = item.unit_price
+    short_certain, short_possible = bounds.shortfall_quantities(lower, upper, due)
+    pending_certain, pending_possible = bounds.pending_quantities(lower, upper, due, entitled)
+    surplus_certain, surplus_possible = bounds.surplus_quantities(lower, upper, entitled)
+    if pending_possible < 0:
+        upcoming = [t for t in due_times.values() if t > now]
+        if not started:
+            upcoming.append(start_of_day(contract.service_period.start))
+        pending_due_at = min(upcoming) if upcoming else None
     else:
-        status = Status.MET
+        pending_due_at = None
     return Finding(
         **common,
-        supplied=supplied,
-        gap=gap,
-        gap_value_monthly=to_fen(gap * item.unit_price),
+        **bounds_,
+        gap=None if exact is None else exact - entitled,
+        gap_value_monthly=None if exact is None else to_fen((exact - entitled) * price),
         status=status,
-        reason=reason,
-        evidence=_evidence(tally),
+        possible=possible,
+        shortfall_value_monthly=to_fen(short_certain * price),
+        shortfall_value_possible=to_fen(short_possible * price),
+        pending_value_monthly=to_fen(pending_certain * price),
+        pending_value_possible=to_fen(pending_possible * price),
+        pending_due_at=pending_due_at,
+        surplus_value_monthly=to_fen(surplus_certain * price),
+        surplus_value_possible=None if surplus_possible is None else to_fen(surplus_possible * price),
+        reason=JOINER.join(reasons) or None,
+        evidence=_evidence(tally, meter.per_unit),
     )
 
 
-def _evidence(tally: Tally) -> Evidence:
+_UNMEASURED: Final[dict[str, Any]] = dict.fromkeys(
+    (
+        "supplied",
+        "supplied_lower",
+        "supplied_upper",
+        "gap",
+        "gap_value_monthly",
+        "shortfall_value_monthly",
+        "shortfall_value_possible",
+        "pending_value_monthly",
+        "pending_value_possible",
+        "pending_due_at",
+        "surplus_value_monthly",
+        "surplus_value_possible",
+    )
+)
+
+
+def _evidence(tally: Tally, per_unit: Decimal) -> Evidence:
     """The tally's ids sorted in place and handed over without validation (they are the meters' own lists):
     a million ids are then held once, not copied (peak memory of a large check)."""
     tally.contributing.sort()
@@ -248,6 +313,18 @@ def _evidence(tally: Tally) -> Evidence:
         contributing=tally.contributing,
         nonconforming=_set_aside(tally.nonconforming.values()),
         excluded=_set_aside(tally.excluded.values()),
+        uncertain=[_uncertain(group, per_unit) for group in tally.uncertain.values()],
+    )
+
+
+def _uncertain(group: UncertainGroup, per_unit: Decimal) -> Uncertain:
+    group.ids.sort()
+    return Uncertain.model_construct(
+        counts="certainly" if group.certain else "possibly",
+        unknown=list(group.unknown),
+        count=len(group.ids),
+        quantity=group.quantity / per_unit if group.bounded else None,
+        ids=group.ids,
     )
 
 
@@ -277,6 +354,7 @@ def _source_summary(source: SourceReport) -> SourceSummary:
         detail=source.detail,
         covers=sorted(source.covers),
         failed=dict(sorted(source.failed.items())),
+        incomplete=dict(sorted(source.incomplete.items())),
         resource_count=source.resource_count,
         unrecognized=[
             UnrecognizedInput(what=u.what, name=u.name, kind=u.kind, count=u.count, sample_ids=list(u.sample_ids))

@@ -1,26 +1,37 @@
 """The run history: every `reconciler check` recorded in a SQL store (a SQLite file unless told otherwise).
 
-Called by `pipeline.check_sources` (record a run, read the previous ones) and the tests. The only module that
-imports SQLAlchemy and Alembic (besides the migrations in `reconciler/history/migrations/`).
+Called by `app.pipeline.check_sources` (record a run, read the previous ones), `app.report_command` (read the
+runs back and nothing else) and the tests. The only module that imports SQLAlchemy and Alembic (besides the
+migrations in `reconciler/history/migrations/`). Every wait on the store is bounded (`history.deadlines`), and
+every failure of the store, or of a run read back from it, is an `InputError` naming the store.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import random
+import re
+import socket
+import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from reconciler.base.errors import InputError
-from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run
+from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run, upgrade_record
+from reconciler.history.deadlines import GRACE_S, Deadlines, Watchdog, deadlines_from
+from reconciler.history.replay import check_findings, check_recorded
 
 if TYPE_CHECKING:
     from reconciler.core.models import ContractRef, Reconciliation
@@ -28,14 +39,15 @@ if TYPE_CHECKING:
 DEFAULT_PATH: Final = Path(".reconciler") / "history.sqlite"
 """The store when neither --history nor RECONCILER_HISTORY names one, relative to the current directory."""
 ENV_VAR: Final = "RECONCILER_HISTORY"
-HEAD: Final = "0001"
+HEAD: Final = "0002"
 """The newest migration in `reconciler/history/migrations/versions/` (a test keeps the two in step)."""
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
-BUSY_TIMEOUT_S: Final = 10.0
-"""How long SQLite waits for another process's write lock before it reports the store locked."""
-ATTEMPTS: Final = 6
-"""Tries of one transaction that found the store locked or busy (each after waiting BUSY_TIMEOUT_S)."""
+APPLICATION_NAME: Final = "reconciler"
+"""How a PostgreSQL server lists the reconciler's sessions (pg_stat_activity.application_name), unless the URL
+names another."""
 _PG_LOCK_KEY: Final = 0x7265636F6E63  # "reconc": serializes migrations of one PostgreSQL database
+_BAD_RECORD: Final = (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, RecursionError)
+"""What decoding or checking a damaged recorded run raises (pydantic's ValidationError is a ValueError)."""
 
 metadata = sa.MetaData()
 runs = sa.Table(
@@ -69,6 +81,8 @@ findings = sa.Table(
     sa.Column("supplied", sa.Text(), nullable=True),
     sa.Column("gap", sa.Text(), nullable=True),
     sa.Column("gap_value_monthly", sa.Text(), nullable=True),
+    sa.Column("supplied_lower", sa.Text(), nullable=True),
+    sa.Column("supplied_upper", sa.Text(), nullable=True),
     sa.Index("ix_findings_line_item_status", "line_item", "status"),
 )
 
@@ -84,34 +98,83 @@ def history_url(value: str | None) -> str:
     return str(sa.URL.create("sqlite", database=value))
 
 
-def _locked(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
+def shown_url(url: str) -> str:
+    """The URL as messages show it: the password, if any, replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@?#]*:)[^@/?#]*@", r"\1***@", url)
 
 
-def _retrying(function: Callable[..., _T]) -> Callable[..., _T]:
-    """Try a whole transaction again while another process holds the store (SQLite: database is locked)."""
-    return retry(
-        retry=retry_if_exception(_locked),
-        stop=stop_after_attempt(ATTEMPTS),
-        wait=wait_random_exponential(multiplier=0.05, max=2),
-        reraise=True,
-    )(function)
+def parse_store_url(url: str) -> tuple[sa.URL, Deadlines]:
+    """The URL the driver gets (without the deadline parameters) and the deadlines it sets. InputError naming
+    the store for a URL that is not one (a port that is not a number, no such database kind, a bad value)."""
+    where = f"<history {shown_url(url)}>"
+    try:
+        parsed = make_url(url)
+    except ValueError as exc:  # SQLAlchemy's ArgumentError is not one: a port that is not a number is
+        port = re.search(r"invalid literal for int\(\) with base 10: (.*)", str(exc))
+        reason = f"the port {port.group(1)} is not a number" if port else str(exc)
+        raise InputError.single(where, "", f"not a database URL: {reason}") from exc
+    except ArgumentError as exc:
+        raise InputError.single(where, "", f"not a database URL: {exc}") from exc
+    if parsed.drivername == "postgresql":  # SQLAlchemy's default driver for it is psycopg2: not installed
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        parsed.get_dialect()
+    except ArgumentError as exc:  # no such dialect or driver name
+        raise InputError.single(
+            where,
+            "",
+            f"not a database URL: no database kind {parsed.drivername!r} (expected sqlite:///FILE or "
+            "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE)",
+        ) from exc
+    try:
+        deadlines, query = deadlines_from(parsed.query)
+    except ValueError as exc:
+        raise InputError.single(where, "", f"not a valid store setting: {exc}") from exc
+    return parsed.set(query=query), deadlines
 
 
 class History:
-    """An open history store. `History.open(url)` brings its schema up to date; use it as a context manager."""
+    """An open history store. `History.open(url)` brings its schema up to date; use it as a context manager.
 
-    def __init__(self, engine: Engine, clock: Callable[[], datetime] | None = None) -> None:
+    Its methods raise `InputError` (naming the store) for anything the store does wrong: unreachable, past a
+    deadline, locked too long, a schema newer than this version knows, a recorded run that cannot be read."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        deadlines: Deadlines | None = None,
+        shown: str = "",
+    ) -> None:
         self.engine = engine
+        self.deadlines = deadlines or Deadlines()
+        self.shown = shown or engine.url.render_as_string(hide_password=True)
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._empty = False  # opened read-only on a store without the schema: it holds no runs
+        self._lock_deadline = 0.0
 
     @classmethod
-    def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> History:
-        """Connect to the store at `url` (see `history_url`) and migrate it to the newest schema."""
-        history = cls(_engine(url), clock)
+    def open(cls, url: str, clock: Callable[[], datetime] | None = None, *, read_only: bool = False) -> History:
+        """Connect to the store at `url` (see `history_url`) and migrate it to the newest schema. With
+        `read_only` it never writes: a store without the schema reads as empty (no migration), a SQLite file
+        that is not there too, and one in a directory this process cannot write is opened read-only."""
+        parsed, deadlines = parse_store_url(url)
+        shown = shown_url(url)
         try:
-            _retrying(history._migrate)()
+            engine = _engine(parsed, deadlines, read_only)
+        except ImportError as exc:
+            reason = f"its database driver is not installed ({exc}; PostgreSQL: postgresql+psycopg://...)"
+            raise InputError.single(f"<history {shown}>", "", f"cannot open the history store: {reason}") from exc
+        except (OSError, SQLAlchemyError) as exc:
+            raise InputError.single(f"<history {shown}>", "", f"cannot open the history store: {_reason(exc)}") from exc
+        history = cls(engine, clock, deadlines=deadlines, shown=shown)
+        try:
+            with history._translated("cannot open the history store"):
+                history._prepare(read_only)
         except BaseException:
             history.close()
             raise
@@ -128,11 +191,8 @@ class History:
 
     def revision(self) -> str | None:
         """The schema revision the store is at (None before the first migration)."""
-        with self._reading() as conn:
-            if not sa.inspect(conn).has_table("alembic_version"):
-                return None
-            version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-            return None if version is None else str(version)
+        with self._translated("the history store failed"):
+            return self._retrying(self._revision)
 
     def record(self, result: Reconciliation) -> int:
         """Record one check in one transaction (a run killed meanwhile leaves nothing); return its run id."""
@@ -153,50 +213,125 @@ class History:
             "verdict": result.verdict.value,
             "exit_code": int(result.exit_code),
         }
-        return _retrying(self._write)(run, items)
+        with self._translated("the history store failed to record the run"):
+            return self._retrying(lambda: self._write(run, items))
 
     def past_runs(self, contract: ContractRef | None = None) -> list[PastRun]:
         """The recorded runs in the order they were recorded, oldest first; with `contract`, only the runs of
         that contract (same title and total: expansions may differ)."""
-        query = sa.select(runs.c.id, runs.c.now, runs.c.observed_at, runs.c.findings).order_by(runs.c.id.desc())
+        if self._empty:
+            return []
+        query = sa.select(runs.c.id, runs.c.now, runs.c.observed_at, self._as_recorded(runs.c.findings)).order_by(
+            runs.c.id.desc()
+        )
         if contract is not None:
             query = query.where(
                 runs.c.contract_title_zh == _text(contract.title_zh), runs.c.contract_total == str(contract.total)
             )
-        with self._reading() as conn:
-            rows = conn.execute(query).all()
-        return [
-            past_run(row.id, datetime.fromisoformat(row.now), datetime.fromisoformat(row.observed_at), row.findings)
-            for row in reversed(rows)
-        ]
+        with self._translated("the history store failed"):
+            rows = self._retrying(lambda: self._rows(query))
+        # the core reads every earlier run's statuses and supplied quantities (checked as they are converted)
+        # and the whole findings of the latest only (the changes since it): that one is checked in full
+        return [self._past(row, whole=index == 0) for index, row in reversed(list(enumerate(rows)))]
 
     def recorded_runs(self, contract: ContractRef) -> list[RecordedRun]:
         """Every recorded run of `contract` (same title and total) with all the history keeps of it, in the
         order they were recorded; the reports pick and order them by their `now`."""
+        if self._empty:
+            return []
+        columns = [self._as_recorded(c) if c.name in _JSON_COLUMNS else c for c in runs.c]
         query = (
-            sa.select(runs)
+            sa.select(*columns)
             .where(runs.c.contract_title_zh == _text(contract.title_zh), runs.c.contract_total == str(contract.total))
             .order_by(runs.c.id)
         )
-        with self._reading() as conn:
-            rows = conn.execute(query).all()
-        return [
-            RecordedRun(
+        with self._translated("the history store failed"):
+            rows = self._retrying(lambda: self._rows(query))
+        return [self._recorded(row) for row in rows]
+
+    # -- reading rows back ----------------------------------------------------------------------------------
+
+    def _past(self, row: sa.Row[Any], whole: bool) -> PastRun:
+        items = self._column(row, "findings", row._mapping["findings"])
+        try:
+            if whole:
+                check_findings(items)
+            return past_run(row.id, _instant(row.now), _instant(row.observed_at), items)
+        except _BAD_RECORD as exc:
+            raise self._damaged(row.id, exc) from exc
+
+    def _recorded(self, row: sa.Row[Any]) -> RecordedRun:
+        data = {name: self._column(row, name, row._mapping[name]) for name in _JSON_COLUMNS}
+        try:
+            run = RecordedRun(
                 run_id=row.id,
-                now=datetime.fromisoformat(row.now),
-                observed_at=datetime.fromisoformat(row.observed_at),
-                sources=tuple(row.sources),
-                findings=tuple(row.findings),
-                summary=dict(row.summary),
-                warnings=tuple(str(w) for w in row.warnings),
+                now=_instant(row.now),
+                observed_at=_instant(row.observed_at),
+                sources=tuple(data["sources"]),
+                findings=tuple(upgrade_record(finding) for finding in data["findings"]),
+                summary=dict(data["summary"]),
+                warnings=tuple(str(w) for w in data["warnings"]),
                 verdict=str(row.verdict),
                 exit_code=int(row.exit_code),
             )
-            for row in rows
-        ]
+            check_recorded(run)
+        except _BAD_RECORD as exc:
+            raise self._damaged(row.id, exc) from exc
+        return run
+
+    def _as_recorded(self, column: sa.Column[Any]) -> sa.Label[Any]:
+        """A JSON column as stored, decoded by `_column` rather than by the driver (which would fail on the
+        first damaged row without naming it): bytes from SQLite (whose text may not even be UTF-8), text
+        from a server (which checks its JSON columns)."""
+        as_stored = sa.LargeBinary() if self.engine.dialect.name == "sqlite" else sa.Text()
+        return sa.cast(column, as_stored).label(column.name)
+
+    def _column(self, row: sa.Row[Any], name: str, stored: object) -> Any:
+        try:
+            if isinstance(stored, bytes | bytearray | memoryview):
+                stored = bytes(stored).decode("utf-8")
+            if not isinstance(stored, str):
+                raise TypeError(f"expected JSON text, got {type(stored).__name__}")
+            return json.loads(stored)
+        except _BAD_RECORD as exc:
+            raise InputError.single(
+                f"<history {self.shown}>",
+                f"runs[id={row.id}].{name}",
+                f"not valid JSON ({_describe(exc)}): the store was damaged or edited; repair that run or delete it "
+                f"(DELETE FROM runs WHERE id = {row.id})",
+            ) from exc
+
+    def _damaged(self, run_id: int, exc: BaseException) -> InputError:
+        return InputError.single(
+            f"<history {self.shown}>",
+            f"runs[id={run_id}]",
+            f"not a run as reconciler records it ({_describe(exc)}): the store was damaged or edited; repair that "
+            f"run or delete it (DELETE FROM runs WHERE id = {run_id})",
+        )
+
+    # -- transactions ---------------------------------------------------------------------------------------
+
+    def _prepare(self, read_only: bool) -> None:
+        revision = self._retrying(self._revision)
+        if revision == HEAD:
+            return
+        if revision is not None:
+            _refuse_unknown(revision)
+        if read_only and revision is None:
+            self._empty = True
+            return
+        self._retrying(self._migrate)
+
+    def _revision(self) -> str | None:
+        with self._transaction(write=False) as conn:
+            return _revision_of(conn)
+
+    def _rows(self, query: sa.Select[Any]) -> Sequence[sa.Row[Any]]:
+        with self._transaction(write=False) as conn:
+            return conn.execute(query).all()
 
     def _write(self, run: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> int:
-        with self.engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE, the store's write lock until commit
+        with self._transaction(write=True) as conn:  # SQLite: BEGIN IMMEDIATE, the store's write lock until commit
             key = conn.execute(runs.insert(), dict(run)).inserted_primary_key
             if key is None:
                 raise RuntimeError("the database did not report the recorded run's id")
@@ -207,50 +342,99 @@ class History:
         return run_id
 
     def _migrate(self) -> None:
-        if self.revision() == HEAD:
-            return
         from alembic import command  # imported only to migrate: it costs a tenth of a second
         from alembic.config import Config
 
-        with self.engine.begin() as conn:  # one migrating process at a time; all steps commit or none
+        with self._transaction(write=True) as conn:  # one migrating process at a time; all steps commit or none
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+            revision = _revision_of(conn)  # another process may have migrated while this one waited
+            if revision == HEAD:
+                return
+            if revision is not None:
+                _refuse_unknown(revision)
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS))
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
 
     @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            reader = conn.execution_options(reconciler_read_only=True)
-            with reader.begin():
-                yield reader
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        """One transaction, given up when the store has not finished it within the statement deadline."""
+        with self.engine.connect() as conn:  # PostgreSQL: a new connection, within connect_timeout
+            if not write:
+                conn.execution_options(reconciler_read_only=True)
+            raw = conn.connection.dbapi_connection
+            if conn.dialect.name == "sqlite":
+                remaining = max(self._lock_deadline - time.monotonic(), 0.0)
+                raw.execute(f"PRAGMA busy_timeout = {max(int(remaining * 1000), 1)}")  # type: ignore[union-attr]
+            watchdog = Watchdog(self.deadlines.client, partial(_interrupt, raw))
+            try:
+                with watchdog, conn.begin():
+                    yield conn
+            except SQLAlchemyError as exc:
+                if watchdog.fired:
+                    raise _Refused(
+                        f"the store did not answer within {_seconds(watchdog.seconds)} s (statement_timeout="
+                        f"{_seconds(self.deadlines.statement)} s plus {_seconds(GRACE_S)} s; set "
+                        "?statement_timeout=SECONDS in the store URL)"
+                    ) from exc
+                raise
+
+    def _retrying(self, work: Callable[[], _T]) -> _T:
+        """`work` (whole transactions) tried again while SQLite reports the store locked, for lock_timeout in
+        all: each try's busy timeout is what remains of it."""
+        self._lock_deadline = time.monotonic() + self.deadlines.lock
+        attempt = 0
+        while True:
+            try:
+                return work()
+            except OperationalError as exc:
+                remaining = self._lock_deadline - time.monotonic()
+                if not _sqlite_locked(exc):
+                    raise
+                if remaining <= 0.01:
+                    raise _Refused(_lock_message(self.deadlines, "another process")) from exc
+            attempt += 1
+            time.sleep(min(random.uniform(0, 0.05 * 2**attempt), 1.0, remaining))
+
+    @contextmanager
+    def _translated(self, doing: str) -> Iterator[None]:
+        """SQLAlchemy's errors and the deadlines' as an InputError naming the store."""
+        try:
+            yield
+        except _Refused as exc:
+            raise InputError.single(f"<history {self.shown}>", "", f"{doing}: {exc}") from exc
+        except SQLAlchemyError as exc:
+            reason = _reason(exc, self.deadlines)
+            raise InputError.single(f"<history {self.shown}>", "", f"{doing}: {reason}") from exc
+        except (ImportError, OSError) as exc:
+            raise InputError.single(f"<history {self.shown}>", "", f"{doing}: {_reason(exc)}") from exc
+
+
+class _Refused(Exception):
+    """The store cannot be used: a deadline passed, or its schema is newer than this version knows. The
+    message says which, and what to do; `_translated` makes it an InputError."""
 
 
 @contextmanager
 def open_history(
-    url: str, clock: Callable[[], datetime] | None = None, *, must_exist: bool = False
+    url: str, clock: Callable[[], datetime] | None = None, *, must_exist: bool = False, read_only: bool = False
 ) -> Iterator[History]:
-    """`History.open` as a context manager whose database failures (bad URL, missing driver, still locked
-    after every try) become an `InputError` naming the store, so the CLI reports them without a traceback.
-    With `must_exist`, a SQLite file that is not there is an InputError instead of a new empty store."""
-    shown = _shown(url)
+    """`History.open` as a context manager; every failure of the store is an `InputError` naming it, so the
+    CLI reports it (exit 2) without a traceback. With `must_exist`, a SQLite file that is not there is an
+    InputError instead of a new empty store; with `read_only`, nothing is written (see `History.open`)."""
+    shown = shown_url(url)
+    parse_store_url(url)  # a URL that is not one is named as such, before "no store there"
     if must_exist and _missing_sqlite_file(url):
         raise InputError.single(
             f"<history {shown}>", "", "no history store there: record runs with `reconciler check` first"
         )
-    try:
-        history = History.open(url, clock)
-    except ArgumentError as exc:
-        raise InputError.single(f"<history {shown}>", "", f"not a database URL: {exc}") from exc
-    except (ImportError, OSError, SQLAlchemyError) as exc:
-        raise InputError.single(f"<history {shown}>", "", f"cannot open the history store: {exc}") from exc
-    with history:
+    with History.open(url, clock, read_only=read_only) as history:
         try:
             yield history
         except SQLAlchemyError as exc:
-            raise InputError.single(f"<history {shown}>", "", f"the history store failed: {exc}") from exc
+            raise InputError.single(f"<history {shown}>", "", f"the history store failed: {_reason(exc)}") from exc
 
 
 def finding_rows(run_id: int, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -266,32 +450,80 @@ def finding_rows(run_id: int, items: Sequence[Mapping[str, Any]]) -> list[dict[s
             "supplied": item["supplied"],
             "gap": item["gap"],
             "gap_value_monthly": item["gap_value_monthly"],
+            "supplied_lower": item.get("supplied_lower"),
+            "supplied_upper": item.get("supplied_upper"),
         }
         for item in items
     ]
 
 
-def _engine(url: str) -> Engine:
-    parsed = make_url(url)
+_JSON_COLUMNS: Final = ("sources", "findings", "summary", "warnings")
+
+
+def _engine(parsed: sa.URL, deadlines: Deadlines, read_only: bool) -> Engine:
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(parsed, json_serializer=_json, pool_pre_ping=True)
+        return _server_engine(parsed, deadlines)
     database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(parsed, json_serializer=_json, connect_args={"timeout": BUSY_TIMEOUT_S})
-    event.listen(engine, "connect", _sqlite_connect)
+    plain_file = bool(database) and database != ":memory:" and not database.startswith("file:")
+    path = Path(database)
+    creator: Callable[[], sqlite3.Connection] | None = None
+    if read_only and plain_file and not path.exists():
+        parsed, plain_file = sa.URL.create("sqlite"), False  # nothing recorded yet: an empty store in memory
+    elif read_only and plain_file and not _writable(path):
+        creator = _read_only_sqlite(path, deadlines.lock)
+    elif plain_file:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    connect_args = {"timeout": deadlines.lock}
+    engine = (
+        sa.create_engine(parsed, json_serializer=_json, connect_args=connect_args)
+        if creator is None
+        else sa.create_engine("sqlite://", json_serializer=_json, creator=creator)
+    )
+    event.listen(engine, "connect", partial(_sqlite_connect, wal=creator is None))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
+def _server_engine(parsed: sa.URL, deadlines: Deadlines) -> Engine:
+    """A server's engine: a new connection per transaction (no pool to ping a server that stopped answering);
+    on PostgreSQL the deadlines go to libpq (connect_timeout) and to the session (statement and lock timeouts,
+    ahead of any `options` the URL gives)."""
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        ours = f"-c statement_timeout={_ms(deadlines.statement)} -c lock_timeout={_ms(deadlines.lock)}"
+        theirs = parsed.query.get("options")
+        if theirs is not None:
+            ours = " ".join([ours, *([theirs] if isinstance(theirs, str) else theirs)])
+        connect_args = {"connect_timeout": deadlines.connect_whole_seconds, "options": ours}
+        if "application_name" not in parsed.query:
+            connect_args["application_name"] = APPLICATION_NAME
+        parsed = parsed.difference_update_query(["options"])
+    return sa.create_engine(parsed, json_serializer=_json, poolclass=NullPool, connect_args=connect_args)
+
+
+def _read_only_sqlite(path: Path, busy_s: float) -> Callable[[], sqlite3.Connection]:
+    """Connections to a SQLite file this process may not write (a read-only directory or file system).
+
+    A WAL database needs its -shm file, which cannot be created there; when no -wal file holds writes not yet
+    in the main file, the file is opened as immutable (it then needs neither)."""
+    wal = path.with_name(path.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    uri = path.resolve().as_uri() + ("?mode=ro" if pending else "?mode=ro&immutable=1")
+    return lambda: sqlite3.connect(uri, uri=True, timeout=busy_s, check_same_thread=False)
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: object, *, wal: bool) -> None:
     # SQLAlchemy, not the sqlite3 module, begins transactions (see _sqlite_begin); WAL lets readers
     # read while one process writes, and a commit is durable once the WAL is synced
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if wal:
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
@@ -301,6 +533,118 @@ def _sqlite_begin(conn: Connection) -> None:
     # a writer takes the write lock when it begins, never halfway (no deadlock between two upgrading readers)
     read_only = conn.get_execution_options().get("reconciler_read_only", False)
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _interrupt(dbapi_connection: Any) -> None:
+    """End the wait of a transaction that ran out of time: SQLite is interrupted; a server connection's
+    socket is shut down (a server that stopped answering cannot take a cancel request either)."""
+    interrupt = getattr(dbapi_connection, "interrupt", None)
+    if callable(interrupt):
+        interrupt()
+        return
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if not callable(fileno):
+        return
+    try:
+        duplicate = os.dup(fileno())
+    except (OSError, ValueError, TypeError):
+        return
+    with socket.socket(fileno=duplicate) as sock, suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _revision_of(conn: Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    return None if version is None else str(version)
+
+
+def _refuse_unknown(revision: str) -> None:
+    """_Refused when `revision` is not one of this version's migrations (a newer version wrote the store)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if revision not in known:
+        raise _Refused(
+            f"its schema is at revision {revision!r}, which this reconciler does not know (contract-reconciler "
+            f"{_version()} knows revisions up to {HEAD}): a newer version wrote it (upgrade contract-reconciler), "
+            "or another program's migrations use this database (point --history at another store)"
+        )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("contract-reconciler")
+    except PackageNotFoundError:
+        return "(version unknown)"
+
+
+def _sqlite_locked(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return isinstance(exc.orig, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def _lock_message(deadlines: Deadlines, holder: str) -> str:
+    return (
+        f"{holder} held a lock the history store needs for more than {_seconds(deadlines.lock)} s "
+        "(lock_timeout; set ?lock_timeout=SECONDS in the store URL)"
+    )
+
+
+def _reason(exc: BaseException, deadlines: Deadlines | None = None) -> str:
+    """What went wrong, in one line: a deadline named with its setting, else the driver's own words."""
+    orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    if deadlines is not None:
+        names = {cls.__name__ for cls in type(orig).__mro__}
+        sqlstate = getattr(orig, "sqlstate", None)
+        if "ConnectionTimeout" in names:
+            return (
+                f"no connection within {deadlines.connect_whole_seconds} s (connect_timeout; set "
+                "?connect_timeout=SECONDS in the store URL)"
+            )
+        if sqlstate == "55P03":
+            return _lock_message(deadlines, "another session")
+        if sqlstate == "57014":
+            return (
+                f"a statement ran past {_seconds(deadlines.statement)} s (statement_timeout; set "
+                "?statement_timeout=SECONDS in the store URL)"
+            )
+    text = " ".join(str(orig).split())
+    return text or type(orig).__name__
+
+
+def _describe(exc: BaseException) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):  # pydantic: the first problem, where and why
+        first = errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+    if isinstance(exc, KeyError):
+        return f"missing member {exc}"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _instant(text: object) -> datetime:
+    if not isinstance(text, str):
+        raise TypeError(f"expected an ISO 8601 instant, got {type(text).__name__}")
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return value
+
+
+def _ms(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
 
 
 def _json(value: Any) -> str:
@@ -315,16 +659,9 @@ def _text(value: str) -> str:
 def _missing_sqlite_file(url: str) -> bool:
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return False
     database = parsed.database or ""
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
         return False
     return not Path(database).exists()
-
-
-def _shown(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url

@@ -19,7 +19,7 @@ class TrendPoint:
     run_id: int
     now: datetime
     supplied: Decimal | None
-    """None where the run could not observe the line item (unknown, not observed)."""
+    """None where the run could not observe the line item exactly (its bounds differed, or not observed)."""
     entitled: Decimal
     due: Decimal
     status: Status

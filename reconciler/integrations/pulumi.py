@@ -8,9 +8,11 @@ does (no churn), and refresh runs the code installed now, not code pickled into 
 What each operation does, none of which touches the cloud:
 - `read` (every `pulumi preview --refresh` / `refresh`) observes supply through the configured source and
   returns it as the resource's `supplied` and `gap`, inputs and outputs alike, so the diff shows the gap;
-- `diff` reports a change only for a line item that is short at `now` (the core's status `short`) or whose
-  supply could not be observed because its source failed (`unknown`: never passed as met), or an
-  expansion overdue and not supplied; met, pending, over and not observed show nothing;
+- `diff` reports a change only for a line item that is or may be short at `now` (the core's status `short`, or
+  `unknown` with `short` among its possible statuses: its bounds do not rule a shortfall out, never passed as
+  met), or an expansion overdue and not supplied; met, pending, over, not observed, ended and an unknown that
+  cannot be short (e.g. EIPs alone carrying the bandwidth due, shares not listed: "not short; possibly over")
+  show nothing;
   a changed declaration (entitlement, settings, provider `version`) is a change too; `__provider` is ignored;
 - `create` and `update` record the declaration together with the supply observed at that moment;
 - `delete` forgets the record.
@@ -31,6 +33,7 @@ import pulumi.dynamic
 
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError, Problem
+from reconciler.core.changes import bounds_text
 from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
 from reconciler.sources.select import open_sources, source_requests
@@ -163,6 +166,22 @@ def text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def supplied_text(finding: Finding) -> str | None:
+    """The supply as the diff shows it: exact (`1216`), or its bounds where they differ (`[1200, 1264]`,
+    `[1200, ∞)`)."""
+    if finding.supplied is not None or finding.supplied_lower is None:
+        return text(finding.supplied)
+    return bounds_text(finding.supplied_lower, finding.supplied_upper)
+
+
+def gap_text(finding: Finding) -> str | None:
+    """supplied - entitled, or its bounds where the supply's bounds differ."""
+    if finding.gap is not None or finding.supplied_lower is None or finding.status is Status.ENDED:
+        return text(finding.gap)
+    upper = finding.supplied_upper
+    return bounds_text(finding.supplied_lower - finding.entitled, None if upper is None else upper - finding.entitled)
+
+
 # -- what the program declares -------------------------------------------------------------------------------
 
 
@@ -212,10 +231,14 @@ def line_item_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
         raise InputError.single(
             settings.contract, "line_items", f"no line item {props['line_item']!r} any more"
         ) from None
-    inputs = _declared(props, LINE_ITEM_DECLARED) | {"supplied": text(finding.supplied), "gap": text(finding.gap)}
+    inputs = _declared(props, LINE_ITEM_DECLARED) | {"supplied": supplied_text(finding), "gap": gap_text(finding)}
     outputs = inputs | {
         "status": finding.status.value,
+        "possible": [status.value for status in finding.possible],
+        "supplied_lower": text(finding.supplied_lower),
+        "supplied_upper": text(finding.supplied_upper),
         "gap_value_monthly": text(finding.gap_value_monthly),
+        "shortfall_value_monthly": text(finding.shortfall_value_monthly),
         "reason": finding.reason,
     }  # no timestamps: they change every run and would show on every resource of every refresh (stack outputs)
     return inputs, outputs
@@ -231,7 +254,7 @@ def expansion_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
             Settings.from_props(props.get("settings")).contract, "expansions", f"no expansion {wanted!r} any more"
         )
     status = matches[0]
-    supplied = result.finding(status.line_item).supplied
+    supplied = result.finding(status.line_item).supplied_lower  # what is supplied for certain
     inputs = _declared(props, EXPANSION_DECLARED) | {"supplied": text(supplied)}
     outputs = inputs | {
         "state": status.state.value,
@@ -292,8 +315,19 @@ class LineItemProvider(_RecordingProvider):
         return line_item_observed(props)
 
     def gap_open(self, state: dict[str, Any]) -> bool:
-        # unknown: the source failed on this kind, so a met line item cannot be shown; the gate must not pass
-        return state.get("status") in (Status.SHORT, Status.UNKNOWN)
+        return shortfall_open(state)
+
+
+def shortfall_open(state: Mapping[str, Any]) -> bool:
+    """The gate: whether a line item's recorded state is or may be short. An unknown whose bounds rule a
+    shortfall out passes; one recorded before bounds (no `possible`) may be short: it fails, as it did."""
+    status = state.get("status")
+    if status == Status.SHORT:
+        return True
+    if status != Status.UNKNOWN:
+        return False
+    possible = state.get("possible")
+    return not isinstance(possible, list | tuple) or Status.SHORT.value in possible
 
 
 class ExpansionProvider(_RecordingProvider):
@@ -309,7 +343,17 @@ class ExpansionProvider(_RecordingProvider):
 
 # -- the resources the program declares ------------------------------------------------------------------------
 
-_OUTPUT_KEYS = ("supplied", "gap", "status", "gap_value_monthly", "reason")
+_OUTPUT_KEYS = (
+    "supplied",
+    "gap",
+    "status",
+    "possible",
+    "supplied_lower",
+    "supplied_upper",
+    "gap_value_monthly",
+    "shortfall_value_monthly",
+    "reason",
+)
 
 
 class LineItem(pulumi.dynamic.Resource, module="reconciler", name="LineItem"):
@@ -321,6 +365,9 @@ class LineItem(pulumi.dynamic.Resource, module="reconciler", name="LineItem"):
     supplied: pulumi.Output[str | None]
     gap: pulumi.Output[str | None]
     status: pulumi.Output[str]
+    possible: pulumi.Output[list[str]]
+    supplied_lower: pulumi.Output[str | None]
+    supplied_upper: pulumi.Output[str | None]
 
     def __init__(self, finding: Finding, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
         outputs = {key: None for key in _OUTPUT_KEYS if key not in ("supplied", "gap")}

@@ -7,11 +7,11 @@ report's `--now`) is passed in; only what the runs recorded is counted, and days
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -72,7 +72,9 @@ class Availability(_Frozen):
     days: DayCounts
     runs: int
     runs_short: int
-    lowest_supplied: Decimal | None
+    lowest_supplied: Decimal | None = Field(
+        description="the lowest exact supply of the runs (bounds that differ are left out)"
+    )
     entitled_at_end: Decimal | None = Field(description="entitled at the window's last run")
     supplied_at_end: Decimal | None = Field(description="supplied at the window's last run")
 
@@ -345,7 +347,7 @@ class _Builder:
         for item in self.contract.line_items:
             key = item.id.value
             records = [next((dict(rec) for rec in run.findings if rec["line_item"] == key), None) for run in known]
-            statuses = [None if rec is None else Status(rec["status"]) for rec in records]
+            statuses = [None if rec is None else _decided_status(rec) for rec in records]
             marks = [None if not observed(status) else status is Status.SHORT for status in statuses]
             for first, last, ended in shortfall_streaks(marks):
                 short = [(known[n], rec) for n in range(first, last + 1) if marks[n] and (rec := records[n])]
@@ -537,12 +539,23 @@ def _days(start: datetime, end: datetime) -> list[date]:
 
 
 def _status(run: RecordedRun, key: str) -> Status | None:
-    return next((Status(rec["status"]) for rec in run.findings if rec["line_item"] == key), None)
+    return next((_decided_status(rec) for rec in run.findings if rec["line_item"] == key), None)
+
+
+def _decided_status(record: Mapping[str, Any]) -> Status:
+    """A recorded finding's status for the day counts and shortfall episodes: an unknown that cannot be short
+    (its bounds leave only pending, met or over) saw at least what was due, as `met` does; an unknown that may
+    be short stays unknown: a day that was possibly short is not counted short."""
+    status = Status(record["status"])
+    if status is Status.UNKNOWN and record.get("possible") and Status.SHORT.value not in record["possible"]:
+        return Status.MET
+    return status
 
 
 def _day_status(statuses: list[Status | None]) -> DayStatus:
-    """A day's status from its runs' statuses of one line item: short if any run found it short; met if every
-    run that observed it saw at least what was due; unknown if none observed it; no_run without runs."""
+    """A day's status from its runs' statuses of one line item: short if any run found it short (for certain);
+    met if every run that observed it saw at least what was due; unknown if none observed it; no_run without
+    runs."""
     if not statuses:
         return "no_run"
     seen = [s for s in statuses if observed(s)]

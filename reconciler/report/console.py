@@ -22,6 +22,7 @@ _STYLE = {
     Status.OVER: "magenta",
     Status.UNKNOWN: "bold yellow",
     Status.NOT_OBSERVED: "dim",
+    Status.ENDED: "dim",
 }
 
 
@@ -43,11 +44,8 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
             f"{label('sources', lang)}: {source.name} ({source.detail}), "
             f"{counted(source.resource_count, 'resources', lang)}"
         )
-    cny = label("cny", lang)
-    console.print(
-        f"{label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} {cny}   "
-        f"{label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} {cny}"
-    )
+    for line in text.summary_lines(result, lang):
+        console.print(line, markup=False, soft_wrap=True)
     heading = text.history_heading(result, lang)
     if heading:
         console.print(heading, markup=False, soft_wrap=True)

@@ -107,6 +107,10 @@ def _common(w: _Words, lang: PageLang) -> dict[str, Any]:
         "quantity": text.quantity,
         "signed": text.signed,
         "money": text.money,
+        "supply": text.supply,
+        "gap": text.gap,
+        "value": text.value,
+        "status": lambda finding: w.words(lambda language: text.status(finding, language)),
         "yuan": yuan,
         "say": lambda sentence: w.words(lambda language: say(sentence, language)),
         "duration": lambda seconds: w.words(lambda language: text.duration(seconds, language)),
@@ -147,6 +151,7 @@ def render_html(
             contract=contract,
             verdict=w.words(lambda language: text.verdict_line(result, language)),
             notes=w.lines(lambda language: text.notes(result, language)),
+            summary=_summary(w, result),
             exposure_total=w.words(lambda language: text.exposure_total(result, language)),
             history=w.words(lambda language: text.history_heading(result, language) or ""),
             changes=w.lines(lambda language: text.change_lines(result, language)),
@@ -193,6 +198,15 @@ def render_acceptance_html(
     return page if page.endswith("\n") else page + "\n"
 
 
+def _summary(w: _Words, result: Reconciliation) -> list[tuple[str, Markup]]:
+    """The monthly values as (label key, text in the page's language)."""
+
+    def value(number: int) -> Words:
+        return lambda language: text.summary_values(result, language)[number][1]
+
+    return [(key, w.words(value(n))) for n, (key, _) in enumerate(text.summary_values(result, "en"))]
+
+
 def _side_by_side(en: str, zh: str) -> Markup:
     """English and Chinese next to each other (once when they are the same text)."""
     if en == zh:
@@ -202,7 +216,7 @@ def _side_by_side(en: str, zh: str) -> Markup:
 
 def _bars(findings: list[Finding], lang: PageLang) -> tuple[list[Bar], Decimal]:
     """Every line item's bars, and the chart's scale (the largest supplied % rounded up to a ten, 100 to 200)."""
-    percents = {f.line_item: _percent(f.supplied, f.entitled) for f in findings}
+    percents = {f.line_item: _percent(f.supplied_lower, f.entitled) for f in findings}  # certain supply
     known = [p for p in percents.values() if p is not None]
     largest = max([Decimal(100), *known])
     scale = min((largest / 10).to_integral_value(rounding=ROUND_CEILING) * 10, SCALE_CAP)
@@ -225,13 +239,25 @@ def _bars(findings: list[Finding], lang: PageLang) -> tuple[list[Bar], Decimal]:
                 short=f.status is Status.SHORT,
                 contracted_width=100 * per_percent if f.entitled > 0 else 0.0,
                 supplied_width=supplied_width,
-                percent="-" if percent is None else f"{percent.quantize(Decimal('0.1'))} %",
+                percent="-" if percent is None else _percent_text(percent, f),
                 label_x=label_x,
                 cut=percent is not None and percent > scale,
                 due_x=due_x,
             )
         )
     return bars, scale
+
+
+def _percent_text(percent: Decimal, finding: Finding) -> str:
+    """`98.7 %`; where the bounds differ, the bar is the certain supply and the label its range: `≥ 98.7 %`,
+    `98.7–103.9 %`."""
+    shown = f"{percent.quantize(Decimal('0.1'))}"
+    if finding.supplied is not None:
+        return f"{shown} %"
+    upper = _percent(finding.supplied_upper, finding.entitled)
+    if upper is None:
+        return f"≥ {shown} %"
+    return f"{shown}{text.RANGE}{upper.quantize(Decimal('0.1'))} %"
 
 
 def _percent(value: Decimal | None, entitled: Decimal) -> Decimal | None:

@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from reconciler.base.money import plain
+from reconciler.core.bounds import drift_possible
 from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.report import text
 from reconciler.report.labels import label, set_aside_reason
@@ -55,12 +56,12 @@ def _line_item_case(finding: Finding) -> ET.Element:
     if status in (Status.SHORT, Status.OVER):
         failure = ET.SubElement(case, "failure", _attrs(message=_figures(finding), type=status.value))
         failure.text = _clean(_details(finding))
-    elif status is Status.UNKNOWN:
+    elif status is Status.UNKNOWN and drift_possible(finding):  # may be short or over: the check exits 3
         error = ET.SubElement(case, "error", _attrs(message=finding.reason or status.value, type=status.value))
-        error.text = _clean(_details(finding))
+        error.text = _clean(f"{_figures(finding)}\n{_details(finding)}")
     elif status is Status.NOT_OBSERVED:
         ET.SubElement(case, "skipped", _attrs(message=finding.reason or status.value))
-    elif status is Status.PENDING:
+    elif status in (Status.PENDING, Status.UNKNOWN, Status.ENDED):  # unknown between pending and met passes
         _text(case, "system-out", f"{_figures(finding)}\n{_details(finding)}")
     return case
 
@@ -86,11 +87,15 @@ def expansion_case_name(expansion: ExpansionStatus) -> str:
 
 
 def _figures(finding: Finding) -> str:
-    """e.g. `short: entitled 1232, due 1232, supplied 1216, gap -16 vCPU; value -224.32 CNY per month`."""
+    """e.g. `short: entitled 1232, due 1232, supplied 1216, gap -16 vCPU; value -224.32 CNY per month`; bounds
+    where they differ (`supplied 1200–1264`, `supplied ≥ 1200`), and what an unknown status may be."""
+    status = finding.status.value
+    if finding.status is Status.UNKNOWN:
+        status += f" ({'/'.join(s.value for s in finding.possible)})"
     return (
-        f"{finding.status.value}: entitled {text.quantity(finding.entitled)}, due {text.quantity(finding.due)}, "
-        f"supplied {text.quantity(finding.supplied)}, gap {text.signed(finding.gap)} {finding.unit.value}; "
-        f"value {text.money(finding.gap_value_monthly)} CNY per month"
+        f"{status}: entitled {text.quantity(finding.entitled)}, due {text.quantity(finding.due)}, "
+        f"supplied {text.supply(finding)}, gap {text.gap(finding)} {finding.unit.value}; "
+        f"value {text.value(finding)} CNY per month"
     )
 
 
@@ -113,6 +118,7 @@ def _details(finding: Finding) -> str:
                 lines.append(
                     f"{kind}: {group.count} ({reason}), {plain(group.quantity)} {finding.unit.value}: {sample}"
                 )
+        lines += [f"bounds: {text.uncertain_note(group, finding.unit.value, 'en')}" for group in evidence.uncertain]
     return "\n".join(lines)
 
 

@@ -30,7 +30,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     "verdict": ("Verdict", "结论"),
     "sources": ("Sources", "数据来源"),
     "shortfall_value": ("Shortfall value per month", "短缺月值"),
+    "shortfall_overdue": ("overdue", "已逾期"),
+    "pending_value": ("pending", "待交付"),
+    "pending_until": ("next deadline", "最近期限"),
     "surplus_value": ("Surplus value per month", "超配月值"),
+    "possibly": ("possibly down to {value}", "最多可能 {value}"),
+    "possibly_up": ("possibly up to {value}", "最多可能 {value}"),
+    "possibly_unbounded": ("possibly more", "可能更多"),
+    "at_least": ("≥ {value}", "≥ {value}"),
+    "bounds_note": (
+        "{count} resource(s) {counts}: {unknown} not known, {quantity}",
+        "{count} 个资源{counts}：{unknown} 未知，{quantity}",
+    ),
+    "uncertain.certainly": ("count, amount not known", "计入但数量未知"),
+    "uncertain.possibly": ("may count", "可能计入"),
+    "uncertain.unbounded": ("no upper bound", "无上限"),
     "warnings": ("Warnings", "提示"),
     "warning": ("warning", "提示"),
     "evidence": ("not counted", "未计入"),
@@ -43,9 +57,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "over": ("over", "超出"),
     "unknown": ("unknown", "未知"),
     "not_observed": ("not observed", "未观测"),
+    "ended": ("ended", "已结束"),
     "ok": ("all line items met", "全部分项满足"),
     "drift": ("shortfall or surplus", "存在不足或超出"),
-    "verdict_unknown": ("a source failed: some line items unknown", "数据来源失败：部分分项未知"),
+    "verdict_unknown": (
+        "undecided: some line items may be short or over (a source failed or knowledge is partial)",
+        "无法确定：部分分项可能不足或超出（数据来源失败或信息不全）",
+    ),
     "exit": ("(exit {code})", "（退出码 {code}）"),
     "cny": ("CNY", "元"),
     "for_example": ("e.g.", "例如"),
@@ -243,13 +261,28 @@ _MESSAGES_ZH: dict[str, str] = {
     # Chinese wording of the core's sentences (reconciler.base.messages.TEMPLATES has the English one, as in JSON)
     "service_not_started": "服务期自 {start} 开始：尚无应交付数量，不足显示为待交付",
     "date_out_of_range": "{value} 超出合同可指的日期范围：北京时间 {first}-01-01 至 {last}-12-31",
-    "service_ended": "服务期已于 {end} 结束：不再有应有数量（未模拟第十四条第3款的2个月切换期）",
+    "service_ended": (
+        "服务期已于 {end} 结束：不再有应交付和应有数量，各项显示为已结束，核对通过；"
+        "第十四条第3款的切换期（免费配合迁移和交接）至 {switch_over_end}"
+    ),
+    "service_ended_switch_over_over": (
+        "服务期已于 {end} 结束：不再有应交付和应有数量，各项显示为已结束，核对通过；"
+        "第十四条第3款的切换期已于 {switch_over_end} 结束"
+    ),
+    "ended_item": "服务期已于 {end} 结束：不再有应交付和应有数量；实有数量按观测显示",
     "repeated_ids": (
         "{line_item} 有 {count} 个资源在观测数据中重复出现，且每次均已计入（例如 {sample}）：请核查导出数据"
     ),
     "observed_after_now": "观测时间 {observed_at} 晚于本次核对时间（{now}）：观测反映的是之后的情况",
     "stale_observation": "观测时间 {observed_at}，早于本次核对时间 {hours} 小时：其后实有资源可能已有变化",
     "source_failed": "数据来源观测 {kind} 失败：{failures}",
+    "listing_incomplete": "{kind} 的清单可能不完整：{reasons}",
+    "outcome_short_pending": "未达应有数量；可能不足（低于应交付数量）",
+    "outcome_short_met": "未超出；可能不足",
+    "outcome_short_over": "可能不足，也可能超出",
+    "outcome_pending_met": "不会不足，也不会超出；可能待交付",
+    "outcome_pending_over": "不会不足；可能待交付，也可能超出",
+    "outcome_met_over": "不会不足；可能超出",
     "not_observed": "所选数据来源均不观测 {kind} 类资源",
     "pending_expansions": "仅差尚在期限内的扩容",
     "pending_not_started": "服务期尚未开始",

@@ -13,7 +13,6 @@ from reconciler.report.wording import say
 
 def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
     headers = ["#" if key == "#" else label(key, lang) for key in text.COLUMNS]
-    cny = label("cny", lang)
     lines = [
         f"## {label('title', lang)}: {result.contract.title_zh}",
         "",
@@ -25,8 +24,7 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
             f"- {label('sources', lang)}: `{s.name}` ({s.detail}), {counted(s.resource_count, 'resources', lang)}"
             for s in result.sources
         ),
-        f"- {label('shortfall_value', lang)}: {text.money(result.summary.shortfall_value_monthly)} {cny}",
-        f"- {label('surplus_value', lang)}: {text.money(result.summary.surplus_value_monthly)} {cny}",
+        *(f"- {line}" for line in text.summary_lines(result, lang)),
         *_history(result, lang),
         "",
         *text.table(

@@ -5,13 +5,13 @@ Called by `report.console` and `report.markdown`, which differ only in layout.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from reconciler.base.messages import JOINER
 from reconciler.base.money import yuan
-from reconciler.core.models import Finding, Reconciliation, Verdict
+from reconciler.core.models import Finding, Reconciliation, Status, Uncertain, Verdict
 from reconciler.dates.clock import duration_parts, in_contract_tz
 from reconciler.report.labels import Lang, counted, duration_part, field_name, label, set_aside_reason, unit
 from reconciler.report.wording import say
@@ -86,11 +86,85 @@ def row(finding: Finding, lang: Lang) -> list[str]:
         unit(finding.unit.value, lang),
         quantity(finding.entitled),
         quantity(finding.due),
-        quantity(finding.supplied),
-        signed(finding.gap),
-        label(finding.status.value, lang),
-        money(finding.gap_value_monthly),
+        supply(finding),
+        gap(finding),
+        status(finding, lang),
+        value(finding),
     ]
+
+
+RANGE = "–"
+"""Between the two bounds of a figure: 1200–1264."""
+
+
+def _bounded(lower: Decimal | None, upper: Decimal | None, show: Callable[[Decimal], str]) -> str:
+    if lower is None:
+        return "-"
+    if upper is None:
+        return f"≥ {show(lower)}"
+    return show(lower) if upper == lower else f"{show(lower)}{RANGE}{show(upper)}"
+
+
+def supply(finding: Finding) -> str:
+    """The supplied quantity, or its bounds where they differ: `1216`, `1200–1264`, `≥ 1200` (no upper bound)."""
+    if finding.supplied is not None:
+        return number(finding.supplied)
+    return _bounded(finding.supplied_lower, finding.supplied_upper, number)
+
+
+def gap(finding: Finding) -> str:
+    """supplied - entitled, or its bounds: `-16`, `-32–+32`, `≥ -32`."""
+    if finding.gap is not None or finding.supplied_lower is None or finding.status is Status.ENDED:
+        return signed(finding.gap)
+    lower = finding.supplied_lower - finding.entitled
+    upper = None if finding.supplied_upper is None else finding.supplied_upper - finding.entitled
+    return _bounded(lower, upper, signed)
+
+
+def value(finding: Finding) -> str:
+    """The gap's monthly value, or its bounds (rounded half up to the fen)."""
+    if finding.gap_value_monthly is not None or finding.supplied_lower is None or finding.status is Status.ENDED:
+        return money(finding.gap_value_monthly)
+    price = finding.unit_price
+    lower = (finding.supplied_lower - finding.entitled) * price
+    upper = None if finding.supplied_upper is None else (finding.supplied_upper - finding.entitled) * price
+    return _bounded(lower, upper, money)
+
+
+def status(finding: Finding, lang: Lang) -> str:
+    """The status; an unknown one with what it may be: `unknown (met/over)`."""
+    shown = label(finding.status.value, lang)
+    if finding.status is Status.UNKNOWN and finding.possible:
+        shown += f" ({'/'.join(label(s.value, lang) for s in finding.possible)})"
+    return shown
+
+
+def summary_lines(result: Reconciliation, lang: Lang) -> list[str]:
+    """The monthly values with their labels: `Shortfall value per month: -224.32 CNY overdue; ...`."""
+    return [f"{label(key, lang)}: {shown}" for key, shown in summary_values(result, lang)]
+
+
+def summary_values(result: Reconciliation, lang: Lang) -> list[tuple[str, str]]:
+    """(label key, text) of the monthly values: the overdue shortfall (the headline, with how far the bounds let
+    it go), what is pending beside it with its next deadline, and the surplus."""
+    s = result.summary
+    cny = label("cny", lang)
+    shortfall = f"{money(s.shortfall_value_monthly)} {cny} {label('shortfall_overdue', lang)}"
+    if s.shortfall_value_possible != s.shortfall_value_monthly:
+        shortfall += f" ({label('possibly', lang).format(value=money(s.shortfall_value_possible))})"
+    if s.pending_value_monthly or s.pending_value_possible:
+        pending = money(s.pending_value_monthly)
+        if s.pending_value_possible != s.pending_value_monthly:
+            pending += f" ({label('possibly', lang).format(value=money(s.pending_value_possible))})"
+        shortfall += f"; {label('pending_value', lang)} {pending} {cny}"
+        if s.pending_due_at is not None:
+            shortfall += f", {label('pending_until', lang)} {s.pending_due_at.isoformat()}"
+    surplus = f"{money(s.surplus_value_monthly)} {cny}"
+    if s.surplus_value_possible is None:
+        surplus += f" ({label('possibly_unbounded', lang)})"
+    elif s.surplus_value_possible != s.surplus_value_monthly:
+        surplus += f" ({label('possibly_up', lang).format(value=money(s.surplus_value_possible))})"
+    return [("shortfall_value", shortfall), ("surplus_value", surplus)]
 
 
 def verdict_line(result: Reconciliation, lang: Lang) -> str:
@@ -107,6 +181,8 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
             lines.append(f"{f.line_item.value}: {label(f.status.value, lang)} - {say(f.reason, lang)}")
         if f.evidence is None:
             continue
+        for uncertain in f.evidence.uncertain:
+            lines.append(f"{f.line_item.value}: {uncertain_note(uncertain, f.unit.value, lang)}")
         for group in [*f.evidence.nonconforming, *f.evidence.excluded]:
             reason = set_aside_reason(group.rule, group.subject, group.limit, lang)
             amount = f"{number(group.quantity)} {unit(f.unit.value, lang)}"
@@ -124,6 +200,23 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
                 f"({label('for_example', lang)} {', '.join(u.sample_ids)})"
             )
     return lines
+
+
+def uncertain_note(group: Uncertain, unit_value: str, lang: Lang) -> str:
+    """Resources behind the difference of the bounds: `2 resource(s) may count: cpu_ghz not known, 12 vCPU: ids`."""
+    quantity_text = (
+        label("uncertain.unbounded", lang)
+        if group.quantity is None
+        else f"{number(group.quantity)} {unit(unit_value, lang)}"
+    )
+    line = label("bounds_note", lang).format(
+        count=group.count,
+        counts=label("uncertain." + group.counts, lang),
+        unknown=", ".join(group.unknown),
+        quantity=quantity_text,
+    )
+    sample = ", ".join(group.ids[:3]) + (", ..." if group.count > 3 else "")
+    return line + (f": {sample}" if group.ids else "")
 
 
 def expansion_lines(result: Reconciliation, lang: Lang) -> list[str]:

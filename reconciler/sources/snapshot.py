@@ -50,7 +50,8 @@ def _in_range(value: datetime) -> datetime:
 
 
 class SourceFailure(BaseModel):
-    """Kinds the exporting source could not observe completely, and why (they become `unknown`)."""
+    """Kinds the exporting source could not observe (completely), and why: what the snapshot holds of them
+    counts toward the lower bound of their line items, the upper bound is open."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     kinds: Annotated[list[ResourceKind], Field(min_length=1)]
@@ -69,6 +70,11 @@ class SnapshotHeader(BaseModel):
         None, description="kinds this snapshot observed; absent = all kinds (missing ones count as zero)"
     )
     failures: list[SourceFailure] = Field(default_factory=list)
+    incomplete: list[SourceFailure] = Field(
+        default_factory=list,
+        description="kinds whose listing may be incomplete (e.g. paging that may have skipped items), and why: "
+        "the resources listed count toward the lower bound, the upper bound is open",
+    )
 
 
 class SnapshotDocument(SnapshotHeader):
@@ -213,11 +219,16 @@ class SnapshotFile:
         for failure in header.failures:
             for kind in failure.kinds:
                 failed[kind] = f"{failed[kind]}; {failure.reason}" if kind in failed else failure.reason
+        incomplete: dict[ResourceKind, str] = {}
+        for listing in header.incomplete:
+            for kind in listing.kinds:
+                incomplete[kind] = f"{incomplete[kind]}; {listing.reason}" if kind in incomplete else listing.reason
         report = SourceReport(
             name=f"snapshot:{self.path}",
             detail=header.source,
             covers=frozenset(header.coverage if header.coverage is not None else KINDS),
             failed=failed,
+            incomplete=incomplete,
             unrecognized=tuple(unrecognized),
             resource_count=self._count,
         )

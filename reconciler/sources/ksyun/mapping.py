@@ -299,6 +299,8 @@ Page: TypeAlias = tuple[str | None, Any]
 class Mapped:
     resources: list[Resource] = field(default_factory=list)
     failed: dict[ResourceKind, list[str]] = field(default_factory=lambda: defaultdict(list))
+    unknown: dict[ResourceKind, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """Values the tables cannot decide, by kind: those resources are counted with the attribute unknown."""
     unrecognized: list[Unrecognized] = field(default_factory=list)
 
 
@@ -338,7 +340,8 @@ def _project(item: Mapping[str, Any]) -> str | None:
 
 
 class _Gaps:
-    """Values missing from a table, by kind and value, with sample ids (reported, never guessed)."""
+    """Values missing from a table, by kind and value, with sample ids (reported, never guessed: the resource
+    is counted with the attribute unknown, so it widens its line items' bounds)."""
 
     def __init__(self) -> None:
         self.held: dict[tuple[ResourceKind, str, str], Held] = defaultdict(Held)
@@ -374,8 +377,6 @@ def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], table
             gaps.add("vm", "instance family", family_of(instance_type), rid)
         if state is None:
             gaps.add("vm", "instance state", state_name, rid)
-        if family is None or state is None:
-            continue
         vms.append(
             Vm(
                 id=rid,
@@ -384,8 +385,8 @@ def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], table
                 project=_project(item),
                 vcpu=int(vcpu),
                 memory_gb=memory,
-                cpu_ghz=family.cpu_ghz,
-                arch=family.arch,
+                cpu_ghz=None if family is None else family.cpu_ghz,
+                arch=None if family is None else family.arch,
                 state=state,
                 instance_type=instance_type,
             )
@@ -408,7 +409,6 @@ def _volumes(
         tier = tables.tier(volume_type)
         if tier is None:
             gaps.add("volume", "volume type", volume_type, rid)
-            continue
         volumes.append(
             Volume(
                 id=rid,
@@ -457,7 +457,8 @@ def map_pages(
 ) -> Mapped:
     """Resources from the pages of every action given (an action left out yields nothing: the caller decides
     what that means for coverage). Malformed names the action, page and field. Items whose family, state or
-    volume type are not in the tables make their kind failed, with the values and sample ids."""
+    volume type are not in the tables are counted with that attribute unknown (clock and arch, state, tier),
+    and named in `unknown` with the values and sample ids."""
     mapped = Mapped()
     gaps = _Gaps()
     seen: set[tuple[str, str]] = set()
@@ -491,7 +492,7 @@ def map_pages(
     if "QueryKs3Data" in pages:
         add(_buckets(_walk("QueryKs3Data", pages["QueryKs3Data"]), bucket_names, mapped))
     for kind, reasons in gaps.reasons().items():
-        mapped.failed[kind].extend(reasons)
+        mapped.unknown[kind].extend(reasons)
     return mapped
 
 
@@ -543,7 +544,7 @@ def _buckets(
     mapped: Mapped,
 ) -> list[Resource]:
     """One Bucket per listed bucket, sized by the usage rows (bytes -> binary GB). A listed bucket with no
-    usage row is a gap (its kind fails), not a zero."""
+    usage row has an unknown size (no upper bound), not a zero."""
     sizes: dict[str, Decimal] = {}
     for where, item, _region in items:
         name = _text(item, "BucketName", where)
@@ -551,13 +552,15 @@ def _buckets(
     resources: list[Resource] = []
     missing = Held()
     for name, region in bucket_names:
-        if name not in sizes:
+        size = sizes.get(name)
+        if size is None:
             missing.add(name)
-            continue
-        resources.append(Bucket(id=name, name=name, region=region, size_gb=sizes[name] / BYTES_PER_GB))
+        resources.append(
+            Bucket(id=name, name=name, region=region, size_gb=None if size is None else size / BYTES_PER_GB)
+        )
     if missing.count:
-        mapped.failed["bucket"].append(
-            f"{missing.count} bucket(s) listed by KS3 have no usage data ({missing.sample_text()})"
+        mapped.unknown["bucket"].append(
+            f"{missing.count} bucket(s) listed by KS3 have no usage data ({missing.sample_text()}): size unknown"
         )
     return resources
 

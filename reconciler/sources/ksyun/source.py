@@ -1,12 +1,14 @@
 """The `ksyun` source: Kingsoft Cloud live (`live`) or from its native export (`export`), mapped to resources.
 
 Named by the registry (`reconciler.sources`); `observe` applies one rule to live pages and exported ones: an API
-that failed, or is missing from an export, marks its kinds failed, never zero.
+that failed marks its kinds failed, one missing from an export marks them incomplete, never zero: what was seen
+is the lower bound, the upper bound is open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -33,13 +35,26 @@ from reconciler.sources.ksyun.tables import Tables, load_tables
 # --- the source ----------------------------------------------------------------------------------------------
 
 
-def observe(
-    fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], str]
-) -> tuple[list[Any], dict[ResourceKind, str], frozenset[ResourceKind]]:
-    """Resources, failed kinds and covered kinds from the fetched pages (one rule for live and file).
+@dataclass(frozen=True)
+class Observed:
+    """What `observe` makes of the fetched pages."""
+
+    resources: list[Any]
+    failed: dict[ResourceKind, str]
+    """Kinds an action failed on (an error, a malformed answer): what was seen counts, the upper bound is open."""
+    incomplete: dict[ResourceKind, str]
+    """Kinds some of whose actions were not read at all (left out of an export): the same bounds."""
+    covers: frozenset[ResourceKind]
+    notes: list[str]
+    """What the tables cannot decide (resources counted with an attribute unknown)."""
+
+
+def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], str]) -> Observed:
+    """Resources, failed, incomplete and covered kinds from the fetched pages (one rule for live and file).
     `on_malformed` raises (a file: InputError) or returns the reason the action's kinds failed (live)."""
     covers: set[ResourceKind] = set()
     failed: dict[ResourceKind, list[str]] = {}
+    incomplete: dict[ResourceKind, str] = {}
     available = set(fetched.pages) | set(fetched.failed) | ({KS3_BUCKETS} if fetched.bucket_list_read else set())
     for kind, actions in KIND_ACTIONS.items():
         present = [action for action in actions if action in available]
@@ -48,11 +63,12 @@ def observe(
         covers.add(kind)
         reasons = [fetched.failed[action] for action in actions if action in fetched.failed]
         missing = [action for action in actions if action not in available]
-        if missing:
-            reasons.append(f"not observed: {', '.join(missing)} missing")
+        if missing:  # e.g. bandwidth without DescribeBandWidthShares: the EIPs seen are a lower bound
+            incomplete[kind] = f"not observed: {', '.join(missing)} missing"
         if reasons:
             failed[kind] = reasons
     resources: list[Any] = []
+    unknown: dict[ResourceKind, list[str]] = {}
     for action, pages in fetched.pages.items():
         if action in fetched.failed or action == PROJECTS.action:
             continue
@@ -66,8 +82,15 @@ def observe(
         resources.extend(mapped.resources)
         for kind, reasons in mapped.failed.items():
             failed.setdefault(kind, []).extend(reasons)
+        for kind, reasons in mapped.unknown.items():
+            unknown.setdefault(kind, []).extend(reasons)
     kinds_failed = {kind: "; ".join(dict.fromkeys(reasons)) for kind, reasons in failed.items() if kind in covers}
-    return resources, kinds_failed, frozenset(covers)
+    notes = [
+        f"{kind} counted with attributes unknown (bounds): {'; '.join(reasons)}"
+        for kind, reasons in sorted(unknown.items())
+        if kind in covers
+    ]
+    return Observed(resources, kinds_failed, incomplete, frozenset(covers), notes)
 
 
 class KsyunSource(CollectedSource):
@@ -101,9 +124,16 @@ class KsyunSource(CollectedSource):
             def malformed(exc: Malformed) -> str:
                 return credentials.redact(f"a response is not of the documented shape: {exc}")
 
-        resources, failed, covers = observe(fetched, tables, malformed)
-        report = SourceReport(name=NAME, covers=covers, detail=detail, failed=failed, resource_count=len(resources))
-        return Observation(observed_at=now, sources=(report,), resources=resources)
+        observed = observe(fetched, tables, malformed)
+        report = SourceReport(
+            name=NAME,
+            covers=observed.covers,
+            detail="; ".join([detail, *observed.notes]),
+            failed=observed.failed,
+            incomplete=observed.incomplete,
+            resource_count=len(observed.resources),
+        )
+        return Observation(observed_at=now, sources=(report,), resources=observed.resources)
 
 
 def _open(request: SourceRequest) -> KsyunSource:

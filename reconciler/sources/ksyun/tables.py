@@ -4,7 +4,8 @@ entry by entry. Documented in docs/sources.md. No I/O but reading that one file.
 
 No Kingsoft API tells an instance's CPU clock, so the family table starts EMPTY: the operator states each
 family's clock (and architecture) from the instance-type documentation or the contract's annexes. An instance
-of a family missing from the table is never guessed: the source reports the `vm` kind as failed (unknown).
+of a family missing from the table is never guessed: it is counted with its clock and architecture unknown, so
+it widens the bounds of vCPU and memory.
 """
 
 from __future__ import annotations

@@ -183,14 +183,16 @@ class ClusterInventory:
             return None
         instance_type = _label(labels, INSTANCE_TYPE_LABELS)
         entry = self.tables.instance_type(instance_type)
-        if entry is None or entry[1].cpu_ghz is None:
+        ghz = None if entry is None else entry[1].cpu_ghz
+        if ghz is None:  # Kubernetes does not report clocks: vCPU may count (bounds); memory does not need it
             self._unknown_clock[instance_type or "(no instance-type label)"].add(name)
-            return None
-        key, known = entry
-        ghz = known.cpu_ghz
-        assert ghz is not None
-        if known.memory_gib is not None and key == instance_type and memory_gib <= known.memory_gib:
-            memory, rule = known.memory_gib, "from the instance-type table"
+        if (
+            entry is not None
+            and entry[1].memory_gib is not None
+            and entry[0] == instance_type
+            and (memory_gib <= entry[1].memory_gib)
+        ):
+            memory, rule = entry[1].memory_gib, "from the instance-type table"
         else:
             memory, rule = round_up_memory(memory_gib, self.tables.memory_sizes_gib), "rounded up to a standard size"
         self._memory_rule[rule] += 1
@@ -214,10 +216,9 @@ class ClusterInventory:
         if not isinstance(storage_class, str):
             raise ObjectError(".spec.storageClassName", "expected a string")
         tier = self.tables.tier_of_class(storage_class) if storage_class else None
-        if tier is None:
+        if tier is None:  # counted with an unknown tier: it may be either (bounds)
             self._unclassed[storage_class or "(no storage class)"].add(name)
-            return None
-        if tier == "ignore":
+        elif tier == "ignore":
             self._ignored_classes[storage_class].add(name)
             return None
         handle = dotted_get(obj, "spec.csi.volumeHandle")
@@ -251,22 +252,24 @@ class ClusterInventory:
         return frozenset(KIND_OF_OBJECT[kind] for kind in self.listed_kinds)
 
     def report(self, name: str, detail: str, covers: frozenset[ResourceKind] | None = None) -> SourceReport:
-        """The source's report: kinds listed (or `covers`), failures (incl. what the tables cannot decide)."""
+        """The source's report: kinds listed (or `covers`), failures, and in the detail what the tables cannot
+        decide (those resources are counted with the attribute unknown: they widen the line items' bounds)."""
         failed = dict(self.failed)
+        unknown = []
         if self._unknown_clock:
             groups = describe_groups(self._unknown_clock)
-            reason = (
-                f"CPU clock unknown for nodes of instance types not in the instance-type table ({groups}); "
-                "Kubernetes does not report clocks: add them to the tables file (setting kubernetes.tables)"
+            unknown.append(
+                f"CPU clock unknown for nodes of instance types not in the instance-type table ({groups}): they may "
+                "count toward vCPU (bounds); Kubernetes does not report clocks: add them to the tables file "
+                "(setting kubernetes.tables)"
             )
-            _add_reason(failed, "vm", reason)
         if self._unclassed:
             groups = describe_groups(self._unclassed)
-            reason = (
-                f"tier unknown for PersistentVolumes of storage classes not in the storage-class map ({groups}); "
-                "map them with kubernetes.storage_classes=CLASS=standard|performance|ignore"
+            unknown.append(
+                f"tier unknown for PersistentVolumes of storage classes not in the storage-class map ({groups}): "
+                "they may count toward either tier (bounds); map them with "
+                "kubernetes.storage_classes=CLASS=standard|performance|ignore"
             )
-            _add_reason(failed, "volume", reason)
         unrecognized = [
             Unrecognized("kind", kind, kind, held.count, tuple(held.samples))
             for kind, held in sorted(self._other_kinds.items())
@@ -275,6 +278,7 @@ class ClusterInventory:
             for arch, held in sorted(self._other_arch.items())
         ]
         notes = [detail] if detail else []
+        notes += unknown
         if self._memory_rule:
             notes.append("node memory: " + ", ".join(f"{n} {rule}" for rule, n in sorted(self._memory_rule.items())))
         for cls, held in sorted(self._ignored_classes.items()):

@@ -83,6 +83,9 @@ BUILTIN_VOLUME_TYPES: Final[dict[str, Tier]] = {
 
 BUILTIN_VM_STATES: Final[dict[str, VmState]] = {"active": "running", "stopped": "stopped"}
 
+UNKNOWN_VALUE: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""The string the Pulumi engine writes for an output known only after apply (a planned instance's type)."""
+
 
 class StateError(ValueError):
     """A resource whose state is not what the provider writes: `path` within the resource, and why."""
@@ -229,11 +232,10 @@ class StackInventory:
         state: VmState | None = "running" if status is None else self.tables.vm_states.get(status)
         if state is None:
             self._unknown_states[status or ""].add(name)
-            return
-        known = self.tables.vm_type(instance_type)
+        planned = instance_type == UNKNOWN_VALUE  # a value the engine learns only when it applies the plan
+        known = VmType() if planned else self.tables.vm_type(instance_type)
         if known.vcpu is None or known.memory_gib is None or known.cpu_ghz is None or known.arch is None:
-            self._unresolved_vms[instance_type].add(name)
-            return
+            self._unresolved_vms["(known after apply)" if planned else instance_type].add(name)
         self._keep(
             Vm(
                 id=rid,
@@ -244,7 +246,7 @@ class StackInventory:
                 cpu_ghz=known.cpu_ghz,
                 arch=known.arch,
                 state=state,
-                instance_type=instance_type,
+                instance_type=None if planned else instance_type,
             )
         )
 
@@ -254,7 +256,6 @@ class StackInventory:
         tier = self.tables.tier(volume_type)
         if tier is None:
             self._unknown_volume_types[volume_type or "(no volume type)"].add(name)
-            return
         self._keep(Volume(id=rid, name=name, region=region, size_gb=size, tier=tier))
 
     def _counted(self) -> dict[tuple[str, str], Resource]:
@@ -272,22 +273,22 @@ class StackInventory:
         return [counted[key] for key in sorted(counted)]
 
     def report(self, name: str, detail: str, covers: frozenset[ResourceKind] | None) -> SourceReport:
-        failed: dict[ResourceKind, str] = {}
-        vm_reasons = []
+        """The source's report; what the tables cannot decide is counted with unknown attributes (bounds) and
+        named in the detail."""
+        notes = [detail] if detail else []
         if self._unresolved_vms:
             groups = describe_groups(self._unresolved_vms)
-            vm_reasons.append(
+            notes.append(
                 f"vCPU, memory, CPU clock or architecture unknown for instance types not (fully) in the "
-                f"instance-type table ({groups}): add them to the tables file (setting pulumi.tables)"
+                f"instance-type table ({groups}): counted as unknown (bounds); add them to the tables file "
+                "(setting pulumi.tables)"
             )
         if self._unknown_states:
             groups = describe_groups(self._unknown_states)
-            vm_reasons.append(f"instance states not in the state map ({groups})")
-        if vm_reasons:
-            failed["vm"] = "; ".join(vm_reasons)
+            notes.append(f"instance states not in the state map, counted as unknown (bounds): {groups}")
         if self._unknown_volume_types:
             groups = describe_groups(self._unknown_volume_types)
-            failed["volume"] = f"tier unknown for volume types not in the volume-type map ({groups})"
+            notes.append(f"tier unknown for volume types not in the volume-type map ({groups}): counted as unknown")
         unrecognized = tuple(
             Unrecognized("kind", rtype, rtype, held.count, tuple(held.samples))
             for rtype, held in sorted(self._unknown_types.items())
@@ -295,8 +296,7 @@ class StackInventory:
         return SourceReport(
             name=name,
             covers=frozenset(self.seen) if covers is None else covers,
-            detail=detail,
-            failed=failed,
+            detail="; ".join(notes),
             unrecognized=unrecognized,
             resource_count=len(self._counted()),
         )
