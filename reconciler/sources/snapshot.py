@@ -12,14 +12,13 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from reconciler.base.errors import InputError, Problem, json_type_name, problems_from_validation
 from reconciler.base.jsonio import DUPLICATE, ObjectStream, bytes_read, duplicate_path, open_text
 from reconciler.base.limits import MAX_SNAPSHOT_MB
-from reconciler.base.numbers import DECIMAL_HINT, decimal_text
 from reconciler.base.text import json_text_is_safe
 from reconciler.core.observation import (
     FIELDS,
@@ -38,8 +37,6 @@ from reconciler.dates.clock import instant_problem
 from reconciler.sources.base import Held
 
 MAX_PROBLEMS = 20
-DECIMAL_FIELDS: Final = frozenset({"memory_gb", "cpu_ghz", "size_gb", "mbps"})
-"""Resource fields the schema allows as a decimal string (`^\\d+(\\.\\d+)?$`, ASCII digits only)."""
 
 
 def _in_range(value: datetime) -> datetime:
@@ -184,11 +181,6 @@ class SnapshotFile:
                 return None
             self._unknown_kinds[kind].add(rid)
             return None
-        for name in DECIMAL_FIELDS.intersection(raw):
-            value = raw[name]
-            if isinstance(value, str) and decimal_text(value) is None:
-                problems.append(Problem(f"{where}.{name}", f"expected {DECIMAL_HINT}; got {value!r}"))
-                return None
         extra = sorted(raw.keys() - FIELDS[kind])
         try:
             resource = to_resource({k: v for k, v in raw.items() if k not in extra} if extra else raw)
