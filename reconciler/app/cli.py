@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from reconciler.app.progress import Progress, observing_status, snapshot_progres
 from reconciler.app.schemas import SCHEMA_NAMES, SchemaName, schema_text
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import load_json
+from reconciler.base.text import printable
 from reconciler.contract.checks import check_contract
 from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
 from reconciler.contract.obligations import DEFAULT_SOON_DAYS, obligations
@@ -109,7 +111,7 @@ def validate(
     contract = load_contract(path)
     checked = check_contract(contract)
     render = validation_json if output_format is ValidateFormat.JSON else validation_text
-    sys.stdout.write(render(str(path), contract, checked))
+    sys.stdout.write(render(_shown(path), contract, checked))
     raise typer.Exit(int(ExitCode.OK if checked.ok else ExitCode.INVALID_INPUT))
 
 
@@ -284,7 +286,7 @@ def report(
         made, series = acceptance_report(loaded, chosen, moment, store, month)
         write_output(output, render_acceptance(made, series, loaded, output_format.value, language))
         summary = f"{made.coverage.runs} runs on {made.coverage.days_with_runs} of {made.coverage.days} days"
-    sys.stdout.write(f"{output}: {kind.value} {output_format.value} report written; {summary}\n")
+    sys.stdout.write(f"{_shown(output)}: {kind.value} {output_format.value} report written; {summary}\n")
 
 
 def _check_report_options(
@@ -320,10 +322,13 @@ def _check_report_options(
 @app.command()
 def deadline(
     event: Annotated[str, typer.Option("--from", help="The event the period runs from: ISO 8601 instant with offset.")],
-    days: Annotated[
-        int | None, typer.Option("--days", help="Length in days (natural, or working with --working).")
+    days_text: Annotated[
+        str | None,
+        typer.Option("--days", metavar="N", help="Length in days (natural, or working with --working)."),
     ] = None,
-    months: Annotated[int | None, typer.Option("--months", help="Length in months (Art. 202).")] = None,
+    months_text: Annotated[
+        str | None, typer.Option("--months", metavar="N", help="Length in months (Art. 202).")
+    ] = None,
     working: Annotated[bool, typer.Option("--working", help="Count --days as working days.")] = False,
     rule: Annotated[
         Rule, typer.Option("--rule", help="civil-code: a last day on a rest day moves to the next working day.")
@@ -335,6 +340,8 @@ def deadline(
     output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
 ) -> None:
     """When a period ends under the Civil Code (Art. 201-203): N natural or working days, or N months."""
+    days = None if days_text is None else _whole_number("--days", days_text)
+    months = None if months_text is None else _whole_number("--months", months_text)
     start = _parse_instant_option("--from", event)
     if (days is None) == (months is None):
         raise InputError.single("<option --days/--months>", "", "give exactly one of --days N or --months N")
@@ -351,7 +358,7 @@ def deadline(
     except ValueError as exc:
         raise InputError.single("<option --from>", "", str(exc)) from exc
     render = (
-        deadline_json(result, [str(f) for f in files])
+        deadline_json(result, [_shown(f) for f in files])
         if output_format is ValidateFormat.JSON
         else deadline_text(result)
     )
@@ -368,9 +375,9 @@ class CalendarFormat(StrEnum):
 def calendar(
     contract: ContractOption = DEFAULT_CONTRACT,
     now: NowOption = None,
-    soon_days: Annotated[
-        int, typer.Option("--soon-days", help="A date at most this many days ahead is due soon.")
-    ] = DEFAULT_SOON_DAYS,
+    soon_days_text: Annotated[
+        str, typer.Option("--soon-days", metavar="N", help="A date at most this many days ahead is due soon.")
+    ] = str(DEFAULT_SOON_DAYS),
     calendar_files: Annotated[
         list[Path] | None,
         typer.Option("--calendar", help="Holidays of a year the built-in data lacks (JSON; repeatable)."),
@@ -380,6 +387,7 @@ def calendar(
 ) -> None:
     """Every dated obligation of the contract, its date under the period rules, and whether it is past or due soon."""
     moment = _parse_now(now)
+    soon_days = _whole_number("--soon-days", soon_days_text)
     if not 0 <= soon_days <= MAX_DAYS:
         raise InputError.single(
             "<option --soon-days>", "", f"expected a whole number from 0 to {MAX_DAYS}; got {soon_days}"
@@ -392,7 +400,7 @@ def calendar(
     except ValueError as exc:  # a period past the year 9999
         raise InputError.single(str(contract), "", str(exc)) from exc
     if output_format is CalendarFormat.JSON:
-        sys.stdout.write(calendar_json(items, moment, soon_days, [str(f) for f in files]))
+        sys.stdout.write(calendar_json(items, moment, soon_days, [_shown(f) for f in files]))
     elif output_format is CalendarFormat.MARKDOWN:
         sys.stdout.write(calendar_markdown(items, loaded.title_zh, moment, soon_days, lang))
     else:
@@ -471,6 +479,13 @@ def _parse_instant_option(option: str, text: str) -> datetime:
         raise InputError.single(f"<option {option}>", "", str(exc)) from exc
 
 
+def _whole_number(option: str, text: str) -> int:
+    """An option's whole number, written with ASCII digits (Python's int() would take "７" and "1_0")."""
+    if not re.fullmatch(r"-?[0-9]{1,12}", text.strip()):
+        raise InputError.single(f"<option {option}>", "", f"expected a whole number (ASCII digits); got {text!r}")
+    return int(text)
+
+
 def _check_count(option: str, value: int) -> None:
     problem = length_problem(value, MAX_MONTHS if option == "--months" else MAX_DAYS)
     if problem is not None:
@@ -480,7 +495,7 @@ def _check_count(option: str, value: int) -> None:
 def _load_calendars(paths: list[Path]) -> list[YearCalendar]:
     calendars: dict[int, YearCalendar] = {}
     for path in paths:
-        loaded = calendar_from_data(load_json(path), str(path))
+        loaded = calendar_from_data(load_json(path), _shown(path))
         if loaded.year in calendars:
             raise InputError.single(
                 str(path), "year", f"{loaded.year} is already given by {calendars[loaded.year].source}"
@@ -500,8 +515,16 @@ def _parse_states(text: str) -> frozenset[VmState]:
     return frozenset(s for s in allowed if s in states)
 
 
+def _shown(path: Path) -> str:
+    """A file name as the outputs show it: printable (a name may hold control characters or undecodable bytes)."""
+    return printable(str(path))
+
+
 def main() -> None:
     """Console script entry point: run the app, turning bad input into exit 2 without a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # a last guard: text is made printable where it is read (base.text)
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except InputError as exc:

@@ -168,9 +168,13 @@ def open_text(path: Path, limit: Limit = MAX_FILE_MB) -> TextIO:
 
 
 def bytes_read(handle: TextIO) -> int:
-    """How many bytes of the file `open_text` opened have been read so far."""
-    raw = getattr(getattr(handle, "buffer", None), "raw", None)
-    return raw.count if isinstance(raw, _CountingFile) else 0
+    """How many bytes of the file `open_text` opened have been read so far (for a pipe, with what is buffered)."""
+    buffer = getattr(handle, "buffer", None)
+    try:
+        return int(buffer.tell()) if buffer is not None else 0
+    except OSError:  # a pipe: no position
+        raw = getattr(buffer, "raw", None)
+        return raw.count if isinstance(raw, _CountingFile) else 0
 
 
 def too_large(limit: Limit) -> str:
@@ -396,12 +400,13 @@ class ObjectStream:
 
     # -- the window ------------------------------------------------------------------------------------
 
-    def _fill(self, at_least: int = CHUNK_CHARS) -> bool:
-        """Slide the window past what was consumed and read more; False at end of file."""
+    def _fill(self, at_least: int | None = None) -> bool:
+        """Slide the window past what was consumed and read more (CHUNK_CHARS, or `at_least`); False at end of
+        file."""
         if self._eof:
             return False
         try:
-            more = self._handle.read(at_least)
+            more = self._handle.read(CHUNK_CHARS if at_least is None else at_least)
         except UnicodeDecodeError as exc:
             raise InputError.single(self._name, "", f"not UTF-8 text ({exc.reason})") from exc
         except (OSError, _TooLarge) as exc:

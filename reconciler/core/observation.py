@@ -25,6 +25,7 @@ from typing import Annotated, Any, Final, Literal, TypeAlias, get_args
 import msgspec
 
 from reconciler.base.numbers import DECIMAL_HINT, decimal_text
+from reconciler.base.text import printable
 
 ResourceKind: TypeAlias = Literal[
     "vm",
@@ -368,6 +369,11 @@ class Unrecognized:
     count: int
     sample_ids: tuple[str, ...]
 
+    def __post_init__(self) -> None:  # names and ids from the input, shown in every output: printable
+        object.__setattr__(self, "name", printable(self.name))
+        object.__setattr__(self, "kind", printable(self.kind))
+        object.__setattr__(self, "sample_ids", tuple(map(printable, self.sample_ids)))
+
 
 @dataclass(frozen=True)
 class SourceReport:
@@ -382,6 +388,14 @@ class SourceReport:
     incomplete: Mapping[ResourceKind, str] = field(default_factory=dict)
     unrecognized: tuple[Unrecognized, ...] = ()
     resource_count: int = 0
+
+    def __post_init__(self) -> None:
+        """Every text printable: a file name, a server's error message or a header from the input may hold
+        control characters or undecodable bytes, and every output shows these."""
+        object.__setattr__(self, "name", printable(self.name))
+        object.__setattr__(self, "detail", printable(self.detail))
+        object.__setattr__(self, "failed", {kind: printable(why) for kind, why in self.failed.items()})
+        object.__setattr__(self, "incomplete", {kind: printable(why) for kind, why in self.incomplete.items()})
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json_object
+from reconciler.base.text import printable
 from reconciler.sources.ksyun.mapping import (
     APIS,
     KS3_BUCKETS,
@@ -94,4 +95,5 @@ def _read_bucket_pages(pages: list[Any], read: Pages, problems: list[Problem], a
             if not fields.get("Name"):
                 problems.append(Problem(f"{action}[{index}].Bucket.Name", "required field is missing"))
                 continue
-            read.buckets.append((fields["Name"], fields.get("Region") or None))
+            region = fields.get("Region")
+            read.buckets.append((printable(fields["Name"]), printable(region) if region else None))

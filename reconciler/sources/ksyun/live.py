@@ -19,6 +19,8 @@ from datetime import datetime
 from typing import Any, Final
 
 from reconciler.base.errors import InputError
+from reconciler.base.jsonio import parse_json
+from reconciler.base.text import printable
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.sources.ksyun.mapping import (
     APIS,
@@ -169,10 +171,11 @@ class LiveApi:
             # ClientNetworkError: connection refused, reset, timeout: worth another attempt
             network = code == "ClientNetworkError"
             raise CallFailed(f"{code or 'SDK error'}: {message}", network, network) from None
-        try:
-            body = json.loads(text)
-        except ValueError:
-            raise CallFailed(f"HTTP 200 with a body that is not JSON: {text[:200]!r}", True) from None
+        try:  # bounded, exact and printable as every JSON read (base.jsonio)
+            body = parse_json(text, "reply")
+        except InputError as exc:
+            reason = exc.problems[0].reason if exc.problems else "not JSON"
+            raise CallFailed(f"HTTP 200 with a body that cannot be read ({reason}): {text[:200]!r}", True) from None
         if not isinstance(body, dict):
             raise CallFailed("HTTP 200 with a body that is not a JSON object", True)
         error = body_error(body)
@@ -356,7 +359,10 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetche
     )
     try:
         buckets = retrying(connection.get_all_buckets)
-        fetched.buckets = sorted((str(b.name), getattr(b, "region", None) or None) for b in buckets)
+        fetched.buckets = sorted(  # names from KS3's XML, printable as every text read (base.text)
+            (printable(str(b.name)), printable(str(region)) if (region := getattr(b, "region", None)) else None)
+            for b in buckets
+        )
         fetched.bucket_list_read = True
     except Exception as exc:
         fetched.failed[KS3_BUCKETS] = credentials.redact(f"KS3 ListBuckets: {type(exc).__name__}: {exc}")[:500]

@@ -19,6 +19,7 @@ from typing import Any, Final
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from reconciler.base.errors import InputError
+from reconciler.base.jsonio import parse_json
 from reconciler.core.observation import Observation
 from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, number_setting, parse_covers
 from reconciler.sources.kubernetes.export import read_export
@@ -291,10 +292,13 @@ class LiveCluster:
             raise ListFailed(
                 f"listing {plural} failed after {limits.attempts} attempt(s): {_transport_reason(exc, limits.timeout)}"
             ) from exc
-        try:
-            body = json.loads(response.data)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ListFailed(f"listing {plural}: the reply is not JSON") from exc
+        try:  # bounded, exact and printable as every JSON read (base.jsonio)
+            body = parse_json(bytes(response.data).decode("utf-8"), f"listing {plural}")
+        except UnicodeDecodeError as exc:
+            raise ListFailed(f"listing {plural}: the reply is not UTF-8 JSON") from exc
+        except InputError as exc:
+            reason = exc.problems[0].reason if exc.problems else "not JSON"
+            raise ListFailed(f"listing {plural}: the reply cannot be read ({reason})") from exc
         if not isinstance(body, dict):
             raise ListFailed(f"listing {plural}: the reply is not a list object")
         return body
