@@ -52,7 +52,7 @@ def read_text(path: Path, limit: Limit = MAX_FILE_MB) -> str:
             return handle.read()
         except UnicodeDecodeError as exc:
             raise InputError.single(str(path), "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        except OSError as exc:
+        except (OSError, _TooLarge) as exc:
             raise read_error(path, exc, bytes_read(handle)) from exc
 
 
@@ -120,10 +120,27 @@ class _CountingFile(io.FileIO):
     def readinto(self, buffer: Any) -> int | None:
         read = super().readinto(buffer)
         if read:
-            self.count += read
-            if self.count > self._bytes:
-                raise _TooLarge(self._limit)
+            self._counted(read)
         return read
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        data = super().read(size) or b""
+        self._counted(len(data))
+        return data
+
+    def readall(self) -> bytes:
+        """Everything up to the end, a megabyte at a time (FileIO's own would read without a bound)."""
+        parts = []
+        while data := self.read(MB):
+            parts.append(data)
+        return b"".join(parts)
+
+    def _counted(self, read: int) -> None:
+        self.count += read
+        if self.count > self._bytes:
+            raise _TooLarge(self._limit)
 
 
 _KINDS: Final = (
@@ -164,7 +181,8 @@ def open_text(path: Path, limit: Limit = MAX_FILE_MB) -> TextIO:
     except BaseException:
         os.close(fd)
         raise
-    return TextIOWrapper(BufferedReader(raw, buffer_size=1 << 20), encoding="utf-8", newline="")
+    buffered = BufferedReader(raw, buffer_size=1 << 20)
+    return TextIOWrapper(buffered, encoding="utf-8", newline="")
 
 
 def bytes_read(handle: TextIO) -> int:

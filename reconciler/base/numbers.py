@@ -40,3 +40,11 @@ def exact_number(value: object, signed: bool = True) -> Decimal | None:
     if isinstance(value, str):
         return decimal_text(value, signed)
     return None
+
+
+def strict_number(value: object) -> object:
+    """A validator run before a model reads a number: a string must be a decimal of ASCII digits (a sign allowed),
+    a bool is not a number. Anything else is left to the model's own type (pydantic's `BeforeValidator`)."""
+    if isinstance(value, bool) or (isinstance(value, str) and not SIGNED_DECIMAL_TEXT.fullmatch(value)):
+        raise ValueError(f"expected {DECIMAL_HINT}")
+    return value

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from reconciler.base.numbers import DECIMAL_HINT, SIGNED_DECIMAL_TEXT
+from reconciler.base.numbers import strict_number
 from reconciler.dates.clock import day_problem, instant_problem
 
 
@@ -63,16 +63,9 @@ def _finite(value: Decimal) -> Decimal:
     return value
 
 
-def _ascii_number(value: object) -> object:
-    """A figure written as a string holds ASCII digits (and a point) only; a bool is not a number."""
-    if isinstance(value, bool) or (isinstance(value, str) and not SIGNED_DECIMAL_TEXT.fullmatch(value)):
-        raise ValueError(f"expected {DECIMAL_HINT}")
-    return value
-
-
 _Bounded = Field(max_digits=18, decimal_places=6)
 """Contract figures: at most 18 digits, 6 of them after the point (the contract uses 4 at most)."""
-_Figure = Annotated[Decimal, _Bounded, BeforeValidator(_ascii_number), AfterValidator(_finite)]
+_Figure = Annotated[Decimal, _Bounded, BeforeValidator(strict_number), AfterValidator(_finite)]
 Amount = Annotated[_Figure, AfterValidator(_non_negative)]
 """A non-negative amount of money in CNY (yuan), exact."""
 PositiveDecimal = Annotated[_Figure, AfterValidator(_positive)]

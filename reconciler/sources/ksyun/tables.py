@@ -17,10 +17,11 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from reconciler.base.errors import InputError, problems_from_validation
 from reconciler.base.jsonio import load_json
+from reconciler.base.numbers import strict_number
 from reconciler.core.observation import Arch, Tier, VmState
 
 
@@ -87,7 +88,7 @@ def family_of(instance_type: str) -> str:
     return instance_type.split(".", 1)[0]
 
 
-Ghz = Annotated[Decimal, Field(gt=0, lt=100)]
+Ghz = Annotated[Decimal, Field(gt=0, lt=100), BeforeValidator(strict_number)]
 
 
 class _FamilyEntry(BaseModel):
