@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -39,6 +40,7 @@ KUBECTL = ROOT / "tests/data/kubernetes/cluster.json"
 PULUMI = ROOT / "tests/data/pulumi/stack-prod.json"
 NOW = "2026-11-25T09:00:00+08:00"
 CHECK = ("--now", NOW, "--no-history")
+KUBE_TABLES = ("kubernetes.tables={file}",)
 
 READERS: dict[str, list[list[str]]] = {
     "observation": [
@@ -58,8 +60,7 @@ READERS: dict[str, list[list[str]]] = {
         ["check", "--source", "ksyun", "--from-file", str(KSYUN), "--source-option", "ksyun.tables={file}", *CHECK]
     ],
     "kubernetes-tables": [
-        ["check", "--source", "kubernetes", "--from-file", str(KUBECTL), "--source-option", "kubernetes.tables={file}"]
-        + list(CHECK)
+        ["check", "--source", "kubernetes", "--from-file", str(KUBECTL), "--source-option", *KUBE_TABLES, *CHECK]
     ],
     "pulumi-tables": [
         ["check", "--source", "pulumi", "--from-file", str(PULUMI), "--source-option", "pulumi.tables={file}", *CHECK]
@@ -221,3 +222,160 @@ def test_dev_zero_ends_at_once_through_the_console_script(tmp_path: Path) -> Non
         2,
         "error: /dev/zero: is a character device (such as /dev/zero), not a file; expected a JSON file",
     )
+
+
+# -- unprintable text in every output ----------------------------------------------------------------------
+
+UNPRINTABLE_OBSERVATION = CORPUS / "obs-unprintable-text.json"
+
+
+def assert_printable_file(path: Path) -> str:
+    text = path.read_bytes().decode("utf-8")  # strict: every output is valid UTF-8
+    found = UNPRINTABLE.search(text)
+    assert found is None, f"{path.name} holds {found.group()!r}"
+    return text
+
+
+def test_unprintable_text_is_escaped_in_every_output(tmp_path: Path, history_store: str) -> None:
+    """Ids, kinds and a header holding a lone surrogate, terminal escapes and a bidi override: the check, its
+    console, Markdown, JSON and JUnit outputs, the run recorded in history and every report read back from it."""
+    files = {name: tmp_path / name for name in ("junit.xml", "summary.md", "check.json")}
+    for output_format in ("console", "markdown", "json"):
+        result = run_cli(
+            "check", "--observed", UNPRINTABLE_OBSERVATION, "--now", NOW, "--format", output_format,
+            "--junit", files["junit.xml"], "--markdown", files["summary.md"], "--json", files["check.json"],
+        )  # fmt: skip
+        assert result.exit_code == 1, result.stderr
+        printable_only(result)
+        assert "exporter \\x1b]0;title\\x07" in result.stdout or '"exporter \\\\x1b]0;title\\\\x07"' in result.stdout
+    for path in files.values():
+        assert_printable_file(path)
+    ElementTree.parse(files["junit.xml"])  # well-formed XML: no character XML 1.0 forbids
+    written = json.loads(files["check.json"].read_text(encoding="utf-8"))
+    ids = [i for f in written["findings"] if f["evidence"] for i in f["evidence"]["contributing"]]
+    assert "vm-\\ud800" in ids
+    unrecognized = {(u["kind"], tuple(u["sample_ids"])) for u in written["sources"][0]["unrecognized"]}
+    assert ("gpu\\x07", ("odd-\\udc80\\x1b[2J\\u202e",)) in unrecognized
+    reports = [
+        ("status", "html", []), ("status", "markdown", []), ("status", "json", []),
+        ("monthly", "markdown", ["--period", "2026-11"]), ("summary", "json", []),
+    ]  # fmt: skip
+    for kind, output_format, extra in reports:
+        out = tmp_path / f"{kind}.{output_format}"
+        result = run_cli("report", "--output", out, "--kind", kind, "--format", output_format, "--now", NOW, *extra)
+        assert result.exit_code == 0, result.stderr
+        text = assert_printable_file(out).replace("\\\\", "\\")
+        if kind == "status":  # the acceptance materials do not name the sources' details
+            assert "exporter \\x1b]0;title\\x07" in text
+
+
+def test_a_run_recorded_before_text_was_made_printable_is_read_back_printable(
+    tmp_path: Path, history_store: str
+) -> None:
+    """A store written by an earlier version may hold a lone surrogate or an escape sequence in its JSON: the
+    reports read it back printable."""
+    assert run_cli("check", "--observed", SMALL, "--now", NOW).exit_code in (0, 1)
+    database = history_store.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        (sources,) = connection.execute("SELECT sources FROM runs").fetchone()
+        sources = json.loads(sources)
+        sources[0]["detail"] = "old \udcff\x1b[31m"
+        warnings = ["recorded \ud800 \u001b[2J"]
+        connection.execute(  # as the JSON text an earlier version wrote: the characters as \\u escapes
+            "UPDATE runs SET warnings = ?, sources = ?", (json.dumps(warnings), json.dumps(sources))
+        )
+    for output_format in ("html", "markdown", "json"):
+        out = tmp_path / f"status.{output_format}"
+        result = run_cli("report", "--output", out, "--format", output_format, "--now", NOW)
+        assert result.exit_code == 0, result.stderr
+        text = assert_printable_file(out).replace("\\\\", "\\")
+        assert "recorded \\ud800 \\x1b[2J" in text
+        assert "old \\udcff\\x1b[31m" in text
+
+
+# -- random and hostile input to every reader ---------------------------------------------------------------
+
+SAMPLES: dict[str, Path] = {
+    "observation": SMALL,
+    "contract": CONTRACT,
+    "ksyun": KSYUN,
+    "kubectl": KUBECTL,
+    "pulumi": PULUMI,
+    "ksyun-tables": ROOT / "tests/data/ksyun/tables.json",
+    "kubernetes-tables": ROOT / "tests/data/kubernetes/tables.json",
+    "pulumi-tables": ROOT / "tests/data/pulumi/tables.json",
+    "calendar": CORPUS / "calendar-date-fullwidth.json",
+}
+HOSTILE_VALUES = st.sampled_from(
+    [
+        "５００", "5_00", " 7 ", "1e400", "NaN", "\ud800", "vm-\udc80\u001b[2J\u202e", "\x00", "",
+        "9999-12-31T23:59:59-12:00", "0001-01-01", "2026-11-25", 10**40, -1, 0, 1.5, True, None, [], {},
+        json.loads("[" * 150 + "]" * 150), {"a": {"b": [{"c": None}]}},
+    ]
+)  # fmt: skip
+FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def paths(value: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every place in a decoded document: each member and element, nested ones included."""
+    yield at
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in children:
+        yield from paths(item, (*at, key))
+
+
+def replaced(document: Any, at: tuple[Any, ...], value: Any) -> Any:
+    if not at:
+        return value
+    changed = copy.deepcopy(document)
+    node = changed
+    for step in at[:-1]:
+        node = node[step]
+    node[at[-1]] = value
+    return changed
+
+
+def run_reader(reader: str, text: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "input.json"
+    path.write_bytes(text)
+    command = [part.format(file=path, out=tmp_path) for part in READERS[reader][0]]
+    result = run_cli(*command)  # any exception but the exit escapes run_cli: a traceback fails the test
+    assert result.exit_code in (0, 1, 2, 3), result.stderr
+    if result.exit_code == 2 and not (command[0] == "validate" and "INVALID" in result.stdout):
+        assert result.stderr.startswith("error: "), result.stderr
+    printable_only(result)
+
+
+@pytest.mark.parametrize("reader", list(SAMPLES))
+@FUZZ
+@given(data=st.data())
+def test_a_hostile_value_anywhere_in_a_valid_document(
+    reader: str, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    document = json.loads(SAMPLES[reader].read_text(encoding="utf-8"))
+    at = data.draw(st.sampled_from(list(paths(document))), label="at")
+    value = data.draw(HOSTILE_VALUES, label="value")
+    text = json.dumps(replaced(document, at, value), ensure_ascii=data.draw(st.booleans(), label="ascii"))
+    run_reader(reader, text.encode("utf-8", "surrogatepass"), tmp_path_factory.mktemp(reader))
+
+
+@pytest.mark.parametrize("reader", list(SAMPLES))
+@FUZZ
+@given(content=st.binary(max_size=300))
+def test_random_bytes(reader: str, content: bytes, tmp_path_factory: pytest.TempPathFactory) -> None:
+    run_reader(reader, content, tmp_path_factory.mktemp(reader))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@pytest.mark.parametrize("reader", list(SAMPLES))
+@FUZZ
+@given(value=st.dictionaries(st.text(max_size=12), JSON_VALUES, max_size=6))
+def test_random_json(reader: str, value: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> None:
+    text = json.dumps(value).encode("utf-8")
+    run_reader(reader, text, tmp_path_factory.mktemp(reader))

@@ -44,7 +44,9 @@ Arch: TypeAlias = Literal["x86_64", "aarch64"]
 Tier: TypeAlias = Literal["standard", "performance"]
 
 Id = Annotated[str, msgspec.Meta(min_length=1)]
-Count = Annotated[int, msgspec.Meta(ge=0, le=10**9)]
+MAX_COUNT: Final = 10**9
+"""No VM has more vCPUs than this; checked on decoding and, for the sources' own structs, in `__post_init__`."""
+Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_COUNT)]
 Number: TypeAlias = Any
 """A size or a clock as decoded: an int, or an exact Decimal (a JSON number with a fraction, through the decoder's
 `float_hook`). msgspec would read a JSON string as a Decimal with Python's rules ("５００" and "5_00" as 500), so
@@ -128,14 +130,18 @@ class Vm(_Resource, tag="vm", frozen=True, kw_only=True):
                 + (self.instance_type is not None)
             )
         )
-        memory, ghz = self.memory_gb, self.cpu_ghz
+        memory, ghz, vcpu = self.memory_gb, self.cpu_ghz, self.vcpu
         try:  # inline, not a helper call: this runs for every VM (a string or a list fails the comparison)
-            if (memory is None or (0 <= memory <= MAX_SIZE and memory is not True and memory is not False)) and (
-                ghz is None or (_MIN_GHZ <= ghz <= _MAX_GHZ and ghz is not True)
+            if (
+                (memory is None or (0 <= memory <= MAX_SIZE and memory is not True and memory is not False))
+                and (ghz is None or (_MIN_GHZ <= ghz <= _MAX_GHZ and ghz is not True))
+                and (vcpu is None or 0 <= vcpu <= MAX_COUNT)  # decoding checks it; a source's own struct may not
             ):
                 return
         except (InvalidOperation, TypeError):  # NaN; not a number
             pass
+        if vcpu is not None and not (isinstance(vcpu, int) and 0 <= vcpu <= MAX_COUNT):
+            raise ValueError(f"vcpu: expected a whole number from 0 to {MAX_COUNT}")
         if memory is not None and not _in_range(memory):
             raise _out_of_range("memory_gb", memory)
         if ghz is not None and not _in_range(ghz, _ZERO):

@@ -19,7 +19,7 @@ from typing import Any, Final
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
 from reconciler.base.numbers import exact_number
-from reconciler.core.observation import Observation
+from reconciler.core.observation import MAX_COUNT, MAX_SIZE, Observation
 from reconciler.dates.clock import instant_problem
 from reconciler.sources.base import (
     CollectedSource,
@@ -120,6 +120,8 @@ def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
         number = exact_number(raw) if not isinstance(raw, float) else None
         if number is None or not number.is_finite() or number <= 0 or (key == "cpu_ghz" and number >= 100):
             problems.append(Problem(f"{where}.{key}", "expected a positive number"))
+        elif number > (most := MAX_COUNT if key == "vcpu" else MAX_SIZE):
+            problems.append(Problem(f"{where}.{key}", f"larger than any real machine (at most {most:,})"))
         elif key == "vcpu" and number != number.to_integral_value():
             problems.append(Problem(f"{where}.{key}", "expected a whole number"))
         else:
