@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -477,3 +478,78 @@ def test_parse_json_reads_text_already_read_as_load_json_reads_a_file() -> None:
         parse_json("  ", "<command output>", "export output", empty="no output")
     assert raised.value.file == "<command output>"
     assert raised.value.problems[0].reason == "no output, expected export output"
+
+
+# -- limits and read errors ----------------------------------------------------------------------------------
+
+
+def test_depth_limit_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"a": ' + "[" * 150 + "]" * 150 + "}", encoding="utf-8")
+    with pytest.raises(InputError, match="nested more than 128 levels deep, the limit"):
+        load_json(path)
+    monkeypatch.setenv("RECONCILER_MAX_JSON_DEPTH", "200")
+    assert load_json(path)["a"] == json.loads("[" * 150 + "]" * 150)
+    stream = ObjectStream(io.StringIO(path.read_text(encoding="utf-8")), NAME)
+    assert list(stream.members()) == ["a"]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    text = '{"a": "' + "[" * 500 + '\\"' + "{" * 500 + '", "b": [["x"]]}'
+    assert parse_json(text, NAME) == {"a": "[" * 500 + '"' + "{" * 500, "b": [["x"]]}
+
+
+def test_one_streamed_value_past_the_file_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECONCILER_MAX_FILE_MB", "1")
+    text = '{"items": [{"id": "' + "x" * (3 << 20) + '"}]}'
+    with window(64 << 10), pytest.raises(InputError, match="one value is larger than the limit of 1 MB"):
+        walk(text)
+
+
+def test_a_read_error_is_named_with_where_it_happened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    path = tmp_path / "big.json"
+    path.write_text('{"items": [' + ",".join(['{"id": "x"}'] * 500_000) + "]}", encoding="utf-8")
+    real = jsonio._CountingFile._counted
+
+    def failing(self: Any, read: int) -> None:  # the disk fails after the first read
+        if self.count:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real(self, read)
+
+    def stream_all() -> None:
+        with jsonio.open_text(path) as handle:
+            stream = ObjectStream(handle, str(path))
+            for _key in stream.members():
+                for _ in stream.array_chunks():
+                    pass
+
+    monkeypatch.setattr(jsonio._CountingFile, "_counted", failing)
+    with pytest.raises(InputError, match=r"cannot be read after [\d,]+ bytes: Input/output error"):
+        stream_all()
+    with pytest.raises(InputError, match=r"cannot be read after [\d,]+ bytes: Input/output error"):
+        load_json(path)
+
+
+def test_permission_denied_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def refused(*args: Any, **kwargs: Any) -> int:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(jsonio.os, "open", refused)
+    with pytest.raises(InputError, match=r"^x.json: permission denied$"):
+        load_json(Path("x.json"))
+
+
+def test_a_member_repeated_deep_inside_is_named_by_its_path() -> None:
+    with pytest.raises(InputError, match=r"items\[1\]\.metadata\.name: this member appears more than once"):
+        parse_json('{"items": [{}, {"metadata": {"name": "a", "name": "b"}}]}', NAME)
+    with pytest.raises(InputError, match="items: this member appears more than once"):
+        walk('{"items": [], "items": []}')
+
+
+def test_member_names_that_become_equal_once_printable_are_repeated() -> None:
+    with pytest.raises(InputError, match="appears more than once"):
+        parse_json('{"a\\u0000": 1, "a\\\\x00": 2}', NAME)
