@@ -1,15 +1,19 @@
 """The `pulumi` source: the resources a Pulumi stack declares, from `pulumi stack export` JSON files or by
-running `pulumi stack export --stack NAME` (the CLI the Automation API drives) when a stack is named.
+running `pulumi stack export --stack NAME` (the CLI the Automation API drives) when a stack is named; with the
+setting `plan`, the stack as it will be after the change a `pulumi preview --json` shows (plan.py).
 
 Registered in reconciler/sources/__init__.py; opened by a check. Reads the deployment (version 3),
-maps its resources through reconciler/sources/pulumi_mapping.py; bad files are InputErrors naming file,
-field and reason; a stack the CLI cannot export makes every kind of this source `unknown`.
+maps its resources through mapping.py; bad files are InputErrors naming file, field and reason; a stack
+the CLI cannot export makes every kind of this source `unknown`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -18,6 +22,7 @@ from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
+from reconciler.base.messages import message
 from reconciler.base.numbers import exact_number
 from reconciler.core.observation import MAX_COUNT, MAX_SIZE, Observation
 from reconciler.dates.clock import instant_problem
@@ -36,11 +41,13 @@ from reconciler.sources.pulumi.mapping import (
     BUILTIN_VOLUME_TYPES,
     KINDS,
     MAPPERS,
+    PLANNED,
     PulumiTables,
     StackInventory,
     StateError,
     VmType,
 )
+from reconciler.sources.pulumi.plan import PREVIEW_DOCUMENT, apply_preview
 
 NAME: Final = "pulumi"
 MAX_PROBLEMS: Final = 20
@@ -50,7 +57,11 @@ SETTINGS: Final = (
     Setting("stack", "stack to export live with the pulumi CLI (e.g. organization/gov-cloud/prod)", env="PULUMI_STACK"),
     Setting("cwd", "directory to run the pulumi CLI in (a project directory, for short stack names)"),
     Setting("cli", f"the pulumi CLI (default: `pulumi` on PATH, else {DEFAULT_CLI})", env="RECONCILER_PULUMI_CLI"),
-    Setting("timeout", "seconds to wait for `pulumi stack export`", default="120"),
+    Setting(
+        "timeout",
+        "seconds for the whole source: `pulumi stack export` and whatever it starts are killed after it",
+        default="120",
+    ),
     Setting(
         "tables",
         "JSON file extending the tables: types (token -> instance|volume|eip|bandwidth|bandwidth_association|"
@@ -58,6 +69,11 @@ SETTINGS: Final = (
         env="RECONCILER_PULUMI_TABLES",
     ),
     Setting("covers", "kinds the stack declares completely (default: the kinds it holds a resource of)"),
+    Setting(
+        "plan",
+        "`pulumi preview --json` output of a change to the stack: observe the stack as it will be once applied "
+        "(its export with the preview's steps applied; one export file, or the live stack)",
+    ),
 )
 
 
@@ -153,8 +169,11 @@ def manifest_time(deployment: Mapping[str, Any]) -> datetime | None:
 EXPORT_DOCUMENT: Final = "`pulumi stack export` output (a JSON object)"
 
 
-def read_deployment(data: Any, where: str, inventory: StackInventory) -> datetime | None:
-    """Add the resources of one decoded `pulumi stack export` document; returns its manifest time."""
+def read_deployment(
+    data: Any, where: str, inventory: StackInventory, plan: tuple[Any, str] | None = None
+) -> datetime | None:
+    """Add the resources of one decoded `pulumi stack export` document, with the steps of a decoded `pulumi
+    preview --json` (and its file) applied when `plan` is given; returns the export's manifest time."""
     data = json_object(data, where, EXPORT_DOCUMENT)
     version = data.get("version")
     if version != 3:
@@ -165,9 +184,15 @@ def read_deployment(data: Any, where: str, inventory: StackInventory) -> datetim
     resources = deployment.get("resources", [])
     if not isinstance(resources, list):
         raise InputError.single(where, "deployment.resources", "expected a list")
+    if plan is not None:
+        resources, _ = apply_preview(resources, *plan)
+        where = f"{where} with {plan[1]}"
+    inventory.begin(where)
     problems: list[Problem] = []
     for index, resource in enumerate(resources):
         at = f"deployment.resources[{index}]"
+        if isinstance(resource, dict) and resource.get(PLANNED):
+            at = f"planned {resource[PLANNED]}"
         if not isinstance(resource, dict):
             problems.append(Problem(at, f"expected an object, found {json_type_name(resource)}"))
             continue
@@ -201,20 +226,27 @@ class PulumiSource(CollectedSource):
     def collect(self) -> Observation:
         inventory = StackInventory(self.tables)
         times: list[datetime] = []
+        plan_file = self.request.settings.get("plan")
+        plan = (load_json(Path(plan_file), PREVIEW_DOCUMENT), plan_file) if plan_file else None
+        planned = f" after the change of {plan_file}" if plan_file else ""
         if self.request.from_files:
+            if plan is not None and len(self.request.from_files) > 1:
+                raise InputError.single(
+                    f"<setting {NAME}.plan>", "plan", "a preview changes one stack: give one export with it"
+                )
             for path in self.request.from_files:
-                moment = read_deployment(load_json(path, EXPORT_DOCUMENT), str(path), inventory)
+                moment = read_deployment(load_json(path, EXPORT_DOCUMENT), str(path), inventory, plan)
                 if moment is not None:
                     times.append(moment)
             name = f"{NAME}:{self.request.from_files[0]}"
-            detail = "pulumi stack export " + ", ".join(str(p) for p in self.request.from_files)
+            detail = "pulumi stack export " + ", ".join(str(p) for p in self.request.from_files) + planned
         else:
             stack = self.request.settings.get("stack")
             if not stack:
                 raise InputError.single(
                     f"<setting {NAME}.stack>", "stack", "name a stack (pulumi.stack=...) or give --from-file FILE"
                 )
-            name, detail = f"{NAME}:{stack}", f"pulumi stack export --stack {stack}"
+            name, detail = f"{NAME}:{stack}", f"pulumi stack export --stack {stack}{planned}"
             observed_at = datetime.now(UTC)
             try:
                 text = self._export(stack)
@@ -222,7 +254,8 @@ class PulumiSource(CollectedSource):
                 report = failed_report(name, KINDS, exc.reason, detail)
                 return Observation(observed_at=observed_at, sources=(report,), resources=[])
             where = f"<{detail}>"
-            moment = read_deployment(parse_json(text, where, EXPORT_DOCUMENT, empty="no output"), where, inventory)
+            document = parse_json(text, where, EXPORT_DOCUMENT, empty="no output")
+            moment = read_deployment(document, where, inventory, plan)
             times.append(moment or observed_at)
         resources = inventory.resources()
         report = inventory.report(name, detail, self.covers)
@@ -237,17 +270,34 @@ class PulumiSource(CollectedSource):
         timeout = self.timeout
         command = [cli, "stack", "export", "--stack", stack, "--non-interactive"]
         try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, cwd=settings.get("cwd") or None, check=False
-            )
+            done = run_within(command, timeout, settings.get("cwd") or None)
         except subprocess.TimeoutExpired as exc:
-            raise ExportFailed(f"pulumi stack export did not finish within {timeout:g} s") from exc
+            what = "pulumi stack export"
+            reason = message("source_deadline", seconds=f"{timeout:g}", setting=f"{NAME}.timeout", what=what)
+            raise ExportFailed(reason) from exc
         except OSError as exc:
             raise ExportFailed(f"cannot run the pulumi CLI {cli}: {exc.strerror or exc}") from exc
         if done.returncode != 0:
-            message = next((line.strip() for line in done.stderr.splitlines() if line.strip()), "no message")
-            raise ExportFailed(f"pulumi stack export failed (exit {done.returncode}): {message[:300]}")
+            first = next((line.strip() for line in done.stderr.splitlines() if line.strip()), "no message")
+            raise ExportFailed(f"pulumi stack export failed (exit {done.returncode}): {first[:300]}")
         return done.stdout
+
+
+def run_within(command: list[str], timeout: float, cwd: str | None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a session of its own and wait at most `timeout` seconds for it to finish; past that, the
+    whole session is killed (the CLI and the plugins it started, which could otherwise hold its pipes open) and
+    TimeoutExpired raised."""
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, start_new_session=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 class ExportFailed(Exception):
