@@ -56,6 +56,7 @@ READERS: dict[str, list[list[str]]] = {
     "ksyun": [["check", "--source", "ksyun", "--from-file", "{file}", "--format", "json", *CHECK]],
     "kubectl": [["check", "--source", "kubernetes", "--from-file", "{file}", "--format", "json", *CHECK]],
     "pulumi": [["check", "--source", "pulumi", "--from-file", "{file}", "--format", "json", *CHECK]],
+    "terraform": [["check", "--source", "terraform", "--from-file", "{file}", "--format", "json", *CHECK]],
     "ksyun-tables": [
         ["check", "--source", "ksyun", "--from-file", str(KSYUN), "--source-option", "ksyun.tables={file}", *CHECK]
     ],
@@ -301,6 +302,7 @@ SAMPLES: dict[str, Path] = {
     "ksyun": KSYUN,
     "kubectl": KUBECTL,
     "pulumi": PULUMI,
+    "terraform": ROOT / "tests/data/terraform/tenancy-state.json",
     "ksyun-tables": ROOT / "tests/data/ksyun/tables.json",
     "kubernetes-tables": ROOT / "tests/data/kubernetes/tables.json",
     "pulumi-tables": ROOT / "tests/data/pulumi/tables.json",
