@@ -5,7 +5,8 @@ The corpus is `tests/data/hostile/`: one file per case and `cases.json`, the tab
 (exit code, a fragment of the message or of the output). A row names a file and the readers that read it (`json`:
 every command reading a JSON file), or a command line (`argv`, with `env`). Rows whose file starts with `@` are
 made here: a character device, a directory, FIFOs, a read error, a file past the size limit. Add a case for every
-crash found: a file and a row (`tests/data/hostile/regenerate.py` rewrites the files derived from the samples). The property tests at the end feed random bytes, random JSON and hostile values in
+crash found: a file and a row (`tests/data/hostile/regenerate.py` rewrites the files derived from the samples).
+The property tests at the end feed random bytes, random JSON and hostile values in
 place of any leaf of a valid document to every reader.
 """
 
