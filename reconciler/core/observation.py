@@ -95,7 +95,9 @@ _QUOTES: Final = [0]
 Each `__post_init__` adds its own, in one expression (it runs for every resource): 2 per member name and 2 per
 string value. The required members are always there (kind, id and a kind's own fields, a null where unknown); an
 optional string member (name, region, project, instance_type, address) adds 4 when set; an optional member written
-as null adds 2 the resource does not hold, and the text is then read exactly."""
+as null adds 2 the resource does not hold, and the text is then read exactly. One decoding at a time counts
+(`_DECODING`); a struct a source builds in another thread meanwhile only makes the counts differ, which sends the
+text to the exact reader too: the count can send good text the slow way, never let a repeated member by."""
 
 
 class _Resource(msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, frozen=True, kw_only=True, gc=False):
