@@ -96,8 +96,9 @@ Each `__post_init__` adds its own, in one expression (it runs for every resource
 string value. The required members are always there (kind, id and a kind's own fields, a null where unknown); an
 optional string member (name, region, project, instance_type, address) adds 4 when set; an optional member written
 as null adds 2 the resource does not hold, and the text is then read exactly. One decoding at a time counts
-(`_DECODING`); a struct a source builds in another thread meanwhile only makes the counts differ, which sends the
-text to the exact reader too: the count can send good text the slow way, never let a repeated member by."""
+(`_DECODING`). A struct built in another thread during a decoding would add to the count as well: the product
+reads its sources one after another, so this does not arise; an embedding that decodes while another thread
+builds resources should read snapshots with `to_resource` instead."""
 
 
 class _Resource(msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, frozen=True, kw_only=True, gc=False):
