@@ -14,7 +14,7 @@ from itertools import islice, pairwise
 from operator import eq
 from typing import Any, Final
 
-from reconciler.base.messages import JOINER, message
+from reconciler.base.messages import Message, joined, message
 from reconciler.base.money import arithmetic, to_fen
 from reconciler.contract import deadlines
 from reconciler.contract.model import Contract, LineItem
@@ -95,7 +95,7 @@ def _assess(
 ) -> Reconciliation:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    warnings: list[str] = []
+    warnings: list[Message] = []
     started = deadlines.service_started(contract, now)
     ended = deadlines.service_ended(contract, now)
     if not started:
@@ -151,13 +151,13 @@ def summarize(findings: Sequence[Finding], resources_observed: int) -> Summary:
     )
 
 
-def _ended_note(contract: Contract, now: datetime) -> str:
+def _ended_note(contract: Contract, now: datetime) -> Message:
     switch_over = deadlines.switch_over(contract)
     key = "service_ended" if now < switch_over.due_at else "service_ended_switch_over_over"
     return message(key, end=contract.service_period.end, switch_over_end=switch_over.last_day)
 
 
-def _repeated_ids(finding: Finding) -> str | None:
+def _repeated_ids(finding: Finding) -> Message | None:
     """A warning when one id counted more than once toward a line item (an export that lists a resource twice):
     found in the sorted evidence, so it costs no memory on a large observation."""
     if finding.evidence is None:
@@ -166,15 +166,15 @@ def _repeated_ids(finding: Finding) -> str | None:
     if not any(map(eq, ids, islice(ids, 1, None))):  # the common case, at C speed
         return None
     repeated = [a for a, b in pairwise(ids) if a == b]
-    sample = ", ".join(dict.fromkeys(repeated[:SAMPLE_REPEATED]))
-    return message("repeated_ids", count=len(repeated), line_item=finding.line_item.value, sample=sample)
+    sample = list(dict.fromkeys(repeated[:SAMPLE_REPEATED]))
+    return message("repeated_ids", count=len(repeated), line_item=finding.line_item, sample=sample)
 
 
-def _freshness(observed_at: datetime, now: datetime) -> list[str]:
+def _freshness(observed_at: datetime, now: datetime) -> list[Message]:
     """A warning when the observation does not describe the moment checked: made after it, or a day before."""
-    shown = observed_at.astimezone(CONTRACT_TZ).isoformat()
+    shown = observed_at.astimezone(CONTRACT_TZ)
     if observed_at > now + SKEW:
-        return [message("observed_after_now", observed_at=shown, now=now.isoformat())]
+        return [message("observed_after_now", observed_at=shown, now=now)]
     if now - observed_at > STALE_AFTER:
         hours = (now - observed_at) // timedelta(hours=1)
         return [message("stale_observation", observed_at=shown, hours=hours)]
@@ -210,8 +210,10 @@ def _finding(
         "measured_by": meter.description,
     }
     sources = list(sources)
-    failures = [s.failed[kind] for s in sources if kind in s.failed]
-    incomplete = [s.incomplete[kind] for s in sources if kind in s.incomplete]
+    failures = [message("source_error", source=s.name, text=s.failed[kind]) for s in sources if kind in s.failed]
+    incomplete = [
+        message("source_error", source=s.name, text=s.incomplete[kind]) for s in sources if kind in s.incomplete
+    ]
     if not failures and not incomplete and not any(kind in s.covers for s in sources):
         return Finding(
             **common,
@@ -223,11 +225,11 @@ def _finding(
         )
     lower = tally.supplied
     upper = None if failures or incomplete else tally.upper
-    reasons = []
+    reasons: list[Message] = []
     if failures:
-        reasons.append(message("source_failed", kind=kind, failures="; ".join(failures)))
+        reasons.append(message("source_failed", kind=kind, failures=failures))
     if incomplete:
-        reasons.append(message("listing_incomplete", kind=kind, reasons="; ".join(incomplete)))
+        reasons.append(message("listing_incomplete", kind=kind, reasons=incomplete))
     exact = lower if upper == lower else None
     bounds_ = {"supplied": exact, "supplied_lower": lower, "supplied_upper": upper}
     if ended:
@@ -247,7 +249,7 @@ def _finding(
             pending_due_at=None,
             surplus_value_monthly=zero,
             surplus_value_possible=zero,
-            reason=JOINER.join(reasons),
+            reason=joined(reasons),
             evidence=_evidence(tally, meter.per_unit),
         )
     possible = bounds.possible_statuses(lower, upper, due, entitled)
@@ -281,7 +283,7 @@ def _finding(
         pending_due_at=pending_due_at,
         surplus_value_monthly=to_fen(surplus_certain * price),
         surplus_value_possible=None if surplus_possible is None else to_fen(surplus_possible * price),
-        reason=JOINER.join(reasons) or None,
+        reason=joined(reasons),
         evidence=_evidence(tally, meter.per_unit),
     )
 

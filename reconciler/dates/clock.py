@@ -7,11 +7,23 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Final
-from zoneinfo import ZoneInfo
 
+from reconciler.base.formats import CONTRACT_TZ
 from reconciler.base.messages import message
 
-CONTRACT_TZ = ZoneInfo("Asia/Shanghai")
+__all__ = [
+    "CONTRACT_TZ",
+    "EARLIEST",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "LATEST",
+    "day_problem",
+    "end_of_day",
+    "in_contract_tz",
+    "instant_problem",
+    "parse_instant",
+    "start_of_day",
+]
 
 FIRST_YEAR: Final = 2000
 LAST_YEAR: Final = 2199
@@ -36,11 +48,13 @@ def end_of_day(day: date) -> datetime:
 
 
 def parse_instant(text: str) -> datetime:
-    """Parse an ISO 8601 instant; it must carry an offset (naive times are ambiguous, so rejected) and lie
-    between EARLIEST and LATEST."""
+    """Parse an ISO 8601 instant; it must carry an offset (naive times are ambiguous, so rejected) and lie between
+    EARLIEST and LATEST. The error suggests the same moment in Beijing time written in full, which parses:
+    2026-11-25 -> 2026-11-25T00:00:00+08:00."""
     value = datetime.fromisoformat(text)
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{text!r} has no UTC offset; write e.g. {text}+08:00")
+        suggestion = value.replace(tzinfo=CONTRACT_TZ).isoformat()
+        raise ValueError(f"{text!r} has no UTC offset; write it with one, e.g. {suggestion} (Beijing time)")
     problem = instant_problem(value)
     if problem is not None:
         raise ValueError(problem)
@@ -51,7 +65,7 @@ def instant_problem(value: datetime) -> str | None:
     """Why an aware instant is not one a contract can mean (outside EARLIEST..LATEST), or None."""
     if EARLIEST <= value < LATEST:  # aware comparisons subtract offsets exactly: no overflow near year 9999
         return None
-    return message("date_out_of_range", value=value.isoformat(), first=FIRST_YEAR, last=LAST_YEAR)
+    return str(message("date_out_of_range", value=value.isoformat(), first=FIRST_YEAR, last=LAST_YEAR))
 
 
 def day_problem(value: date, shown: str = "") -> str | None:
@@ -59,24 +73,8 @@ def day_problem(value: date, shown: str = "") -> str | None:
     years FIRST_YEAR..LAST_YEAR), or None."""
     if FIRST_YEAR <= value.year <= LAST_YEAR:
         return None
-    return message("date_out_of_range", value=shown or value.isoformat(), first=FIRST_YEAR, last=LAST_YEAR)
+    return str(message("date_out_of_range", value=shown or value.isoformat(), first=FIRST_YEAR, last=LAST_YEAR))
 
 
 def in_contract_tz(value: datetime) -> datetime:
     return value.astimezone(CONTRACT_TZ)
-
-
-def duration_parts(seconds: int) -> tuple[str, list[tuple[int, str]]]:
-    """A duration as its sign and (count, unit) parts, unit one of d, h, m, s: days, hours and minutes, seconds
-    only under a minute. 140400 -> ("", [(1, "d"), (15, "h"), (0, "m")]); -60 -> ("-", [(1, "m")])."""
-    sign = "-" if seconds < 0 else ""
-    minutes, rest = divmod(abs(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return sign, [(days, "d"), (hours, "h"), (minutes, "m")]
-    if hours:
-        return sign, [(hours, "h"), (minutes, "m")]
-    if minutes:
-        return sign, [(minutes, "m")]
-    return sign, [(rest, "s")]

@@ -242,7 +242,7 @@ def line_item_inputs(finding: Finding, settings: Settings) -> dict[str, Any]:
         "supplied_upper": text(finding.supplied_upper),
         "gap_value_monthly": text(finding.gap_value_monthly),
         "shortfall_value_monthly": text(finding.shortfall_value_monthly),
-        "reason": finding.reason,
+        "reason": None if finding.reason is None else finding.reason.text("en"),
         "settings": settings.to_props(),
         "version": PROVIDER_VERSION,
     }  # no timestamps: they change every run and would show on every resource (they are stack outputs)
