@@ -393,6 +393,8 @@ def test_error_position_of_damaged_documents(document: tuple[str, list[str]], da
         message = stream_error(broken)
     if message == f"{NAME}: {ARRAY_KEY}: expected an array":
         return  # damage where the array should start: named by its field rather than by a position
+    if "appears more than once" in message:
+        return  # the damage repeated a member name: refused there, before the syntax error json finds later
     assert error_position(broken, message) == json_position(broken)
 
 

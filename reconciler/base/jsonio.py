@@ -329,10 +329,10 @@ class ObjectStream:
             if self._peek() != '"':
                 self._fail("expected a member name in double quotes")
             key = self._decode()
+            self._expect(":")
             if key in seen:
                 raise InputError.single(self._name, key, DUPLICATE)
             seen.add(key)
-            self._expect(":")
             self._pending_value = True
             self._key = key
             yield key
