@@ -45,6 +45,24 @@ TEMPLATES: dict[str, str] = {
     "not_observed": "no chosen source observes resources of kind {kind}",
     "pending_expansions": "short only of expansions still inside their deadline",
     "pending_not_started": "the service period has not started",
+    # attestations (core.attestations)
+    "attestation_expiring": (
+        "the attestation {id} of {line_item} ({quantity}, by {attested_by}) expires on {valid_until}, in {days} "
+        "day(s): renew it, or the line item becomes unknown"
+    ),
+    "attestation_expired": (
+        "the attestation {id} of {line_item} ({quantity}, by {attested_by}) expired on {valid_until}: renew it"
+    ),
+    "attestation_not_yet": (
+        "the attestation {id} of {line_item} is dated {attested_at}, after this check's now: not counted"
+    ),
+    "attestation_unknown": (
+        "{line_item} is attested, but {ids} expired: what it attested is not known any more (no upper bound)"
+    ),
+    "attestation_disagrees": (
+        "{line_item} is observed as {observed} but attested as {attested} ({ids}): the observed figure counts; "
+        "check the attestation or the source"
+    ),
     # replay
     "no_ids": "reported from recorded run #{id}: the history keeps evidence counts, not the resources' ids",
     # acceptance

@@ -83,6 +83,22 @@ METERS: Final[tuple[Meter, ...]] = (
 METER_BY_ITEM: Final[dict[LineItemId, Meter]] = {m.line_item: m for m in METERS}
 
 
+def attributes_read(meter: Meter, constraints: Constraints) -> frozenset[str]:
+    """The resource attributes a line item's figure reads: what decides whether a resource counts (a VM's state
+    and the constraints' arch and clock, a volume's tier) and the amount summed. A table entry that decided one
+    of them is part of the figure's provenance."""
+    read = {name for name, _ in meter.where}
+    if meter.amount is not None:
+        read.add(meter.amount)
+    if meter.kind == "vm":
+        read.add("state")
+        if constraints.arch is not None:
+            read.add("arch")
+        if constraints.min_cpu_ghz is not None:
+            read.add("cpu_ghz")
+    return frozenset(read)
+
+
 @dataclass(frozen=True)
 class MeterPolicy:
     """Choices the contract leaves open. Default: running and stopped VMs count (capacity stays allocated)."""

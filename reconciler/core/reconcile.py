@@ -15,10 +15,12 @@ from operator import eq
 from typing import Any, Final
 
 from reconciler.base.messages import JOINER, message
-from reconciler.base.money import arithmetic, to_fen
+from reconciler.base.money import arithmetic, plain, to_fen
 from reconciler.contract import deadlines
-from reconciler.contract.model import Contract, LineItem
+from reconciler.contract.model import Contract, LineItem, LineItemId
+from reconciler.core import attestations as attested
 from reconciler.core import bounds
+from reconciler.core.attestations import Attestation
 from reconciler.core.expansions import track
 from reconciler.core.exposure import assess_exposure
 from reconciler.core.meters import (
@@ -28,17 +30,22 @@ from reconciler.core.meters import (
     SetAsideGroup,
     Tally,
     UncertainGroup,
+    attributes_read,
     measure,
 )
 from reconciler.core.models import (
+    AttestationRef,
+    AttestationState,
     ContractRef,
     Evidence,
     Finding,
+    Provenance,
     Reconciliation,
     SetAside,
     SourceSummary,
     Status,
     Summary,
+    TableEntryRef,
     Uncertain,
     UnrecognizedInput,
 )
@@ -72,9 +79,11 @@ def reconcile(
     now: datetime,
     policy: MeterPolicy | None = None,
     history: Sequence[PastRun] = (),
+    attestations: Sequence[Attestation] = (),
 ) -> Reconciliation:
     """Measure the observation's resources and assess them against the contract at `now`."""
-    return assess(contract, observation, measure(contract, observation.resources, policy), now, history)
+    measurement = measure(contract, observation.resources, policy)
+    return assess(contract, observation, measurement, now, history, attestations)
 
 
 def assess(
@@ -83,15 +92,22 @@ def assess(
     measurement: Measurement,
     now: datetime,
     history: Sequence[PastRun] = (),
+    attestations: Sequence[Attestation] = (),
 ) -> Reconciliation:
     """The verdict on a measurement: per line item entitled, due, supplied, gap, status and value; the
-    expansions' states and the indicative exposure, both using the earlier runs of `history` (oldest first)."""
+    expansions' states and the indicative exposure, both using the earlier runs of `history` (oldest first).
+    `attestations` supply the line items no source observes (core.attestations)."""
     with arithmetic():
-        return _assess(contract, observation, measurement, now, history)
+        return _assess(contract, observation, measurement, now, history, attestations)
 
 
 def _assess(
-    contract: Contract, observation: Observation, measurement: Measurement, now: datetime, history: Sequence[PastRun]
+    contract: Contract,
+    observation: Observation,
+    measurement: Measurement,
+    now: datetime,
+    history: Sequence[PastRun],
+    attestations: Sequence[Attestation],
 ) -> Reconciliation:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -103,12 +119,25 @@ def _assess(
     warnings += _freshness(observation.observed_at, now)
     if ended:
         warnings.append(_ended_note(contract, now))
+    observed = frozenset(item.id for item in contract.line_items if _observed(item.id, observation.sources))
+    refs = attested.references(attestations, now, observed)
+    warnings += _attestation_notes(refs, now)
     findings = [
-        _finding(contract, item, measurement.tallies[item.id], observation.sources, now, started, ended)
+        _finding(
+            contract,
+            item,
+            measurement.tallies[item.id],
+            observation.sources,
+            now,
+            started,
+            ended,
+            [ref for ref in refs if ref.line_item == item.id],
+        )
         for item in contract.line_items
     ]
     findings.sort(key=lambda f: f.seq)
     warnings += [w for f in findings if (w := _repeated_ids(f)) is not None]
+    warnings += [w for f in findings if (w := _disagreement(f)) is not None]
     summary = summarize(findings, measurement.resource_count)
     verdict, exit_code = bounds.verdict(findings)
     expansions = track(contract, {f.line_item.value: f.supplied_lower for f in findings}, now, history)
@@ -124,6 +153,52 @@ def _assess(
         verdict=verdict,
         exit_code=exit_code,
         warnings=warnings,
+        attestations=refs,
+    )
+
+
+def _observed(item_id: LineItemId, sources: Iterable[SourceReport]) -> bool:
+    """Whether a source observed the line item's kind (covered it, or tried: failed or incomplete)."""
+    kind = METER_BY_ITEM[item_id].kind
+    return any(kind in s.covers or kind in s.failed or kind in s.incomplete for s in sources)
+
+
+def _attestation_notes(refs: Sequence[AttestationRef], now: datetime) -> list[str]:
+    """Warnings about the attestations themselves: one expiring soon, one expired, one dated after `now`."""
+    notes = []
+    for ref in refs:
+        values = {
+            "id": ref.id,
+            "line_item": ref.line_item.value,
+            "quantity": plain(ref.quantity),
+            "attested_by": ref.attested_by,
+            "valid_until": ref.valid_until.astimezone(CONTRACT_TZ).isoformat(),
+        }
+        if ref.state is AttestationState.EXPIRING:
+            days = (ref.valid_until - now) // timedelta(days=1)
+            notes.append(message("attestation_expiring", days=days, **values))
+        elif ref.state is AttestationState.EXPIRED:
+            notes.append(message("attestation_expired", **values))
+        elif ref.state is AttestationState.NOT_YET:
+            at = ref.attested_at.astimezone(CONTRACT_TZ).isoformat()
+            notes.append(message("attestation_not_yet", id=ref.id, line_item=ref.line_item.value, attested_at=at))
+    return notes
+
+
+def _disagreement(finding: Finding) -> str | None:
+    """A warning when a line item some source observed is also attested, and the attested total lies outside
+    the observed bounds: the observed figure counts."""
+    provenance = finding.provenance
+    if provenance is None or provenance.supplied_by != "observed" or finding.supplied_lower is None:
+        return None
+    total = attested.outside(provenance.attestations, finding.supplied_lower, finding.supplied_upper)
+    if total is None:
+        return None
+    lower, upper = finding.supplied_lower, finding.supplied_upper
+    observed = plain(lower) if upper == lower else f"[{plain(lower)}, {'∞)' if upper is None else plain(upper) + ']'}"
+    ids = ", ".join(ref.id for ref in provenance.attestations if ref.state in attested.COUNTING)
+    return message(
+        "attestation_disagrees", line_item=finding.line_item.value, observed=observed, attested=plain(total), ids=ids
     )
 
 
@@ -189,6 +264,7 @@ def _finding(
     now: datetime,
     started: bool,
     ended: bool,
+    attestations: Sequence[AttestationRef] = (),
 ) -> Finding:
     meter = METER_BY_ITEM[item.id]
     kind = meter.kind
@@ -212,18 +288,37 @@ def _finding(
     sources = list(sources)
     failures = [s.failed[kind] for s in sources if kind in s.failed]
     incomplete = [s.incomplete[kind] for s in sources if kind in s.incomplete]
-    if not failures and not incomplete and not any(kind in s.covers for s in sources):
-        return Finding(
-            **common,
-            **_UNMEASURED,
-            status=Status.NOT_OBSERVED,
-            possible=[],
-            reason=message("not_observed", kind=kind),
-            evidence=None,
-        )
-    lower = tally.supplied
-    upper = None if failures or incomplete else tally.upper
+    observers = [s for s in sources if kind in s.covers or kind in s.failed or kind in s.incomplete]
     reasons = []
+    evidence: Evidence | None
+    if observers:
+        lower = tally.supplied
+        upper = None if failures or incomplete else tally.upper
+        provenance = Provenance(
+            supplied_by="observed",
+            sources=[s.name for s in observers],
+            table_entries=_table_entries(observers, kind, attributes_read(meter, item.constraints)),
+            attestations=list(attestations),
+        )
+        evidence = _evidence(tally, meter.per_unit)
+    else:
+        given = attested.attested_bounds(attestations)
+        if given is None:
+            return Finding(
+                **common,
+                **_UNMEASURED,
+                status=Status.NOT_OBSERVED,
+                possible=[],
+                reason=message("not_observed", kind=kind),
+                evidence=None,
+            )
+        lower, upper = given
+        provenance = Provenance(supplied_by="attested", sources=[], table_entries=[], attestations=list(attestations))
+        evidence = None
+        expired = [ref for ref in attestations if ref.state is AttestationState.EXPIRED]
+        if expired:
+            ids = ", ".join(ref.id for ref in expired)
+            reasons.append(message("attestation_unknown", line_item=item.id.value, ids=ids))
     if failures:
         reasons.append(message("source_failed", kind=kind, failures="; ".join(failures)))
     if incomplete:
@@ -248,7 +343,8 @@ def _finding(
             surplus_value_monthly=zero,
             surplus_value_possible=zero,
             reason=JOINER.join(reasons),
-            evidence=_evidence(tally, meter.per_unit),
+            evidence=evidence,
+            provenance=provenance,
         )
     possible = bounds.possible_statuses(lower, upper, due, entitled)
     status = bounds.decided(possible)
@@ -282,8 +378,29 @@ def _finding(
         surplus_value_monthly=to_fen(surplus_certain * price),
         surplus_value_possible=None if surplus_possible is None else to_fen(surplus_possible * price),
         reason=JOINER.join(reasons) or None,
-        evidence=_evidence(tally, meter.per_unit),
+        evidence=evidence,
+        provenance=provenance,
     )
+
+
+def _table_entries(sources: Iterable[SourceReport], kind: str, read: frozenset[str]) -> list[TableEntryRef]:
+    """The table entries of the sources that decided an attribute `read` of resources of `kind`."""
+    refs = [
+        TableEntryRef(
+            source=source.name,
+            table=entry.table,
+            key=entry.key,
+            values=dict(entry.values),
+            origin=entry.origin,
+            evidence=entry.evidence,
+            resources=entry.count,
+            sample_ids=list(entry.sample_ids),
+        )
+        for source in sources
+        for entry in source.table_entries
+        if entry.kind == kind and read.intersection(entry.attributes)
+    ]
+    return sorted(refs, key=lambda ref: (ref.source, ref.table, ref.key))
 
 
 _UNMEASURED: Final[dict[str, Any]] = dict.fromkeys(

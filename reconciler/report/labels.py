@@ -285,6 +285,16 @@ _MESSAGES_ZH: dict[str, str] = {
     "not_observed": "所选数据来源均不观测 {kind} 类资源",
     "pending_expansions": "仅差尚在期限内的扩容",
     "pending_not_started": "服务期尚未开始",
+    "attestation_expiring": (
+        "{line_item} 的书面确认 {id}（{quantity}，确认人 {attested_by}）将于 {valid_until} 到期，还剩 {days} 天："
+        "请及时续签，否则该分项将变为未知"
+    ),
+    "attestation_expired": "{line_item} 的书面确认 {id}（{quantity}，确认人 {attested_by}）已于 {valid_until} 到期：请续签",
+    "attestation_not_yet": "{line_item} 的书面确认 {id} 签署于 {attested_at}，晚于本次核对时间：不计入",
+    "attestation_unknown": "{line_item} 有书面确认，但 {ids} 已到期：其确认的数量已无从得知（无上限）",
+    "attestation_disagrees": (
+        "{line_item} 观测为 {observed}，书面确认为 {attested}（{ids}）：以观测数为准；请核对书面确认或数据来源"
+    ),
     "no_ids": "依据第 {id} 次核对记录：核对记录只保存计数，不保存资源编号",
     "period_not_over": "期间尚未结束：本报告统计至 {as_of}",
     "days_without_runs": "{days} 天中有 {missing} 天无核对记录，情况不明",

@@ -22,12 +22,14 @@ from reconciler.core.observation import (
     PublicIp,
     Resource,
     ResourceKind,
+    TableEntryUse,
     Unrecognized,
     Vm,
     Volume,
+    kind_of,
 )
-from reconciler.sources.base import Held, dotted_get
-from reconciler.sources.ksyun.tables import Tables, family_of
+from reconciler.sources.base import HELD_SAMPLES, Held, dotted_get
+from reconciler.sources.ksyun.tables import FAMILIES, INSTANCE_STATES, VOLUME_TIERS, Tables, family_of
 
 Paging: TypeAlias = Literal["marker", "page", "token", "none"]
 BYTES_PER_GB: Final = Decimal(1024) ** 3
@@ -294,6 +296,53 @@ Page: TypeAlias = tuple[str | None, Any]
 """(region, body) of one page as fetched."""
 
 
+class EntryUses:
+    """The table entries the mapping used, with the resources each decided (count and sample ids)."""
+
+    def __init__(self) -> None:
+        self.held: dict[tuple[str, str], tuple[ResourceKind, tuple[tuple[str, str], ...], Held]] = {}
+        self._pending: dict[tuple[str, str], dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = defaultdict(dict)
+
+    def add(self, table: str, key: str, kind: ResourceKind, values: tuple[tuple[str, str], ...], rid: str) -> None:
+        """Note that the entry decided the resource `rid` of `kind`; it counts once the resource is kept."""
+        self._pending[(kind, rid)][table] = (key, values)
+
+    def commit(self, kind: str, rid: str) -> None:
+        """The resource is counted (not a repeat from another project chunk or region): its entries count."""
+        for table, (key, values) in self._pending.pop((kind, rid), {}).items():
+            if (table, key) not in self.held:
+                self.held[(table, key)] = (kind, values, Held())  # type: ignore[assignment]
+            self.held[(table, key)][2].add(rid)
+
+    def merge(self, other: EntryUses) -> None:
+        for (table, key), (kind, values, held) in other.held.items():
+            if (table, key) not in self.held:
+                self.held[(table, key)] = (kind, values, Held())
+            mine = self.held[(table, key)][2]
+            mine.count += held.count
+            mine.samples += held.samples[: max(0, HELD_SAMPLES - len(mine.samples))]
+
+    def entries(self, tables: Tables) -> tuple[TableEntryUse, ...]:
+        """Each entry used, with where it comes from and its evidence, ordered by table and key."""
+        entries = []
+        for (table, key), (kind, values, held) in sorted(self.held.items()):
+            basis = tables.basis_of(table, key)
+            entries.append(
+                TableEntryUse(
+                    table=table,
+                    key=key,
+                    kind=kind,
+                    attributes=tuple(name for name, _ in values),
+                    values=values,
+                    origin=basis.origin,
+                    evidence=basis.evidence,
+                    count=held.count,
+                    sample_ids=tuple(held.samples),
+                )
+            )
+        return tuple(entries)
+
+
 @dataclass
 class Mapped:
     resources: list[Resource] = field(default_factory=list)
@@ -301,6 +350,8 @@ class Mapped:
     unknown: dict[ResourceKind, list[str]] = field(default_factory=lambda: defaultdict(list))
     """Values the tables cannot decide, by kind: those resources are counted with the attribute unknown."""
     unrecognized: list[Unrecognized] = field(default_factory=list)
+    uses: EntryUses = field(default_factory=EntryUses)
+    """The table entries that decided attributes of the resources (their provenance)."""
 
 
 def _text(item: Mapping[str, Any], key: str, where: str) -> str:
@@ -340,23 +391,28 @@ def _project(item: Mapping[str, Any]) -> str | None:
 
 
 class _Gaps:
-    """Values missing from a table, by kind and value, with sample ids (reported, never guessed: the resource
-    is counted with the attribute unknown, so it widens its line items' bounds)."""
+    """Values missing from a table (or blank in it), by kind and value, with sample ids (reported, never guessed:
+    the resource is counted with the attribute unknown, so it widens its line items' bounds)."""
 
-    def __init__(self) -> None:
-        self.held: dict[tuple[ResourceKind, str, str], Held] = defaultdict(Held)
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self.held: dict[tuple[ResourceKind, str, str, str], Held] = defaultdict(Held)
 
-    def add(self, kind: ResourceKind, what: str, value: str, rid: str) -> None:
-        self.held[(kind, what, value)].add(rid)
+    def add(self, kind: ResourceKind, table: str, what: str, value: str, rid: str) -> None:
+        self.held[(kind, table, what, value)].add(rid)
 
     def reasons(self) -> dict[ResourceKind, list[str]]:
         reasons: dict[ResourceKind, list[str]] = defaultdict(list)
-        for (kind, what, value), held in sorted(self.held.items()):
-            reasons[kind].append(f"{held.count} with {what} {value!r} not in the ksyun tables ({held.sample_text()})")
+        for (kind, table, what, value), held in sorted(self.held.items()):
+            blank = self.tables.blanks.get((table, value))
+            where = f"blank ({', '.join(blank)}) in" if blank else "not in"
+            reasons[kind].append(f"{held.count} with {what} {value!r} {where} the ksyun tables ({held.sample_text()})")
         return reasons
 
 
-def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], tables: Tables, gaps: _Gaps) -> list[Vm]:
+def _instances(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]], tables: Tables, gaps: _Gaps, uses: EntryUses
+) -> list[Vm]:
     vms = []
     for where, item, region in items:
         rid = _text(item, "InstanceId", where)
@@ -373,10 +429,14 @@ def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], table
             raise Malformed(f"{where}.InstanceState.Name", "required field is missing")
         family = tables.family(instance_type)
         state = tables.instance_states.get(state_name)
-        if family is None:
-            gaps.add("vm", "instance family", family_of(instance_type), rid)
+        if family is None or family.cpu_ghz is None or family.arch is None:
+            gaps.add("vm", FAMILIES, "instance family", family_of(instance_type), rid)
+        if family is not None:
+            uses.add(FAMILIES, family_of(instance_type), "vm", family.values(), rid)
         if state is None:
-            gaps.add("vm", "instance state", state_name, rid)
+            gaps.add("vm", INSTANCE_STATES, "instance state", state_name, rid)
+        else:
+            uses.add(INSTANCE_STATES, state_name, "vm", (("state", state),), rid)
         vms.append(
             Vm(
                 id=rid,
@@ -398,6 +458,7 @@ def _volumes(
     items: Iterable[tuple[str, Mapping[str, Any], str | None]],
     tables: Tables,
     gaps: _Gaps,
+    uses: EntryUses,
     keys: tuple[str, str, str, str],
 ) -> list[Volume]:
     id_key, name_key, size_key, type_key = keys
@@ -406,9 +467,12 @@ def _volumes(
         rid = _text(item, id_key, where)
         volume_type = _text(item, type_key, where)
         size = _number(item, size_key, where)
-        tier = tables.tier(volume_type)
-        if tier is None:
-            gaps.add("volume", "volume type", volume_type, rid)
+        entry = tables.tier_entry(volume_type)
+        tier = None if entry is None else entry[1]
+        if entry is None:
+            gaps.add("volume", VOLUME_TIERS, "volume type", volume_type, rid)
+        else:
+            uses.add(VOLUME_TIERS, entry[0], "volume", (("tier", entry[1]),), rid)
         volumes.append(
             Volume(
                 id=rid,
@@ -460,7 +524,7 @@ def map_pages(
     volume type are not in the tables are counted with that attribute unknown (clock and arch, state, tier),
     and named in `unknown` with the values and sample ids."""
     mapped = Mapped()
-    gaps = _Gaps()
+    gaps = _Gaps(tables)
     seen: set[tuple[str, str]] = set()
 
     def add(resources: Iterable[Resource]) -> None:
@@ -469,15 +533,17 @@ def map_pages(
             if key not in seen:  # project chunks and regions may repeat an item; count it once
                 seen.add(key)
                 mapped.resources.append(resource)
+                mapped.uses.commit(kind_of(resource), resource.id)
 
     if "DescribeInstances" in pages:
-        add(_instances(_walk("DescribeInstances", pages["DescribeInstances"]), tables, gaps))
+        add(_instances(_walk("DescribeInstances", pages["DescribeInstances"]), tables, gaps, mapped.uses))
     if "DescribeVolumes" in pages:
         keys = ("VolumeId", "VolumeName", "Size", "VolumeType")
-        add(_volumes(_walk("DescribeVolumes", pages["DescribeVolumes"]), tables, gaps, keys))
+        add(_volumes(_walk("DescribeVolumes", pages["DescribeVolumes"]), tables, gaps, mapped.uses, keys))
     if "DescribeLocalVolumes" in pages:
         keys = ("LocalVolumeId", "LocalVolumeName", "LocalVolumeSize", "LocalVolumeType")
-        add(_volumes(_walk("DescribeLocalVolumes", pages["DescribeLocalVolumes"]), tables, gaps, keys))
+        local = _walk("DescribeLocalVolumes", pages["DescribeLocalVolumes"])
+        add(_volumes(local, tables, gaps, mapped.uses, keys))
     if "DescribeSnapshots" in pages:
         add(_backups(_walk("DescribeSnapshots", pages["DescribeSnapshots"]), ("SnapshotId", "SnapshotName", "Size")))
     if "DescribeLocalVolumeSnapshots" in pages:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from reconciler.base.errors import InputError
-from reconciler.core.observation import Observation, ResourceKind, SourceReport
+from reconciler.core.observation import Observation, ResourceKind, SourceReport, TableEntryUse
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.sources.base import CollectedSource, SourceRequest, SourceSpec
 from reconciler.sources.ksyun.export import read_export
@@ -25,6 +25,7 @@ from reconciler.sources.ksyun.mapping import (
     KINDS,
     KS3_BUCKETS,
     PROJECTS,
+    EntryUses,
     Malformed,
     Pages,
     map_pages,
@@ -47,6 +48,8 @@ class Observed:
     covers: frozenset[ResourceKind]
     notes: list[str]
     """What the tables cannot decide (resources counted with an attribute unknown)."""
+    table_entries: tuple[TableEntryUse, ...] = ()
+    """The table entries that decided attributes of the resources (the figures' provenance)."""
 
 
 def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], str]) -> Observed:
@@ -69,6 +72,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
             failed[kind] = reasons
     resources: list[Any] = []
     unknown: dict[ResourceKind, list[str]] = {}
+    uses = EntryUses()
     for action, pages in fetched.pages.items():
         if action in fetched.failed or action == PROJECTS.action:
             continue
@@ -80,6 +84,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
                 failed.setdefault(kind, []).append(reason)
             continue
         resources.extend(mapped.resources)
+        uses.merge(mapped.uses)
         for kind, reasons in mapped.failed.items():
             failed.setdefault(kind, []).extend(reasons)
         for kind, reasons in mapped.unknown.items():
@@ -90,7 +95,8 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         for kind, reasons in sorted(unknown.items())
         if kind in covers
     ]
-    return Observed(resources, kinds_failed, incomplete, frozenset(covers), notes)
+    entries = tuple(entry for entry in uses.entries(tables) if entry.kind in covers)
+    return Observed(resources, kinds_failed, incomplete, frozenset(covers), notes, entries)
 
 
 class KsyunSource(CollectedSource):
@@ -132,6 +138,7 @@ class KsyunSource(CollectedSource):
             failed=observed.failed,
             incomplete=observed.incomplete,
             resource_count=len(observed.resources),
+            table_entries=observed.table_entries,
         )
         return Observation(observed_at=now, sources=(report,), resources=observed.resources)
 
