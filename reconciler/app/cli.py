@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from reconciler.app.attestations import load_attestations
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.app.progress import Progress, observing_status, snapshot_progress
 from reconciler.app.schemas import SCHEMA_NAMES, SchemaName, schema_text
@@ -133,6 +134,15 @@ SourceSettingOption = Annotated[
     list[str] | None,
     typer.Option("--source-option", metavar="NAME.KEY=VALUE", help="A source setting (repeatable)."),
 ]
+AttestOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--attest",
+        metavar="FILE",
+        help="Attestations (JSON or YAML) of line items no source can list: a named person, a quantity, evidence, "
+        "valid until (repeatable; docs/formats.md).",
+    ),
+]
 
 
 @app.command()
@@ -141,6 +151,7 @@ def check(
     source: SourceOption = None,
     from_file: FromFileOption = None,
     source_option: SourceSettingOption = None,
+    attest: AttestOption = None,
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.CONSOLE,
     now: NowOption = None,
@@ -169,10 +180,11 @@ def check(
         if path is not None:
             prepare_output(path)
     loaded, warnings = load_checked_contract(contract)
+    attested = load_attestations(attest or [])
     with _progress_of(requests) as progress:
         requests = [replace(request, progress=progress) for request in requests]
         result = check_sources(
-            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history)
+            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history), attested
         )
     if junit is not None:
         junit_xml = render_junit(result)
@@ -216,6 +228,7 @@ def report(
     source: SourceOption = None,
     from_file: FromFileOption = None,
     source_option: SourceSettingOption = None,
+    attest: AttestOption = None,
     kind: Annotated[
         ReportKind,
         typer.Option(
@@ -265,14 +278,17 @@ def report(
         if observing
         else []
     )
+    if attest and not observing:
+        raise InputError.single("<option --attest>", "", "attestations count toward an observation: give --observed or --source")
     prepare_output(output)
     loaded, warnings = load_checked_contract(contract)
+    attested = load_attestations(attest or [])
     store = _history_store(history, no_history)
     if kind is ReportKind.STATUS:
         if observing:
             with _progress_of(requests) as progress:
                 opened = open_sources([replace(request, progress=progress) for request in requests])
-                status = status_from_observation(loaded, warnings, opened, moment, store)
+                status = status_from_observation(loaded, warnings, opened, moment, store, attested)
         else:
             assert store is not None  # --no-history without --observed was refused above
             status = status_from_history(loaded, moment, store, month)

@@ -109,6 +109,28 @@ _LABELS: dict[str, tuple[str, str]] = {
     "contracted": ("contracted", "合同约定"),
     "line_items": ("Line items", "分项明细"),
     "notes": ("Notes", "说明"),
+    # where the figures come from (provenance): table entries and attestations
+    "attested": ("attested", "书面确认"),
+    "basis": ("Basis of the figures", "数据依据"),
+    "basis_tables": ("Table entries the figures rest on", "数据所依据的对照表条目"),
+    "basis_attested": ("Attestations", "书面确认"),
+    "basis_entry": (
+        "{source} {table}[{key}]: {values}; evidence: {evidence} ({origin}); {resources}; for {line_items}",
+        "{source} {table}[{key}]：{values}；依据：{evidence}（{origin}）；{resources}；用于 {line_items}",
+    ),
+    "no_evidence": ("none given", "未注明"),
+    "built_in": ("built-in", "内置默认"),
+    "attestation_line": (
+        "{id} {line_item}: {quantity} {unit} attested by {attested_by}, evidence: {evidence}, attested "
+        "{attested_at}, valid until {valid_until}: {state}",
+        "{id} {line_item}：{quantity} {unit}，确认人 {attested_by}，依据：{evidence}，确认于 {attested_at}，"
+        "有效期至 {valid_until}：{state}",
+    ),
+    "attestation.valid": ("valid, counted", "有效，已计入"),
+    "attestation.expiring": ("valid, counted, expiring soon", "有效，已计入，即将到期"),
+    "attestation.expired": ("expired: unknown until renewed", "已到期：续签前为未知"),
+    "attestation.not_yet": ("not yet valid at this check", "本次核对时尚未生效"),
+    "attestation.observed": ("not counted: a source observes the line item", "未计入：该分项已有数据来源观测"),
     "expansion_id": ("Expansion", "扩容编号"),
     "quantity": ("Quantity", "数量"),
     "requested_at": ("Requested", "提出时间"),

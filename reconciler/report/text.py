@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reconciler.base.messages import JOINER
 from reconciler.base.money import yuan
-from reconciler.core.models import Finding, Reconciliation, Status, Uncertain, Verdict
+from reconciler.core.models import Finding, Reconciliation, Status, TableEntryRef, Uncertain, Verdict
 from reconciler.dates.clock import duration_parts, in_contract_tz
 from reconciler.report.labels import Lang, counted, duration_part, field_name, label, set_aside_reason, unit
 from reconciler.report.wording import say
@@ -132,11 +132,71 @@ def value(finding: Finding) -> str:
 
 
 def status(finding: Finding, lang: Lang) -> str:
-    """The status; an unknown one with what it may be: `unknown (met/over)`."""
+    """The status; an unknown one with what it may be: `unknown (met/over)`; attested supply says so:
+    `met (attested)`."""
     shown = label(finding.status.value, lang)
     if finding.status is Status.UNKNOWN and finding.possible:
         shown += f" ({'/'.join(label(s.value, lang) for s in finding.possible)})"
+    if attested(finding):
+        shown += f"（{label('attested', lang)}）" if lang == "zh" else f" ({label('attested', lang)})"
     return shown
+
+
+def attested(finding: Finding) -> bool:
+    """Whether the line item's supply is attested (no source observes it)."""
+    return finding.provenance is not None and finding.provenance.supplied_by == "attested"
+
+
+def basis_lines(result: Reconciliation, lang: Lang) -> list[str]:
+    """Each table entry the figures rest on, once, with what it states, its evidence and origin, how many
+    resources it decided and for which line items."""
+    entries: dict[tuple[str, str, str], tuple[TableEntryRef, list[str]]] = {}
+    for finding in result.findings:
+        if finding.provenance is None:
+            continue
+        for entry in finding.provenance.table_entries:
+            key = (entry.source, entry.table, entry.key)
+            entries.setdefault(key, (entry, []))[1].append(finding.line_item.value)
+    lines = []
+    for entry, items in entries.values():
+        origin = label("built_in", lang) if entry.origin == "built-in" else entry.origin
+        lines.append(
+            label("basis_entry", lang).format(
+                source=entry.source,
+                table=entry.table,
+                key=entry.key,
+                values=", ".join(f"{name} {value}" for name, value in entry.values.items()),
+                evidence=entry.evidence or label("no_evidence", lang),
+                origin=origin,
+                resources=counted(entry.resources, "resources", lang),
+                line_items=", ".join(items),
+            )
+        )
+    return lines
+
+
+def attestation_lines(result: Reconciliation, lang: Lang) -> list[str]:
+    """Each attestation given to the check: what, by whom, on what evidence, valid until when, and its state."""
+    units = {f.line_item: f.unit.value for f in result.findings}
+    lines = []
+    for ref in result.attestations:
+        state = f"attestation.{ref.state.value}"
+        if not ref.counted and ref.state.value in ("valid", "expiring"):
+            state = "attestation.observed"
+        lines.append(
+            label("attestation_line", lang).format(
+                id=ref.id,
+                line_item=ref.line_item.value,
+                quantity=number(ref.quantity),
+                unit=unit(units.get(ref.line_item, ""), lang),
+                attested_by=ref.attested_by,
+                evidence=ref.evidence,
+                attested_at=when(ref.attested_at),
+                valid_until=when(ref.valid_until),
+                state=label(state, lang),
+            )
+        )
+    return lines
 
 
 def summary_lines(result: Reconciliation, lang: Lang) -> list[str]:

@@ -22,13 +22,12 @@ from reconciler.core.observation import (
     PublicIp,
     Resource,
     ResourceKind,
-    TableEntryUse,
     Unrecognized,
     Vm,
     Volume,
     kind_of,
 )
-from reconciler.sources.base import HELD_SAMPLES, Held, dotted_get
+from reconciler.sources.base import EntryUses, Held, dotted_get
 from reconciler.sources.ksyun.tables import FAMILIES, INSTANCE_STATES, VOLUME_TIERS, Tables, family_of
 
 Paging: TypeAlias = Literal["marker", "page", "token", "none"]
@@ -294,53 +293,6 @@ def _int_or_none(value: Any) -> int | None:
 
 Page: TypeAlias = tuple[str | None, Any]
 """(region, body) of one page as fetched."""
-
-
-class EntryUses:
-    """The table entries the mapping used, with the resources each decided (count and sample ids)."""
-
-    def __init__(self) -> None:
-        self.held: dict[tuple[str, str], tuple[ResourceKind, tuple[tuple[str, str], ...], Held]] = {}
-        self._pending: dict[tuple[str, str], dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = defaultdict(dict)
-
-    def add(self, table: str, key: str, kind: ResourceKind, values: tuple[tuple[str, str], ...], rid: str) -> None:
-        """Note that the entry decided the resource `rid` of `kind`; it counts once the resource is kept."""
-        self._pending[(kind, rid)][table] = (key, values)
-
-    def commit(self, kind: str, rid: str) -> None:
-        """The resource is counted (not a repeat from another project chunk or region): its entries count."""
-        for table, (key, values) in self._pending.pop((kind, rid), {}).items():
-            if (table, key) not in self.held:
-                self.held[(table, key)] = (kind, values, Held())  # type: ignore[assignment]
-            self.held[(table, key)][2].add(rid)
-
-    def merge(self, other: EntryUses) -> None:
-        for (table, key), (kind, values, held) in other.held.items():
-            if (table, key) not in self.held:
-                self.held[(table, key)] = (kind, values, Held())
-            mine = self.held[(table, key)][2]
-            mine.count += held.count
-            mine.samples += held.samples[: max(0, HELD_SAMPLES - len(mine.samples))]
-
-    def entries(self, tables: Tables) -> tuple[TableEntryUse, ...]:
-        """Each entry used, with where it comes from and its evidence, ordered by table and key."""
-        entries = []
-        for (table, key), (kind, values, held) in sorted(self.held.items()):
-            basis = tables.basis_of(table, key)
-            entries.append(
-                TableEntryUse(
-                    table=table,
-                    key=key,
-                    kind=kind,
-                    attributes=tuple(name for name, _ in values),
-                    values=values,
-                    origin=basis.origin,
-                    evidence=basis.evidence,
-                    count=held.count,
-                    sample_ids=tuple(held.samples),
-                )
-            )
-        return tuple(entries)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any, Final
 from reconciler.base.errors import InputError
 from reconciler.core.observation import Observation, ResourceKind, SourceReport, TableEntryUse
 from reconciler.dates.clock import CONTRACT_TZ
-from reconciler.sources.base import CollectedSource, SourceRequest, SourceSpec
+from reconciler.sources.base import CollectedSource, EntryUses, SourceRequest, SourceSpec
 from reconciler.sources.ksyun.export import read_export
 from reconciler.sources.ksyun.live import fetch_live
 from reconciler.sources.ksyun.mapping import (
@@ -25,7 +25,6 @@ from reconciler.sources.ksyun.mapping import (
     KINDS,
     KS3_BUCKETS,
     PROJECTS,
-    EntryUses,
     Malformed,
     Pages,
     map_pages,
@@ -95,7 +94,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         for kind, reasons in sorted(unknown.items())
         if kind in covers
     ]
-    entries = tuple(entry for entry in uses.entries(tables) if entry.kind in covers)
+    entries = tuple(entry for entry in uses.entries(tables.basis_pair) if entry.kind in covers)
     return Observed(resources, kinds_failed, incomplete, frozenset(covers), notes, entries)
 
 

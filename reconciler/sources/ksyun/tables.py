@@ -28,7 +28,7 @@ from reconciler.core.observation import Arch, Tier, VmState
 
 BUILT_IN: Final = "built-in"
 """The origin of an entry that comes from the defaults documented in docs/sources.md."""
-BUILT_IN_EVIDENCE: Final = "built-in default (docs/sources.md, ksyun tables)"
+BUILT_IN_EVIDENCE: Final = "docs/sources.md (ksyun, Tables)"
 FORMAT: Final = "contract-reconciler/tables"
 
 FAMILIES: Final = "families"
@@ -118,6 +118,11 @@ class Tables:
 
     def basis_of(self, table: str, key: str) -> Basis:
         return self.basis.get((table, key), Basis(BUILT_IN, BUILT_IN_EVIDENCE))
+
+    def basis_pair(self, table: str, key: str) -> tuple[str, str | None]:
+        """(origin, evidence) of an entry, as `EntryUses.entries` reads it."""
+        basis = self.basis_of(table, key)
+        return basis.origin, basis.evidence
 
 
 def family_of(instance_type: str) -> str:
