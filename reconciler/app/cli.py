@@ -428,6 +428,74 @@ def schema(
     sys.stdout.write(schema_text(chosen))
 
 
+tables_app = typer.Typer(
+    help="Scaffold a source's tables file from what it observes, and check a filled one (docs/operations.md).",
+    no_args_is_help=True,
+)
+app.add_typer(tables_app, name="tables")
+
+
+@tables_app.command("init")
+def tables_init(
+    source: Annotated[str, typer.Option("--source", metavar="NAME", help="The source whose tables to scaffold.")],
+    from_file: FromFileOption = None,
+    source_option: SourceSettingOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", metavar="FILE", help="Write the tables file here (default: stdout).")
+    ] = None,
+    now: NowOption = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary printed with --output.")] = "en",
+) -> None:
+    """List every instance family / instance type, state, volume type and storage class the source observes
+    (live, or its --from-file export), with counts and sample ids, and write the tables file to fill in: the
+    fields an API reports filled, the rest null, each entry with an `evidence` field. The tables file in use
+    (the source's `tables` setting) is carried over."""
+    from reconciler.app.tables_command import init_tables, write_document
+    from reconciler.report.tables import scaffold_text
+
+    moment = _parse_now(now)
+    if output is not None:
+        prepare_output(output)
+    document, blanks = init_tables(source, from_file or [], source_option or [], os.environ, moment)
+    if output is None:
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            data = io.BytesIO()
+            write_document(document, data)
+            sys.stdout.write(data.getvalue().decode("utf-8"))
+        else:
+            write_document(document, buffer)
+            buffer.flush()
+        return
+    write_output(output, partial(write_document, document))
+    todo = [(problem.field, problem.reason) for problem in blanks]
+    sys.stdout.write(scaffold_text(document, str(output), todo, lang))
+
+
+@tables_app.command("check")
+def tables_check(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="The tables file.")],
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="NAME", help="Whose tables, when the file does not say.")
+    ] = None,
+    output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = "en",
+) -> None:
+    """Validate a tables file and name what is still blank. Exit 0 when complete, 1 when something is still
+    blank (a null field, a filled entry without evidence), 2 when it is not a tables file."""
+    from reconciler.app.tables_command import check_tables
+    from reconciler.report.tables import check_json, check_text
+
+    checked = check_tables(path, source)
+    blanks = [(problem.field, problem.reason) for problem in checked.blanks]
+    if output_format is ValidateFormat.JSON:
+        sys.stdout.write(check_json(checked.file, checked.source, checked.entries, blanks))
+    else:
+        sys.stdout.write(check_text(checked.file, checked.source, checked.entries, blanks, lang))
+    raise typer.Exit(int(ExitCode.OK if checked.complete else ExitCode.DRIFT))
+
+
 @app.command()
 def sources(
     output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,

@@ -131,6 +131,28 @@ _LABELS: dict[str, tuple[str, str]] = {
     "attestation.expired": ("expired: unknown until renewed", "已到期：续签前为未知"),
     "attestation.not_yet": ("not yet valid at this check", "本次核对时尚未生效"),
     "attestation.observed": ("not counted: a source observes the line item", "未计入：该分项已有数据来源观测"),
+    # reconciler tables init / check
+    "tables_scaffolded": ("{source} tables from {origin}, written to {output}:", "{source} 对照表，依据 {origin}，已写入 {output}："),
+    "tables_not_complete": (
+        "{kind} not observed completely ({reason}): keys may be missing",
+        "{kind} 未能完整观测（{reason}）：可能缺少条目",
+    ),
+    "tables_to_fill": (
+        "To fill: {entries} entry(ies), each with its evidence; then: reconciler tables check {output}",
+        "待填写：{entries} 个条目，并注明依据；然后运行：reconciler tables check {output}",
+    ),
+    "tables_nothing_to_fill": (
+        "Nothing left blank; review the evidence, then: reconciler tables check {output}",
+        "没有待填写的字段；请核对依据，然后运行：reconciler tables check {output}",
+    ),
+    "tables_blank": ("to fill: {fields}", "待填写：{fields}"),
+    "tables_evidence": ("evidence", "依据"),
+    "tables_checked": ("{file}: {source} tables, {counts}", "{file}：{source} 对照表，{counts}"),
+    "tables_still_blank": ("{count} still to fill:", "仍有 {count} 处待填写："),
+    "tables_complete": (
+        "complete: every entry filled, each with its evidence",
+        "已完整：每个条目均已填写并注明依据",
+    ),
     "expansion_id": ("Expansion", "扩容编号"),
     "quantity": ("Quantity", "数量"),
     "requested_at": ("Requested", "提出时间"),

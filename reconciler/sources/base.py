@@ -71,6 +71,20 @@ class SourceSpec:
     settings: tuple[Setting, ...] = ()
     live: bool = True
     """False for sources that only read files (the snapshot): they need `--from-file`."""
+    tables: TablesSupport | None = None
+    """What `reconciler tables` does for this source; None: it has no tables to fill."""
+
+
+@dataclass(frozen=True)
+class TablesSupport:
+    """A source's mapping tables as `reconciler tables` handles them (docs/formats.md, "Tables files")."""
+
+    scaffold: Callable[[SourceRequest], dict[str, Any]]
+    """Observe (live or from the request's files) and return the tables document to fill in: every key the
+    observation holds, with counts and sample ids, the fields an API reports filled, the rest null."""
+    blanks: Callable[[Any, str], list[Problem]]
+    """Check a tables file's content (InputError naming the file when it is not one) and name what is still
+    blank: fields left null, filled entries without evidence."""
 
 
 class CollectedSource:

@@ -17,6 +17,7 @@ from reconciler.sources.ksyun.mapping import (
     KS3_BUCKETS,
     KS3_USAGE,
     PROJECTS,
+    REFERENCE_APIS,
     Malformed,
     Pages,
     body_error,
@@ -31,7 +32,7 @@ def read_export(paths: Sequence[Path]) -> Pages:
     An action whose pages hold an error response, or whose listings in any file are not complete (see
     `export_gap`), is failed."""
     read = Pages({}, {}, [])
-    known = {api.action: api for api in (*APIS, PROJECTS, KS3_USAGE)}
+    known = {api.action: api for api in (*APIS, PROJECTS, KS3_USAGE, *REFERENCE_APIS)}
     per_file: dict[str, list[tuple[str, list[Any]]]] = {}
     for path in paths:
         name = str(path)
@@ -55,8 +56,8 @@ def read_export(paths: Sequence[Path]) -> Pages:
             raise InputError(name, problems)
     for action, pages in read.pages.items():
         api = known[action]
-        if api is PROJECTS:
-            continue
+        if api is PROJECTS or api in REFERENCE_APIS:
+            continue  # read for what they tell, not listings of resources
         errors = [f"page {i}: {err}" for i, (_, body) in enumerate(pages) if (err := body_error(body)) is not None]
         if errors:
             read.failed[action] = f"the export of {action} holds error responses ({'; '.join(errors[:3])})"

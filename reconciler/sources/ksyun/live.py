@@ -26,6 +26,7 @@ from reconciler.sources.ksyun.mapping import (
     KS3_USAGE,
     MAX_PROJECTS_PER_CALL,
     PROJECTS,
+    REFERENCE_APIS,
     Api,
     Malformed,
     Pages,
@@ -378,3 +379,20 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetche
             fetched.failed["QueryKs3Data"] = exc.reason
             return
         fetched.pages["QueryKs3Data"].append((None, body))
+
+
+def fetch_reference(options: Options, credentials: Credentials) -> Pages:
+    """What the API reports of instance types and families in each region (`mapping.REFERENCE_APIS`), for
+    `reconciler tables init`. An action that fails is recorded in `failed`: the scaffold then says so."""
+    with _redacted_logs(credentials):
+        live = LiveApi(options, credentials)
+        fetched = Pages({}, {}, [])
+        for api in REFERENCE_APIS:
+            fetched.pages[api.action] = []
+            for region in options.regions:
+                try:
+                    fetched.pages[api.action].append((region, live.call(api, region, {})))
+                except CallFailed as exc:
+                    fetched.failed[api.action] = exc.reason
+                    break
+        return fetched

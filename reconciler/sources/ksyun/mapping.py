@@ -89,7 +89,14 @@ KS3_USAGE: Final = Api(
 )
 """Bucket sizes (bytes of standard, infrequent-access and archive data); the bucket list comes from KS3 itself."""
 
-API_BY_ACTION: Final[dict[str, Api]] = {api.action: api for api in (PROJECTS, *APIS, KS3_USAGE)}
+REFERENCE_APIS: Final[tuple[Api, ...]] = (
+    Api("kec", "2016-03-04", "DescribeInstanceTypeConfigs", "none", "InstanceTypeConfigSet", ()),
+    Api("kec", "2016-03-04", "DescribeInstanceFamilys", "none", "InstanceFamilySet", ()),
+)
+"""What the API reports of instance types and families (vCPU, memory, family names; no clock, no architecture):
+read by `reconciler tables init` to help fill the family table, never counted. An export may hold them."""
+
+API_BY_ACTION: Final[dict[str, Api]] = {api.action: api for api in (PROJECTS, *APIS, KS3_USAGE, *REFERENCE_APIS)}
 KIND_ACTIONS: Final[dict[ResourceKind, tuple[str, ...]]] = {
     "vm": ("DescribeInstances",),
     "volume": ("DescribeVolumes", "DescribeLocalVolumes"),

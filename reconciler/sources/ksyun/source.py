@@ -13,24 +13,34 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from reconciler.base.errors import InputError
+from reconciler.base.errors import InputError, Problem
+from reconciler.base.jsonio import load_json
 from reconciler.core.observation import Observation, ResourceKind, SourceReport, TableEntryUse
 from reconciler.dates.clock import CONTRACT_TZ
-from reconciler.sources.base import CollectedSource, EntryUses, SourceRequest, SourceSpec
+from reconciler.sources.base import CollectedSource, EntryUses, SourceRequest, SourceSpec, TablesSupport
 from reconciler.sources.ksyun.export import read_export
-from reconciler.sources.ksyun.live import fetch_live
+from reconciler.sources.ksyun.live import fetch_live, fetch_reference
 from reconciler.sources.ksyun.mapping import (
     API_BY_ACTION,
     KIND_ACTIONS,
     KINDS,
     KS3_BUCKETS,
     PROJECTS,
+    REFERENCE_APIS,
     Malformed,
     Pages,
     map_pages,
 )
+from reconciler.sources.ksyun.scaffold import scaffold
 from reconciler.sources.ksyun.settings import NAME, SETTINGS, credentials_of, options_of
-from reconciler.sources.ksyun.tables import Tables, load_tables
+from reconciler.sources.ksyun.tables import (
+    KsyunTablesFile,
+    Tables,
+    blank_problems,
+    load_tables,
+    parse_tables,
+    tables_from,
+)
 
 # --- the source ----------------------------------------------------------------------------------------------
 
@@ -146,6 +156,51 @@ def _open(request: SourceRequest) -> KsyunSource:
     return KsyunSource(request)
 
 
+def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
+    """The tables file to fill in for what the account (or its export) holds; the tables file in use (setting
+    `tables`) is carried over. Live, it also asks the API what it reports of instance types and families."""
+    table_path = request.settings.get("tables")
+    previous: KsyunTablesFile | None = None
+    tables = Tables()
+    if table_path:
+        previous = parse_tables(load_json(Path(table_path), "a JSON object of ksyun tables"), table_path)
+        tables = tables_from(previous, table_path)
+    moment = request.now or datetime.now(CONTRACT_TZ)
+    if request.from_files:
+        fetched = read_export(request.from_files)
+        files = ", ".join(str(path) for path in request.from_files)
+        origin = f"export {files}"
+
+        def malformed(exc: Malformed) -> str:
+            raise InputError.single(files, exc.path, exc.reason)
+
+    else:
+        options = KsyunSource(request).options
+        credentials = credentials_of(request.settings)
+        fetched = fetch_live(options, credentials)
+        told = fetch_reference(options, credentials)
+        fetched.pages.update(told.pages)
+        fetched.failed.update(told.failed)
+        origin = f"live {options.endpoint or options.domain}, regions {', '.join(options.regions)}"
+
+        def malformed(exc: Malformed) -> str:
+            return credentials.redact(f"a response is not of the documented shape: {exc}")
+
+    observed = observe(fetched, tables, malformed)
+    scaffolded: dict[str, Any] = {"from": origin, "at": moment.isoformat(), "tables": tables.origin}
+    if observed.failed or observed.incomplete:
+        scaffolded["not_complete"] = dict(sorted({**observed.incomplete, **observed.failed}.items()))
+    reference = {api.action for api in REFERENCE_APIS}
+    reference_failed = {action: fetched.failed[action] for action in sorted(fetched.failed) if action in reference}
+    if reference_failed:
+        scaffolded["not_reported"] = reference_failed
+    return scaffold(fetched, tables, previous, scaffolded)
+
+
+def tables_blanks(raw: Any, name: str) -> list[Problem]:
+    return blank_problems(parse_tables(raw, name))
+
+
 SPEC: Final = SourceSpec(
     name=NAME,
     summary="Kingsoft Cloud: KEC instances, EBS and local volumes, snapshots, EIPs and shared bandwidth, SLBs, "
@@ -155,4 +210,5 @@ SPEC: Final = SourceSpec(
     "ListBuckets -> list of KS3 XML answers",
     open=_open,
     settings=SETTINGS,
+    tables=TablesSupport(scaffold=scaffold_tables, blanks=tables_blanks),
 )

@@ -241,10 +241,11 @@ def blank_problems(data: Mapping[str, Any]) -> list[Problem]:
     problems = []
     for key, entry in (data.get(INSTANCE_TYPES) or {}).items():
         where = f"{INSTANCE_TYPES}.{key}"
-        if entry.get("cpu_ghz", 0) is None:
+        stated = [name for name in ("cpu_ghz", "memory_gib") if entry.get(name) is not None]
+        if "cpu_ghz" in entry and entry["cpu_ghz"] is None:
             problems.append(Problem(where, "blank: cpu_ghz"))
-        elif entry.get("evidence") is None:
-            problems.append(Problem(f"{where}.evidence", "no evidence for cpu_ghz"))
+        elif stated and entry.get("evidence") is None:
+            problems.append(Problem(f"{where}.evidence", f"no evidence for {', '.join(stated)}"))
     for key, entry in (data.get(STORAGE_CLASSES) or {}).items():
         if not isinstance(entry, dict):
             continue
