@@ -102,7 +102,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 schemas: setup
-	for name in contract observation reconciliation; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done
+	for name in contract observation reconciliation tables attestations; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done
 
 lock: setup
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --extra pulumi --no-emit-index-url --no-emit-find-links \

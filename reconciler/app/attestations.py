@@ -66,13 +66,15 @@ def _read(path: Path) -> Any:
 def _yaml(text: str, where: str) -> Any:
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    class Loader(yaml.SafeLoader):  # type: ignore[misc]
         """Safe loading that refuses aliases (no expansion) and a key given twice."""
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
-                raise yaml.MarkedYAMLError("", None, "aliases are not accepted in an attestation file", event.start_mark)
+                raise yaml.MarkedYAMLError(
+                    "", None, "aliases are not accepted in an attestation file", event.start_mark
+                )
             return super().compose_node(parent, index)
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -85,7 +87,7 @@ def _yaml(text: str, where: str) -> Any:
             return super().construct_mapping(node, deep=deep)
 
     try:
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""

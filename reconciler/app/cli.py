@@ -279,7 +279,9 @@ def report(
         else []
     )
     if attest and not observing:
-        raise InputError.single("<option --attest>", "", "attestations count toward an observation: give --observed or --source")
+        raise InputError.single(
+            "<option --attest>", "", "attestations count toward an observation: give --observed or --source"
+        )
     prepare_output(output)
     loaded, warnings = load_checked_contract(contract)
     attested = load_attestations(attest or [])

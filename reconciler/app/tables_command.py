@@ -34,7 +34,9 @@ def with_tables(name: str) -> tuple[SourceSpec, TablesSupport]:
     if spec.tables is None:
         having = [other for other in SOURCES if SOURCES[other].tables is not None]
         raise InputError.single(
-            "<option --source>", name, f"the {name} source has no tables to fill (sources with tables: {', '.join(having)})"
+            "<option --source>",
+            name,
+            f"the {name} source has no tables to fill (sources with tables: {', '.join(having)})",
         )
     return spec, spec.tables
 

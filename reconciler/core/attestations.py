@@ -84,7 +84,9 @@ COUNTING: Final = frozenset({AttestationState.VALID, AttestationState.EXPIRING})
 """States whose quantity counts (when no source observes the line item)."""
 
 
-def references(attestations: Iterable[Attestation], now: datetime, observed: frozenset[LineItemId]) -> list[AttestationRef]:
+def references(
+    attestations: Iterable[Attestation], now: datetime, observed: frozenset[LineItemId]
+) -> list[AttestationRef]:
     """Every attestation at `now`, ordered by line item, then as given; `counted` where its quantity counts: in a
     counting state, for a line item no source observes."""
     places: dict[LineItemId, int] = {}

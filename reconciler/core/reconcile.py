@@ -285,44 +285,17 @@ def _finding(
         "due": due,
         "measured_by": meter.description,
     }
-    sources = list(sources)
-    failures = [s.failed[kind] for s in sources if kind in s.failed]
-    incomplete = [s.incomplete[kind] for s in sources if kind in s.incomplete]
-    observers = [s for s in sources if kind in s.covers or kind in s.failed or kind in s.incomplete]
-    reasons = []
-    evidence: Evidence | None
-    if observers:
-        lower = tally.supplied
-        upper = None if failures or incomplete else tally.upper
-        provenance = Provenance(
-            supplied_by="observed",
-            sources=[s.name for s in observers],
-            table_entries=_table_entries(observers, kind, attributes_read(meter, item.constraints)),
-            attestations=list(attestations),
+    supply = _supply(item, tally, list(sources), attestations)
+    if supply is None:
+        return Finding(
+            **common,
+            **_UNMEASURED,
+            status=Status.NOT_OBSERVED,
+            possible=[],
+            reason=message("not_observed", kind=kind),
+            evidence=None,
         )
-        evidence = _evidence(tally, meter.per_unit)
-    else:
-        given = attested.attested_bounds(attestations)
-        if given is None:
-            return Finding(
-                **common,
-                **_UNMEASURED,
-                status=Status.NOT_OBSERVED,
-                possible=[],
-                reason=message("not_observed", kind=kind),
-                evidence=None,
-            )
-        lower, upper = given
-        provenance = Provenance(supplied_by="attested", sources=[], table_entries=[], attestations=list(attestations))
-        evidence = None
-        expired = [ref for ref in attestations if ref.state is AttestationState.EXPIRED]
-        if expired:
-            ids = ", ".join(ref.id for ref in expired)
-            reasons.append(message("attestation_unknown", line_item=item.id.value, ids=ids))
-    if failures:
-        reasons.append(message("source_failed", kind=kind, failures="; ".join(failures)))
-    if incomplete:
-        reasons.append(message("listing_incomplete", kind=kind, reasons="; ".join(incomplete)))
+    lower, upper, reasons, evidence, provenance = supply
     exact = lower if upper == lower else None
     bounds_ = {"supplied": exact, "supplied_lower": lower, "supplied_upper": upper}
     if ended:
@@ -401,6 +374,41 @@ def _table_entries(sources: Iterable[SourceReport], kind: str, read: frozenset[s
         if entry.kind == kind and read.intersection(entry.attributes)
     ]
     return sorted(refs, key=lambda ref: (ref.source, ref.table, ref.key))
+
+
+def _supply(
+    item: LineItem, tally: Tally, sources: list[SourceReport], attestations: Sequence[AttestationRef]
+) -> tuple[Decimal, Decimal | None, list[str], Evidence | None, Provenance] | None:
+    """The line item's supply bounds, the reasons they differ, its evidence and provenance: observed when a
+    source observes its kind (tried to: failed or incomplete leave the upper bound open), else attested when an
+    attestation counts or has expired; None when neither (not observed)."""
+    meter = METER_BY_ITEM[item.id]
+    kind = meter.kind
+    failures = [s.failed[kind] for s in sources if kind in s.failed]
+    incomplete = [s.incomplete[kind] for s in sources if kind in s.incomplete]
+    observers = [s for s in sources if kind in s.covers or kind in s.failed or kind in s.incomplete]
+    reasons = []
+    if observers:
+        provenance = Provenance(
+            supplied_by="observed",
+            sources=[s.name for s in observers],
+            table_entries=_table_entries(observers, kind, attributes_read(meter, item.constraints)),
+            attestations=list(attestations),
+        )
+        if failures:
+            reasons.append(message("source_failed", kind=kind, failures="; ".join(failures)))
+        if incomplete:
+            reasons.append(message("listing_incomplete", kind=kind, reasons="; ".join(incomplete)))
+        upper = None if failures or incomplete else tally.upper
+        return tally.supplied, upper, reasons, _evidence(tally, meter.per_unit), provenance
+    given = attested.attested_bounds(attestations)
+    if given is None:
+        return None
+    expired = [ref.id for ref in attestations if ref.state is AttestationState.EXPIRED]
+    if expired:
+        reasons.append(message("attestation_unknown", line_item=item.id.value, ids=", ".join(expired)))
+    provenance = Provenance(supplied_by="attested", sources=[], table_entries=[], attestations=list(attestations))
+    return given[0], given[1], reasons, None, provenance
 
 
 _UNMEASURED: Final[dict[str, Any]] = dict.fromkeys(

@@ -132,7 +132,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "attestation.not_yet": ("not yet valid at this check", "本次核对时尚未生效"),
     "attestation.observed": ("not counted: a source observes the line item", "未计入：该分项已有数据来源观测"),
     # reconciler tables init / check
-    "tables_scaffolded": ("{source} tables from {origin}, written to {output}:", "{source} 对照表，依据 {origin}，已写入 {output}："),
+    "tables_scaffolded": (
+        "{source} tables from {origin}, written to {output}:",
+        "{source} 对照表，依据 {origin}，已写入 {output}：",
+    ),
     "tables_not_complete": (
         "{kind} not observed completely ({reason}): keys may be missing",
         "{kind} 未能完整观测（{reason}）：可能缺少条目",
@@ -333,7 +336,9 @@ _MESSAGES_ZH: dict[str, str] = {
         "{line_item} 的书面确认 {id}（{quantity}，确认人 {attested_by}）将于 {valid_until} 到期，还剩 {days} 天："
         "请及时续签，否则该分项将变为未知"
     ),
-    "attestation_expired": "{line_item} 的书面确认 {id}（{quantity}，确认人 {attested_by}）已于 {valid_until} 到期：请续签",
+    "attestation_expired": (
+        "{line_item} 的书面确认 {id}（{quantity}，确认人 {attested_by}）已于 {valid_until} 到期：请续签"
+    ),
     "attestation_not_yet": "{line_item} 的书面确认 {id} 签署于 {attested_at}，晚于本次核对时间：不计入",
     "attestation_unknown": "{line_item} 有书面确认，但 {ids} 已到期：其确认的数量已无从得知（无上限）",
     "attestation_disagrees": (

@@ -22,7 +22,9 @@ def scaffold_text(document: Mapping[str, Any], output: str, blanks: Sequence[tup
     `tables check` names them)."""
     scaffolded = document.get("scaffolded") or {}
     lines = [
-        label("tables_scaffolded", lang).format(source=document.get("source"), origin=scaffolded.get("from"), output=output)
+        label("tables_scaffolded", lang).format(
+            source=document.get("source"), origin=scaffolded.get("from"), output=output
+        )
     ]
     for reason in (scaffolded.get("not_complete") or {}).items():
         lines.append("  ! " + label("tables_not_complete", lang).format(kind=reason[0], reason=reason[1]))
@@ -48,8 +50,10 @@ def _seen(entry: Mapping[str, Any], lang: Lang) -> str:
     observed = entry.get("observed")
     if not isinstance(observed, Mapping):
         return "-"
-    counts = [f"{name} {value}" for name, value in observed.items() if isinstance(value, int) and not isinstance(value, bool)]
-    samples = next((observed[key] for key in SAMPLE_KEYS if isinstance(observed.get(key), list)), [])
+    counts = [
+        f"{name} {value}" for name, value in observed.items() if isinstance(value, int) and not isinstance(value, bool)
+    ]
+    samples: list[Any] = next((observed[key] for key in SAMPLE_KEYS if isinstance(observed.get(key), list)), [])
     text = ", ".join(counts) or "0"
     if samples:
         text += f" ({label('for_example', lang)} {', '.join(str(s) for s in samples)})"
@@ -63,7 +67,9 @@ def _state(entry: Mapping[str, Any], todo: Sequence[str], lang: Lang) -> str:
     return f"{stated} ({label('tables_evidence', lang)}: {entry.get('evidence')})"
 
 
-def check_text(file: str, source: str, entries: Mapping[str, int], blanks: Sequence[tuple[str, str]], lang: Lang) -> str:
+def check_text(
+    file: str, source: str, entries: Mapping[str, int], blanks: Sequence[tuple[str, str]], lang: Lang
+) -> str:
     counts = ", ".join(f"{count} {table}" for table, count in entries.items())
     lines = [label("tables_checked", lang).format(file=file, source=source, counts=counts or "0")]
     if blanks:

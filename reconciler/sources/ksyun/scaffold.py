@@ -16,7 +16,6 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from reconciler.base.money import plain
 from reconciler.sources.base import HELD_SAMPLES, dotted_get
 from reconciler.sources.ksyun.mapping import API_BY_ACTION, Pages, items_of
 from reconciler.sources.ksyun.tables import (
@@ -73,7 +72,9 @@ def _number(value: Any) -> Decimal:
         return Decimal(0)
 
 
-def scaffold(pages: Pages, tables: Tables, previous: KsyunTablesFile | None, scaffolded: dict[str, Any]) -> dict[str, Any]:
+def scaffold(
+    pages: Pages, tables: Tables, previous: KsyunTablesFile | None, scaffolded: dict[str, Any]
+) -> dict[str, Any]:
     """The tables document for what `pages` hold; `previous` (the tables file in use) is carried over."""
     families: dict[str, _Seen] = defaultdict(_Seen)
     states: dict[str, _Seen] = defaultdict(_Seen)

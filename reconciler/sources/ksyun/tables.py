@@ -210,26 +210,43 @@ def tables_from(given: KsyunTablesFile, origin: str) -> Tables:
         if len(blank) < 2:
             families[key] = Family(family.cpu_ghz, family.arch)
         basis[(FAMILIES, key)] = Basis(origin, family.evidence)
-    for table, entries, target, attribute in (
-        (INSTANCE_STATES, given.instance_states, states, "state"),
-        (VOLUME_TIERS, given.volume_tiers, tiers, "tier"),
-    ):
-        for key, entry in entries.items():
-            value, evidence = (entry, None) if isinstance(entry, str) else (getattr(entry, attribute), entry.evidence)
-            if value is None:
-                blanks[(table, key)] = (attribute,)
-                target.pop(key, None)  # a blank entry says the default is not to be trusted either
-            else:
-                target[key] = value
-            basis[(table, key)] = Basis(origin, evidence)
+    for key, state_entry in given.instance_states.items():
+        state, evidence = _value(state_entry, "state")
+        _lay(states, INSTANCE_STATES, key, state, Basis(origin, evidence), basis, blanks)
+    for key, tier_entry in given.volume_tiers.items():
+        tier, evidence = _value(tier_entry, "tier")
+        _lay(tiers, VOLUME_TIERS, key, tier, Basis(origin, evidence), basis, blanks)
     return Tables(
         families=families,
-        instance_states=states,  # type: ignore[arg-type]
-        volume_tiers=tiers,  # type: ignore[arg-type]
+        instance_states=states,
+        volume_tiers=tiers,
         origin=origin,
         basis=basis,
         blanks=blanks,
     )
+
+
+def _value(entry: Any, attribute: str) -> tuple[Any, str | None]:
+    """(the value, the evidence) of a short (`"running"`) or full (`{"state": ..., "evidence": ...}`) entry."""
+    return (entry, None) if isinstance(entry, str) else (getattr(entry, attribute), entry.evidence)
+
+
+def _lay(
+    target: dict[str, Any],
+    table: str,
+    key: str,
+    value: Any,
+    given: Basis,
+    basis: dict[tuple[str, str], Basis],
+    blanks: dict[tuple[str, str], tuple[str, ...]],
+) -> None:
+    """Lay one entry over the defaults; a blank one removes the default too (it says it is not to be trusted)."""
+    if value is None:
+        blanks[(table, key)] = ("state" if table == INSTANCE_STATES else "tier",)
+        target.pop(key, None)
+    else:
+        target[key] = value
+    basis[(table, key)] = given
 
 
 def blank_problems(given: KsyunTablesFile) -> list[Problem]:

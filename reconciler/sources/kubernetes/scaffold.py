@@ -10,6 +10,7 @@ is filled with that rule as its evidence, others are blank. Entries of an earlie
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
@@ -103,10 +104,8 @@ class ScaffoldInventory(ClusterInventory):
             storage_class = dotted_get(obj, "spec.storageClassName")
             seen = self.classes[storage_class] if isinstance(storage_class, str) and storage_class else self.classless
             seen.add(name)
-            try:
+            with contextlib.suppress(QuantityError):
                 seen.size += bytes_to_gib(parse_quantity(dotted_get(obj, "spec.capacity.storage")))
-            except QuantityError:
-                pass
 
 
 def _gib(value: Any) -> str:
@@ -116,7 +115,9 @@ def _gib(value: Any) -> str:
         return str(value)
 
 
-def scaffold(inventory: ScaffoldInventory, previous: Mapping[str, Any] | None, scaffolded: dict[str, Any]) -> dict[str, Any]:
+def scaffold(
+    inventory: ScaffoldInventory, previous: Mapping[str, Any] | None, scaffolded: dict[str, Any]
+) -> dict[str, Any]:
     """The tables document for what the inventory holds; `previous` (the tables file in use) is carried over."""
     given = previous or {}
     old_types: Mapping[str, Any] = given.get(INSTANCE_TYPES) or {}
@@ -142,7 +143,8 @@ def scaffold(inventory: ScaffoldInventory, previous: Mapping[str, Any] | None, s
         key = match[0] if match is not None and match[1].cpu_ghz is not None else label
         seen_by_key.setdefault(key, _Seen()).merge(seen)
     for key in sorted(set(seen_by_key) | set(old_types)):
-        old = old_types.get(key) if isinstance(old_types.get(key), dict) else {}
+        given_entry = old_types.get(key)
+        old: Mapping[str, Any] = given_entry if isinstance(given_entry, dict) else {}
         seen = seen_by_key.get(key) or _Seen()
         entry: dict[str, Any] = {"cpu_ghz": old.get("cpu_ghz"), "evidence": old.get("evidence")}
         if old.get("memory_gib") is not None:

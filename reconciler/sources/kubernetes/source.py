@@ -150,7 +150,11 @@ def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
     `tables`) is carried over."""
     source = KubernetesSource(request)
     tables_path = request.settings.get("tables")
-    previous = load_json_object(Path(tables_path), "a JSON object with instance_types, storage_classes") if tables_path else None
+    previous = (
+        load_json_object(Path(tables_path), "a JSON object with instance_types, storage_classes")
+        if tables_path
+        else None
+    )
     inventory = ScaffoldInventory(source.tables, source.lb_id_annotation)
     if request.from_files:
         for path in request.from_files:

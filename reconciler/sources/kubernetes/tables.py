@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json_object
@@ -143,7 +145,9 @@ def load_tables(path: Path | None, storage_classes: str | None) -> KubernetesTab
     if storage_classes:
         setting = parse_storage_classes(storage_classes, SETTING)
         basis = dict(tables.basis) | {(STORAGE_CLASSES, name): (SETTING, None) for name in setting}
-        blanks = {key: fields for key, fields in tables.blanks.items() if key[0] != STORAGE_CLASSES or key[1] not in setting}
+        blanks = {
+            key: fields for key, fields in tables.blanks.items() if key[0] != STORAGE_CLASSES or key[1] not in setting
+        }
         tables = KubernetesTables(
             tables.instance_types,
             {**tables.storage_classes, **setting},
@@ -200,7 +204,9 @@ def tables_from(data: Mapping[str, Any], where: str) -> KubernetesTables:
     if MEMORY_SIZES in data:
         raw = data[MEMORY_SIZES]
         parsed_sizes = (
-            [_decimal(v, f"{MEMORY_SIZES}[{i}]", problems) for i, v in enumerate(raw)] if isinstance(raw, list) else None
+            [_decimal(v, f"{MEMORY_SIZES}[{i}]", problems) for i, v in enumerate(raw)]
+            if isinstance(raw, list)
+            else None
         )
         if parsed_sizes is None:
             problems.append(Problem(MEMORY_SIZES, "expected a list of sizes in GiB"))
@@ -292,3 +298,44 @@ def _instance_type(entry: Any, where: str, problems: list[Problem]) -> InstanceT
         problems.append(Problem(f"{where}.cpu_ghz", "must be below 100 GHz"))
         return None
     return InstanceType(ghz, memory, evidence)
+
+
+# -- the published format (schemas/tables.schema.json); the loader above is what checks a file --------------
+
+_Ghz = Annotated[Decimal, Field(gt=0, lt=100)]
+_Size = Annotated[Decimal, Field(gt=0)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    evidence: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="where the figures come from: a document, a ticket, an lscpu output (null: to fill in)"
+    )
+    observed: dict[str, JsonValue] | None = Field(None, description="what `reconciler tables init` saw; not read")
+    reported: dict[str, JsonValue] | None = Field(None, description="what the nodes report of the key; not read")
+
+
+class InstanceTypeEntry(_Entry):
+    """An instance type (exact label), its family (before the first dot) or `*`: CPU clock, nominal memory."""
+
+    cpu_ghz: _Ghz | None = Field(None, description="the CPU clock in GHz; null: blank (Kubernetes does not report it)")
+    memory_gib: _Size | None = Field(None, description="the nominal memory (default: capacity rounded up)")
+
+
+class StorageClassEntry(_Entry):
+    tier: TierChoice | None = Field(description="standard, performance or ignore; null: blank")
+
+
+class KubernetesTablesFile(BaseModel):
+    """A kubernetes tables file: entries extend the built-in tables."""
+
+    model_config = ConfigDict(extra="forbid", title="kubernetes tables")
+    format: Literal["contract-reconciler/tables"] | None = None
+    version: Literal[1] | None = None
+    source: Literal["kubernetes"] | None = None
+    scaffolded: dict[str, JsonValue] | None = None
+    instance_types: dict[Annotated[str, Field(min_length=1)], InstanceTypeEntry] = Field(default_factory=dict)
+    storage_classes: dict[Annotated[str, Field(min_length=1)], TierChoice | StorageClassEntry] = Field(
+        default_factory=dict
+    )
+    memory_sizes_gib: list[_Size] | None = Field(None, description="memory sizes VMs are sold in (GiB)")
