@@ -111,6 +111,34 @@ def test_several_files_combine_and_repeat_objects_count_once(tmp_path: Path) -> 
     assert supplied(result.json()) == EXPECTED
 
 
+def test_a_list_that_says_more_items_follow_is_incomplete(tmp_path: Path) -> None:
+    """`kubectl get --raw '/api/v1/nodes?limit=2'` writes the first page of a longer list."""
+    items = json.loads(CLUSTER.read_text(encoding="utf-8"))["items"]
+    nodes = [{k: v for k, v in i.items() if k != "kind"} for i in items if i["kind"] == "Node"][:2]
+    path = tmp_path / "nodes.json"
+    metadata = {"continue": "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ", "remainingItemCount": 3}
+    path.write_text(json.dumps({"kind": "NodeList", "apiVersion": "v1", "metadata": metadata, "items": nodes}))
+    findings = {f["line_item"]: f for f in check_files(path).json()["findings"]}
+    assert (findings["compute.vcpu"]["status"], findings["compute.vcpu"]["supplied_upper"]) == ("unknown", None)
+    assert (
+        f"the export {path}: its metadata says more items follow (continue 'eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ', "
+        "remainingItemCount 3): it is one page of a longer list"
+    ) in findings["compute.vcpu"]["reason"]
+
+
+def test_an_object_twice_in_one_list_is_incomplete_but_twice_in_two_files_counts_once(tmp_path: Path) -> None:
+    data = json.loads(CLUSTER.read_text(encoding="utf-8"))
+    pv = next(i for i in data["items"] if i["kind"] == "PersistentVolume")
+    data["items"].append(pv)
+    path = tmp_path / "cluster.json"
+    path.write_text(json.dumps(data))
+    findings = {f["line_item"]: f for f in check_files(path).json()["findings"]}
+    assert findings["storage.standard"]["status"] == "unknown"
+    assert f"the export {path}: PersistentVolume/pv-1 listed more than once" in findings["storage.standard"]["reason"]
+    assert findings["compute.vcpu"]["supplied"] == EXPECTED["compute.vcpu"]
+    assert supplied(check_files(CLUSTER, CLUSTER).json()) == EXPECTED  # the same export given twice
+
+
 def test_typed_lists_from_the_api_are_read_too(tmp_path: Path) -> None:
     """`kubectl get --raw /api/v1/nodes` writes a NodeList whose items carry no kind."""
     items = json.loads(CLUSTER.read_text(encoding="utf-8"))["items"]

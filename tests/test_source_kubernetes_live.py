@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -40,20 +42,42 @@ class FakeCluster:
         self.expire_continue: dict[str, int] = defaultdict(int)
         self.looping: dict[str, int] = defaultdict(int)
         """Pages a list answers with a continue token back to its first page (a server that loops)."""
+        self.endless: set[str] = set()
+        """Lists whose every page holds objects never seen before and points to another (a runaway server)."""
+        self.alter: dict[str, list[str | None]] = defaultdict(list)
+        """Per request, how the reply is altered (None: not at all): "overlap" (the page starts two objects
+        early), "more" / "fewer" (remainingItemCount one off), "trickle" (the body a byte every 0.1 s)."""
         self.requests: dict[str, list[dict[str, str]]] = defaultdict(list)
         self.authorization: list[str | None] = []
+        self.in_flight = self.most_in_flight = 0
+        """Requests being answered now; the most at once."""
+        self.stopped = asyncio.Event()
+        """Set when the test ends: slow and trickled replies stop, so the server can close at once."""
+
+    async def pause(self, seconds: float) -> None:
+        """Wait `seconds`, or less if the test ends first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopped.wait(), seconds)
 
     def install(self, kmock: Any) -> None:
         for plural in PLURALS.values():
             kmock[f"list v1/{plural}"] << (lambda request, plural=plural: self.react(plural, request))
 
     async def react(self, plural: str, request: Any) -> Any:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            return await self.reply(plural, request)
+        finally:
+            self.in_flight -= 1
+
+    async def reply(self, plural: str, request: Any) -> Any:
         self.requests[plural].append(dict(request.params))
         self.authorization.append(request.headers.get("Authorization"))
         if self.faults[plural]:
             fault = self.faults[plural].pop(0)
             if isinstance(fault, float):
-                await asyncio.sleep(fault)
+                await self.pause(fault)
             elif fault == "garbage":
                 return kmock_lib.Response(status=200, payload=b"<html>proxy error</html>")
             else:
@@ -66,30 +90,47 @@ class FakeCluster:
             self.expire_continue[plural] -= 1
             body = {"kind": "Status", "code": 410, "reason": "Expired", "message": "continue token too old"}
             return kmock_lib.Response(status=410, payload=body)
+        alter = self.alter[plural].pop(0) if self.alter[plural] else None
         offset = int(base64.b64decode(token)) if token else 0
         limit = int(request.params.get("limit", "0")) or len(self.items[plural])
-        page = self.items[plural][offset : offset + limit]
+        start = max(0, offset - 2) if alter == "overlap" else offset
+        page = self.items[plural][start : start + limit]
         following = offset + limit
         more = following < len(self.items[plural])
-        metadata = {"resourceVersion": "4711", "continue": base64.b64encode(str(following).encode()).decode()}
-        if not more:
-            metadata = {"resourceVersion": "4711"}
+        metadata: dict[str, Any] = {"resourceVersion": "4711"}
+        if more:  # as the API server: a continue token and how many objects remain after this page
+            metadata["continue"] = base64.b64encode(str(following).encode()).decode()
+            remaining = len(self.items[plural]) - following
+            metadata["remainingItemCount"] = remaining + {"more": 1, "fewer": -1}.get(alter or "", 0)
         if self.looping[plural] > 0:
             self.looping[plural] -= 1
             metadata = {"resourceVersion": "4711", "continue": base64.b64encode(b"0").decode()}
+        if plural in self.endless:
+            page = [{**item, "metadata": {**item["metadata"], "name": f"x{offset}-{n}"}} for n, item in enumerate(page)]
+            metadata = {"resourceVersion": "4711", "continue": base64.b64encode(str(offset + limit).encode()).decode()}
         kind = {"nodes": "NodeList", "persistentvolumes": "PersistentVolumeList", "services": "ServiceList"}[plural]
+        body = {"kind": kind, "apiVersion": "v1", "metadata": metadata, "items": page}
+        if alter == "trickle":
+            return self.trickled(json.dumps(body).encode())
         # Always an explicit status: kmock 0.8 keeps the status of a Response returned by a callback for the
         # reaction's later replies, so a 410 or 503 would otherwise stick.
-        return kmock_lib.Response(
-            status=200, payload={"kind": kind, "apiVersion": "v1", "metadata": metadata, "items": page}
-        )
+        return kmock_lib.Response(status=200, payload=body)
+
+    async def trickled(self, data: bytes) -> Any:
+        """A reply streamed a byte every 0.1 s: each socket read gets something well within any timeout."""
+        for index in range(len(data)):
+            await self.pause(0.1)
+            if self.stopped.is_set():
+                return
+            yield data[index : index + 1]
 
 
 @pytest.fixture
-async def cluster(kmock: Any) -> FakeCluster:
+async def cluster(kmock: Any) -> AsyncIterator[FakeCluster]:
     fake = FakeCluster(json.loads(CLUSTER.read_text(encoding="utf-8"))["items"])
     fake.install(kmock)
-    return fake
+    yield fake
+    fake.stopped.set()
 
 
 @pytest.fixture
@@ -180,19 +221,32 @@ async def test_a_list_that_keeps_expiring_is_unknown(cluster: FakeCluster, kubec
     assert findings["compute.vcpu"]["supplied"] == "28"
 
 
+async def test_a_list_that_loops_is_read_again_then_incomplete(cluster: FakeCluster, kubeconfig: Path) -> None:
+    cluster.looping["nodes"] = 25  # the server keeps sending the client back to the first page
+    result = await run_live(kubeconfig)
+    assert len(cluster.requests["nodes"]) == 4  # two pages per read, two reads: stopped at the repeated page
+    source = result.json()["sources"][0]
+    assert source["failed"] == {}
+    repeat = "listing nodes: 2 of the 2 item(s) on page 2 were on earlier pages already (e.g. node-a, node-b)"
+    assert source["incomplete"]["vm"].startswith(repeat)
+    assert "listing nodes: read again from the first page" in source["incomplete"]["vm"]
+    findings = {f["line_item"]: f for f in result.json()["findings"]}
+    # never the repeated nodes counted as all there is: the two seen are a lower bound
+    assert (findings["compute.vcpu"]["status"], findings["compute.vcpu"]["supplied_upper"]) == ("unknown", None)
+    assert findings["storage.performance"]["supplied"] == "250"  # the other lists are still trusted
+
+
 async def test_a_list_that_never_ends_is_stopped_and_unknown(
     cluster: FakeCluster, kubeconfig: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(kubernetes_source, "MAX_PAGES", 10)  # the real cap is 10,000 pages
-    cluster.looping["nodes"] = 25  # the server keeps sending the client back to the first page
+    cluster.endless.add("nodes")  # new nodes on every page, and always a next page
     result = await run_live(kubeconfig)
-    assert len(cluster.requests["nodes"]) == 10  # stopped at the cap, not after the server relents
+    assert len(cluster.requests["nodes"]) == 10  # stopped at the cap
     failed = result.json()["sources"][0]["failed"]
     assert list(failed) == ["vm"]
-    assert "listing nodes: still a continue token after 10 pages (20 items), stopped" in failed["vm"]
-    findings = {f["line_item"]: f for f in result.json()["findings"]}
-    assert findings["compute.vcpu"]["status"] == "unknown"  # never the repeated nodes counted
-    assert findings["storage.performance"]["supplied"] == "250"  # the other lists are still trusted
+    assert "listing nodes: still a continue token after 10 pages" in failed["vm"]
+    assert {f["line_item"]: f for f in result.json()["findings"]}["compute.vcpu"]["status"] == "unknown"
 
 
 async def test_throttling_and_server_errors_are_retried(cluster: FakeCluster, kubeconfig: Path) -> None:
@@ -257,7 +311,10 @@ async def test_replies_that_never_come_are_unknown(cluster: FakeCluster, kubecon
     result = await run_live(kubeconfig, "timeout=0.2", "attempts=2")
     assert {f["line_item"]: f["status"] for f in result.json()["findings"]}["network.load_balancer"] == "unknown"
     failed = result.json()["sources"][0]["failed"]
-    assert failed == {"load_balancer": "listing services failed after 2 attempt(s): no reply within 0.2 s"}
+    assert failed == {
+        "load_balancer": "listing services failed after 2 attempt(s): no complete answer within 0.2 s "
+        "(setting kubernetes.timeout)"
+    }
 
 
 async def test_a_body_that_is_not_json_is_unknown(cluster: FakeCluster, kubeconfig: Path) -> None:
@@ -316,3 +373,97 @@ def test_in_cluster_configuration_is_used_inside_a_pod(tmp_path: Path, monkeypat
     result = run_cli("check", "--source", "kubernetes", "--now", NOW, "--source-option", "kubernetes.in_cluster=true")
     assert result.exit_code == 2
     assert "<in-cluster configuration>" in result.stderr
+
+
+# -- listings checked for what they claim ------------------------------------------------------------------
+
+
+def _reason(result: CliResult, item: str) -> str:
+    finding = next(f for f in result.json()["findings"] if f["line_item"] == item)
+    assert finding["status"] == "unknown"
+    reason: str = finding["reason"]
+    return reason
+
+
+async def test_an_overlapping_page_once_is_read_past(cluster: FakeCluster, kubeconfig: Path) -> None:
+    cluster.alter["nodes"] = [None, "overlap"]  # the second page starts two nodes early
+    result = await run_live(kubeconfig)
+    assert supplied(result.json()) == EXPECTED  # read again from the first page: nothing counted twice or lost
+    assert [r.get("continue") is not None for r in cluster.requests["nodes"]] == [False, True, False, True, True]
+
+
+async def test_pages_that_keep_overlapping_make_the_kind_incomplete(cluster: FakeCluster, kubeconfig: Path) -> None:
+    cluster.alter["nodes"] = [None, "overlap"] * 2
+    result = await run_live(kubeconfig)
+    reason = _reason(result, "compute.vcpu")
+    assert "listing nodes: 2 of the 2 item(s) on page 2 were on earlier pages already" in reason
+    assert "listing nodes: read again from the first page" in reason
+    assert supplied(result.json())["storage.performance"] == EXPECTED["storage.performance"]
+
+
+@pytest.mark.parametrize(
+    ("alter", "told"),
+    [
+        ("more", "listing nodes: page 2 tells a total of 6 where the pages before it told 5"),
+        ("fewer", "listing nodes: page 2 tells a total of 4 where the pages before it told 5"),
+    ],
+)
+async def test_a_remaining_item_count_that_changes_makes_the_kind_incomplete(
+    cluster: FakeCluster, kubeconfig: Path, alter: str, told: str
+) -> None:
+    cluster.alter["nodes"] = [None, alter] * 2
+    result = await run_live(kubeconfig)
+    assert told in _reason(result, "compute.vcpu")
+
+
+async def test_a_remaining_item_count_below_the_truth_is_not_taken_as_complete(
+    cluster: FakeCluster, kubeconfig: Path
+) -> None:
+    cluster.alter["nodes"] = ["fewer"] * 10  # every page tells one node fewer than there are
+    result = await run_live(kubeconfig)
+    assert "listing nodes: 5 distinct items, more than the total of 4 its pages tell" in _reason(result, "compute.vcpu")
+
+
+# -- bounded waiting -----------------------------------------------------------------------------------------
+
+
+async def test_a_trickled_reply_is_cut_off_at_the_request_deadline(cluster: FakeCluster, kubeconfig: Path) -> None:
+    """A byte every 0.1 s keeps each socket read under the 0.5 s timeout: the page (about 2 kB) would take
+    minutes. The request's deadline ends each attempt at 0.5 s."""
+    cluster.alter["services"] = ["trickle"] * 2
+    started = time.monotonic()
+    result = await run_live(kubeconfig, "timeout=0.5", "attempts=2")
+    assert time.monotonic() - started < 10
+    assert result.json()["sources"][0]["failed"] == {
+        "load_balancer": "listing services failed after 2 attempt(s): no complete answer within 0.5 s "
+        "(setting kubernetes.timeout)"
+    }
+    assert supplied(result.json())["compute.vcpu"] == EXPECTED["compute.vcpu"]
+
+
+async def test_a_source_past_its_deadline_reports_its_unfinished_lists_failed(
+    cluster: FakeCluster, kubeconfig: Path
+) -> None:
+    cluster.faults["services"] = [30.0]  # a reply that never comes in time
+    started = time.monotonic()
+    result = await run_live(kubeconfig, "timeout=20", "deadline=0.5")
+    assert time.monotonic() - started < 10
+    assert result.json()["sources"][0]["failed"] == {
+        "load_balancer": "the source's deadline of 0.5 s (setting kubernetes.deadline) passed before listing "
+        "services finished"
+    }
+    assert supplied(result.json())["compute.vcpu"] == EXPECTED["compute.vcpu"]  # the lists that finished count
+
+
+# -- lists side by side --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("concurrency", "at_once"), [("3", 3), ("1", 1)])
+async def test_the_lists_are_read_side_by_side(
+    cluster: FakeCluster, kubeconfig: Path, concurrency: str, at_once: int
+) -> None:
+    for plural in PLURALS.values():
+        cluster.faults[plural] = [0.2]  # each list's first page comes slowly
+    result = await run_live(kubeconfig, f"concurrency={concurrency}")
+    assert supplied(result.json()) == EXPECTED
+    assert cluster.most_in_flight == at_once

@@ -274,6 +274,22 @@ def test_a_bad_timeout_is_refused_naming_the_setting(value: str, reason: str) ->
     assert f"<pulumi settings>: pulumi.timeout: {reason}" in result.stderr, result.stderr
 
 
+def test_a_state_holding_a_resource_twice_is_incomplete(tmp_path: Path) -> None:
+    """A state contradicts itself when it holds one URN twice (old copies pending deletion aside)."""
+    data = json.loads(STACK.read_text(encoding="utf-8"))
+    resources = data["deployment"]["resources"]
+    instance = next(r for r in resources if r["type"] == "ksyun:index/instance:Instance")
+    resources.append(instance)
+    resources.append({**next(r for r in resources if r["type"] == "ksyun:index/volume:Volume"), "delete": True})
+    path = tmp_path / "stack.json"
+    path.write_text(json.dumps(data))
+    findings = {f["line_item"]: f for f in check("--from-file", path).json()["findings"]}
+    assert (findings["compute.vcpu"]["status"], findings["compute.vcpu"]["supplied_upper"]) == ("unknown", None)
+    assert f"the state {path}: app-1 listed more than once" in findings["compute.vcpu"]["reason"]
+    assert findings["storage.standard"]["supplied"] == EXPECTED["storage.standard"]  # a copy pending deletion
+    assert supplied(check("--from-file", STACK, "--from-file", STACK).json()) == EXPECTED  # one state, given twice
+
+
 def test_a_planned_instance_whose_type_is_known_only_after_apply_may_count(tmp_path: Path) -> None:
     """The engine writes its unknown value for app-2's type (a preview of a change): app-2's vCPU, memory, clock
     and architecture are unknown. vCPU: app-1's 4 for certain, no upper bound; the detail names it."""

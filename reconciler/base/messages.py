@@ -43,6 +43,37 @@ TEMPLATES: dict[str, str] = {
     "outcome_pending_over": "not short; possibly pending, possibly over",
     "outcome_met_over": "not short; possibly over",
     "not_observed": "no chosen source observes resources of kind {kind}",
+    # sources: listings checked for what they claim (sources.listings)
+    "listing_twice_on_page": "{listing}: page {page} holds {sample} more than once",
+    "listing_repeats": (
+        "{listing}: {count} of the {items} item(s) on page {page} were on earlier pages already (e.g. {sample}): "
+        "pages repeat or overlap"
+    ),
+    "listing_total_changed": "{listing}: page {page} tells a total of {total} where the pages before it told {before}",
+    "listing_short_page": "{listing}: page {page} came back short ({count} of {size} items) though the listing went on",
+    "listing_over_total": "{listing}: {distinct} distinct items, more than the total of {total} its pages tell",
+    "listing_under_total": "{listing}: ended at {distinct} distinct items of the {total} its pages tell",
+    "listing_same_token": (
+        "{listing}: page {page} gave back the {position} {token} it was asked with: the listing does not advance"
+    ),
+    "listing_no_end": "{listing}: its last page points to a next one",
+    "listing_no_page": "{listing}: holds no page, not even an empty one",
+    "listing_end_unconfirmed": (
+        "{listing}: its last page is short ({count} items) and no empty page follows it: the API tells no total, "
+        "so only an empty page shows that the listing ended"
+    ),
+    "listing_too_long": "{listing}: more than {pages} pages, stopped",
+    "listing_unplaced": "{listing}: page {page} does not echo its {position}, so its listings cannot be told apart",
+    "listing_pages_missing": (
+        "{listing}: page {page} is at {position} {at} where {expected} comes next: pages are missing"
+    ),
+    "listing_starts_late": "{listing}: page {page} is at {position} {at}: the pages before it are missing",
+    "listing_read_again": "{listing}: read again from the first page",
+    "listing_twice": "{listing}: {sample} listed more than once",
+    "listing_partial": "{listing}: its metadata says more items follow ({what}): it is one page of a longer list",
+    # sources: deadlines
+    "request_deadline": "no complete answer within {seconds} s (setting {setting})",
+    "source_deadline": "the source's deadline of {seconds} s (setting {setting}) passed before {what} finished",
     "pending_expansions": "short only of expansions still inside their deadline",
     "pending_not_started": "the service period has not started",
     # attestations (core.attestations)

@@ -330,6 +330,29 @@ _MESSAGES_ZH: dict[str, str] = {
     "outcome_pending_over": "不会不足；可能待交付，也可能超出",
     "outcome_met_over": "不会不足；可能超出",
     "not_observed": "所选数据来源均不观测 {kind} 类资源",
+    "listing_twice_on_page": "{listing}：第 {page} 页多次出现 {sample}",
+    "listing_repeats": (
+        "{listing}：第 {page} 页的 {items} 项中有 {count} 项已在前几页出现（例如 {sample}）：分页重复或重叠"
+    ),
+    "listing_total_changed": "{listing}：第 {page} 页给出的总数为 {total}，而之前各页给出的是 {before}",
+    "listing_short_page": "{listing}：第 {page} 页返回的条目不足（{count}/{size}），但列表仍在继续",
+    "listing_over_total": "{listing}：不重复的条目有 {distinct} 个，多于各页给出的总数 {total}",
+    "listing_under_total": "{listing}：列表结束时只有 {distinct} 个不重复条目，少于各页给出的总数 {total}",
+    "listing_same_token": "{listing}：第 {page} 页返回了请求时所用的同一 {position} {token}：列表没有前进",
+    "listing_no_end": "{listing}：最后一页仍指向下一页",
+    "listing_no_page": "{listing}：一页也没有，连空页都没有",
+    "listing_end_unconfirmed": (
+        "{listing}：最后一页条目不足（{count} 项）且其后没有空页：该接口不给出总数，只有空页才能表明列表已结束"
+    ),
+    "listing_too_long": "{listing}：超过 {pages} 页，已停止",
+    "listing_unplaced": "{listing}：第 {page} 页没有回显其 {position}，无法区分各个列表",
+    "listing_pages_missing": "{listing}：第 {page} 页位于 {position} {at}，而下一页应为 {expected}：缺页",
+    "listing_starts_late": "{listing}：第 {page} 页位于 {position} {at}：其前面的页缺失",
+    "listing_read_again": "{listing}：已从第一页重新读取",
+    "listing_twice": "{listing}：{sample} 出现了不止一次",
+    "listing_partial": "{listing}：其元数据表明后面还有条目（{what}）：只是较长列表中的一页",
+    "request_deadline": "{seconds} 秒内未收到完整应答（设置 {setting}）",
+    "source_deadline": "在 {what} 完成之前，数据来源的时限 {seconds} 秒（设置 {setting}）已到",
     "pending_expansions": "仅差尚在期限内的扩容",
     "pending_not_started": "服务期尚未开始",
     "attestation_expiring": (

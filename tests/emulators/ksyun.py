@@ -3,13 +3,20 @@ send (form POST, JSON POST with Action/Version in the query, GET), routed by Ser
 API's own paging style, project scoping, error bodies, KS3 ListBuckets (XML, `KSS` auth) and fault injection.
 
 Written from the API documentation independently of the source under test (its own paging code), so a
-paging or scoping mistake in the source shows up as a wrong sum.
+paging or scoping mistake in the source shows up as a wrong sum. `answer` is the list APIs' reply without HTTP:
+the fault suite builds native exports from it (a faithful export is what the API answers, page after page).
+
+Paging faults (the listing checks' cases): a server ignoring the position asked (`Marker`, `NextToken`,
+`PageNumber`), pages overlapping the one before, pages coming back short, totals changing between pages or
+understating the truth. Transport faults: a reply slower than the timeout, a reply trickled a byte at a time,
+a connection that never answers.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -35,14 +42,23 @@ DEFAULT_PAGE = {"marker": 10, "marker-short": 10, "page": 10, "token": 10}
 
 @dataclass
 class Fault:
-    """What to do instead of answering, for the next `times` calls of `action` ("*" = any)."""
+    """What to do instead of answering, for the next `times` calls of `action` ("*" = any), after letting the
+    first `skip` of them through.
+
+    Kinds: "status", "error200", "malformed", "lowercase", "notobject", "echo" (error replies); "slow" (answer
+    after `delay`), "trickle" (answer one byte every `delay` seconds), "hang" (never answer); "lastpage" (no
+    NextToken: the listing cut short), "ignore_position" (the first page, whatever position was asked),
+    "overlap" (the page starts `shift` items early), "short" (the page's last item left out, paging on as if it
+    were there), "total" (the total told is off by `shift`)."""
 
     action: str
-    kind: str  # "status", "error200", "malformed", "slow", "lowercase", "notobject", "echo", "lastpage"
+    kind: str
     times: int = 1
     status: int = 503
     code: str = "ServiceUnavailable"
     delay: float = 0.0
+    skip: int = 0
+    shift: int = 1
 
 
 @dataclass
@@ -56,11 +72,19 @@ class World:
     faults: list[Fault] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopped: threading.Event = field(default_factory=threading.Event)
+    """Set when the server stops: trickling and hanging replies end."""
+    in_flight: int = 0
+    most_in_flight: int = 0
+    """The most API requests being answered at once."""
 
     def take_fault(self, action: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
                 if fault.times > 0 and fault.action in (action, "*"):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.times -= 1
                     return fault
         return None
@@ -76,11 +100,77 @@ def _indexed(params: dict[str, str], prefix: str) -> list[str]:
     return [value for _, value in sorted(found)]
 
 
+PAGE_FAULTS = ("lastpage", "ignore_position", "overlap", "short", "total")
+
+
+def answer(world: World, action: str, params: dict[str, str], fault: Fault | None = None) -> dict[str, Any]:
+    """The body a list API answers to `params` (project scoping, its own paging style), altered by a page
+    fault. No HTTP: the server's reply, and the pages of the native exports the fault suite builds."""
+    _service, style, key, total_key, scoped = LISTS[action]
+    items = world.items.get(action, [])
+    if scoped:
+        wanted = {int(p) for p in _indexed(params, "ProjectId")} or {0}
+        items = [item for item in items if int(item.get("ProjectId", 0)) in wanted]
+    kind = fault.kind if fault is not None else None
+    shift = fault.shift if fault is not None else 0
+    body: dict[str, Any] = {"RequestId": f"r-{action}"}
+    size = int(params.get("PageSize" if style == "page" else "MaxResults", DEFAULT_PAGE[style]))
+    if style in ("marker", "marker-short"):
+        start = int(params.get("Marker", 0))
+    elif style == "page":
+        number = int(params.get("PageNumber", 1))
+        start = (number - 1) * size
+    else:  # token: in practice a 1-based offset
+        start = int(params.get("NextToken") or 1) - 1
+    begin = 0 if kind == "ignore_position" else max(0, start - shift) if kind == "overlap" else start
+    page = items[begin : begin + size]
+    if kind == "short" and page:
+        page = page[:-1]
+    body[key] = page
+    more = start + size < len(items)
+    if style in ("marker", "marker-short"):
+        body["Marker"] = start
+    elif style == "page":
+        body["Page"] = {"pageNumber": number, "pageSize": size, "hasNext": more}
+    elif more and kind != "lastpage":
+        body["NextToken"] = str(start + size + 1)
+    if total_key:
+        body[total_key] = len(items) + (shift if kind == "total" else 0)
+    return body
+
+
+def native_export(world: World, page_size: int) -> dict[str, list[Any]]:
+    """The ksyun source's native export of `world`: each list API paged as it answers, page after page (marker
+    paging until a page shorter than asked, and until an empty one where it tells no total; page numbers while
+    `hasNext`; NextToken while one comes back). Project scoping aside: every item is in project 0's listing."""
+    export: dict[str, list[Any]] = {"GetAccountAllProjectList": [{"ListProjectResult": {"ProjectList": []}}]}
+    for action, (_service, style, key, total_key, _scoped) in LISTS.items():
+        pages: list[dict[str, Any]] = []
+        params = {"MaxResults": str(page_size), "PageSize": str(page_size)}
+        while True:
+            if style.startswith("marker"):
+                params["Marker"] = str(sum(len(page[key]) for page in pages))
+            elif style == "page":
+                params["PageNumber"] = str(len(pages) + 1)
+            body = answer(world, action, dict(params))
+            pages.append(body)
+            if style.startswith("marker") and (not body[key] or (total_key and len(body[key]) < page_size)):
+                break
+            if style == "page" and not body["Page"]["hasNext"]:
+                break
+            if style == "token":
+                if "NextToken" not in body:
+                    break
+                params["NextToken"] = body["NextToken"]
+        export[action] = pages
+    return export
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
-    last_page = False
-    """This request is answered as the last page of its listing (fault "lastpage")."""
+    fault: Fault | None = None
+    """The fault this request is answered with, if any."""
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -112,10 +202,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(403, "MissingAuthenticationToken", "no Authorization header")
             return
         action = params.get("Action", "")
+        with world.lock:
+            world.in_flight += 1
+            world.most_in_flight = max(world.most_in_flight, world.in_flight)
+        try:
+            self._answer(world, action, params)
+        finally:
+            with world.lock:
+                world.in_flight -= 1
+
+    def _answer(self, world: World, action: str, params: dict[str, str]) -> None:
         fault = world.take_fault(action)
         if fault is not None and self._fault(fault):
             return
-        self.last_page = fault is not None and fault.kind == "lastpage"
+        self.fault = fault
         if action == "GetAccountAllProjectList":
             projects = [{"ProjectId": pid, "ProjectName": f"p{pid}"} for pid in world.projects]
             body = {"ListProjectResult": {"Total": len(projects), "ProjectList": projects}}
@@ -128,16 +228,20 @@ class _Handler(BaseHTTPRequestHandler):
             rows = [{"BucketName": n, **world.usage[n]} for n in names if n in world.usage]
             self._json(200, {"RequestId": "r-ks3bill", "Data": {"Buckets": rows}})
         elif action in LISTS:
-            self._list(action, params)
+            self._json(200, answer(world, action, params, fault))
         else:
             self._error(400, "InvalidAction", f"unknown action {action!r}")
 
     def _fault(self, fault: Fault) -> bool:
+        """Answer in the fault's way and say so (True), or let the request be answered, perhaps altered."""
         if fault.kind == "slow":
             time.sleep(fault.delay)
             return False  # then answer normally (the client has given up by then)
-        if fault.kind == "lastpage":
-            return False  # answer this page as if it were the last: no NextToken (a listing cut short)
+        if fault.kind == "hang":
+            self.server.world.stopped.wait()
+            return True
+        if fault.kind in ("trickle", *PAGE_FAULTS):
+            return False  # answered below: trickled, or a page altered
         if fault.kind == "status":
             self._error(fault.status, fault.code, "injected")
         elif fault.kind == "error200":
@@ -152,36 +256,6 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "notobject":
             self._json(200, ["not", "an", "object"])
         return True
-
-    def _list(self, action: str, params: dict[str, str]) -> None:
-        world = self.server.world
-        _service, style, key, total_key, scoped = LISTS[action]
-        items = world.items.get(action, [])
-        if scoped:
-            wanted = {int(p) for p in _indexed(params, "ProjectId")} or {0}
-            items = [item for item in items if int(item.get("ProjectId", 0)) in wanted]
-        body: dict[str, Any] = {"RequestId": f"r-{action}"}
-        if style in ("marker", "marker-short"):
-            size = int(params.get("MaxResults", DEFAULT_PAGE[style]))
-            start = int(params.get("Marker", 0))
-            body[key] = items[start : start + size]
-            body["Marker"] = start
-            if total_key:
-                body[total_key] = len(items)
-        elif style == "page":
-            size = int(params.get("PageSize", DEFAULT_PAGE[style]))
-            number = int(params.get("PageNumber", 1))
-            body[key] = items[(number - 1) * size : number * size]
-            body["Page"] = {"pageNumber": number, "pageSize": size, "hasNext": number * size < len(items)}
-        else:  # token: in practice a 1-based offset
-            size = int(params.get("MaxResults", DEFAULT_PAGE[style]))
-            start = int(params.get("NextToken") or 1) - 1
-            body[key] = items[start : start + size]
-            if start + size < len(items) and not self.last_page:
-                body["NextToken"] = str(start + size + 1)
-            if total_key:
-                body[total_key] = len(items)
-        self._json(200, body)
 
     def _ks3(self, path: str) -> None:
         world = self.server.world
@@ -215,9 +289,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if self.fault is not None and self.fault.kind == "trickle":
+                self._trickle(data, self.fault.delay)
+            else:
+                self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a slow reply beyond its timeout)
+
+    def _trickle(self, data: bytes, delay: float) -> None:
+        """The body a byte at a time, `delay` seconds apart, each byte sent at once; stops with the server."""
+        self.wfile.flush()
+        for index in range(len(data)):
+            if self.server.world.stopped.wait(delay):
+                return
+            self.wfile.write(data[index : index + 1])
+            self.wfile.flush()
 
 
 class _Server(ThreadingHTTPServer):
@@ -226,6 +312,11 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, world: World) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.world = world
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (a trickled or hung reply past its deadline) is no error of the emulator's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @contextmanager
@@ -237,6 +328,7 @@ def running(world: World) -> Iterator[str]:
     try:
         yield f"127.0.0.1:{server.server_address[1]}"
     finally:
+        world.stopped.set()
         server.shutdown()
         server.server_close()
         thread.join()

@@ -1,6 +1,6 @@
 """The ksyun source's native export file: API action name -> the list of raw response bodies (its pages).
 
-Read by `source` for `--from-file`; every listing of every file is checked for completeness (`mapping.export_gap`).
+Read by `source` for `--from-file`; every listing of every file is checked for what it claims (`paging.export_gap`).
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ from reconciler.sources.ksyun.mapping import (
     Malformed,
     Pages,
     body_error,
-    export_gap,
 )
+from reconciler.sources.ksyun.paging import export_gap
 
 # --- native export file --------------------------------------------------------------------------------------
 
 
 def read_export(paths: Sequence[Path]) -> Pages:
     """The pages of every action in the export files (later files add pages). InputError on bad structure.
-    An action whose pages hold an error response, or whose listings in any file are not complete (see
-    `export_gap`), is failed."""
+    An action whose pages hold an error response is failed; one whose listings in any file are not whole
+    (see `export_gap`) is incomplete: its pages count, more items may exist."""
     read = Pages({}, {}, [])
     known = {api.action: api for api in (*APIS, PROJECTS, KS3_USAGE, *REFERENCE_APIS)}
     per_file: dict[str, list[tuple[str, list[Any]]]] = {}
@@ -64,15 +64,15 @@ def read_export(paths: Sequence[Path]) -> Pages:
             continue
         gaps = []
         for name, bodies in per_file[action]:
+            where = f" in {name}" if len(paths) > 1 else ""
             try:
-                gap = export_gap(api, bodies)
+                gap = export_gap(api, bodies, f"the export of {action}{where}")
             except Malformed:
                 break  # reported with its path by map_pages
             if gap is not None:
-                where = f" in {name}" if len(paths) > 1 else ""
-                gaps.append(f"the export of {action}{where} is not complete: {gap}")
+                gaps.append(gap)
         if gaps:
-            read.failed[action] = "; ".join(gaps)
+            read.incomplete[action] = "; ".join(gaps)
     return read
 
 

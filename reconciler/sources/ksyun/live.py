@@ -1,9 +1,13 @@
 """Live observation of Kingsoft Cloud through its official SDKs (kingsoftcloud-sdk-python, ks3sdk).
 
 The only module that imports the SDKs, lazily, when a live observation starts. It lists every project (IAM)
-first, then pages through each list API per region. Calls are retried with tenacity on throttling, 5xx, network
-errors and malformed bodies; an API that still fails (or that the credentials may not call) is reported failed,
-never zero. Credentials never leave this module unredacted (the libraries' own logs included).
+first, then reads the listings (each list API in each region and chunk of projects; KS3) side by side, at most
+`concurrency` at once, each paged in order and checked page by page (`sources.listings`): a listing that
+contradicts itself is read again from its first page once, then reported incomplete. Calls are retried with
+tenacity on throttling, 5xx, network errors and malformed bodies; an API that still fails (or that the
+credentials may not call) is reported failed, never zero. Each request has a deadline for its whole answer
+(`timeout`), the source one for everything (`deadline`). Credentials never leave this module unredacted (the
+libraries' own logs included).
 """
 
 from __future__ import annotations
@@ -11,15 +15,19 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from reconciler.base.errors import InputError
+from reconciler.base.messages import JOINER, message
 from reconciler.dates.clock import CONTRACT_TZ
+from reconciler.sources.deadline import Deadline, TimedOut, call_within
 from reconciler.sources.ksyun.mapping import (
     APIS,
     KS3_BUCKETS,
@@ -31,17 +39,25 @@ from reconciler.sources.ksyun.mapping import (
     Malformed,
     Pages,
     body_error,
-    first_request,
+    ids_of,
     items_of,
-    next_request,
     total_of,
 )
+from reconciler.sources.ksyun.paging import SameToken, asked, first_request, next_request, same_token
 from reconciler.sources.ksyun.settings import NAME, WHERE, Credentials, Options
+from reconciler.sources.listings import Inconsistent, ListingCheck
+
+T = TypeVar("T")
 
 RETRYABLE_CODE: Final = re.compile(
     r"throttl|limitexceeded|toomany|frequen|serviceunavailable|servicetimeout|internal_failure|internalerror",
     re.IGNORECASE,
 )
+UNREACHABLE: Final = re.compile(
+    r"NewConnectionError|ConnectTimeout|Connection refused|NameResolution|Failed to resolve|Name or service not known",
+    re.IGNORECASE,
+)
+"""The SDK's network errors that say the host could not be connected to (not a slow or broken answer)."""
 MAX_PAGES: Final = 10_000
 """A listing longer than this is treated as a paging loop (10^6 items at 100 per page)."""
 
@@ -50,8 +66,8 @@ MAX_PAGES: Final = 10_000
 
 
 class CallFailed(Exception):
-    """A call that failed; `retryable` says whether another attempt may succeed, `network` that the host did
-    not answer at all (refused, reset, timed out)."""
+    """A call that failed; `retryable` says whether another attempt may succeed, `network` that the host could
+    not be connected to at all (refused, no route, connection timed out, name not resolved)."""
 
     def __init__(self, reason: str, retryable: bool, network: bool = False) -> None:
         super().__init__(reason)
@@ -125,13 +141,14 @@ def _wait(options: Options) -> Any:
 
 
 class LiveApi:
-    """Calls through the SDK: one client per (service, version, region), each call retried by tenacity."""
+    """Calls through the SDK, each retried by tenacity within the request's and the source's deadlines.
+    Safe to use from several threads (one SDK client per call: the SDK's clients keep per-call state)."""
 
-    def __init__(self, options: Options, credentials: Credentials) -> None:
+    def __init__(self, options: Options, credentials: Credentials, deadline: Deadline) -> None:
         self.options = options
         self.credentials = credentials
-        self._clients: dict[tuple[str, str, str, str], Any] = {}
-        self.calls = 0
+        self.deadline = deadline
+        self._lock = threading.Lock()
         self._unreachable: dict[str, str] = {}
         """Hosts that did not answer any attempt of a call, and why: later calls to them are not tried (an
         unreachable endpoint would otherwise cost every API its whole series of retries)."""
@@ -140,36 +157,49 @@ class LiveApi:
         return self.options.endpoint or f"{api.service}.{self.options.domain}"
 
     def _client(self, api: Api, region: str) -> Any:
-        key = (api.service, api.version, region, api.method)
-        if key not in self._clients:
-            sdk = _sdk()
-            http = sdk.http_profile(
-                protocol=self.options.scheme,
-                endpoint=self.options.endpoint,
-                reqMethod=api.method,
-                reqTimeout=self.options.timeout,
-                rootDomain=self.options.domain,
-            )
-            try:
-                cred = sdk.credential(self.credentials.access_key, self.credentials.secret_key)
-            except sdk.sdk_exception as exc:
-                raise InputError.single(WHERE, f"{NAME}.access_key", self.credentials.redact(str(exc))) from None
-            self._clients[key] = sdk.client_class(api.service, api.version, cred, region, sdk.profile(httpProfile=http))
-        return self._clients[key]
+        sdk = _sdk()
+        http = sdk.http_profile(
+            protocol=self.options.scheme,
+            endpoint=self.options.endpoint,
+            reqMethod=api.method,
+            reqTimeout=self.options.timeout,
+            rootDomain=self.options.domain,
+        )
+        try:
+            cred = sdk.credential(self.credentials.access_key, self.credentials.secret_key)
+        except sdk.sdk_exception as exc:
+            raise InputError.single(WHERE, f"{NAME}.access_key", self.credentials.redact(str(exc))) from None
+        return sdk.client_class(api.service, api.version, cred, region, sdk.profile(httpProfile=http))
+
+    def within_deadlines(self, what: str, call: Callable[..., T], *args: Any) -> T:
+        """`call(*args)` waited for until the request's deadline (`timeout`) or the source's, whichever comes
+        first. CallFailed when it did not return: retryable if only the request's deadline passed."""
+        remaining = self.deadline.remaining()
+        if remaining <= 0:
+            raise CallFailed(self.deadline.reason(what), False)
+        seconds = min(self.options.timeout, remaining)
+        try:
+            return call_within(seconds, call, *args)
+        except TimedOut:
+            if seconds < self.options.timeout:
+                raise CallFailed(self.deadline.reason(what), False) from None
+            reason = message("request_deadline", seconds=f"{self.options.timeout:g}", setting=f"{NAME}.timeout")
+            raise CallFailed(reason, True) from None
 
     def _once(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
         client = self._client(api, region)
-        self.calls += 1
         try:
-            text = client.call(api.action, dict(params))
+            text = self.within_deadlines(f"{api.action} in {region}", client.call, api.action, dict(params))
         except _HttpStatus as exc:
             raise _decode(exc.body, exc.status) from None
         except _sdk().sdk_exception as exc:
             code = getattr(exc, "code", None)
-            message = getattr(exc, "message", None) or str(exc)
-            # ClientNetworkError: connection refused, reset, timeout: worth another attempt
-            network = code == "ClientNetworkError"
-            raise CallFailed(f"{code or 'SDK error'}: {message}", network, network) from None
+            message_text = getattr(exc, "message", None) or str(exc)
+            # ClientNetworkError: connection refused, reset, timeout: worth another attempt; a host that could
+            # not be connected to at all is not asked again in this run
+            retry = code == "ClientNetworkError"
+            unreachable = retry and bool(UNREACHABLE.search(message_text))
+            raise CallFailed(f"{code or 'SDK error'}: {message_text}", retry, unreachable) from None
         try:
             body = json.loads(text)
         except ValueError:
@@ -181,20 +211,26 @@ class LiveApi:
             raise CallFailed(f"HTTP 200 {error}", bool(RETRYABLE_CODE.search(error.code)))
         return body
 
-    def call(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """The body of one successful call; CallFailed (reason redacted) once attempts are spent."""
-        from tenacity import Retrying, retry_if_exception, stop_after_attempt
+    def retrying(self) -> Any:
+        """Tenacity's loop for one call: `attempts` at most, and none whose wait would pass the deadline."""
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
-        host = self.host(api)
-        if host in self._unreachable:
-            reason = f"{api.service} {api.action} in {region}: not tried, {host} did not answer earlier in this run"
-            raise CallFailed(f"{reason} ({self._unreachable[host]})", False, True)
-        retrying = Retrying(
-            stop=stop_after_attempt(self.options.attempts),
+        return Retrying(
+            stop=stop_after_attempt(self.options.attempts) | stop_before_delay(self.deadline.remaining()),
             wait=_wait(self.options),
             retry=retry_if_exception(lambda exc: isinstance(exc, CallFailed) and exc.retryable),
             reraise=True,
         )
+
+    def call(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The body of one successful call; CallFailed (reason redacted) once attempts or time are spent."""
+        host = self.host(api)
+        with self._lock:
+            unreachable = self._unreachable.get(host)
+        if unreachable is not None:
+            reason = f"{api.service} {api.action} in {region}: not tried, {host} did not answer earlier in this run"
+            raise CallFailed(f"{reason} ({unreachable})", False, True)
+        retrying = self.retrying()
         try:
             body: dict[str, Any] = retrying(self._once, api, region, params)
         except CallFailed as exc:
@@ -202,32 +238,60 @@ class LiveApi:
             reason = f"{api.service} {api.action} in {region}: {exc.reason}"
             if exc.retryable:
                 reason += f" (after {attempts} attempts)"
+                if self.deadline.passed():
+                    reason += JOINER + self.deadline.reason(f"{api.action} in {region}")
             if exc.network:
-                self._unreachable[host] = self.credentials.redact(exc.reason)
+                with self._lock:
+                    self._unreachable.setdefault(host, self.credentials.redact(exc.reason))
             raise CallFailed(self.credentials.redact(reason), exc.retryable, exc.network) from None
         return body
 
-    def listing(self, api: Api, region: str, base: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-        """Every page of one listing; CallFailed when it ends short of the total its pages tell."""
-        request: dict[str, Any] | None = {**base, **first_request(api, self.options.page_size)}
-        seen = 0
-        total: int | None = None
-        for _ in range(MAX_PAGES):
-            if request is None:
-                if total is not None and seen < total:
-                    reason = f"{api.action} in {region}: the listing ended at {seen} of the {total} items it told"
-                    raise CallFailed(reason, False)
-                return
+    def listing(self, api: Api, region: str, base: Mapping[str, Any]) -> Listing:
+        """Every page of one listing, checked page by page; one that contradicts itself is read again from its
+        first page, and if it does again, the read that saw more items is kept, incomplete. CallFailed when a
+        call fails."""
+        label = f"{api.action} in {region}"
+        first = self._read(api, region, base, label)
+        if first.incomplete is None:
+            return first
+        second = self._read(api, region, base, label)
+        if second.incomplete is None:
+            return second
+        kept = second if second.distinct >= first.distinct else first
+        reason = JOINER.join((first.incomplete, message("listing_read_again", listing=label), second.incomplete))
+        return Listing(kept.pages, kept.distinct, self.credentials.redact(reason))
+
+    def _read(self, api: Api, region: str, base: Mapping[str, Any], label: str) -> Listing:
+        """One read of a listing from its first page, up to the first page that breaks a rule."""
+        request: dict[str, Any] = {**base, **first_request(api, self.options.page_size)}
+        check = ListingCheck(label)
+        pages: list[dict[str, Any]] = []
+        for number in range(1, MAX_PAGES + 1):
             body = self.call(api, region, request)
+            pages.append(body)
             try:
-                seen += len(items_of(api, body))
-                following = next_request(api, request, body, seen)
+                check.page(ids_of(api, items_of(api, body)), total_of(api, body), asked(api, request))
+                following = next_request(api, request, body)
+                if following is None:
+                    check.end()
+                    return Listing(pages, check.distinct)
+            except Inconsistent as exc:
+                return Listing(pages, check.distinct, exc.reason)
+            except SameToken as exc:
+                return Listing(pages, check.distinct, same_token(label, number, exc.token))
             except Malformed as exc:
-                raise CallFailed(self.credentials.redact(f"{api.action} in {region}: {exc}"), False) from None
-            total = total_of(api, body)
-            yield body
+                raise CallFailed(self.credentials.redact(f"{label}: {exc}"), False) from None
             request = following
-        raise CallFailed(f"{api.action} in {region}: more than {MAX_PAGES} pages, stopped", False)
+        return Listing(pages, check.distinct, message("listing_too_long", listing=label, pages=MAX_PAGES))
+
+
+@dataclass
+class Listing:
+    """The pages of one listing as read; `incomplete` says why they may not be all of it."""
+
+    pages: list[dict[str, Any]]
+    distinct: int
+    incomplete: str | None = None
 
 
 # --- live observation ----------------------------------------------------------------------------------------
@@ -304,36 +368,77 @@ def fetch_live(options: Options, credentials: Credentials) -> Pages:
         return _fetch_live(options, credentials)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One listing to read: an API in a region for a chunk of projects (`scope`)."""
+
+    api: Api
+    region: str
+    scope: Mapping[str, Any] = field(default_factory=dict)
+
+
 def _fetch_live(options: Options, credentials: Credentials) -> Pages:
-    live = LiveApi(options, credentials)
+    deadline = Deadline(options.deadline, f"{NAME}.deadline")
+    live = LiveApi(options, credentials, deadline)
     fetched = Pages({}, {}, [])
     try:
         projects: list[int] | None = _project_ids(live, options.regions[0])
     except CallFailed as exc:
         projects = None
         project_failure = f"projects could not be listed, so not every project was observed: {exc.reason}"
+    jobs: list[_Job] = []
     for api in APIS:
         if projects is None and api.project_scoped:
             fetched.failed[api.action] = project_failure
             continue
-        fetched.pages.setdefault(api.action, [])
-        for region in options.regions:
-            scopes = _project_params(projects or [0]) if api.project_scoped else [{}]
-            try:
-                for scope in scopes:
-                    fetched.pages[api.action].extend((region, body) for body in live.listing(api, region, scope))
-            except CallFailed as exc:
-                fetched.failed[api.action] = exc.reason
-                break
-    if options.ks3_endpoint:
-        _fetch_ks3(live, options, credentials, fetched)
+        scopes = _project_params(projects or [0]) if api.project_scoped else [{}]
+        jobs += [_Job(api, region, scope) for region in options.regions for scope in scopes]
+
+    def read(job: _Job) -> Listing | CallFailed:
+        try:
+            return live.listing(job.api, job.region, job.scope)
+        except CallFailed as exc:
+            return exc
+
+    # the listings side by side; their results are put together in the jobs' order, whatever order they end in
+    with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="ksyun-listing") as pool:
+        ks3 = pool.submit(_fetch_ks3, live, options, credentials) if options.ks3_endpoint else None
+        results = list(pool.map(read, jobs))
+    for job, result in zip(jobs, results, strict=True):
+        action = job.api.action
+        fetched.pages.setdefault(action, [])
+        if isinstance(result, CallFailed):
+            fetched.failed.setdefault(action, result.reason)
+            continue
+        fetched.pages[action].extend((job.region, body) for body in result.pages)
+        if result.incomplete is not None:
+            before = fetched.incomplete.get(action)
+            fetched.incomplete[action] = result.incomplete if before is None else before + JOINER + result.incomplete
+    if ks3 is not None:
+        ks3.result().merge_into(fetched)
     return fetched
 
 
-def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetched: Pages) -> None:
-    """Bucket names from KS3 (ks3sdk), then their usage from ks3bill QueryKs3Data (the ksyun SDK, GET)."""
-    from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+@dataclass
+class _Ks3:
+    """What KS3 and ks3bill answered: bucket names (None when not listed) and usage pages, or why not."""
 
+    buckets: list[tuple[str, str | None]] | None = None
+    usage: list[dict[str, Any]] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def merge_into(self, fetched: Pages) -> None:
+        fetched.failed.update(self.failed)
+        if self.buckets is None:
+            return
+        fetched.buckets = self.buckets
+        fetched.bucket_list_read = True
+        if "QueryKs3Data" not in self.failed:
+            fetched.pages["QueryKs3Data"] = [(None, body) for body in self.usage]
+
+
+def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials) -> _Ks3:
+    """Bucket names from KS3 (ks3sdk), then their usage from ks3bill QueryKs3Data (the ksyun SDK, GET)."""
     with warnings.catch_warnings():
         from ks3.connection import Connection
         from ks3.utils import RetryPolicy, StopAfterAttempt
@@ -349,23 +454,26 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetche
         retry_policy=RetryPolicy(stop_strategy=StopAfterAttempt(1)),  # tenacity retries, visibly
         dns_cache_time=0,
     )
-    retrying = Retrying(
-        stop=stop_after_attempt(options.attempts),
-        wait=_wait(options),
-        retry=retry_if_exception_type(Exception),
-        reraise=True,
-    )
+    answered = _Ks3()
+
+    def list_buckets() -> Any:
+        try:
+            return live.within_deadlines("KS3 ListBuckets", connection.get_all_buckets)
+        except CallFailed:
+            raise
+        except Exception as exc:  # ks3sdk raises its own errors and the transport's: retried alike
+            raise CallFailed(f"{type(exc).__name__}: {exc}", True) from exc
+
+    retrying = live.retrying()
     try:
-        buckets = retrying(connection.get_all_buckets)
-        fetched.buckets = sorted((str(b.name), getattr(b, "region", None) or None) for b in buckets)
-        fetched.bucket_list_read = True
-    except Exception as exc:
-        fetched.failed[KS3_BUCKETS] = credentials.redact(f"KS3 ListBuckets: {type(exc).__name__}: {exc}")[:500]
-        return
+        buckets = retrying(list_buckets)
+    except CallFailed as exc:
+        answered.failed[KS3_BUCKETS] = credentials.redact(f"KS3 ListBuckets: {exc.reason}")[:500]
+        return answered
+    answered.buckets = sorted((str(b.name), getattr(b, "region", None) or None) for b in buckets)
     now = datetime.now(CONTRACT_TZ)
     start = now.replace(day=1, hour=0, minute=0)
-    fetched.pages["QueryKs3Data"] = []
-    names = [name for name, _ in fetched.buckets]
+    names = [name for name, _ in answered.buckets]
     for i in range(0, len(names), 5):  # at most five buckets per call
         params = {
             "StartTime": start.strftime("%Y%m%d%H%M"),
@@ -374,18 +482,18 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials, fetche
             "Bucketname": ",".join(names[i : i + 5]),
         }
         try:
-            body = live.call(KS3_USAGE, options.regions[0], params)
+            answered.usage.append(live.call(KS3_USAGE, options.regions[0], params))
         except CallFailed as exc:
-            fetched.failed["QueryKs3Data"] = exc.reason
-            return
-        fetched.pages["QueryKs3Data"].append((None, body))
+            answered.failed["QueryKs3Data"] = exc.reason
+            break
+    return answered
 
 
 def fetch_reference(options: Options, credentials: Credentials) -> Pages:
     """What the API reports of instance types and families in each region (`mapping.REFERENCE_APIS`), for
     `reconciler tables init`. An action that fails is recorded in `failed`: the scaffold then says so."""
     with _redacted_logs(credentials):
-        live = LiveApi(options, credentials)
+        live = LiveApi(options, credentials, Deadline(options.deadline, f"{NAME}.deadline"))
         fetched = Pages({}, {}, [])
         for api in REFERENCE_APIS:
             fetched.pages[api.action] = []

@@ -45,6 +45,8 @@ class Api:
     paging: Paging
     items_key: str
     kinds: tuple[ResourceKind, ...]
+    id_key: str
+    """The field holding each item's id (what the listing checks count)."""
     total_key: str | None = None
     project_scoped: bool = False
     regional: bool = True
@@ -52,46 +54,36 @@ class Api:
 
 
 PROJECTS: Final = Api(
-    "iam", "2015-11-01", "GetAccountAllProjectList", "none", "ListProjectResult.ProjectList", (), regional=False
-)
+    "iam", "2015-11-01", "GetAccountAllProjectList", "none", "ListProjectResult.ProjectList", (), "ProjectId",
+    regional=False,
+)  # fmt: skip
 """Listed first: without `ProjectId.N` the project-scoped APIs return only the default project (0)."""
 
 APIS: Final[tuple[Api, ...]] = (
-    Api("kec", "2016-03-04", "DescribeInstances", "marker", "InstancesSet", ("vm",), "InstanceCount", True),
-    Api("ebs", "2016-03-04", "DescribeVolumes", "marker", "Volumes", ("volume",)),
-    Api("kec", "2016-03-04", "DescribeLocalVolumes", "marker", "LocalVolumeSet", ("volume",), "LocalVolumeCount"),
-    Api("ebs", "2016-03-04", "DescribeSnapshots", "page", "Snapshots", ("backup",)),
-    Api(
-        "kec",
-        "2016-03-04",
-        "DescribeLocalVolumeSnapshots",
-        "marker",
-        "LocalVolumeSnapshotSet",
-        ("backup",),
-        "LocalVolumeSnapshotCount",
-    ),
-    Api("eip", "2016-03-04", "DescribeAddresses", "token", "AddressesSet", ("public_ip", "bandwidth"), None, True),
-    Api("bws", "2016-03-04", "DescribeBandWidthShares", "token", "BandWidthShareSet", ("bandwidth",), None, True),
-    Api(
-        "slb",
-        "2016-03-04",
-        "DescribeLoadBalancers",
-        "token",
-        "LoadBalancerDescriptions",
-        ("load_balancer",),
-        "TotalCount",
-        True,
-    ),
-)
+    Api("kec", "2016-03-04", "DescribeInstances", "marker", "InstancesSet", ("vm",), "InstanceId", "InstanceCount",
+        project_scoped=True),
+    Api("ebs", "2016-03-04", "DescribeVolumes", "marker", "Volumes", ("volume",), "VolumeId"),
+    Api("kec", "2016-03-04", "DescribeLocalVolumes", "marker", "LocalVolumeSet", ("volume",), "LocalVolumeId",
+        "LocalVolumeCount"),
+    Api("ebs", "2016-03-04", "DescribeSnapshots", "page", "Snapshots", ("backup",), "SnapshotId"),
+    Api("kec", "2016-03-04", "DescribeLocalVolumeSnapshots", "marker", "LocalVolumeSnapshotSet", ("backup",),
+        "LocalVolumeSnapshotId", "LocalVolumeSnapshotCount"),
+    Api("eip", "2016-03-04", "DescribeAddresses", "token", "AddressesSet", ("public_ip", "bandwidth"), "AllocationId",
+        project_scoped=True),
+    Api("bws", "2016-03-04", "DescribeBandWidthShares", "token", "BandWidthShareSet", ("bandwidth",),
+        "BandWidthShareId", project_scoped=True),
+    Api("slb", "2016-03-04", "DescribeLoadBalancers", "token", "LoadBalancerDescriptions", ("load_balancer",),
+        "LoadBalancerId", "TotalCount", project_scoped=True),
+)  # fmt: skip
 KS3_BUCKETS: Final = "ListBuckets"
 KS3_USAGE: Final = Api(
-    "ks3bill", "v1", "QueryKs3Data", "none", "Data.Buckets", ("bucket",), regional=False, method="GET"
+    "ks3bill", "v1", "QueryKs3Data", "none", "Data.Buckets", ("bucket",), "BucketName", regional=False, method="GET"
 )
 """Bucket sizes (bytes of standard, infrequent-access and archive data); the bucket list comes from KS3 itself."""
 
 REFERENCE_APIS: Final[tuple[Api, ...]] = (
-    Api("kec", "2016-03-04", "DescribeInstanceTypeConfigs", "none", "InstanceTypeConfigSet", ()),
-    Api("kec", "2016-03-04", "DescribeInstanceFamilys", "none", "InstanceFamilySet", ()),
+    Api("kec", "2016-03-04", "DescribeInstanceTypeConfigs", "none", "InstanceTypeConfigSet", (), "InstanceType"),
+    Api("kec", "2016-03-04", "DescribeInstanceFamilys", "none", "InstanceFamilySet", (), "InstanceFamily"),
 )
 """What the API reports of instance types and families (vCPU, memory, family names; no clock, no architecture):
 read by `reconciler tables init` to help fill the family table, never counted. An export may hold them."""
@@ -159,140 +151,21 @@ def items_of(api: Api, body: Any) -> list[Mapping[str, Any]]:
     return items
 
 
-def first_request(api: Api, page_size: int = PAGE_SIZE) -> dict[str, Any]:
-    if api.paging == "marker":
-        return {"MaxResults": page_size, "Marker": 0}
-    if api.paging == "page":
-        return {"PageNumber": 1, "PageSize": page_size}
-    if api.paging == "token":
-        return {"MaxResults": page_size}
-    return {}
-
-
-def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any], seen: int) -> dict[str, Any] | None:
-    """The request for the page after `body` (answer to `request`), or None when it was the last.
-    `seen` counts the items of this listing so far, this page included. Malformed on a paging loop."""
-    count = len(items_of(api, body))
-    total = total_of(api, body)
-    if total is not None and seen >= total:
-        return None
-    if api.paging == "marker":
-        if count == 0 or count < int(request["MaxResults"]):
-            return None  # EBS DescribeVolumes tells no total: a short page is the last
-        return {**request, "Marker": int(request["Marker"]) + count}
-    if api.paging == "page":
-        page = body.get("Page")
-        has_next = page.get("hasNext", page.get("HasNext")) if isinstance(page, Mapping) else None
-        if has_next in (True, "true", "True") and count:
-            return {**request, "PageNumber": int(request["PageNumber"]) + 1}
-        return None
-    if api.paging == "token":
-        token = body.get("NextToken")
-        if token in (None, "", 0, "0") or count == 0:
-            return None
-        if str(token) == str(request.get("NextToken", "")):
-            raise Malformed("NextToken", f"the same NextToken {token!r} came back: the listing does not advance")
-        return {**request, "NextToken": str(token)}
-    return None
-
-
-@dataclass
-class _Listing:
-    """The pages of one listing read so far: how many, their items, the total they tell, whether it ended."""
-
-    pages: int = 0
-    seen: int = 0
-    total: int | None = None
-    token: str | None = None
-    ended: bool = False
-
-
-def export_gap(api: Api, bodies: Sequence[Any]) -> str | None:
-    """Why the pages of `api` read from one export file are not complete listings, or None when they are.
-
-    A file may hold several listings one after another (one per region, per project chunk). A listing starts
-    at the file's first page and at every page echoing `Marker` 0 (marker paging) or page number 1 (page
-    paging); token paging echoes nothing, so a new listing starts after a page that ended one (no NextToken,
-    or its total reached). Every listing, not only the last, must reach its own end: its own total where the
-    API tells one, else its last page must say it is the last. Pages that cannot be placed (no position
-    echoed, a gap, totals that disagree) are a gap too: listings that cannot be told apart are never taken
-    as complete. Malformed from a page's item list (the caller reports it with its path)."""
-    if api.paging == "none":
-        return None
-    listings: list[_Listing] = []
-    for number, body in enumerate(bodies):
-        count = len(items_of(api, body))
-        current = listings[-1] if listings else None
-        if api.paging in ("marker", "page"):
-            what, first = ("Marker", 0) if api.paging == "marker" else ("page number", 1)
-            position = _position(api, body)
-            if position is None:
-                if current is not None:
-                    return f"page {number} does not echo its {what}, so its listings cannot be told apart"
-                position = first
-            if position == first:
-                current = None
-            elif current is None:
-                return f"page {number} is at {what} {position}: the pages before it in its listing are missing"
-            else:
-                expected = current.seen if api.paging == "marker" else current.pages + 1
-                if position != expected:
-                    return f"page {number} is at {what} {position} where {expected} comes next: pages are missing"
-        elif current is not None and current.ended:
-            current = None
-        if current is None:
-            current = _Listing()
-            listings.append(current)
-        total = total_of(api, body)
-        if total is not None:
-            if current.total is not None and total != current.total:
-                return (
-                    f"page {number} tells {total} items where the pages before it told {current.total}: "
-                    "its listings cannot be told apart"
-                )
-            current.total = total
-        current.pages += 1
-        current.seen += count
-        request: dict[str, Any] = {**first_request(api), "NextToken": current.token}
-        try:
-            following = next_request(api, request, body, current.seen)
-        except Malformed as exc:
-            return f"page {number}: {exc.reason}"
-        current.token = None if following is None else following.get("NextToken")
-        current.ended = following is None
-    for index, listing in enumerate(listings):
-        where = f"listing {index + 1} of {len(listings)}" if len(listings) > 1 else "its listing"
-        if listing.total is not None and listing.seen > listing.total:
-            more = f"{listing.seen} items, more than its total {listing.total}"
-            return f"{where} holds {more}: its listings cannot be told apart"
-        if listing.total is not None and listing.seen < listing.total:
-            return f"it stops before its last page ({where}: {listing.seen} of {listing.total} items)"
-        if api.paging != "marker" and not listing.ended:
-            # marker paging without a total (EBS DescribeVolumes) cannot tell: its page size is not in the page
-            return f"it stops before its last page ({where}: its last page points to a next one)"
-    return None
-
-
-def _position(api: Api, body: Mapping[str, Any]) -> int | None:
-    """Where a page says it is in its listing: the echoed Marker (items before it) or its page number."""
-    if api.paging == "marker":
-        return _int_or_none(body.get("Marker"))
-    page = body.get("Page")
-    if not isinstance(page, Mapping):
-        return None
-    return _int_or_none(page.get("pageNumber", page.get("PageNumber")))
-
-
 def total_of(api: Api, body: Mapping[str, Any]) -> int | None:
     """The item count of the whole listing a page tells, where its API tells one."""
-    return _int_or_none(body.get(api.total_key)) if api.total_key else None
+    return int_or_none(body.get(api.total_key)) if api.total_key else None
 
 
-def _int_or_none(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
     try:
         return int(value) if value is not None and not isinstance(value, bool) else None
     except (TypeError, ValueError):
         return None
+
+
+def ids_of(api: Api, items: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The ids of a page's items, in order (items without one are left out: the mapping reports them)."""
+    return [str(item[api.id_key]) for item in items if item.get(api.id_key) not in (None, "")]
 
 
 # --- items -> resources ------------------------------------------------------------------------------------
@@ -598,3 +471,5 @@ class Pages:
     failed: dict[str, str]
     buckets: list[tuple[str, str | None]]
     bucket_list_read: bool = False
+    incomplete: dict[str, str] = field(default_factory=dict)
+    """Actions whose listings may be incomplete, and why: their pages count, more items may exist."""

@@ -29,7 +29,9 @@ SETTINGS: Final = (
     Setting("scheme", "https or http", "KSYUN_SCHEME", "https"),
     Setting("ks3_endpoint", "KS3 host[:port]; empty: buckets are not observed", "KSYUN_KS3_ENDPOINT"),
     Setting("tables", "JSON file overriding the mapping tables (families, states, volume tiers)", "KSYUN_TABLES"),
-    Setting("timeout", "Seconds per HTTP request", None, "30"),
+    Setting("timeout", "Seconds for each HTTP request, from sending it to the last byte of the answer", None, "30"),
+    Setting("deadline", "Seconds for the whole source: listings not finished by then are unknown", None, "600"),
+    Setting("concurrency", "Listings (API x region x project chunk) read at the same time", None, "4"),
     Setting("attempts", "Attempts per call (throttling, 5xx, network errors, malformed bodies)", None, "5"),
     Setting("retry_wait", "First wait between attempts in seconds (doubles, with jitter)", None, "1"),
     Setting("retry_wait_max", "Longest wait between attempts in seconds", None, "30"),
@@ -49,6 +51,8 @@ class Options:
     scheme: str
     ks3_endpoint: str | None
     timeout: float
+    deadline: float
+    concurrency: int
     attempts: int
     retry_wait: float
     retry_wait_max: float
@@ -73,6 +77,8 @@ def options_of(settings: Mapping[str, str]) -> Options:
         scheme=scheme,
         ks3_endpoint=settings.get("ks3_endpoint") or None,
         timeout=number_setting(NAME, settings, "timeout", 0.001),
+        deadline=number_setting(NAME, settings, "deadline", 0.001),
+        concurrency=number_setting(NAME, settings, "concurrency", 1, integer=True),
         attempts=number_setting(NAME, settings, "attempts", 1, integer=True),
         retry_wait=number_setting(NAME, settings, "retry_wait", 0),
         retry_wait_max=number_setting(NAME, settings, "retry_wait_max", 0),

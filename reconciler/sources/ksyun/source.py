@@ -53,7 +53,8 @@ class Observed:
     failed: dict[ResourceKind, str]
     """Kinds an action failed on (an error, a malformed answer): what was seen counts, the upper bound is open."""
     incomplete: dict[ResourceKind, str]
-    """Kinds some of whose actions were not read at all (left out of an export): the same bounds."""
+    """Kinds some of whose actions were not read at all (left out of an export), or whose listings do not add up
+    (read again and still contradicting themselves; in an export at once): the same bounds."""
     covers: frozenset[ResourceKind]
     notes: list[str]
     """What the tables cannot decide (resources counted with an attribute unknown)."""
@@ -66,7 +67,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
     `on_malformed` raises (a file: InputError) or returns the reason the action's kinds failed (live)."""
     covers: set[ResourceKind] = set()
     failed: dict[ResourceKind, list[str]] = {}
-    incomplete: dict[ResourceKind, str] = {}
+    incomplete: dict[ResourceKind, list[str]] = {}
     available = set(fetched.pages) | set(fetched.failed) | ({KS3_BUCKETS} if fetched.bucket_list_read else set())
     for kind, actions in KIND_ACTIONS.items():
         present = [action for action in actions if action in available]
@@ -76,9 +77,13 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         reasons = [fetched.failed[action] for action in actions if action in fetched.failed]
         missing = [action for action in actions if action not in available]
         if missing:  # e.g. bandwidth without DescribeBandWidthShares: the EIPs seen are a lower bound
-            incomplete[kind] = f"not observed: {', '.join(missing)} missing"
+            incomplete[kind] = [f"not observed: {', '.join(missing)} missing"]
         if reasons:
             failed[kind] = reasons
+        # listings whose pages do not add up (`paging`, `sources.listings`): what they saw counts
+        incomplete.setdefault(kind, []).extend(
+            fetched.incomplete[action] for action in actions if action in fetched.incomplete
+        )
     resources: list[Any] = []
     unknown: dict[ResourceKind, list[str]] = {}
     uses = EntryUses()
@@ -104,8 +109,9 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         for kind, reasons in sorted(unknown.items())
         if kind in covers
     ]
+    kinds_incomplete = {kind: "; ".join(reasons) for kind, reasons in incomplete.items() if reasons}
     entries = tuple(entry for entry in uses.entries(tables.basis_pair) if entry.kind in covers)
-    return Observed(resources, kinds_failed, incomplete, frozenset(covers), notes, entries)
+    return Observed(resources, kinds_failed, kinds_incomplete, frozenset(covers), notes, entries)
 
 
 class KsyunSource(CollectedSource):

@@ -3,6 +3,8 @@
 Called by the Kubernetes source for `--from-file` (repeatable). Accepts a `List` of mixed kinds, a typed
 list (`NodeList`, `PersistentVolumeList`, `ServiceList`, as the API returns them) or a single object. The
 objects go through the same mapping as the live lists; bad files raise InputError with file, field, reason.
+A list is checked for what it claims: one that says more items follow (a page of a paginated list: a continue
+token, a remainingItemCount) or that holds an object twice leaves its kinds incomplete.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import Any
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import load_json_object
-from reconciler.sources.kubernetes.mapping import KIND_OF_OBJECT, ClusterInventory, ObjectError
+from reconciler.base.messages import message
+from reconciler.sources.base import Held
+from reconciler.sources.kubernetes.mapping import KIND_OF_OBJECT, ClusterInventory, ObjectError, object_name
 
 MAX_PROBLEMS = 20
 
@@ -34,6 +38,7 @@ def read_export(path: Path, inventory: ClusterInventory) -> None:
     item_kind = kind.removesuffix("List") or None
     if item_kind in KIND_OF_OBJECT:
         inventory.listed(item_kind)
+    _check_list(data, items, item_kind, where, inventory)
     problems: list[Problem] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
@@ -67,3 +72,44 @@ def _add(
         if not at:
             raise InputError(where, [problem]) from exc
         problems.append(problem)
+
+
+def _check_list(
+    data: dict[str, Any], items: list[Any], item_kind: str | None, where: str, inventory: ClusterInventory
+) -> None:
+    """The kinds a list leaves incomplete: all of its kinds when its metadata says more items follow, a kind
+    when an object of it is in the list twice."""
+    named = [_kind_of(item, item_kind) for item in items] + [item_kind]
+    kinds = {kind for kind in named if kind is not None and kind in KIND_OF_OBJECT}
+    metadata = data.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    more = [
+        f"{key} {metadata[key]!r}"
+        for key in ("continue", "remainingItemCount")
+        if metadata.get(key) not in (None, "", 0)
+    ]
+    if more:
+        reason = message("listing_partial", listing=f"the export {where}", what=", ".join(more))
+        for name in sorted(kinds):
+            inventory.set_incomplete(KIND_OF_OBJECT[name], reason)
+    seen: set[tuple[str, str]] = set()
+    twice: dict[str, Held] = {}
+    for item in items:
+        of = _kind_of(item, item_kind)
+        if of is None or of not in KIND_OF_OBJECT:
+            continue
+        try:
+            key = (of, object_name(item))
+        except ObjectError:
+            continue  # reported by the mapping
+        if key in seen:
+            twice.setdefault(of, Held()).add(f"{of}/{key[1]}")
+        seen.add(key)
+    for of, held in sorted(twice.items()):
+        reason = message("listing_twice", listing=f"the export {where}", sample=held.sample_text())
+        inventory.set_incomplete(KIND_OF_OBJECT[of], reason)
+
+
+def _kind_of(item: Any, item_kind: str | None) -> str | None:
+    kind = item.get("kind") if isinstance(item, dict) else None
+    return kind if isinstance(kind, str) and kind else item_kind

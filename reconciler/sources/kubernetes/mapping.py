@@ -132,6 +132,7 @@ class ClusterInventory:
         self._objects: set[tuple[str, str]] = set()
         self.listed_kinds: set[str] = set()
         self.failed: dict[ResourceKind, str] = {}
+        self.incomplete: dict[ResourceKind, str] = {}
         self._unknown_clock: dict[str, Held] = defaultdict(Held)
         self._unclassed: dict[str, Held] = defaultdict(Held)
         self._other_arch: dict[str, Held] = defaultdict(Held)
@@ -151,6 +152,10 @@ class ClusterInventory:
 
     def fail(self, kind: ResourceKind, reason: str) -> None:
         _add_reason(self.failed, kind, reason)
+
+    def set_incomplete(self, kind: ResourceKind, reason: str) -> None:
+        """The list of this kind may be incomplete: its objects count, more may exist."""
+        _add_reason(self.incomplete, kind, reason)
 
     def add(self, obj: Mapping[str, Any], kind: str | None = None) -> None:
         """Map one object; `kind` is the list's item kind when the object does not carry one (API lists)."""
@@ -307,6 +312,7 @@ class ClusterInventory:
             covers=covered,
             detail="; ".join(notes),
             failed=failed,
+            incomplete={kind: reason for kind, reason in sorted(self.incomplete.items()) if kind not in failed},
             unrecognized=tuple(unrecognized),
             resource_count=len(self._resources),
             table_entries=tuple(e for e in self.uses.entries(self.tables.basis_pair) if e.kind in covered),

@@ -2,8 +2,11 @@
 live through the official `kubernetes` client or from `kubectl get ... -o json` exports.
 
 Registered in reconciler/sources/__init__.py; opened by a check. The only module that imports the client,
-and only when it observes live. Lists are paginated (limit/continue, restarted on 410 Gone) and retried by
-tenacity (the client's own urllib3 retries are off, so every 429/5xx/timeout is seen and bounded here).
+and only when it observes live. The three lists are read side by side (at most `concurrency` at once), each
+paginated in order (limit/continue, restarted on 410 Gone) and checked page by page (`sources.listings`: an
+object twice, a `remainingItemCount` that does not add up; read again once, then incomplete), each request
+retried by tenacity (the client's own urllib3 retries are off, so every 429/5xx/timeout is seen and bounded
+here) within its deadline (`timeout`, for the whole reply) and the source's (`deadline`).
 """
 
 from __future__ import annotations
@@ -11,15 +14,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import json_object, load_json_object
+from reconciler.base.messages import JOINER, message
 from reconciler.core.observation import Observation
 from reconciler.sources.base import (
     CollectedSource,
@@ -30,6 +35,7 @@ from reconciler.sources.base import (
     number_setting,
     parse_covers,
 )
+from reconciler.sources.deadline import Deadline, TimedOut, call_within
 from reconciler.sources.kubernetes.export import read_export
 from reconciler.sources.kubernetes.mapping import (
     DEFAULT_LB_ID_ANNOTATION,
@@ -38,9 +44,11 @@ from reconciler.sources.kubernetes.mapping import (
     PLURAL,
     ClusterInventory,
     ObjectError,
+    object_name,
 )
 from reconciler.sources.kubernetes.scaffold import ScaffoldInventory, scaffold
 from reconciler.sources.kubernetes.tables import KubernetesTables, blank_problems, load_tables, tables_from
+from reconciler.sources.listings import Inconsistent, ListingCheck
 
 NAME: Final = "kubernetes"
 MAX_RESTARTS: Final = 3
@@ -74,7 +82,9 @@ SETTINGS: Final = (
         "default: the kinds the files hold a list or an object of",
     ),
     Setting("page_size", "items per list request (limit)", default="500"),
-    Setting("timeout", "seconds to connect and to wait for each reply", default="30"),
+    Setting("timeout", "seconds for each request, from sending it to the last byte of the reply", default="30"),
+    Setting("deadline", "seconds for the whole source: lists not finished by then are unknown", default="600"),
+    Setting("concurrency", "lists (nodes, persistent volumes, services) read at the same time", default="3"),
     Setting("attempts", "attempts per request before its kind is reported unknown", default="5"),
     Setting("backoff", "seconds before the first retry (doubling each time)", default="1"),
     Setting("max_wait", "longest wait between attempts, in seconds (also caps Retry-After)", default="30"),
@@ -85,6 +95,8 @@ SETTINGS: Final = (
 class Limits:
     page_size: int
     timeout: float
+    deadline: float
+    concurrency: int
     attempts: int
     backoff: float
     max_wait: float
@@ -94,6 +106,8 @@ def limits(settings: Mapping[str, str]) -> Limits:
     return Limits(
         page_size=number_setting(NAME, settings, "page_size", 1, integer=True),
         timeout=number_setting(NAME, settings, "timeout", 0.001),
+        deadline=number_setting(NAME, settings, "deadline", 0.001),
+        concurrency=number_setting(NAME, settings, "concurrency", 1, integer=True),
         attempts=number_setting(NAME, settings, "attempts", 1, integer=True),
         backoff=number_setting(NAME, settings, "backoff", 0),
         max_wait=number_setting(NAME, settings, "max_wait", 0),
@@ -237,10 +251,13 @@ class LiveCluster:
         return client.ApiClient(configuration), f"cluster {configuration.host} ({where})"
 
     def observe(self, inventory: ClusterInventory) -> str:
-        """List every kind into the inventory; a kind that cannot be listed completely is failed with why."""
+        """List every kind into the inventory; a kind that cannot be listed completely is failed with why, one
+        whose list contradicts itself (twice) is incomplete. The lists run side by side; their objects go into
+        the inventory in a fixed order, whatever order they end in."""
         from kubernetes import client
 
         api_client, detail = self._client()
+        deadline = Deadline(self.limits.deadline, f"{NAME}.deadline")
         with api_client:
             core = client.CoreV1Api(api_client)
             calls: dict[str, Callable[..., Any]] = {
@@ -248,41 +265,75 @@ class LiveCluster:
                 "PersistentVolume": core.list_persistent_volume,
                 "Service": core.list_service_for_all_namespaces,
             }
-            for kind, call in calls.items():
+
+            def read(kind: str) -> Listed | ListFailed:
                 try:
-                    items = self._list_all(call, PLURAL[kind])
-                    for item in items:
-                        inventory.add(item, kind)
+                    return self._list_all(calls[kind], PLURAL[kind], deadline)
                 except ListFailed as exc:
-                    inventory.fail(KIND_OF_OBJECT[kind], exc.reason)
-                    continue
-                except ObjectError as exc:
-                    inventory.fail(KIND_OF_OBJECT[kind], f"the API server returned a malformed {kind}: {exc}")
-                    continue
-                inventory.listed(kind)
+                    return exc
+
+            workers = min(self.limits.concurrency, len(calls))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kubernetes-list") as pool:
+                results = dict(zip(calls, pool.map(read, calls), strict=True))
+        for kind, listed in results.items():
+            if isinstance(listed, ListFailed):
+                inventory.fail(KIND_OF_OBJECT[kind], listed.reason)
+                continue
+            try:
+                for item in listed.items:
+                    inventory.add(item, kind)
+            except ObjectError as exc:
+                inventory.fail(KIND_OF_OBJECT[kind], f"the API server returned a malformed {kind}: {exc}")
+                continue
+            inventory.listed(kind)
+            if listed.incomplete is not None:
+                inventory.set_incomplete(KIND_OF_OBJECT[kind], listed.incomplete)
         return detail
 
-    def _list_all(self, call: Callable[..., Any], plural: str) -> list[dict[str, Any]]:
-        """Every item of a paginated list; restarts from the first page when the continue token expired.
+    def _list_all(self, call: Callable[..., Any], plural: str, deadline: Deadline) -> Listed:
+        """Every item of one list, checked page by page; one that contradicts itself is read again from its
+        first page, and if it does again, the read that saw more objects is kept, incomplete."""
+        first = self._read(call, plural, deadline)
+        if first.incomplete is None:
+            return first
+        second = self._read(call, plural, deadline)
+        if second.incomplete is None:
+            return second
+        kept = second if second.distinct >= first.distinct else first
+        again = message("listing_read_again", listing=f"listing {plural}")
+        return Listed(kept.items, kept.distinct, JOINER.join((first.incomplete, again, second.incomplete)))
+
+    def _read(self, call: Callable[..., Any], plural: str, deadline: Deadline) -> Listed:
+        """One read of a paginated list; restarts from the first page when the continue token expired.
         A list still handing out continue tokens after MAX_PAGES pages fails (a server that loops)."""
         from kubernetes.client.exceptions import ApiException
 
         for _restart in range(MAX_RESTARTS + 1):
             items: list[dict[str, Any]] = []
+            check = ListingCheck(f"listing {plural}", pages_may_be_short=True)  # the API server may send short pages
             token: str | None = None
             try:
                 for _page in range(MAX_PAGES):
-                    page = self._page(call, plural, token)
+                    page = self._page(call, plural, token, deadline)
                     page_items = page.get("items")
                     if page_items is None:
                         page_items = []
                     if not isinstance(page_items, list) or not all(isinstance(i, dict) for i in page_items):
                         raise ListFailed(f"listing {plural}: the reply's items are not a list of objects")
-                    items += page_items
                     metadata = page.get("metadata")
-                    token = metadata.get("continue") if isinstance(metadata, dict) else None
+                    metadata = metadata if isinstance(metadata, dict) else {}
+                    remaining = _whole(metadata.get("remainingItemCount"))
+                    told = None if remaining is None else len(items) + len(page_items) + remaining
+                    items += page_items
+                    token = metadata.get("continue") or None
+                    try:
+                        check.page(_names(page_items), told)
+                        if not token:
+                            check.end()
+                    except Inconsistent as exc:
+                        return Listed(items, check.distinct, exc.reason)
                     if not token:
-                        return items
+                        return Listed(items, check.distinct)
                 raise ListFailed(
                     f"listing {plural}: still a continue token after {MAX_PAGES} pages ({len(items)} items), "
                     "stopped: the API server may be looping"
@@ -292,8 +343,9 @@ class LiveCluster:
                     raise ListFailed(_api_reason(plural, exc, 1)) from exc
         raise ListFailed(f"listing {plural}: the continue token expired (410 Gone) {MAX_RESTARTS + 1} times in a row")
 
-    def _page(self, call: Callable[..., Any], plural: str, token: str | None) -> dict[str, Any]:
-        """One page, retried on throttling, server errors and transport failures; 410 and 4xx pass through."""
+    def _page(self, call: Callable[..., Any], plural: str, token: str | None, deadline: Deadline) -> dict[str, Any]:
+        """One page, retried on throttling, server errors, transport failures and replies not complete within
+        `timeout`; 410 and other 4xx pass through. ListFailed at the source's deadline."""
         from kubernetes.client.exceptions import ApiException
         from urllib3.exceptions import HTTPError
 
@@ -303,10 +355,18 @@ class LiveCluster:
         if token:
             kwargs["_continue"] = token
 
+        def fetch() -> bytes:
+            """The whole reply, its body read to the end, or TimedOut at the request's or source's deadline."""
+            remaining = deadline.remaining()
+            if remaining <= 0:
+                raise ListFailed(deadline.reason(f"listing {plural}"))
+            data: bytes = call_within(min(limits.timeout, remaining), lambda: call(**kwargs).data)
+            return data
+
         def transient(exc: BaseException) -> bool:
             if isinstance(exc, ApiException):
                 return exc.status == 429 or (exc.status or 0) >= 500
-            return isinstance(exc, HTTPError)
+            return isinstance(exc, HTTPError | TimedOut)
 
         def wait(state: RetryCallState) -> float:
             backoff: float = limits.backoff * 2 ** (state.attempt_number - 1)
@@ -316,29 +376,57 @@ class LiveCluster:
             return min(limits.max_wait, max(backoff, retry_after or 0.0))
 
         retrying = Retrying(
-            stop=stop_after_attempt(limits.attempts),
+            stop=stop_after_attempt(limits.attempts) | stop_before_delay(deadline.remaining()),
             wait=wait,
             retry=retry_if_exception(transient),
             reraise=True,
         )
         try:
-            response = retrying(call, **kwargs)
+            data = retrying(fetch)
         except ApiException as exc:
             if exc.status == 410:
                 raise
-            attempts = limits.attempts if transient(exc) else 1
+            attempts = retrying.statistics.get("attempt_number", 1) if transient(exc) else 1
             raise ListFailed(_api_reason(plural, exc, attempts)) from exc
-        except HTTPError as exc:
+        except (HTTPError, TimedOut) as exc:
+            if deadline.passed():
+                raise ListFailed(deadline.reason(f"listing {plural}")) from exc
+            attempts = retrying.statistics.get("attempt_number", 1)
             raise ListFailed(
-                f"listing {plural} failed after {limits.attempts} attempt(s): {_transport_reason(exc, limits.timeout)}"
+                f"listing {plural} failed after {attempts} attempt(s): {_transport_reason(exc, limits.timeout)}"
             ) from exc
         try:
-            body = json.loads(response.data)
+            body = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ListFailed(f"listing {plural}: the reply is not JSON") from exc
         if not isinstance(body, dict):
             raise ListFailed(f"listing {plural}: the reply is not a list object")
         return body
+
+
+@dataclass
+class Listed:
+    """The objects of one list as read; `incomplete` says why they may not be all of it."""
+
+    items: list[dict[str, Any]]
+    distinct: int
+    incomplete: str | None = None
+
+
+def _whole(value: Any) -> int | None:
+    """A count in a reply, or None where there is none (or what is there is not one)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _names(items: list[dict[str, Any]]) -> list[str]:
+    """The objects' `namespace/name`s (objects without a name are left out: the mapping reports them)."""
+    names = []
+    for item in items:
+        try:
+            names.append(object_name(item))
+        except ObjectError:
+            continue
+    return names
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
@@ -376,8 +464,8 @@ def _transport_reason(exc: Exception, timeout: float) -> str:
     from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
 
     inner = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
-    if isinstance(inner, ReadTimeoutError):
-        return f"no reply within {timeout:g} s"
+    if isinstance(inner, ReadTimeoutError | TimedOut):  # a socket read, or the whole reply, past `timeout`
+        return message("request_deadline", seconds=f"{timeout:g}", setting=f"{NAME}.timeout")
     if isinstance(inner, NewConnectionError):
         return "cannot connect to the API server"
     return type(inner).__name__

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal
 
+from reconciler.base.messages import message
 from reconciler.core.observation import (
     Arch,
     Bandwidth,
@@ -182,6 +183,14 @@ class StackInventory:
         self._unresolved_vms: dict[str, Held] = defaultdict(Held)
         self._unknown_volume_types: dict[str, Held] = defaultdict(Held)
         self._unknown_states: dict[str, Held] = defaultdict(Held)
+        self._document = ""
+        self._urns: set[str] = set()
+        self._twice: dict[ResourceKind, dict[str, Held]] = defaultdict(lambda: defaultdict(Held))
+        """URNs a state holds more than once (outside old copies pending deletion), by kind and document."""
+
+    def begin(self, document: str) -> None:
+        """The resources `add`ed next are one state's (`document` names it): a URN twice in it contradicts it."""
+        self._document, self._urns = document, set()
 
     def add(self, resource: Mapping[str, Any]) -> None:
         rtype = resource.get("type")
@@ -200,6 +209,10 @@ class StackInventory:
         if mapper == "ignore":
             return
         self.seen.update(KINDS_OF_MAPPER[mapper])
+        if urn in self._urns:
+            for kind in KINDS_OF_MAPPER[mapper]:
+                self._twice[kind][self._document].add(name)
+        self._urns.add(urn)
         rid = resource.get("id")
         if mapper == "bandwidth_association":
             allocation = _text(resource, "allocationId")
@@ -295,10 +308,18 @@ class StackInventory:
             Unrecognized("kind", rtype, rtype, held.count, tuple(held.samples))
             for rtype, held in sorted(self._unknown_types.items())
         )
+        incomplete = {
+            kind: "; ".join(
+                message("listing_twice", listing=f"the state {document}", sample=held.sample_text())
+                for document, held in sorted(documents.items())
+            )
+            for kind, documents in sorted(self._twice.items())
+        }
         return SourceReport(
             name=name,
             covers=frozenset(self.seen) if covers is None else covers,
             detail="; ".join(notes),
+            incomplete=incomplete,
             unrecognized=unrecognized,
             resource_count=len(self._counted()),
         )

@@ -8,8 +8,11 @@ field and reason; a stack the CLI cannot export makes every kind of this source 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -19,6 +22,7 @@ from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
+from reconciler.base.messages import message
 from reconciler.core.observation import Observation
 from reconciler.sources.base import (
     CollectedSource,
@@ -49,7 +53,11 @@ SETTINGS: Final = (
     Setting("stack", "stack to export live with the pulumi CLI (e.g. organization/gov-cloud/prod)", env="PULUMI_STACK"),
     Setting("cwd", "directory to run the pulumi CLI in (a project directory, for short stack names)"),
     Setting("cli", f"the pulumi CLI (default: `pulumi` on PATH, else {DEFAULT_CLI})", env="RECONCILER_PULUMI_CLI"),
-    Setting("timeout", "seconds to wait for `pulumi stack export`", default="120"),
+    Setting(
+        "timeout",
+        "seconds for the whole source: `pulumi stack export` and whatever it starts are killed after it",
+        default="120",
+    ),
     Setting(
         "tables",
         "JSON file extending the tables: types (token -> instance|volume|eip|bandwidth|bandwidth_association|"
@@ -165,6 +173,7 @@ def read_deployment(data: Any, where: str, inventory: StackInventory) -> datetim
     resources = deployment.get("resources", [])
     if not isinstance(resources, list):
         raise InputError.single(where, "deployment.resources", "expected a list")
+    inventory.begin(where)
     problems: list[Problem] = []
     for index, resource in enumerate(resources):
         at = f"deployment.resources[{index}]"
@@ -233,17 +242,34 @@ class PulumiSource(CollectedSource):
         timeout = self.timeout
         command = [cli, "stack", "export", "--stack", stack, "--non-interactive"]
         try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, cwd=settings.get("cwd") or None, check=False
-            )
+            done = run_within(command, timeout, settings.get("cwd") or None)
         except subprocess.TimeoutExpired as exc:
-            raise ExportFailed(f"pulumi stack export did not finish within {timeout:g} s") from exc
+            what = "pulumi stack export"
+            reason = message("source_deadline", seconds=f"{timeout:g}", setting=f"{NAME}.timeout", what=what)
+            raise ExportFailed(reason) from exc
         except OSError as exc:
             raise ExportFailed(f"cannot run the pulumi CLI {cli}: {exc.strerror or exc}") from exc
         if done.returncode != 0:
-            message = next((line.strip() for line in done.stderr.splitlines() if line.strip()), "no message")
-            raise ExportFailed(f"pulumi stack export failed (exit {done.returncode}): {message[:300]}")
+            first = next((line.strip() for line in done.stderr.splitlines() if line.strip()), "no message")
+            raise ExportFailed(f"pulumi stack export failed (exit {done.returncode}): {first[:300]}")
         return done.stdout
+
+
+def run_within(command: list[str], timeout: float, cwd: str | None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a session of its own and wait at most `timeout` seconds for it to finish; past that, the
+    whole session is killed (the CLI and the plugins it started, which could otherwise hold its pipes open) and
+    TimeoutExpired raised."""
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, start_new_session=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 class ExportFailed(Exception):
