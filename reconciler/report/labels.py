@@ -149,6 +149,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "没有待填写的字段；请核对依据，然后运行：reconciler tables check {output}",
     ),
     "tables_blank": ("to fill: {fields}", "待填写：{fields}"),
+    "tables_not_listed": ("not listed ({reason})", "未列出（{reason}）"),
     "tables_evidence": ("evidence", "依据"),
     "tables_checked": ("{file}: {source} tables, {counts}", "{file}：{source} 对照表，{counts}"),
     "tables_still_blank": ("{count} still to fill:", "仍有 {count} 处待填写："),

@@ -50,6 +50,8 @@ def _seen(entry: Mapping[str, Any], lang: Lang) -> str:
     observed = entry.get("observed")
     if not isinstance(observed, Mapping):
         return "-"
+    if isinstance(observed.get("not_listed"), str):
+        return label("tables_not_listed", lang).format(reason=observed["not_listed"])
     counts = [
         f"{name} {value}" for name, value in observed.items() if isinstance(value, int) and not isinstance(value, bool)
     ]

@@ -13,9 +13,8 @@ from typing import Any
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json_object
 from reconciler.sources.ksyun.mapping import (
-    APIS,
+    API_BY_ACTION,
     KS3_BUCKETS,
-    KS3_USAGE,
     PROJECTS,
     REFERENCE_APIS,
     Malformed,
@@ -32,7 +31,7 @@ def read_export(paths: Sequence[Path]) -> Pages:
     An action whose pages hold an error response is failed; one whose listings in any file are not whole
     (see `export_gap`) is incomplete: its pages count, more items may exist."""
     read = Pages({}, {}, [])
-    known = {api.action: api for api in (*APIS, PROJECTS, KS3_USAGE, *REFERENCE_APIS)}
+    known = dict(API_BY_ACTION)
     per_file: dict[str, list[tuple[str, list[Any]]]] = {}
     for path in paths:
         name = str(path)

@@ -20,17 +20,27 @@ from reconciler.core.observation import (
     Bucket,
     LoadBalancer,
     PublicIp,
+    RemoteAccessAccount,
     Resource,
     ResourceKind,
     Unrecognized,
     Vm,
     Volume,
+    Waf,
     kind_of,
 )
 from reconciler.sources.base import EntryUses, Held, dotted_get
-from reconciler.sources.ksyun.tables import FAMILIES, INSTANCE_STATES, VOLUME_TIERS, Tables, family_of
+from reconciler.sources.ksyun.tables import (
+    FAMILIES,
+    INSTANCE_STATES,
+    REMOTE_ACCESS,
+    VOLUME_TIERS,
+    WAF_PRODUCT_GROUPS,
+    Tables,
+    family_of,
+)
 
-Paging: TypeAlias = Literal["marker", "page", "token", "none"]
+Paging: TypeAlias = Literal["marker", "page", "token", "numbered", "none"]
 BYTES_PER_GB: Final = Decimal(1024) ** 3
 """KS3 reports bytes; like block storage, object storage counts binary GB as the contract's GB."""
 
@@ -51,6 +61,8 @@ class Api:
     project_scoped: bool = False
     regional: bool = True
     method: Literal["POST", "GET"] = "POST"
+    json_body: bool = False
+    """The action takes a JSON body (`POST /?Action=...`), as trade QueryInstances does."""
 
 
 PROJECTS: Final = Api(
@@ -88,7 +100,29 @@ REFERENCE_APIS: Final[tuple[Api, ...]] = (
 """What the API reports of instance types and families (vCPU, memory, family names; no clock, no architecture):
 read by `reconciler tables init` to help fill the family table, never counted. An export may hold them."""
 
-API_BY_ACTION: Final[dict[str, Api]] = {api.action: api for api in (PROJECTS, *APIS, KS3_USAGE, *REFERENCE_APIS)}
+REMOTE_ACCESS_APIS: Final[dict[str, Api]] = {
+    "vpn_gateway": Api("vpc", "2016-03-04", "DescribeVpnGateways", "token", "VpnGatewaySet",
+                       ("remote_access_account",), "VpnGatewayId", project_scoped=True),
+    "vpn_tunnel": Api("vpc", "2016-03-04", "DescribeVpnTunnels", "token", "VpnTunnelSet",
+                      ("remote_access_account",), "VpnTunnelId"),
+    "remote_management": Api("epc", "2015-11-01", "DescribeRemoteManagements", "none", "RemoteManagementSet",
+                             ("remote_access_account",), "RemoteManagementId"),
+}  # fmt: skip
+"""The listings that may stand for remote-access accounts, by their key in the `remote_access` table; a listing
+is read for a check only when the table says its items count (docs/sources.md)."""
+TRADE_INSTANCES: Final = Api(
+    "trade", "2025-08-28", "QueryInstances", "numbered", "Data.RetResponse", ("waf",), "instanceId", "Data.Total",
+    regional=False, json_body=True,
+)  # fmt: skip
+"""Purchased instances by product group (`productGroup`); read for a check per group the `waf_product_groups`
+table says counts, each opened instance (status 2) one WAF instance. No WAF API lists WAF instances."""
+OPENED: Final = 2
+"""trade `status` of an opened (in service) instance."""
+
+API_BY_ACTION: Final[dict[str, Api]] = {
+    api.action: api
+    for api in (PROJECTS, *APIS, KS3_USAGE, *REFERENCE_APIS, *REMOTE_ACCESS_APIS.values(), TRADE_INSTANCES)
+}
 KIND_ACTIONS: Final[dict[ResourceKind, tuple[str, ...]]] = {
     "vm": ("DescribeInstances",),
     "volume": ("DescribeVolumes", "DescribeLocalVolumes"),
@@ -99,7 +133,30 @@ KIND_ACTIONS: Final[dict[ResourceKind, tuple[str, ...]]] = {
     "bucket": (KS3_BUCKETS, "QueryKs3Data"),
 }
 """Every kind the source observes and the actions it needs, all of them, to observe it completely."""
-KINDS: Final[tuple[ResourceKind, ...]] = tuple(KIND_ACTIONS)
+KINDS: Final[tuple[ResourceKind, ...]] = (*KIND_ACTIONS, "remote_access_account", "waf")
+
+
+def kind_actions(tables: Tables) -> dict[ResourceKind, tuple[str, ...]]:
+    """The kinds a check observes and the actions each needs: the fixed ones, and remote-access accounts and WAF
+    instances when the tables say which listings count (none by default: those kinds are then not observed)."""
+    actions = dict(KIND_ACTIONS)
+    remote = tuple(
+        REMOTE_ACCESS_APIS[key].action for key in tables.counting(REMOTE_ACCESS) if key in REMOTE_ACCESS_APIS
+    )
+    if remote:
+        actions["remote_access_account"] = remote
+    if tables.counting(WAF_PRODUCT_GROUPS):
+        actions["waf"] = (TRADE_INSTANCES.action,)
+    return actions
+
+
+def listed_apis(tables: Tables) -> tuple[Api, ...]:
+    """The list APIs a check reads: every resource listing, and those the tables make count."""
+    remote = [REMOTE_ACCESS_APIS[key] for key in tables.counting(REMOTE_ACCESS) if key in REMOTE_ACCESS_APIS]
+    waf = [TRADE_INSTANCES] if tables.counting(WAF_PRODUCT_GROUPS) else []
+    return (*APIS, *remote, *waf)
+
+
 PAGE_SIZE: Final = 100
 MAX_PROJECTS_PER_CALL: Final = 100
 
@@ -153,7 +210,7 @@ def items_of(api: Api, body: Any) -> list[Mapping[str, Any]]:
 
 def total_of(api: Api, body: Mapping[str, Any]) -> int | None:
     """The item count of the whole listing a page tells, where its API tells one."""
-    return int_or_none(body.get(api.total_key)) if api.total_key else None
+    return int_or_none(dotted_get(body, api.total_key)) if api.total_key else None
 
 
 def int_or_none(value: Any) -> int | None:
@@ -389,9 +446,50 @@ def map_pages(
         add(_balancers(_walk("DescribeLoadBalancers", pages["DescribeLoadBalancers"])))
     if "QueryKs3Data" in pages:
         add(_buckets(_walk("QueryKs3Data", pages["QueryKs3Data"]), bucket_names, mapped))
+    for key in tables.counting(REMOTE_ACCESS):
+        api = REMOTE_ACCESS_APIS.get(key)
+        if api is not None and api.action in pages:
+            add(_counted(_walk(api.action, pages[api.action]), api, RemoteAccessAccount, (REMOTE_ACCESS, key), mapped))
+    if TRADE_INSTANCES.action in pages:
+        add(_waf_instances(_walk(TRADE_INSTANCES.action, pages[TRADE_INSTANCES.action]), tables, mapped))
     for kind, reasons in gaps.reasons().items():
         mapped.unknown[kind].extend(reasons)
     return mapped
+
+
+def _counted(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]],
+    api: Api,
+    cls: type[RemoteAccessAccount],
+    entry: tuple[str, str],
+    mapped: Mapped,
+) -> list[Resource]:
+    """One resource per item of a listing a table entry says counts (a VPN tunnel as a remote-access account)."""
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, api.id_key, where)
+        name = _optional_text(item, "Name", where) or _optional_text(item, api.id_key.replace("Id", "Name"), where)
+        resources.append(cls(id=rid, name=name, region=region, project=_project(item)))
+        mapped.uses.add(entry[0], entry[1], "remote_access_account", (("listing", api.action),), rid)
+    return resources
+
+
+def _waf_instances(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]], tables: Tables, mapped: Mapped
+) -> list[Resource]:
+    """One WAF instance per opened instance (status 2) of a product group the tables say is WAF; other groups and
+    instances not opened are not counted (the request asks for the counting groups only)."""
+    groups = set(tables.counting(WAF_PRODUCT_GROUPS))
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, "instanceId", where)
+        group = _optional_text(item, "productGroup", where)
+        if group not in groups or int_or_none(item.get("status")) != OPENED:
+            continue
+        name = _optional_text(item, "instanceName", where) or _optional_text(item, "productTypeName", where)
+        resources.append(Waf(id=rid, name=name, region=_optional_text(item, "region", where) or region))
+        mapped.uses.add(WAF_PRODUCT_GROUPS, group, "waf", (("listing", f"QueryInstances productGroup {group}"),), rid)
+    return resources
 
 
 def _addresses(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> list[Resource]:

@@ -17,14 +17,26 @@ from decimal import Decimal
 from typing import Any, Final
 
 from reconciler.sources.base import HELD_SAMPLES, dotted_get
-from reconciler.sources.ksyun.mapping import API_BY_ACTION, Pages, items_of
+from reconciler.sources.ksyun.mapping import (
+    API_BY_ACTION,
+    OPENED,
+    REMOTE_ACCESS_APIS,
+    TRADE_INSTANCES,
+    Pages,
+    int_or_none,
+    items_of,
+)
 from reconciler.sources.ksyun.tables import (
     BUILT_IN_EVIDENCE,
     DEFAULT_INSTANCE_STATES,
     FAMILIES,
     FORMAT,
     INSTANCE_STATES,
+    REMOTE_ACCESS,
+    REMOTE_ACCESS_LISTINGS,
     VOLUME_TIERS,
+    WAF_PRODUCT_GROUPS,
+    CountsEntry,
     KsyunTablesFile,
     Tables,
     family_of,
@@ -32,9 +44,13 @@ from reconciler.sources.ksyun.tables import (
 
 INSTRUCTIONS: Final = (
     "Fill every null: a family's cpu_ghz (its CPU clock in GHz) and arch (x86_64 or aarch64), a state's meaning, "
-    "a volume type's tier; write in `evidence` where each figure comes from (a document, a ticket, an lscpu "
-    "output). `observed` and `reported` are for reference and are not read. Then run: reconciler tables check FILE"
+    "a volume type's tier, whether a listing's items are the contract's remote-access accounts, whether a trade "
+    "product group's instances are WAF instances (counts: true or false); write in `evidence` where each comes "
+    "from (a document, a ticket, an lscpu output). `observed` and `reported` are for reference and are not read. "
+    "Then run: reconciler tables check FILE"
 )
+WAF_WORDS: Final = ("waf", "防火墙")
+"""A product group none of whose instances' type names holds one of these is scaffolded as not WAF (to review)."""
 VOLUME_ACTIONS: Final = (("DescribeVolumes", "VolumeId", "Size", "VolumeType"),)
 LOCAL_VOLUME_ACTIONS: Final = (("DescribeLocalVolumes", "LocalVolumeId", "LocalVolumeSize", "LocalVolumeType"),)
 
@@ -132,7 +148,57 @@ def scaffold(
         document[INSTANCE_STATES][key] = _state_entry(key, given, states.get(key) or _Seen())
     for key in sorted(set(volume_types) | set(given.volume_tiers)):
         document[VOLUME_TIERS][key] = _tier_entry(key, given, tables, volume_types.get(key) or _Seen())
+    document[REMOTE_ACCESS] = _remote_access(pages, given)
+    document[WAF_PRODUCT_GROUPS] = _waf_groups(pages, given)
     return document
+
+
+def _carried(entry: CountsEntry | None) -> dict[str, Any]:
+    return {} if entry is None else {"counts": entry.counts, "evidence": entry.evidence}
+
+
+def _remote_access(pages: Pages, given: KsyunTablesFile) -> dict[str, Any]:
+    """Each listing that may stand for remote-access accounts, what it holds, and whether it counts (to decide)."""
+    table: dict[str, Any] = {}
+    for key in REMOTE_ACCESS_LISTINGS:
+        api = REMOTE_ACCESS_APIS[key]
+        seen = _Seen()
+        for item in _items(pages, api.action):
+            seen.add(str(item.get(api.id_key)))
+        if api.action in pages.failed:
+            observed: dict[str, Any] = {"not_listed": pages.failed[api.action]}
+        elif api.action not in pages.pages:
+            observed = {"not_listed": f"the observation holds no {api.action}"}
+        else:
+            observed = {"items": seen.count, "sample_ids": seen.ids}
+        entry = {"counts": None, "evidence": None, **_carried(given.remote_access.get(key))}
+        table[key] = {**entry, "observed": {"listing": f"{api.service} {api.action}", **observed}}
+    return table
+
+
+def _waf_groups(pages: Pages, given: KsyunTablesFile) -> dict[str, Any]:
+    """Each trade product group the account's opened instances belong to, with their type names; a group whose
+    names say nothing of WAF is scaffolded as not counting (with that as the evidence), others to decide."""
+    groups: dict[str, _Seen] = defaultdict(_Seen)
+    names: dict[str, set[str]] = defaultdict(set)
+    for item in _items(pages, TRADE_INSTANCES.action):
+        group = item.get("productGroup")
+        if group is None or int_or_none(item.get("status")) != OPENED:
+            continue
+        groups[str(group)].add(str(item.get("instanceId")))
+        for field in ("productTypeName", "instanceTypeName"):
+            if isinstance(item.get(field), str) and item[field]:
+                names[str(group)].add(item[field])
+    table: dict[str, Any] = {}
+    for key in sorted(set(groups) | set(given.waf_product_groups), key=int):
+        seen = groups.get(key) or _Seen()
+        shown = sorted(names.get(key, ()))
+        entry: dict[str, Any] = {"counts": None, "evidence": None}
+        if shown and not any(word in name.lower() for name in shown for word in WAF_WORDS):
+            entry = {"counts": False, "evidence": f"its instances' product types name no WAF: {', '.join(shown)}"}
+        entry.update(_carried(given.waf_product_groups.get(key)))
+        table[key] = {**entry, "observed": {"instances": seen.count, "product_types": shown, "sample_ids": seen.ids}}
+    return table
 
 
 def _state_entry(key: str, given: KsyunTablesFile, seen: _Seen) -> dict[str, Any]:

@@ -22,18 +22,23 @@ from reconciler.sources.ksyun.export import read_export
 from reconciler.sources.ksyun.live import fetch_live, fetch_reference
 from reconciler.sources.ksyun.mapping import (
     API_BY_ACTION,
-    KIND_ACTIONS,
+    APIS,
     KINDS,
     KS3_BUCKETS,
     PROJECTS,
     REFERENCE_APIS,
+    REMOTE_ACCESS_APIS,
+    TRADE_INSTANCES,
     Malformed,
     Pages,
+    kind_actions,
+    listed_apis,
     map_pages,
 )
 from reconciler.sources.ksyun.scaffold import scaffold
 from reconciler.sources.ksyun.settings import NAME, SETTINGS, credentials_of, options_of
 from reconciler.sources.ksyun.tables import (
+    WAF_PRODUCT_GROUPS,
     KsyunTablesFile,
     Tables,
     blank_problems,
@@ -69,7 +74,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
     failed: dict[ResourceKind, list[str]] = {}
     incomplete: dict[ResourceKind, list[str]] = {}
     available = set(fetched.pages) | set(fetched.failed) | ({KS3_BUCKETS} if fetched.bucket_list_read else set())
-    for kind, actions in KIND_ACTIONS.items():
+    for kind, actions in kind_actions(tables).items():
         present = [action for action in actions if action in available]
         if not present:
             continue  # not observed at all (an export without these actions; KS3 without an endpoint)
@@ -138,7 +143,7 @@ class KsyunSource(CollectedSource):
             now = datetime.now(CONTRACT_TZ)  # live: when it observed, not the check's --now (maybe another day)
             options = self.options
             credentials = credentials_of(settings)
-            fetched = fetch_live(options, credentials)
+            fetched = fetch_live(options, credentials, listed_apis(tables), tables.counting(WAF_PRODUCT_GROUPS))
             where = options.endpoint or options.domain
             detail = f"live {where}, regions {', '.join(options.regions)}; tables: {tables.origin}"
 
@@ -183,7 +188,8 @@ def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
     else:
         options = KsyunSource(request).options
         credentials = credentials_of(request.settings)
-        fetched = fetch_live(options, credentials)
+        every = (*APIS, *REMOTE_ACCESS_APIS.values(), TRADE_INSTANCES)  # what may count, to decide whether it does
+        fetched = fetch_live(options, credentials, every)
         told = fetch_reference(options, credentials)
         fetched.pages.update(told.pages)
         fetched.failed.update(told.failed)

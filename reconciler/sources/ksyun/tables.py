@@ -34,6 +34,13 @@ FORMAT: Final = "contract-reconciler/tables"
 FAMILIES: Final = "families"
 INSTANCE_STATES: Final = "instance_states"
 VOLUME_TIERS: Final = "volume_tiers"
+REMOTE_ACCESS: Final = "remote_access"
+WAF_PRODUCT_GROUPS: Final = "waf_product_groups"
+RemoteAccessListing = Literal["vpn_gateway", "vpn_tunnel", "remote_management"]
+REMOTE_ACCESS_LISTINGS: Final[tuple[RemoteAccessListing, ...]] = ("vpn_gateway", "vpn_tunnel", "remote_management")
+"""The listings that may stand for the contract's remote-access accounts: VPN gateways and tunnels (vpc), and the
+bare-metal remote-management accounts (epc). None counts by default: which one the contract means is the
+operator's statement, with its evidence."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,10 @@ class Tables:
     families: Mapping[str, Family] = field(default_factory=lambda: dict(DEFAULT_FAMILIES))
     instance_states: Mapping[str, VmState] = field(default_factory=lambda: dict(DEFAULT_INSTANCE_STATES))
     volume_tiers: Mapping[str, Tier] = field(default_factory=lambda: dict(DEFAULT_VOLUME_TIERS))
+    remote_access: Mapping[str, bool] = field(default_factory=dict)
+    """Listing (`vpn_tunnel`, ...) -> whether each of its items is a remote-access account (stated, not blank)."""
+    waf_product_groups: Mapping[str, bool] = field(default_factory=dict)
+    """trade `productGroup` id -> whether its opened instances are WAF instances (stated, not blank)."""
     origin: str = BUILT_IN
     basis: Mapping[tuple[str, str], Basis] = field(default_factory=dict)
     """(table, key) -> where the entry comes from; entries not here are built-in."""
@@ -115,6 +126,11 @@ class Tables:
             if fnmatchcase(volume_type, pattern):
                 return pattern, self.volume_tiers[pattern]
         return None
+
+    def counting(self, table: str) -> list[str]:
+        """The keys of `remote_access` or `waf_product_groups` stated to count, in order."""
+        stated = self.remote_access if table == REMOTE_ACCESS else self.waf_product_groups
+        return sorted(key for key, counts in stated.items() if counts)
 
     def basis_of(self, table: str, key: str) -> Basis:
         return self.basis.get((table, key), Basis(BUILT_IN, BUILT_IN_EVIDENCE))
@@ -163,6 +179,15 @@ class TierEntry(_Entry):
     tier: Tier | None = Field(description="standard or performance; null: blank")
 
 
+class CountsEntry(_Entry):
+    """Whether the items of a listing count toward a line item (one each)."""
+
+    counts: bool | None = Field(description="true: each item counts; false: none does; null: blank")
+
+
+ProductGroup = Annotated[str, Field(pattern=r"^[0-9]{1,12}$")]
+
+
 class KsyunTablesFile(BaseModel):
     """A ksyun tables file: entries by table, each laid over the built-in defaults."""
 
@@ -174,6 +199,14 @@ class KsyunTablesFile(BaseModel):
     families: dict[Key, FamilyEntry] = Field(default_factory=dict)
     instance_states: dict[Key, VmState | StateEntry] = Field(default_factory=dict)
     volume_tiers: dict[Key, Tier | TierEntry] = Field(default_factory=dict)
+    remote_access: dict[RemoteAccessListing, CountsEntry] = Field(
+        default_factory=dict,
+        description="which listing's items are the contract's remote-access accounts (none by default)",
+    )
+    waf_product_groups: dict[ProductGroup, CountsEntry] = Field(
+        default_factory=dict,
+        description="trade QueryInstances product groups whose opened instances are WAF instances (none by default)",
+    )
 
 
 def parse_tables(raw: Any, name: str) -> KsyunTablesFile:
@@ -210,6 +243,18 @@ def tables_from(given: KsyunTablesFile, origin: str) -> Tables:
         if len(blank) < 2:
             families[key] = Family(family.cpu_ghz, family.arch)
         basis[(FAMILIES, key)] = Basis(origin, family.evidence)
+    counting: dict[str, dict[str, bool]] = {REMOTE_ACCESS: {}, WAF_PRODUCT_GROUPS: {}}
+    listed: tuple[tuple[str, Mapping[str, CountsEntry]], ...] = (
+        (REMOTE_ACCESS, {str(key): entry for key, entry in given.remote_access.items()}),
+        (WAF_PRODUCT_GROUPS, given.waf_product_groups),
+    )
+    for table, counts_entries in listed:
+        for key, counts_entry in counts_entries.items():
+            basis[(table, key)] = Basis(origin, counts_entry.evidence)
+            if counts_entry.counts is None:
+                blanks[(table, key)] = ("counts",)
+            else:
+                counting[table][key] = counts_entry.counts
     for key, state_entry in given.instance_states.items():
         state, evidence = _value(state_entry, "state")
         _lay(states, INSTANCE_STATES, key, state, Basis(origin, evidence), basis, blanks)
@@ -220,6 +265,8 @@ def tables_from(given: KsyunTablesFile, origin: str) -> Tables:
         families=families,
         instance_states=states,
         volume_tiers=tiers,
+        remote_access=counting[REMOTE_ACCESS],
+        waf_product_groups=counting[WAF_PRODUCT_GROUPS],
         origin=origin,
         basis=basis,
         blanks=blanks,
@@ -269,4 +316,14 @@ def blank_problems(given: KsyunTablesFile) -> list[Problem]:
                 problems.append(Problem(f"{table}.{key}", f"blank: {attribute}"))
             elif entry.evidence is None:
                 problems.append(Problem(f"{table}.{key}.evidence", f"no evidence for {attribute}"))
+    counted: tuple[tuple[str, Mapping[str, CountsEntry]], ...] = (
+        (REMOTE_ACCESS, {str(key): entry for key, entry in given.remote_access.items()}),
+        (WAF_PRODUCT_GROUPS, given.waf_product_groups),
+    )
+    for name, counts_entries in counted:
+        for key, counts_entry in counts_entries.items():
+            if counts_entry.counts is None:
+                problems.append(Problem(f"{name}.{key}", "blank: counts"))
+            elif counts_entry.evidence is None:
+                problems.append(Problem(f"{name}.{key}.evidence", "no evidence for counts"))
     return problems
