@@ -15,6 +15,8 @@ from reconciler.report.labels import Lang, label
 HEADER: Final = frozenset({"format", "version", "source", "scaffolded"})
 INFO: Final = frozenset({"evidence", "observed", "reported"})
 SAMPLE_KEYS: Final = ("sample_ids", "sample_names")
+SHOWN: Final = 3
+"""Sample ids shown per entry in the summary (the file keeps five)."""
 
 
 def scaffold_text(document: Mapping[str, Any], output: str, blanks: Sequence[tuple[str, str]], lang: Lang) -> str:
@@ -58,7 +60,8 @@ def _seen(entry: Mapping[str, Any], lang: Lang) -> str:
     samples: list[Any] = next((observed[key] for key in SAMPLE_KEYS if isinstance(observed.get(key), list)), [])
     text = ", ".join(counts) or "0"
     if samples:
-        text += f" ({label('for_example', lang)} {', '.join(str(s) for s in samples)})"
+        more = ", ..." if len(samples) > SHOWN else ""
+        text += f" ({label('for_example', lang)} {', '.join(str(s) for s in samples[:SHOWN])}{more})"
     return text
 
 
