@@ -128,7 +128,8 @@ def token_pages(action: str, key: str, items: list[Any], size: int, total_key: s
 def ksyun_export() -> dict[str, Any]:
     hosts = instances()
     snapshots = [
-        {"SnapshotId": f"snap-{n:03d}", "SnapshotName": f"nightly-{n:03d}", "Size": 150, "VolumeId": f"vol-data-{n:03d}",
+        {"SnapshotId": f"snap-{n:03d}", "SnapshotName": f"nightly-{n:03d}", "Size": 150,
+         "VolumeId": f"vol-data-{n:03d}",
          "SnapshotStatus": "available"}
         for n in range(1, 31)
     ]  # fmt: skip
@@ -215,7 +216,8 @@ def ksyun_export() -> dict[str, Any]:
         "QueryKs3Data": [usage],
         "DescribeInstanceTypeConfigs": [
             {"RequestId": "req-type-configs", "InstanceTypeConfigSet": [
-                {"InstanceType": t, "InstanceFamily": t.split(".")[0], "InstanceFamilyName": FAMILY_NAMES[t.split(".")[0]],
+                {"InstanceType": t, "InstanceFamily": t.split(".")[0],
+                 "InstanceFamilyName": FAMILY_NAMES[t.split(".")[0]],
                  "CPU": v, "Memory": m}
                 for t, v, m in type_configs
             ]}

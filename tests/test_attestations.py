@@ -141,9 +141,11 @@ def test_check_attest_reads_yaml_and_every_face_says_attested(tmp_path: Path) ->
     assert (waf["status"], waf["supplied"], waf["provenance"]["supplied_by"]) == ("met", "2", "attested")
     assert [a["id"] for a in document["attestations"]] == ["network.remote_access#1", "waf-2026"]
     console = run_cli(*args).stdout
-    assert "met (attested)" in console and "attested by Li Na, security officer" in console
+    assert "met (attested)" in console
+    assert "attested by Li Na, security officer" in console
     markdown = run_cli(*args, "--format", "markdown", "--lang", "zh").stdout
-    assert "满足（书面确认）" in markdown and "确认人 Zhang Wei, platform operations" in markdown
+    assert "满足（书面确认）" in markdown
+    assert "确认人 Zhang Wei, platform operations" in markdown
     junit = tmp_path / "junit.xml"
     run_cli(*args, "--junit", junit)
     assert "attestation waf-2026: 2 instance by Zhang Wei" in junit.read_text(encoding="utf-8")
@@ -170,7 +172,8 @@ def test_a_bad_attestation_file_is_exit_2_naming_file_field_and_reason(tmp_path:
     result = run_cli("check", "--observed", ROOT / "examples/observation.json", "--attest", path, "--now", NOW,
                      "--no-history")  # fmt: skip
     assert result.exit_code == 2
-    assert str(path) in result.stderr and reason in result.stderr
+    assert str(path) in result.stderr
+    assert reason in result.stderr
     assert "Traceback" not in result.stderr
 
 

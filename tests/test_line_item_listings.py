@@ -159,7 +159,8 @@ def test_a_failing_trade_listing_leaves_waf_unknown_not_zero(endpoint: str, worl
     world.faults.append(Fault("QueryInstances", "status", times=10, status=403, code="AccessDenied"))
     given = settings(endpoint, tables=str(tables))
     options = [f"ksyun.{key}={value}" for key, value in given.items() if key not in ("access_key", "secret_key")]
-    result = run_cli("check", "--source", "ksyun", *(o for pair in (("--source-option", o) for o in options) for o in pair),
+    flags = [x for o in options for x in ("--source-option", o)]
+    result = run_cli("check", "--source", "ksyun", *flags,
                      "--now", NOW, "--no-history", "--format", "json")  # fmt: skip
     waf = next(f for f in result.json()["findings"] if f["line_item"] == "security.waf")
     assert (waf["status"], waf["supplied_lower"], waf["supplied_upper"]) == ("unknown", "0", None)
@@ -184,7 +185,8 @@ def test_an_export_with_the_listings_counts_them_as_the_live_api_does(tmp_path: 
     resources, report = observe({"tables": str(tables)}, (path,))
     assert sorted(r.id for r in resources if isinstance(r, RemoteAccessAccount)) == TUNNEL_IDS
     assert sorted(r.id for r in resources if isinstance(r, Waf)) == WAF_IDS  # eip-x is of another group
-    assert {"remote_access_account", "waf"} <= report.covers and not report.incomplete
+    assert {"remote_access_account", "waf"} <= report.covers
+    assert not report.incomplete
 
 
 def test_an_export_cut_short_of_its_trade_total_is_incomplete(tmp_path: Path) -> None:
@@ -216,12 +218,15 @@ def test_tables_init_live_lists_what_each_listing_holds_and_what_the_api_reports
     assert document["remote_access"]["vpn_tunnel"]["observed"]["items"] == 6
     assert document["remote_access"]["vpn_gateway"]["observed"]["items"] == 2
     groups = document["waf_product_groups"]
-    assert groups["108"]["counts"] is None and groups["108"]["observed"]["instances"] == 6
+    assert groups["108"]["counts"] is None
+    assert groups["108"]["observed"]["instances"] == 6
     assert (groups["7"]["counts"], groups["7"]["evidence"]) == (
         False,
         "its instances' product types name no WAF: 弹性IP",
     )
     trade = next(r for r in world.requests if r["params"].get("Action") == "QueryInstances")
     assert "productGroup" not in trade["params"]  # every group, to choose from
-    assert "DescribeInstanceTypeConfigs" in actions(world) and "DescribeInstanceFamilys" in actions(world)
-    assert SECRET_KEY not in out.read_text(encoding="utf-8") and ACCESS_KEY not in result.stdout
+    assert "DescribeInstanceTypeConfigs" in actions(world)
+    assert "DescribeInstanceFamilys" in actions(world)
+    assert SECRET_KEY not in out.read_text(encoding="utf-8")
+    assert ACCESS_KEY not in result.stdout
