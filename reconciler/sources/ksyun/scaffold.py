@@ -129,7 +129,7 @@ def scaffold(
     }
     for key in sorted(set(families) | set(given.families)):
         entry = given.families.get(key)
-        filled = entry.model_dump(mode="json", exclude={"observed", "reported"}) if entry else {}
+        filled = entry.model_dump(exclude={"observed", "reported"}) if entry else {}
         seen = families.get(key) or _Seen()
         document[FAMILIES][key] = {
             "cpu_ghz": filled.get("cpu_ghz"),

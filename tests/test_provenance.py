@@ -1,0 +1,66 @@
+"""No figure unexplained: a check whose figures rest on table entries (a family's clock, a state's meaning, a volume
+type's tier, a storage class) or on attestations says which, with their evidence, in every output: JSON,
+console, Markdown, JUnit, HTML. The table entries are those that decided an attribute the line item reads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import ROOT, CliResult
+
+NOW = "2026-11-25T09:00:00+08:00"
+ARGS = (
+    "--source", "ksyun", "--from-file", ROOT / "examples" / "ksyun-export.json",
+    "--source-option", f"ksyun.tables={ROOT / 'examples' / 'ksyun-tables.json'}",
+    "--attest", ROOT / "examples" / "attestations.yaml", "--now", NOW, "--no-history",
+)  # fmt: skip
+S6 = "ksyun families[S6]: cpu_ghz 2.6, arch x86_64; evidence: (example) Kingsoft instance-type sheet 标准型S6"
+
+
+def test_each_line_item_names_only_the_entries_it_rests_on(cli: Callable[..., CliResult]) -> None:
+    findings = {f["line_item"]: f for f in cli("check", *ARGS, "--format", "json").json()["findings"]}
+    tables = {item: {e["table"] for e in f["provenance"]["table_entries"]} for item, f in findings.items()}
+    assert tables["compute.vcpu"] == tables["compute.memory"] == {"families", "instance_states"}
+    assert tables["storage.performance"] == {"volume_tiers"}
+    assert tables["backup.host"] == tables["network.bandwidth"] == set()  # nothing of a table decides them
+    s6 = next(e for e in findings["compute.vcpu"]["provenance"]["table_entries"] if e["key"] == "S6")
+    assert (s6["resources"], s6["origin"], len(s6["sample_ids"])) == (84, str(ROOT / "examples/ksyun-tables.json"), 5)
+
+
+def test_console_and_markdown_list_the_entries_with_their_evidence(cli: Callable[..., CliResult]) -> None:
+    console = cli("check", *ARGS).stdout
+    assert "Table entries the figures rest on:" in console
+    assert S6 in console
+    assert "84 resources; for compute.vcpu, compute.memory" in console
+    markdown = cli("check", *ARGS, "--format", "markdown", "--lang", "zh").stdout
+    assert "**数据所依据的对照表条目**" in markdown
+    assert "ksyun families[S6]：cpu_ghz 2.6, arch x86_64；依据：(example)" in markdown
+
+
+def test_junit_says_what_each_passing_line_item_rests_on(cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    assert cli("check", *ARGS, "--junit", junit).exit_code == 0
+    text = junit.read_text(encoding="utf-8")
+    vcpu = re.search(r'<testcase classname="line_items" name="compute.vcpu.*?</testcase>', text, re.DOTALL)
+    assert vcpu is not None
+    assert "rests on: ksyun families[S6]: cpu_ghz 2.6, arch x86_64" in vcpu.group()
+    waf = re.search(r'<testcase classname="line_items" name="security.waf.*?</testcase>', text, re.DOTALL)
+    assert waf is not None
+    assert "met (attested)" in waf.group()
+    assert "rests on: attestation waf-2026-h2: 2 instance by 张伟 Zhang Wei" in waf.group()
+
+
+def test_the_html_report_has_a_section_on_the_basis_of_the_figures(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    page = tmp_path / "report.html"
+    assert cli("report", *ARGS, "--output", page, "--lang", "en").exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    basis = re.search(r'<section id="basis">.*?</section>', html, re.DOTALL)
+    assert basis is not None
+    assert "Table entries the figures rest on" in basis.group()
+    assert "ksyun families[S6]" in basis.group()
+    assert "waf-2026-h2 security.waf: 2 instance attested by 张伟 Zhang Wei" in basis.group()
+    assert "met (attested)" in html
