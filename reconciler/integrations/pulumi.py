@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 import pulumi
 import pulumi.dynamic
 
+from reconciler.app.attestations import load_attestations
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError, Problem
 from reconciler.core.changes import bounds_text
@@ -62,11 +63,15 @@ class Settings:
     now: str | None = None
     options: tuple[tuple[str, str], ...] = ()
     """Source settings as (`NAME.KEY`, value) pairs, as `--source-option`; secrets belong in the environment."""
+    attest: str = ""
+    """Attestation files (JSON or YAML), comma-separated, as `--attest`; "" = none."""
 
     def to_props(self) -> dict[str, Any]:
         props: dict[str, Any] = {"contract": self.contract, "observed": self.observed, "source": self.source}
         if self.options:
             props["options"] = dict(self.options)
+        if self.attest:
+            props["attest"] = self.attest
         return props | ({"now": self.now} if self.now else {})
 
     @classmethod
@@ -79,6 +84,7 @@ class Settings:
             source=str(props.get("source", cls.source)),
             now=str(props["now"]) if props.get("now") else None,
             options=_options(props.get("options")),
+            attest=str(props.get("attest") or ""),
         )
 
 
@@ -125,7 +131,9 @@ def observe(settings: Settings, root: Path | None = None) -> Reconciliation:
     contract_path = resolve(settings.contract, base)
     names = [name.strip() for name in settings.source.split(",") if name.strip()]
     files = [_resolve_file(given.strip(), base) for given in settings.observed.split(",") if given.strip()]
+    attest = [resolve(given.strip(), base) for given in settings.attest.split(",") if given.strip()]
     signature = sum((_signature(Path(given.rpartition("=")[2])) for given in files), _signature(contract_path))
+    signature = sum((_signature(path) for path in attest), signature)
     key = (settings, base, signature)
     if key not in _observed:
         now = _parse_now(settings.now)
@@ -134,7 +142,11 @@ def observe(settings: Settings, root: Path | None = None) -> Reconciliation:
         except InputError as exc:
             raise InputError("stack configuration (reconciler:source, reconciler:observed)", exc.problems) from exc
         contract, warnings = load_checked_contract(contract_path, refuse_errors=False)  # the policy pack blocks
-        _observed[key] = check_sources(contract, warnings, open_sources(requests), now)
+        try:
+            attested = load_attestations(attest)
+        except InputError as exc:
+            raise InputError(f"stack configuration (reconciler:attest): {exc.file}", exc.problems) from exc
+        _observed[key] = check_sources(contract, warnings, open_sources(requests), now, attestations=attested)
     return _observed[key]
 
 
@@ -172,6 +184,19 @@ def supplied_text(finding: Finding) -> str | None:
     if finding.supplied is not None or finding.supplied_lower is None:
         return text(finding.supplied)
     return bounds_text(finding.supplied_lower, finding.supplied_upper)
+
+
+def provenance_outputs(finding: Finding) -> dict[str, Any]:
+    """Where the supply comes from, as outputs: `supplied_by` (observed, attested, or null when neither) and
+    `attested_by` (who attested what counts, on what evidence, until when; empty unless attested)."""
+    provenance = finding.provenance
+    attested = [
+        f"{ref.id}: {text(ref.quantity)} by {ref.attested_by} ({ref.evidence}), "
+        f"valid until {ref.valid_until.isoformat()}"
+        for ref in (provenance.attestations if provenance is not None else [])
+        if ref.counted
+    ]
+    return {"supplied_by": provenance.supplied_by if provenance is not None else None, "attested_by": attested}
 
 
 def gap_text(finding: Finding) -> str | None:
@@ -240,6 +265,7 @@ def line_item_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
         "gap_value_monthly": text(finding.gap_value_monthly),
         "shortfall_value_monthly": text(finding.shortfall_value_monthly),
         "reason": finding.reason,
+        **provenance_outputs(finding),
     }  # no timestamps: they change every run and would show on every resource of every refresh (stack outputs)
     return inputs, outputs
 
@@ -353,6 +379,8 @@ _OUTPUT_KEYS = (
     "gap_value_monthly",
     "shortfall_value_monthly",
     "reason",
+    "supplied_by",
+    "attested_by",
 )
 
 
