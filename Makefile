@@ -15,7 +15,7 @@ DEMO_KSYUN_EXPORT ?= examples/ksyun-export.json
 DEMO_KSYUN_TABLES ?= examples/ksyun-tables.json
 DEMO_ATTESTATIONS ?= examples/attestations.yaml
 
-.PHONY: help setup venv system-deps pulumi go-check demo test lint typecheck unit bench lock schemas clean
+.PHONY: help setup venv system-deps pulumi engines go-check demo test lint typecheck unit bench lock schemas clean
 
 help:
 	@echo "make demo   - set up Python deps if needed; scaffold the tables of the example Kingsoft export, check the filled"
@@ -28,7 +28,8 @@ help:
 	@echo "make venv   - only the Python dependencies in $(VENV) (enough for check and HTML/Markdown/JSON reports)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 	@echo "make pulumi - build the Pulumi CLI and Python language host from Go modules, if not cached (docs/pulumi.md)"
-	@echo "make go-check - gofmt, go vet and go test the Python language host in $(GO_HOST)/"
+	@echo "make engines - make pulumi, plus Terraform (if not on PATH) and the Kingsoft test providers (tests/engines/)"
+	@echo "make go-check - gofmt, go vet and go test the Go modules in tools/ (language host, test providers)"
 
 setup: system-deps $(STAMP)
 
@@ -103,15 +104,24 @@ typecheck: setup
 pulumi:
 	@scripts/install-pulumi.sh >/dev/null
 
-# The Python language host that install-pulumi.sh builds (a Go module): gofmt, vet and its tests. Its dependencies come
-# from the Go module proxy; the module and build caches stay at Go's defaults, outside the repository.
-GO_HOST := tools/pulumi-language-python
-go-check:
-	@command -v go >/dev/null || { echo "go-check: Go >= $$(sed -n 's/^go //p' $(GO_HOST)/go.mod) must be on PATH" >&2; exit 1; }
-	@unformatted=$$(cd $(GO_HOST) && gofmt -l .); [ -z "$$unformatted" ] || { echo "go-check: run gofmt -w on: $$unformatted" >&2; exit 1; }
-	cd $(GO_HOST) && nice go vet ./... && nice go test ./...
+# The IaC engine tests also need Terraform (the one on PATH, else built from the Go module proxy) and the
+# Kingsoft Cloud test providers of tools/ksyun-test-providers; both cached in ~/.cache/contract-reconciler.
+engines: pulumi
+	@scripts/install-terraform.sh >/dev/null
+	@scripts/build-test-providers.sh >/dev/null
 
-unit: setup pulumi
+# The Go modules of tools/: the Python language host that install-pulumi.sh builds and the Kingsoft Cloud test
+# providers; gofmt, vet and their tests. Their dependencies come from the Go module proxy; the module and build
+# caches stay at Go's defaults, outside the repository.
+GO_MODULES := tools/pulumi-language-python tools/ksyun-test-providers
+go-check:
+	@command -v go >/dev/null || { echo "go-check: Go >= 1.24 must be on PATH" >&2; exit 1; }
+	@for module in $(GO_MODULES); do \
+		unformatted=$$(cd $$module && gofmt -l .); [ -z "$$unformatted" ] || { echo "go-check: run gofmt -w on: $$unformatted in $$module" >&2; exit 1; }; \
+	done
+	for module in $(GO_MODULES); do (cd $$module && nice go vet ./... && nice go test ./...) || exit 1; done
+
+unit: setup engines
 	$(BIN)/pytest
 
 test: lint typecheck go-check unit

@@ -5,8 +5,10 @@ supplement cap of Art. 20.2; the stack declares exactly the line items of the in
 Advisory (warn): line items short of or over their entitlement; expansions at risk of missing their deadline.
 Every level can be changed with `--policy-pack-config` (a JSON file keyed by policy name).
 
-Paths in a resource's `settings` and in the policies' configuration are relative to the project root, the
-directory of Pulumi.yaml at or above this pack (the engine runs the pack with its own directory as cwd).
+The advisory policies judge what the program observed (each resource's `status`, `supplied`, ... inputs): the
+pack never observes supply itself. Paths in a resource's `settings` and in the policies' configuration are
+relative to the project root, the directory of Pulumi.yaml at or above this pack (the engine runs the pack with
+its own directory as cwd).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from reconciler.base.errors import InputError
 from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.load import load_contract
 from reconciler.core.models import ExpansionState, Status
-from reconciler.integrations.pulumi import Settings, gap_text, observe, project_root, resolve, supplied_text
+from reconciler.integrations.pulumi import Settings, project_root, resolve
 
 LINE_ITEM_TYPE = "pulumi-python:dynamic/reconciler:LineItem"
 EXPANSION_TYPE = "pulumi-python:dynamic/reconciler:Expansion"
@@ -117,15 +119,16 @@ def short_or_over(args: ResourceValidationArgs, report: ReportViolation) -> None
     if args.resource_type != LINE_ITEM_TYPE:
         return
     statuses = tuple(args.get_config().get("statuses") or FLAGGED_STATUSES)
-    result = observe(Settings.from_props(args.props.get("settings") or {}), _root())
-    finding = result.finding(str(args.props["line_item"]))
-    possibly = [s.value for s in finding.possible if s.value in statuses] if finding.status is Status.UNKNOWN else []
-    if finding.status.value in statuses or possibly:
-        state = finding.status.value if not possibly else f"possibly {' or '.join(possibly)}"
+    props = args.props  # the program's observation, handed on: the pack does not observe again
+    status = props.get("status")
+    possible = props.get("possible") or []
+    possibly = [s for s in possible if s in statuses] if status == Status.UNKNOWN else []
+    if status in statuses or possibly:
+        state = status if not possibly else f"possibly {' or '.join(possibly)}"
         report(
-            f"{finding.line_item.value} is {state}: entitled {finding.entitled} {finding.unit.value}, "
-            f"due {finding.due}, supplied {supplied_text(finding)}, gap {gap_text(finding)} "
-            f"({finding.gap_value_monthly} CNY a month)" + (f"; {finding.reason}" if finding.reason else ""),
+            f"{props.get('line_item')} is {state}: entitled {props.get('entitled')} {props.get('unit')}, "
+            f"due {props.get('due')}, supplied {props.get('supplied')}, gap {props.get('gap')} "
+            f"({props.get('gap_value_monthly')} CNY a month)" + (f"; {props['reason']}" if props.get("reason") else ""),
             None,
         )
 
@@ -133,14 +136,13 @@ def short_or_over(args: ResourceValidationArgs, report: ReportViolation) -> None
 def expansions_at_risk(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type != EXPANSION_TYPE:
         return
-    result = observe(Settings.from_props(args.props.get("settings") or {}), _root())
-    for status in result.expansions:
-        if status.id == args.props.get("expansion") and status.state.value in RISKY_STATES:
-            report(
-                f"expansion {status.id} ({status.line_item.value} to {status.required}) is {status.state.value}: "
-                f"due {status.due_at.isoformat()}, remaining {status.remaining}",
-                None,
-            )
+    props = args.props
+    if props.get("state") in RISKY_STATES:
+        report(
+            f"expansion {props.get('expansion')} ({props.get('line_item')} to {props.get('required')}) is "
+            f"{props.get('state')}: due {props.get('due_at')}, supplied {props.get('supplied')}",
+            None,
+        )
 
 
 def _config(properties: Mapping[str, dict[str, Any]]) -> PolicyConfigSchema:

@@ -1,5 +1,8 @@
 """The Pulumi program: every contract line item (and recorded expansion) as a resource of the reconciler's
-dynamic provider, and each one's entitlement, supply, gap and status as stack outputs. See docs/pulumi.md."""
+dynamic provider, and each one's entitlement, supply, gap and status as stack outputs. See docs/pulumi.md.
+
+It observes supply once, with tonight's stack settings, and hands the observation on as the resources' inputs:
+the provider's diff and the policy pack judge those, so one command observes once, as of one `now`."""
 
 from __future__ import annotations
 
@@ -51,7 +54,7 @@ for finding in result.findings:
     )
 
 for expansion in result.expansions:
-    Expansion(expansion, settings)
+    Expansion(expansion, result.finding(expansion.line_item).supplied_lower, settings)  # supplied for certain
     pulumi.export(
         f"expansion {expansion.id}",
         {

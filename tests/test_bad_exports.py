@@ -1,7 +1,8 @@
 """Bad native exports never end in a traceback: every source's `--from-file` reader, fuzzed.
 
 Property tests (hypothesis) run `reconciler check --source NAME --from-file FILE` in-process on mutated
-copies of the sources' own fixtures (a Kingsoft export, a kubectl List, a `pulumi stack export`): a leaf
+copies of the sources' own fixtures (a Kingsoft export, a kubectl List, a `pulumi stack export`, a
+`terraform show -json` plan): a leaf
 replaced by any JSON value (containers, other types, huge, negative and fractional numbers, odd text), or
 any object member deleted. Whatever the mutation, the check ends with one of its exit codes; an input it
 refuses (exit 2) is named in one `error:` line. `run_cli` lets any other exception fail the test.
@@ -25,6 +26,10 @@ EXPORTS: dict[str, tuple[Path, Path]] = {
     "ksyun": (DATA / "ksyun" / "export.json", DATA / "ksyun" / "tables.json"),
     "kubernetes": (DATA / "kubernetes" / "cluster.json", DATA / "kubernetes" / "tables.json"),
     "pulumi": (DATA / "pulumi" / "stack-prod.json", DATA / "pulumi" / "tables.json"),
+    "terraform": (
+        DATA / "terraform" / "tenancy-plan-scaled-down.json",
+        DATA.parent / "engines" / "tenancy-tables.json",
+    ),
 }
 DOCS = {name: json.loads(export.read_text(encoding="utf-8")) for name, (export, _) in EXPORTS.items()}
 SITES = [(name, loc) for name, doc in DOCS.items() for loc in leaves(doc)]

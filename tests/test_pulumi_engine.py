@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reconciler.sources import SOURCES
+from reconciler.sources.base import SourceRequest
 from tests.conftest import ROOT, dumps, met_resources, snapshot_document
+from tests.emulators.ksyun import World, running
 from tests.pulumi_support import (
     EXPANSION_CONTRACT,
     NOW,
+    SHORT_VCPU,
     engine_bin,
     misstated_line_total,
     short_resources,
@@ -31,6 +37,7 @@ from tests.pulumi_support import (
 pytestmark = pytest.mark.engine
 
 PULUMI_VERSION = "v3.274.1"
+KSYUN_DATA = ROOT / "tests" / "data" / "ksyun"
 EXPECT_NO_CHANGES_FAILED = 7
 """`pulumi preview --expect-no-changes` exits 7 when changes are proposed (other failures exit 1)."""
 PROJECT_FILES = ("Pulumi.yaml", "stacks", "policies", "contract_inventory.json", "examples")
@@ -75,6 +82,11 @@ class Engine:
         if check and run.code != 0:
             pytest.fail(f"pulumi {' '.join(args)} exited {run.code}:\n{run.output}")
         return run
+
+    def with_env(self, **extra: str) -> Engine:
+        """The same engine with more environment variables (credentials, say)."""
+        proxies = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")
+        return Engine(self.project, {k: v for k, v in self.env.items() if k not in proxies} | extra)
 
     def new_stack(self, name: str, **config: str) -> str:
         self("stack", "init", stack=name, check=True)
@@ -149,30 +161,75 @@ def test_all_met_passes_the_gate_with_no_changes(engine: Engine, observations: d
     assert "to update" not in gate.stdout
 
 
-def test_a_short_line_item_fails_the_gate_with_the_gap_in_the_diff(
-    engine: Engine, observations: dict[str, Path]
-) -> None:
-    stack = engine.new_stack("short", observed=str(observations["short"]))
+def night(engine: Engine, stack: str, export: Path | None, **settings: str) -> None:
+    """The nightly job's first step: point the stack at tonight's export (and any other changed setting)."""
+    if export is not None:
+        engine("config", "set", "reconciler:observed", str(export), stack=stack, check=True)
+    for key, value in settings.items():
+        engine("config", "set", f"reconciler:{key}", value, stack=stack, check=True)
+
+
+def test_the_gate_over_several_nights_on_one_stack(engine: Engine, tmp_path: Path) -> None:
+    """One stack, one export per night, last night's export rotated away each morning."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    stack = engine.new_stack("nightly")
+
+    # night 1: all met; the stack is created and recorded once
+    first = write_observation(exports / "2026-11-22.json", met_resources())
+    night(engine, stack, first)
     engine("up", "--yes", "--skip-preview", stack=stack, check=True)
-
     gate = engine(*GATE, stack=stack)
+    assert gate.code == 0, gate.output
+    assert f"{LINE_ITEMS + STACK} unchanged" in gate.stdout
 
+    # night 2: 16 vCPU short; the diff names the line item with entitled and tonight's supply
+    first.unlink()
+    second = write_observation(exports / "2026-11-23.json", short_resources())
+    night(engine, stack, second)
+    gate = engine(*GATE, stack=stack)
     assert gate.code == EXPECT_NO_CHANGES_FAILED, gate.output
-    assert "no changes were expected for preview but changes were proposed" in gate.output
-    # the one short line item is the one update, with entitled and supplied side by side
     assert "~ 1 to update" in gate.stdout
-    assert f"{LINE_ITEMS - 1 + STACK} unchanged" in gate.stdout
     update = gate.stdout[gate.stdout.index("(update)") :]
     assert "[id=compute.vcpu]" in update
-    assert 'entitled  : "1232"' in update
-    assert '~ supplied  : "1216" => "1232"' in update
-    assert '~ gap       : "-16" => "0"' in update
-
-    # and `up` cannot make it go away: it records the observed shortfall, the next gate fails the same way
+    assert re.search(r'\n\s+entitled\s+: "1232"\n', update)
+    assert re.search(rf'~ supplied\s+: "1232" => "{SHORT_VCPU}"', update)
+    assert re.search(r'~ status\s+: "met" => "short"', update)
+    as_json = engine("preview", "--expect-no-changes", "--json", stack=stack)
+    assert as_json.code == EXPECT_NO_CHANGES_FAILED
+    assert {name: op for name, op in steps(as_json).items() if op != "same"} == {"compute.vcpu": "update"}
+    # `up` records tonight's shortfall but cannot make it pass: the gap is still tonight's
     engine("up", "--yes", "--skip-preview", stack=stack, check=True)
-    again = engine("preview", "--refresh", "--expect-no-changes", "--json", stack=stack)
-    assert again.code == EXPECT_NO_CHANGES_FAILED, again.output
-    assert [name for name, op in steps(again).items() if op != "same"] == ["compute.vcpu"]
+    assert engine(*GATE, stack=stack).code == EXPECT_NO_CHANGES_FAILED
+
+    # night 3: met again; passes without an `up`, though the state recorded the shortfall
+    second.unlink()
+    third = write_observation(exports / "2026-11-24.json", met_resources())
+    night(engine, stack, third)
+    gate = engine(*GATE, stack=stack)
+    assert gate.code == 0, gate.output
+    assert f"{LINE_ITEMS + STACK} unchanged" in gate.stdout
+    assert engine("stack", "output", "verdict", stack=stack, check=True).stdout.strip() == "drift"  # as recorded
+
+    # night 4: the export job failed; the gate and `up` say which setting names what, without a traceback
+    third.unlink()
+    night(engine, stack, exports / "2026-11-25.json")
+    for failed in (engine(*GATE, stack=stack), engine("up", "--yes", "--skip-preview", stack=stack)):
+        assert failed.code == 1, failed.output
+        assert "stack setting reconciler:observed: " in failed.output
+        assert "2026-11-25.json: cannot read: No such file or directory" in failed.output
+        assert "pulumi config set reconciler:observed FILE" in failed.output
+        assert "Traceback" not in failed.output
+
+    # night 5: a new export named with its source, another `now`: settings alone are never a change
+    fifth = write_observation(exports / "2026-11-26.json", met_resources())
+    night(engine, stack, None, observed=f"snapshot={fifth}", source="snapshot", now="2026-11-26T21:00:00+08:00")
+    gate = engine(*GATE, stack=stack)
+    assert gate.code == 0, gate.output
+    recorded = engine("up", "--yes", "--skip-preview", stack=stack)
+    assert recorded.code == 0, recorded.output
+    assert engine("stack", "output", "verdict", stack=stack, check=True).stdout.strip() == "ok"
+    assert engine(*GATE, stack=stack).code == 0
 
 
 def test_an_expansion_inside_its_deadline_does_not_fail_the_gate(engine: Engine, observations: dict[str, Path]) -> None:
@@ -252,5 +309,43 @@ def test_bad_configuration_is_named_without_a_traceback(engine: Engine, tmp_path
     preview = engine("preview", stack=stack)
 
     assert preview.code != 0
+    assert "stack setting reconciler:observed: " in preview.output
     assert "missing.json: cannot read: No such file or directory" in preview.output
     assert "Traceback" not in preview.output
+
+
+def test_one_preview_observes_supply_once_for_program_provider_and_policy_pack(engine: Engine) -> None:
+    """A live source (the ksyun source on the Kingsoft API emulator): one refreshing, policy-checked preview
+    sweeps the inventory exactly once, as many API calls as one observation by the source itself."""
+    raw = json.loads((KSYUN_DATA / "world.json").read_text(encoding="utf-8"))
+    world = World(items=raw["items"], projects=raw["projects"], buckets=raw["buckets"], usage=raw["usage"])
+    with running(world) as address:
+        options = {
+            "regions": "cn-beijing-6",
+            "endpoint": address,
+            "ks3_endpoint": address,
+            "scheme": "http",
+            "tables": str(KSYUN_DATA / "tables.json"),
+            "timeout": "5",
+            "attempts": "1",
+            "page_size": "5",
+        }
+        live = engine.with_env(KSYUN_ACCESS_KEY="AKLTengine0123", KSYUN_SECRET_KEY="SKengine-never-shown")  # env only
+        stack = live.new_stack("live", source="ksyun")
+        for key, value in options.items():
+            path = f'reconciler:sourceOptions["ksyun.{key}"]'
+            live("config", "set", "--path", path, value, stack=stack, check=True)
+        live("up", "--yes", "--skip-preview", stack=stack, check=True)
+
+        def calls_of(action: Callable[[], object]) -> int:
+            before = len(world.requests)
+            action()
+            return len(world.requests) - before
+
+        keys = {"access_key": "AKLTengine0123", "secret_key": "SKengine-never-shown"}
+        source = SOURCES["ksyun"].open(SourceRequest("ksyun", (), options | keys))
+        one_sweep = calls_of(lambda: list(source.resources()))
+        preview = calls_of(lambda: live("preview", "--refresh", "--diff", "--policy-pack", "policies", stack=stack))
+
+    assert one_sweep > 5  # every list action, several pages each
+    assert preview == one_sweep

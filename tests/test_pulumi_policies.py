@@ -18,7 +18,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from reconciler.integrations.pulumi import Settings, expansion_declaration, line_item_declaration, observe
+from reconciler.integrations.pulumi import Settings, expansion_inputs, line_item_inputs, observe
 from tests.conftest import ROOT, met_resources
 from tests.pulumi_support import (
     EXPANSION_CONTRACT,
@@ -44,16 +44,23 @@ def policy(name: str) -> Any:
 
 
 def stack_resources(settings: Settings) -> list[PolicyResource]:
-    """The stack as the program declares it from `settings`: one resource per line item and expansion."""
+    """The stack as the program declares it from `settings`: one resource per line item and expansion, with the
+    program's observation as inputs (the pack judges those; it does not observe)."""
     result = observe(settings, ROOT)
     resources = [
         PolicyResource(
-            LINE_ITEM, line_item_declaration(f, settings), f"urn:{f.line_item.value}", f.line_item.value, *NO_OPTIONS
+            LINE_ITEM, line_item_inputs(f, settings), f"urn:{f.line_item.value}", f.line_item.value, *NO_OPTIONS
         )
         for f in result.findings
     ]
     resources += [
-        PolicyResource(EXPANSION, expansion_declaration(e, settings), f"urn:{e.id}", e.id, *NO_OPTIONS)
+        PolicyResource(
+            EXPANSION,
+            expansion_inputs(e, result.finding(e.line_item).supplied, settings),
+            f"urn:{e.id}",
+            e.id,
+            *NO_OPTIONS,
+        )
         for e in result.expansions
     ]
     return resources
@@ -146,6 +153,16 @@ def test_short_and_over_line_items_are_advised(tmp_path: Path) -> None:
     assert found == (
         "compute.vcpu is short: entitled 1232 vCPU, due 1232, supplied 1216, gap -16 (-224.32 CNY a month)"
     )
+
+
+def test_the_pack_judges_the_programs_observation_without_observing_again(tmp_path: Path) -> None:
+    observation = write_observation(tmp_path / "short.json", short_resources())
+    resources = stack_resources(Settings(observed=str(observation), now=NOW))
+    observation.unlink()  # rotated away after the program observed it: the pack never reads it
+
+    (found,) = violations("line-items-short-or-over", resources)
+
+    assert found.startswith("compute.vcpu is short: entitled 1232 vCPU, due 1232, supplied 1216")
 
 
 def test_the_reported_statuses_are_configurable(met: Path) -> None:

@@ -3,6 +3,7 @@ state, and the stack outputs a user reads. The real engine runs it in test_pulum
 
 from __future__ import annotations
 
+import fnmatch
 import runpy
 from collections.abc import Callable
 from pathlib import Path
@@ -58,7 +59,7 @@ def run_program(monkeypatch: pytest.MonkeyPatch) -> Run:
     return run
 
 
-def test_every_line_item_is_declared_entitled_in_full(run_program: Run, tmp_path: Path) -> None:
+def test_every_line_item_is_declared_with_its_entitlement_and_tonights_supply(run_program: Run, tmp_path: Path) -> None:
     observed = write_observation(tmp_path / "short.json", short_resources())
     recorder, _ = run_program(observed=str(observed), now=NOW)
 
@@ -77,21 +78,23 @@ def test_every_line_item_is_declared_entitled_in_full(run_program: Run, tmp_path
     ]
     vcpu = recorder.resources["compute.vcpu"]
     assert vcpu.typ == LINE_ITEM
-    # desired state: supplied = entitled, no gap; the provider's read replaces both by what it observes
-    assert {k: vcpu.inputs[k] for k in ("entitled", "due", "supplied", "gap", "unit")} == {
+    # the contract's figures and the program's one observation, handed on to the provider and the policy pack
+    assert {k: vcpu.inputs[k] for k in ("entitled", "due", "supplied", "gap", "status", "unit")} == {
         "entitled": "1232",
         "due": "1232",
-        "supplied": "1232",
-        "gap": "0",
+        "supplied": SHORT_VCPU,
+        "gap": "-16",
+        "status": "short",
         "unit": "vCPU",
     }
+    assert vcpu.inputs["gap_value_monthly"] == "-224.32"
     assert vcpu.inputs["settings"] == {
         "contract": "contract_inventory.json",
         "observed": str(observed),
         "source": "snapshot",
         "now": NOW,
     }
-    assert recorder.resources["storage.object"].inputs["gap"] == "0.000"
+    assert recorder.resources["storage.object"].inputs["status"] == "met"
 
 
 def test_stack_outputs_give_each_line_items_figures(run_program: Run, tmp_path: Path) -> None:
@@ -121,11 +124,12 @@ def test_expansions_are_declared_with_their_deadline(run_program: Run, tmp_path:
 
     expansion = recorder.resources["EXP-2026-001"]
     assert expansion.typ == EXPANSION
-    assert {k: expansion.inputs[k] for k in ("line_item", "quantity", "required", "supplied")} == {
+    assert {k: expansion.inputs[k] for k in ("line_item", "quantity", "required", "supplied", "state")} == {
         "line_item": "compute.vcpu",
         "quantity": "64",
         "required": "1296",
-        "supplied": "1296",
+        "supplied": "1232",
+        "state": "at_risk",
     }
     output = exports["expansion EXP-2026-001"]
     assert output["due_at"] == expansion.inputs["due_at"]
@@ -164,3 +168,19 @@ def test_the_attest_setting_counts_attested_supply_and_the_outputs_say_so(run_pr
     assert waf["attested_by"] == [
         "waf-2026: 2 by Zhang Wei (order KS-2026-0815), valid until 2027-07-17T00:00:00+08:00"
     ]
+
+
+def test_stack_setting_files_are_git_ignored_and_the_project_file_is_not() -> None:
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+    def ignored(name: str) -> bool:
+        return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+
+    assert ignored("Pulumi.nightly.yaml")
+    assert ignored("Pulumi.dev.yaml")
+    assert not ignored("Pulumi.yaml")
+    assert not ignored("PulumiPolicy.yaml")

@@ -30,7 +30,7 @@ from reconciler.contract.checks import check_contract
 from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
 from reconciler.contract.obligations import DEFAULT_SOON_DAYS, obligations
 from reconciler.core.meters import MeterPolicy
-from reconciler.core.models import ExitCode, Reconciliation
+from reconciler.core.models import ExitCode, Reconciliation, Status
 from reconciler.core.observation import VmState
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
 from reconciler.dates.periods import (
@@ -50,10 +50,12 @@ from reconciler.report.junit import render_junit
 from reconciler.report.labels import Lang, PageLang
 from reconciler.report.markdown import render_markdown
 from reconciler.report.outputs import prepare_output, write_output
+from reconciler.report.plan_change import render_plan_change
 from reconciler.report.text import verdict_line
 from reconciler.report.validation import validation_json, validation_text
 from reconciler.sources.base import SourceRequest
 from reconciler.sources.select import open_sources, source_requests
+from reconciler.sources.terraform.source import reads_a_plan
 
 app = typer.Typer(
     help="Reconcile the cloud service contract's capacity against what is provisioned.",
@@ -143,6 +145,29 @@ AttestOption = Annotated[
         "valid until (repeatable; docs/formats.md).",
     ),
 ]
+PlanOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan",
+        metavar="FILE",
+        help="`pulumi preview --json` of a change: check the stack as it will be once applied "
+        "(= --source-option pulumi.plan=FILE; Terraform plans are read with --source terraform --from-file).",
+    ),
+]
+
+
+def _plan_option(plan: Path | None, sources: list[str]) -> list[str]:
+    """`--plan FILE` as the pulumi source's setting; refused (exit 2) without that source."""
+    if plan is None:
+        return []
+    if "pulumi" not in sources:
+        raise InputError.single(
+            "--plan",
+            "",
+            "a `pulumi preview --json` plan needs --source pulumi (Terraform: --source terraform "
+            "--from-file PLAN.json)",
+        )
+    return [f"pulumi.plan={plan}"]
 
 
 @app.command()
@@ -152,6 +177,7 @@ def check(
     from_file: FromFileOption = None,
     source_option: SourceSettingOption = None,
     attest: AttestOption = None,
+    plan: PlanOption = None,
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.CONSOLE,
     now: NowOption = None,
@@ -171,11 +197,20 @@ def check(
     json_file: Annotated[
         Path | None, typer.Option("--json", metavar="FILE", help="Also write the JSON output.")
     ] = None,
+    plan_gate: Annotated[
+        bool,
+        typer.Option(
+            "--plan-gate",
+            help="Judge a planned change: exit 1 only when a line item would be short, 3 when one cannot be "
+            "judged (unknown), 0 otherwise (over, pending and not observed pass); see docs/terraform.md.",
+        ),
+    ] = False,
 ) -> None:
     """Reconcile what the sources observe against the contract: per line item entitled, supplied, gap and status."""
     moment = _parse_now(now)
     policy = MeterPolicy(counted_vm_states=_parse_states(count_states))
-    requests = source_requests(source or [], from_file or [], source_option or [], observed, os.environ, moment)
+    options = [*(source_option or []), *_plan_option(plan, source or [])]
+    requests = source_requests(source or [], from_file or [], options, observed, os.environ, moment)
     for path in (junit, markdown, json_file):
         if path is not None:
             prepare_output(path)
@@ -200,7 +235,50 @@ def check(
         sys.stdout.write(render_markdown(result, lang))
     else:
         render_console(result, sys.stdout, lang)
+    before = _before_the_plan(requests, result)
+    if before is not None and output_format is not CheckFormat.JSON:
+        sys.stdout.write("\n")
+        render_plan_change(
+            check_sources(loaded, warnings, open_sources(before), moment, policy, None, attested),
+            result,
+            sys.stdout,
+            lang,
+        )
+    if plan_gate:
+        code, verdict = plan_gate_verdict(result)
+        sys.stderr.write(f"Plan gate: {verdict} (exit {code})\n")
+        raise typer.Exit(code)
     raise typer.Exit(int(result.exit_code))
+
+
+def _before_the_plan(requests: list[SourceRequest], result: Reconciliation) -> list[SourceRequest] | None:
+    """The same sources without the planned change (a Pulumi export without its preview, a Terraform plan's
+    prior state), when one of them read a plan; None otherwise."""
+    planned = [r for r in requests if r.name == "pulumi" and r.settings.get("plan")]
+    planned += [r for r in requests if r.name == "terraform" and reads_a_plan(result.sources, r)]
+    if not planned:
+        return None
+    before = []
+    for request in requests:
+        settings = dict(request.settings)
+        if request in planned and request.name == "pulumi":
+            settings.pop("plan")
+        elif request in planned:
+            settings["prior"] = "true"
+        before.append(replace(request, settings=settings, progress=None))
+    return before
+
+
+def plan_gate_verdict(result: Reconciliation) -> tuple[ExitCode, str]:
+    """The exit code and sentence of `check --plan-gate`: only a shortfall fails a plan (1); a line item that may
+    be short (its bounds allow it: a value unknown until apply, a failed source) is 3; anything else passes."""
+    short = [f.line_item.value for f in result.findings if f.status is Status.SHORT]
+    maybe = [f.line_item.value for f in result.findings if f.status is Status.UNKNOWN and Status.SHORT in f.possible]
+    if short:
+        return ExitCode.DRIFT, "the plan would leave " + ", ".join(short) + " short"
+    if maybe:
+        return ExitCode.SOURCE_FAILED, "cannot judge " + ", ".join(maybe) + ": they may be short (see above)"
+    return ExitCode.OK, "no line item would be short"
 
 
 class ReportFormat(StrEnum):

@@ -5,22 +5,28 @@ imports this module. The provider classes live in this installed module so that 
 by reference: the `__provider` value in the state then names this module and does not change when its code
 does (no churn), and refresh runs the code installed now, not code pickled into an old state.
 
-What each operation does, none of which touches the cloud:
-- `read` (every `pulumi preview --refresh` / `refresh`) observes supply through the configured source and
-  returns it as the resource's `supplied` and `gap`, inputs and outputs alike, so the diff shows the gap;
-- `diff` reports a change only for a line item that is or may be short at `now` (the core's status `short`, or
-  `unknown` with `short` among its possible statuses: its bounds do not rule a shortfall out, never passed as
-  met), or an expansion overdue and not supplied; met, pending, over, not observed, ended and an unknown that
+One observation per engine command: the program calls `observe()` once, with tonight's stack settings, and
+declares each resource with the contract's figures *and* what was observed (`supplied`, `gap`, `status`;
+an expansion's `state`). Nothing else observes: the provider and the policy pack judge the inputs the
+program hands them, so they share the program's observation and its `now`, and a setting recorded in the
+state (last night's file) is never read again. What each provider operation does, none of which touches the
+cloud or a file:
+- `diff` reports a change when tonight's inputs show a line item that is or may be short at `now` (status
+  `short`, or `unknown` with `short` among its possible statuses: its bounds do not rule a shortfall out,
+  never passed as met), or an expansion overdue; met, pending, over, not observed, ended and an unknown that
   cannot be short (e.g. EIPs alone carrying the bandwidth due, shares not listed: "not short; possibly over")
-  show nothing;
-  a changed declaration (entitlement, settings, provider `version`) is a change too; `__provider` is ignored;
-- `create` and `update` record the declaration together with the supply observed at that moment;
+  show nothing. A changed declaration (the contract's figures,
+  the provider `version`) is a change too; the settings (`reconciler:observed`, `source`, `now`, ...), `due`
+  and `__provider` are not;
+- `create` and `update` record the inputs (declaration and observation) as they are;
+- `read` (`pulumi refresh`, `preview --refresh`) returns the recorded state unchanged;
 - `delete` forgets the record.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,13 +46,24 @@ from reconciler.dates.clock import CONTRACT_TZ, parse_instant
 from reconciler.sources.select import open_sources, source_requests
 
 PROVIDER_VERSION = "1"
-"""Bump when the provider's behaviour changes: every resource then shows one update that stores the new one."""
+"""Bump when what the state records must be rewritten: every resource then shows one update that stores it."""
 
 PROJECT_FILE = "Pulumi.yaml"
 
-LINE_ITEM_DECLARED = ("line_item", "name_zh", "name_en", "unit", "unit_price", "baseline", "entitled", "due")
+LINE_ITEM_DECLARED = ("line_item", "name_zh", "name_en", "unit", "unit_price", "baseline", "entitled")
+"""The contract's figures of a line item: a change of one is a change of the stack (`up` records it)."""
 EXPANSION_DECLARED = ("expansion", "line_item", "quantity", "requested_at", "due_at", "required")
-COMMON_DECLARED = ("settings", "version")
+COMMON_DECLARED = ("version",)
+
+SETTING_KEYS = {
+    "contract": "reconciler:contract",
+    "observed": "reconciler:observed",
+    "source": "reconciler:source",
+    "options": "reconciler:sourceOptions",
+    "now": "reconciler:now",
+    "attest": "reconciler:attest",
+}
+"""Each setting's stack configuration key, named in errors."""
 
 
 @dataclass(frozen=True)
@@ -92,9 +109,7 @@ def _options(value: Any) -> tuple[tuple[str, str], ...]:
     if value is None:
         return ()
     if not isinstance(value, Mapping):
-        raise InputError.single(
-            "stack configuration", "reconciler:sourceOptions", "expected an object of NAME.KEY: VALUE"
-        )
+        raise InputError.single("stack configuration", SETTING_KEYS["options"], "expected an object of NAME.KEY: VALUE")
     return tuple(sorted((str(key), str(item)) for key, item in value.items()))
 
 
@@ -119,35 +134,56 @@ _PROCESS_NOW = datetime.now(CONTRACT_TZ)
 """Without `reconciler:now`, every observation in one engine process is made as of the process's start."""
 
 _observed: dict[tuple[Settings, Path, tuple[int, ...]], Reconciliation] = {}
+_observing = threading.Lock()
+"""One observation at a time per process, so that concurrent callers share it instead of repeating it."""
 
 
 def observe(settings: Settings, root: Path | None = None) -> Reconciliation:
     """The one call into the reconciler core: load the contract and reconcile the configured source at `now`.
 
-    The contract's own arithmetic is not refused here: the policy pack's mandatory policy blocks it, so that
-    a preview still shows the reconciliation. Results are kept for the life of the process, keyed by the
-    files' size and modification time (one engine command reads each file once, not once per resource)."""
+    Called by the program, once per engine command; the result is handed on to the provider and the policy
+    pack as the resources' inputs. The contract's own arithmetic is not refused here: the policy pack's
+    mandatory policy blocks it, so that a preview still shows the reconciliation. Results are kept for the life
+    of the process (under a lock), keyed by the settings and the files' size and modification time. Bad
+    settings and files that cannot be read are InputErrors naming the stack setting."""
     base = root or project_root()
     contract_path = resolve(settings.contract, base)
     names = [name.strip() for name in settings.source.split(",") if name.strip()]
     files = [_resolve_file(given.strip(), base) for given in settings.observed.split(",") if given.strip()]
     attest = [resolve(given.strip(), base) for given in settings.attest.split(",") if given.strip()]
-    signature = sum((_signature(Path(given.rpartition("=")[2])) for given in files), _signature(contract_path))
-    signature = sum((_signature(path) for path in attest), signature)
+    signature = sum(
+        (_signature(Path(given.rpartition("=")[2]), "observed") for given in files),
+        _signature(contract_path, "contract"),
+    )
+    signature = sum((_signature(path, "attest") for path in attest), signature)
     key = (settings, base, signature)
-    if key not in _observed:
-        now = _parse_now(settings.now)
-        try:
-            requests = source_requests(names, files, [f"{k}={v}" for k, v in settings.options], None, os.environ, now)
-        except InputError as exc:
-            raise InputError("stack configuration (reconciler:source, reconciler:observed)", exc.problems) from exc
+    with _observing:
+        if key not in _observed:
+            _observed[key] = _reconcile(settings, contract_path, names, files, attest)
+        return _observed[key]
+
+
+def _reconcile(
+    settings: Settings, contract_path: Path, names: list[str], files: list[str], attest: list[Path]
+) -> Reconciliation:
+    now = _parse_now(settings.now)
+    try:
+        requests = source_requests(names, files, [f"{k}={v}" for k, v in settings.options], None, os.environ, now)
+    except InputError as exc:
+        raise InputError(f"stack settings {SETTING_KEYS['source']}, {SETTING_KEYS['observed']}", exc.problems) from exc
+    try:
         contract, warnings = load_checked_contract(contract_path, refuse_errors=False)  # the policy pack blocks
-        try:
-            attested = load_attestations(attest)
-        except InputError as exc:
-            raise InputError(f"stack configuration (reconciler:attest): {exc.file}", exc.problems) from exc
-        _observed[key] = check_sources(contract, warnings, open_sources(requests), now, attestations=attested)
-    return _observed[key]
+    except InputError as exc:
+        raise InputError(f"{exc.file} (stack setting {SETTING_KEYS['contract']})", exc.problems) from exc
+    try:
+        attested = load_attestations(attest)
+    except InputError as exc:
+        raise InputError(f"{exc.file} (stack setting {SETTING_KEYS['attest']})", exc.problems) from exc
+    try:
+        return check_sources(contract, warnings, open_sources(requests), now, attestations=attested)
+    except InputError as exc:
+        setting = SETTING_KEYS["observed"] if files else SETTING_KEYS["options"]
+        raise InputError(f"{exc.file} (stack setting {setting})", exc.problems) from exc
 
 
 def _resolve_file(given: str, base: Path) -> str:
@@ -156,11 +192,16 @@ def _resolve_file(given: str, base: Path) -> str:
     return f"{name}{sep}{resolve(path, base)}"
 
 
-def _signature(path: Path) -> tuple[int, ...]:
+def _signature(path: Path, setting: str) -> tuple[int, ...]:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise InputError.single(str(path), "", f"cannot read: {exc.strerror}") from exc
+        key = SETTING_KEYS[setting]
+        raise InputError.single(
+            f"stack setting {key}",
+            "",
+            f"{path}: cannot read: {exc.strerror} (point it at a readable file: pulumi config set {key} FILE)",
+        ) from exc
     return stat.st_size, stat.st_mtime_ns
 
 
@@ -170,7 +211,7 @@ def _parse_now(text: str | None) -> datetime:
     try:
         return parse_instant(text)
     except ValueError as exc:
-        raise InputError("stack configuration", [Problem("reconciler:now", str(exc))]) from exc
+        raise InputError("stack configuration", [Problem(SETTING_KEYS["now"], str(exc))]) from exc
 
 
 def text(value: Decimal | None) -> str | None:
@@ -207,11 +248,11 @@ def gap_text(finding: Finding) -> str | None:
     return bounds_text(finding.supplied_lower - finding.entitled, None if upper is None else upper - finding.entitled)
 
 
-# -- what the program declares -------------------------------------------------------------------------------
+# -- what the program declares: the contract's figures and tonight's observation ------------------------------
 
 
-def line_item_declaration(finding: Finding, settings: Settings) -> dict[str, Any]:
-    """A line item as desired state: its entitlement, supplied in full, with no gap."""
+def line_item_inputs(finding: Finding, settings: Settings) -> dict[str, Any]:
+    """A line item's inputs: its entitlement, and its supply, gap and status as observed now."""
     return {
         "line_item": finding.line_item.value,
         "name_zh": finding.name_zh,
@@ -221,43 +262,8 @@ def line_item_declaration(finding: Finding, settings: Settings) -> dict[str, Any
         "baseline": text(finding.baseline),
         "entitled": text(finding.entitled),
         "due": text(finding.due),
-        "supplied": text(finding.entitled),
-        "gap": text(finding.entitled - finding.entitled),  # zero, written to the unit's precision like the gap
-        "settings": settings.to_props(),
-        "version": PROVIDER_VERSION,
-    }
-
-
-def expansion_declaration(expansion: ExpansionStatus, settings: Settings) -> dict[str, Any]:
-    """An expansion as desired state: the line item supplied up to `required` by `due_at`."""
-    return {
-        "expansion": expansion.id,
-        "line_item": expansion.line_item.value,
-        "quantity": text(expansion.quantity),
-        "requested_at": expansion.requested_at.isoformat(),
-        "due_at": expansion.due_at.isoformat(),
-        "required": text(expansion.required),
-        "supplied": text(expansion.required),
-        "settings": settings.to_props(),
-        "version": PROVIDER_VERSION,
-    }
-
-
-# -- what the provider observes ---------------------------------------------------------------------------------
-
-
-def line_item_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(inputs, outputs) of a line item as observed now: `supplied` and `gap` replaced by the observation."""
-    settings = Settings.from_props(props.get("settings"))
-    result = observe(settings)
-    try:
-        finding = result.finding(str(props["line_item"]))
-    except KeyError:  # the contract changed under a stack that still records the line item
-        raise InputError.single(
-            settings.contract, "line_items", f"no line item {props['line_item']!r} any more"
-        ) from None
-    inputs = _declared(props, LINE_ITEM_DECLARED) | {"supplied": supplied_text(finding), "gap": gap_text(finding)}
-    outputs = inputs | {
+        "supplied": supplied_text(finding),
+        "gap": gap_text(finding),
         "status": finding.status.value,
         "possible": [status.value for status in finding.possible],
         "supplied_lower": text(finding.supplied_lower),
@@ -266,34 +272,29 @@ def line_item_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
         "shortfall_value_monthly": text(finding.shortfall_value_monthly),
         "reason": finding.reason,
         **provenance_outputs(finding),
-    }  # no timestamps: they change every run and would show on every resource of every refresh (stack outputs)
-    return inputs, outputs
+        "settings": settings.to_props(),
+        "version": PROVIDER_VERSION,
+    }  # no timestamps: they change every run and would show on every resource (they are stack outputs)
 
 
-def expansion_observed(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(inputs, outputs) of an expansion as observed now: the line item's supply and the expansion's state."""
-    result = observe(Settings.from_props(props.get("settings")))
-    wanted = str(props["expansion"])
-    matches = [e for e in result.expansions if e.id == wanted]
-    if not matches:
-        raise InputError.single(
-            Settings.from_props(props.get("settings")).contract, "expansions", f"no expansion {wanted!r} any more"
-        )
-    status = matches[0]
-    supplied = result.finding(status.line_item).supplied_lower  # what is supplied for certain
-    inputs = _declared(props, EXPANSION_DECLARED) | {"supplied": text(supplied)}
-    outputs = inputs | {
-        "state": status.state.value,
-        "fulfilled_at": status.fulfilled_at.isoformat() if status.fulfilled_at else None,
-    }  # time left and timestamps change every run: they are stack outputs, not resource state
-    return inputs, outputs
+def expansion_inputs(expansion: ExpansionStatus, supplied: Decimal | None, settings: Settings) -> dict[str, Any]:
+    """An expansion's inputs: the line item supplied up to `required` by `due_at`, and its state now."""
+    return {
+        "expansion": expansion.id,
+        "line_item": expansion.line_item.value,
+        "quantity": text(expansion.quantity),
+        "requested_at": expansion.requested_at.isoformat(),
+        "due_at": expansion.due_at.isoformat(),
+        "required": text(expansion.required),
+        "supplied": text(supplied),
+        "state": expansion.state.value,
+        "fulfilled_at": expansion.fulfilled_at.isoformat() if expansion.fulfilled_at else None,
+        "settings": settings.to_props(),
+        "version": PROVIDER_VERSION,
+    }  # time left changes every run: it is a stack output
 
 
-def _declared(props: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {key: props.get(key) for key in (*keys, *COMMON_DECLARED)}
-
-
-def declaration_changed(olds: dict[str, Any], news: dict[str, Any], keys: tuple[str, ...]) -> bool:
+def declaration_changed(olds: Mapping[str, Any], news: Mapping[str, Any], keys: tuple[str, ...]) -> bool:
     return any(olds.get(key) != news.get(key) for key in (*keys, *COMMON_DECLARED))
 
 
@@ -301,32 +302,26 @@ def declaration_changed(olds: dict[str, Any], news: dict[str, Any], keys: tuple[
 
 
 class _RecordingProvider(pulumi.dynamic.ResourceProvider):
-    """Shared CRUD: record the declaration with the supply observed now; never call a cloud API."""
+    """Shared CRUD: record the inputs; never observe, never call a cloud API."""
 
     declared: ClassVar[tuple[str, ...]] = ()
     id_key: ClassVar[str] = ""
 
-    def observed(self, props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        raise NotImplementedError
-
-    def gap_open(self, state: dict[str, Any]) -> bool:
-        """Whether the resource's state (in a refreshing preview: what `read` observed tonight) shows a gap."""
+    def gap_open(self, inputs: Mapping[str, Any]) -> bool:
+        """Whether tonight's inputs (the program's observation) show a gap the gate must fail on."""
         raise NotImplementedError
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        _, outputs = self.observed(props)
-        return pulumi.dynamic.CreateResult(id_=str(props[self.id_key]), outs=outputs)
+        return pulumi.dynamic.CreateResult(id_=str(props[self.id_key]), outs=dict(props))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
-        _, outputs = self.observed(news)
-        return pulumi.dynamic.UpdateResult(outs=outputs)
+        return pulumi.dynamic.UpdateResult(outs=dict(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
-        inputs, outputs = self.observed(props)
-        return pulumi.dynamic.ReadResult(id_=id_, outs=outputs, inputs=inputs)
+        return pulumi.dynamic.ReadResult(id_=id_, outs=props)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
-        changed = declaration_changed(olds, news, self.declared) or self.gap_open(olds)
+        changed = declaration_changed(olds, news, self.declared) or self.gap_open(news)
         return pulumi.dynamic.DiffResult(changes=changed, replaces=[], stables=[self.id_key])
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
@@ -337,22 +332,19 @@ class LineItemProvider(_RecordingProvider):
     declared = LINE_ITEM_DECLARED
     id_key = "line_item"
 
-    def observed(self, props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        return line_item_observed(props)
-
-    def gap_open(self, state: dict[str, Any]) -> bool:
-        return shortfall_open(state)
+    def gap_open(self, inputs: Mapping[str, Any]) -> bool:
+        return shortfall_open(inputs)
 
 
-def shortfall_open(state: Mapping[str, Any]) -> bool:
-    """The gate: whether a line item's recorded state is or may be short. An unknown whose bounds rule a
-    shortfall out passes; one recorded before bounds (no `possible`) may be short: it fails, as it did."""
-    status = state.get("status")
+def shortfall_open(inputs: Mapping[str, Any]) -> bool:
+    """The gate: whether tonight's inputs show a line item that is or may be short. An unknown whose bounds rule
+    a shortfall out passes; one without `possible` (written before bounds) may be short: it fails."""
+    status = inputs.get("status")
     if status == Status.SHORT:
         return True
     if status != Status.UNKNOWN:
         return False
-    possible = state.get("possible")
+    possible = inputs.get("possible")
     return not isinstance(possible, list | tuple) or Status.SHORT.value in possible
 
 
@@ -360,28 +352,11 @@ class ExpansionProvider(_RecordingProvider):
     declared = EXPANSION_DECLARED
     id_key = "expansion"
 
-    def observed(self, props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        return expansion_observed(props)
-
-    def gap_open(self, state: dict[str, Any]) -> bool:
-        return state.get("state") == ExpansionState.OVERDUE
+    def gap_open(self, inputs: Mapping[str, Any]) -> bool:
+        return inputs.get("state") == ExpansionState.OVERDUE
 
 
 # -- the resources the program declares ------------------------------------------------------------------------
-
-_OUTPUT_KEYS = (
-    "supplied",
-    "gap",
-    "status",
-    "possible",
-    "supplied_lower",
-    "supplied_upper",
-    "gap_value_monthly",
-    "shortfall_value_monthly",
-    "reason",
-    "supplied_by",
-    "attested_by",
-)
 
 
 class LineItem(pulumi.dynamic.Resource, module="reconciler", name="LineItem"):
@@ -398,9 +373,7 @@ class LineItem(pulumi.dynamic.Resource, module="reconciler", name="LineItem"):
     supplied_upper: pulumi.Output[str | None]
 
     def __init__(self, finding: Finding, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
-        outputs = {key: None for key in _OUTPUT_KEYS if key not in ("supplied", "gap")}
-        props = line_item_declaration(finding, settings) | outputs
-        super().__init__(LineItemProvider(), finding.line_item.value, props, opts)
+        super().__init__(LineItemProvider(), finding.line_item.value, line_item_inputs(finding, settings), opts)
 
 
 class Expansion(pulumi.dynamic.Resource, module="reconciler", name="Expansion"):
@@ -412,9 +385,11 @@ class Expansion(pulumi.dynamic.Resource, module="reconciler", name="Expansion"):
     supplied: pulumi.Output[str | None]
     state: pulumi.Output[str]
 
-    def __init__(self, status: ExpansionStatus, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
-        props = expansion_declaration(status, settings) | {
-            "state": None,
-            "fulfilled_at": None,
-        }
-        super().__init__(ExpansionProvider(), status.id, props, opts)
+    def __init__(
+        self,
+        status: ExpansionStatus,
+        supplied: Decimal | None,
+        settings: Settings,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(ExpansionProvider(), status.id, expansion_inputs(status, supplied, settings), opts)

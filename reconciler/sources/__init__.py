@@ -35,6 +35,7 @@ MODULES: Final = {
     "ksyun": "reconciler.sources.ksyun.source",
     "kubernetes": "reconciler.sources.kubernetes.source",
     "pulumi": "reconciler.sources.pulumi.source",
+    "terraform": "reconciler.sources.terraform.source",
 }
 """Where each source other than the snapshot is defined: its module's `SPEC`."""
 

@@ -1,8 +1,13 @@
 """Resources of a Pulumi stack's state (`pulumi stack export`) as the reconciler's resources.
 
-Called by the `pulumi` source with the decoded deployment. Resource types of the Kingsoft Cloud provider
-(bridged from terraform-provider-ksyun) map through an overridable type table; unknown types are reported
-as unrecognized, never guessed. No I/O. Every rule is in docs/sources.md.
+Called by the `pulumi` source with the decoded deployment, and by the `terraform` source with Terraform's
+resources under the bridged names. Resource types of the Kingsoft Cloud provider (bridged from
+terraform-provider-ksyun) map through an overridable type table; unknown types are reported as unrecognized,
+never guessed. A planned resource (a step of `pulumi preview`, a change of `terraform plan`; marked
+`"planned": "create" | "update"`) may hold values unknown until apply: they are never guessed either, but
+counted as unknown (an instance of unknown type widens the vCPU interval; bandwidth that cannot be linked
+leaves its listing incomplete).
+No I/O. Every rule is in docs/sources.md.
 """
 
 from __future__ import annotations
@@ -83,8 +88,31 @@ BUILTIN_VOLUME_TYPES: Final[dict[str, Tier]] = {
 
 BUILTIN_VM_STATES: Final[dict[str, VmState]] = {"active": "running", "stopped": "stopped"}
 
-UNKNOWN_VALUE: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""The string the Pulumi engine writes for an output known only after apply (a planned instance's type)."""
+UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""Pulumi's sentinel for a value unknown until apply; the terraform source writes it for Terraform's unknowns."""
+UNKNOWN_VALUE: Final = UNKNOWN
+UNKNOWNS: Final = frozenset(
+    {
+        UNKNOWN,
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # a boolean
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # a number
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # an array
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # an object
+    }
+)
+"""Every sentinel the Pulumi engine and policy packs write for an unknown value (strings, booleans, numbers, ...)."""
+PLANNED: Final = "planned"
+"""The key marking a planned resource, whose value is how it comes about: "create" or "update"; "delete" marks
+one the plan removes (it counts for nothing, but its kind stays observed: removing all of a kind is a
+shortfall, not a kind nobody declares)."""
+
+
+class UnknownUntilApply(Exception):
+    """A value a planned resource will only have once applied (`path` within the resource)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
 
 
 class StateError(ValueError):
@@ -134,7 +162,8 @@ class PulumiTables:
 
 
 def _field(resource: Mapping[str, Any], *names: str) -> tuple[str, Any]:
-    """The first of the names present in outputs, else in inputs; with its path. Secret values are refused."""
+    """The first of the names present in outputs, else in inputs; with its path. Secret values are refused;
+    a value unknown until apply raises UnknownUntilApply."""
     for section in ("outputs", "inputs"):
         values = resource.get(section)
         if not isinstance(values, dict):
@@ -144,14 +173,23 @@ def _field(resource: Mapping[str, Any], *names: str) -> tuple[str, Any]:
                 value = values[name]
                 if isinstance(value, dict) and "ciphertext" in value:
                     raise StateError(f".{section}.{name}", "is a secret: export without it encrypted is needed")
+                if isinstance(value, str) and value in UNKNOWNS:
+                    raise UnknownUntilApply(f".{section}.{name}")
                 return f".{section}.{name}", value
     return f".outputs.{names[0]}", None
+
+
+def _required(resource: Mapping[str, Any], path: str) -> None:
+    """A required value is absent: a planned resource gets it from its provider on apply, a state is broken."""
+    if resource.get(PLANNED):
+        raise UnknownUntilApply(path)
+    raise StateError(path, "required field is missing")
 
 
 def _number(resource: Mapping[str, Any], *names: str) -> Decimal:
     path, value = _field(resource, *names)
     if value is None:
-        raise StateError(path, "required field is missing")
+        _required(resource, path)
     try:
         number = Decimal(str(value)) if isinstance(value, int | str | Decimal) and not isinstance(value, bool) else None
     except InvalidOperation:
@@ -166,6 +204,22 @@ def _text(resource: Mapping[str, Any], *names: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise StateError(path, "expected a string")
     return value
+
+
+def _known_text(resource: Mapping[str, Any], *names: str) -> str | None:
+    """A descriptive value (a region, an address): unknown until apply is the same as absent."""
+    try:
+        return _text(resource, *names)
+    except UnknownUntilApply:
+        return None
+
+
+def _groups(groups: Mapping[str, Held]) -> str:
+    """`instanceType of 2 (batch-1, batch-2)`: names sorted, so the text does not depend on the plan's order."""
+    return "; ".join(
+        f"{key} of {held.count} ({', '.join(sorted(held.samples))}{', ...' if held.count > len(held.samples) else ''})"
+        for key, held in sorted(groups.items())
+    )
 
 
 class StackInventory:
@@ -183,6 +237,13 @@ class StackInventory:
         self._unresolved_vms: dict[str, Held] = defaultdict(Held)
         self._unknown_volume_types: dict[str, Held] = defaultdict(Held)
         self._unknown_states: dict[str, Held] = defaultdict(Held)
+        self._unknown_until_apply: dict[str, Held] = defaultdict(Held)
+        """Planned resources counted with a value unknown until apply (bounds), by attribute."""
+        self._unlinked: dict[str, Held] = defaultdict(Held)
+        """Bandwidth unknown until apply, by attribute: the listing of `bandwidth` is then incomplete."""
+        self._eips_created: set[str] = set()
+        """EIPs a plan creates: an association whose EIP is unknown until apply may join any of them."""
+        self._open_association = False
         self._document = ""
         self._urns: set[str] = set()
         self._twice: dict[ResourceKind, dict[str, Held]] = defaultdict(lambda: defaultdict(Held))
@@ -209,25 +270,39 @@ class StackInventory:
         if mapper == "ignore":
             return
         self.seen.update(KINDS_OF_MAPPER[mapper])
+        if resource.get(PLANNED) == "delete":
+            return
         if urn in self._urns:
             for kind in KINDS_OF_MAPPER[mapper]:
                 self._twice[kind][self._document].add(name)
         self._urns.add(urn)
+        try:
+            self._add(resource, mapper, name, urn)
+        except UnknownUntilApply as unknown:  # bandwidth: what was seen is a lower bound, the upper is open
+            self._unlinked[unknown.path.rsplit(".", 1)[-1]].add(name)
+            if mapper == "bandwidth_association":
+                self._open_association = True
+
+    def _add(self, resource: Mapping[str, Any], mapper: Mapper, name: str, urn: str) -> None:
         rid = resource.get("id")
         if mapper == "bandwidth_association":
-            allocation = _text(resource, "allocationId")
+            allocation = _text(resource, "allocationId", "allocation_id")
             if allocation:
                 self._shared_eips.add(allocation)
             return
+        if resource.get(PLANNED) == "create" and (not isinstance(rid, str) or not rid or rid in UNKNOWNS):
+            rid = urn  # not created yet: the address names it
+            if mapper == "eip":
+                self._eips_created.add(rid)
         if not isinstance(rid, str) or not rid:
             raise StateError(".id", "required field is missing (a resource not yet created?)")
-        region = _text(resource, "region")
+        region = _known_text(resource, "region")
         if mapper == "instance":
             self._instance(resource, rid, name, region)
         elif mapper == "volume":
             self._volume(resource, rid, name, region)
         elif mapper == "eip":
-            address = _text(resource, "publicIp")
+            address = _known_text(resource, "publicIp", "public_ip")
             self._keep(PublicIp(id=rid, name=name, region=region, address=address))
             mbps = _number(resource, "bandWidth", "band_width")
             self._eip_bandwidths.append(Bandwidth(id=rid, name=name, region=region, mbps=mbps))
@@ -239,15 +314,38 @@ class StackInventory:
     def _keep(self, resource: Resource) -> None:
         self._resources.setdefault((kind_of(resource), resource.id), resource)
 
+    def _unknown(self, resource: Mapping[str, Any], name: str, *names: str) -> str | None:
+        """A text value, or UNKNOWN (noted) when it is unknown until apply."""
+        try:
+            value = _text(resource, *names)
+        except UnknownUntilApply:
+            value = UNKNOWN
+        if value == UNKNOWN:
+            self._unknown_until_apply[names[0]].add(name)
+        return value
+
     def _instance(self, resource: Mapping[str, Any], rid: str, name: str, region: str | None) -> None:
-        instance_type = _text(resource, "instanceType", "instance_type")
+        try:
+            instance_type = _text(resource, "instanceType", "instance_type")
+        except UnknownUntilApply:
+            instance_type = UNKNOWN
         if not instance_type:
-            raise StateError(".outputs.instanceType", "required field is missing")
-        status = _text(resource, "instanceStatus", "instance_status")
-        state: VmState | None = "running" if status is None else self.tables.vm_states.get(status)
-        if state is None:
+            if not resource.get(PLANNED):
+                raise StateError(".outputs.instanceType", "required field is missing")
+            instance_type = UNKNOWN  # a planned instance whose provider picks the type (from its model)
+        try:
+            status = _text(resource, "instanceStatus", "instance_status")
+        except UnknownUntilApply:
+            # the provider creates an instance running unless told otherwise; an update may change it
+            status = None if resource.get(PLANNED) == "create" else UNKNOWN
+            if status == UNKNOWN:
+                self._unknown_until_apply["instanceStatus"].add(name)
+        state: VmState | None = (
+            "running" if status is None else None if status == UNKNOWN else self.tables.vm_states.get(status)
+        )
+        if state is None and status != UNKNOWN:
             self._unknown_states[status or ""].add(name)
-        planned = instance_type == UNKNOWN_VALUE  # a value the engine learns only when it applies the plan
+        planned = instance_type == UNKNOWN  # a value the engine learns only when it applies the plan
         known = VmType() if planned else self.tables.vm_type(instance_type)
         if known.vcpu is None or known.memory_gib is None or known.cpu_ghz is None or known.arch is None:
             self._unresolved_vms["(known after apply)" if planned else instance_type].add(name)
@@ -266,10 +364,14 @@ class StackInventory:
         )
 
     def _volume(self, resource: Mapping[str, Any], rid: str, name: str, region: str | None) -> None:
-        size = _number(resource, "size")
-        volume_type = _text(resource, "volumeType", "volume_type") or ""
-        tier = self.tables.tier(volume_type)
-        if tier is None:
+        try:
+            size: Decimal | None = _number(resource, "size")
+        except UnknownUntilApply:
+            size = None  # counted with an unknown size (bounds)
+            self._unknown_until_apply["size"].add(name)
+        volume_type = self._unknown(resource, name, "volumeType", "volume_type") or ""
+        tier = None if volume_type == UNKNOWN else self.tables.tier(volume_type)
+        if tier is None and volume_type != UNKNOWN:
             self._unknown_volume_types[volume_type or "(no volume type)"].add(name)
         self._keep(Volume(id=rid, name=name, region=region, size_gb=size, tier=tier))
 
@@ -278,8 +380,11 @@ class StackInventory:
         bandwidth. Computed afresh: asking for it changes nothing, so the calls may come in any order."""
         counted = dict(self._resources)
         for bandwidth in self._eip_bandwidths:
-            if bandwidth.id not in self._shared_eips:
-                counted.setdefault((kind_of(bandwidth), bandwidth.id), bandwidth)
+            if bandwidth.id in self._shared_eips:
+                continue
+            if self._open_association and bandwidth.id in self._eips_created:
+                continue  # it may join shared bandwidth: not counted for certain (the listing is incomplete)
+            counted.setdefault((kind_of(bandwidth), bandwidth.id), bandwidth)
         return counted
 
     def resources(self) -> list[Resource]:
@@ -304,17 +409,27 @@ class StackInventory:
         if self._unknown_volume_types:
             groups = describe_groups(self._unknown_volume_types)
             notes.append(f"tier unknown for volume types not in the volume-type map ({groups}): counted as unknown")
+        if self._unknown_until_apply:
+            notes.append(
+                f"planned resources with values unknown until apply, counted as unknown (bounds): "
+                f"{_groups(self._unknown_until_apply)}"
+            )
+        incomplete: dict[ResourceKind, str] = {}
+        if self._unlinked:
+            incomplete["bandwidth"] = (
+                f"planned bandwidth unknown until apply ({_groups(self._unlinked)}): what is certain counts, "
+                "more may come"
+            )
         unrecognized = tuple(
             Unrecognized("kind", rtype, rtype, held.count, tuple(held.samples))
             for rtype, held in sorted(self._unknown_types.items())
         )
-        incomplete = {
-            kind: "; ".join(
+        for kind, documents in sorted(self._twice.items()):
+            twice = "; ".join(
                 message("listing_twice", listing=f"the state {document}", sample=held.sample_text())
                 for document, held in sorted(documents.items())
             )
-            for kind, documents in sorted(self._twice.items())
-        }
+            incomplete[kind] = f"{incomplete[kind]}; {twice}" if kind in incomplete else twice
         return SourceReport(
             name=name,
             covers=frozenset(self.seen) if covers is None else covers,

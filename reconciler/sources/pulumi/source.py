@@ -1,9 +1,10 @@
 """The `pulumi` source: the resources a Pulumi stack declares, from `pulumi stack export` JSON files or by
-running `pulumi stack export --stack NAME` (the CLI the Automation API drives) when a stack is named.
+running `pulumi stack export --stack NAME` (the CLI the Automation API drives) when a stack is named; with the
+setting `plan`, the stack as it will be after the change a `pulumi preview --json` shows (plan.py).
 
 Registered in reconciler/sources/__init__.py; opened by a check. Reads the deployment (version 3),
-maps its resources through reconciler/sources/pulumi_mapping.py; bad files are InputErrors naming file,
-field and reason; a stack the CLI cannot export makes every kind of this source `unknown`.
+maps its resources through mapping.py; bad files are InputErrors naming file, field and reason; a stack
+the CLI cannot export makes every kind of this source `unknown`.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ from reconciler.sources.pulumi.mapping import (
     BUILTIN_VOLUME_TYPES,
     KINDS,
     MAPPERS,
+    PLANNED,
     PulumiTables,
     StackInventory,
     StateError,
     VmType,
 )
+from reconciler.sources.pulumi.plan import PREVIEW_DOCUMENT, apply_preview
 
 NAME: Final = "pulumi"
 MAX_PROBLEMS: Final = 20
@@ -65,6 +68,11 @@ SETTINGS: Final = (
         env="RECONCILER_PULUMI_TABLES",
     ),
     Setting("covers", "kinds the stack declares completely (default: the kinds it holds a resource of)"),
+    Setting(
+        "plan",
+        "`pulumi preview --json` output of a change to the stack: observe the stack as it will be once applied "
+        "(its export with the preview's steps applied; one export file, or the live stack)",
+    ),
 )
 
 
@@ -161,8 +169,11 @@ def manifest_time(deployment: Mapping[str, Any]) -> datetime | None:
 EXPORT_DOCUMENT: Final = "`pulumi stack export` output (a JSON object)"
 
 
-def read_deployment(data: Any, where: str, inventory: StackInventory) -> datetime | None:
-    """Add the resources of one decoded `pulumi stack export` document; returns its manifest time."""
+def read_deployment(
+    data: Any, where: str, inventory: StackInventory, plan: tuple[Any, str] | None = None
+) -> datetime | None:
+    """Add the resources of one decoded `pulumi stack export` document, with the steps of a decoded `pulumi
+    preview --json` (and its file) applied when `plan` is given; returns the export's manifest time."""
     data = json_object(data, where, EXPORT_DOCUMENT)
     version = data.get("version")
     if version != 3:
@@ -173,10 +184,15 @@ def read_deployment(data: Any, where: str, inventory: StackInventory) -> datetim
     resources = deployment.get("resources", [])
     if not isinstance(resources, list):
         raise InputError.single(where, "deployment.resources", "expected a list")
+    if plan is not None:
+        resources, _ = apply_preview(resources, *plan)
+        where = f"{where} with {plan[1]}"
     inventory.begin(where)
     problems: list[Problem] = []
     for index, resource in enumerate(resources):
         at = f"deployment.resources[{index}]"
+        if isinstance(resource, dict) and resource.get(PLANNED):
+            at = f"planned {resource[PLANNED]}"
         if not isinstance(resource, dict):
             problems.append(Problem(at, f"expected an object, found {json_type_name(resource)}"))
             continue
@@ -206,20 +222,27 @@ class PulumiSource(CollectedSource):
     def collect(self) -> Observation:
         inventory = StackInventory(self.tables)
         times: list[datetime] = []
+        plan_file = self.request.settings.get("plan")
+        plan = (load_json(Path(plan_file), PREVIEW_DOCUMENT), plan_file) if plan_file else None
+        planned = f" after the change of {plan_file}" if plan_file else ""
         if self.request.from_files:
+            if plan is not None and len(self.request.from_files) > 1:
+                raise InputError.single(
+                    f"<setting {NAME}.plan>", "plan", "a preview changes one stack: give one export with it"
+                )
             for path in self.request.from_files:
-                moment = read_deployment(load_json(path, EXPORT_DOCUMENT), str(path), inventory)
+                moment = read_deployment(load_json(path, EXPORT_DOCUMENT), str(path), inventory, plan)
                 if moment is not None:
                     times.append(moment)
             name = f"{NAME}:{self.request.from_files[0]}"
-            detail = "pulumi stack export " + ", ".join(str(p) for p in self.request.from_files)
+            detail = "pulumi stack export " + ", ".join(str(p) for p in self.request.from_files) + planned
         else:
             stack = self.request.settings.get("stack")
             if not stack:
                 raise InputError.single(
                     f"<setting {NAME}.stack>", "stack", "name a stack (pulumi.stack=...) or give --from-file FILE"
                 )
-            name, detail = f"{NAME}:{stack}", f"pulumi stack export --stack {stack}"
+            name, detail = f"{NAME}:{stack}", f"pulumi stack export --stack {stack}{planned}"
             observed_at = datetime.now(UTC)
             try:
                 text = self._export(stack)
@@ -227,7 +250,8 @@ class PulumiSource(CollectedSource):
                 report = failed_report(name, KINDS, exc.reason, detail)
                 return Observation(observed_at=observed_at, sources=(report,), resources=[])
             where = f"<{detail}>"
-            moment = read_deployment(parse_json(text, where, EXPORT_DOCUMENT, empty="no output"), where, inventory)
+            document = parse_json(text, where, EXPORT_DOCUMENT, empty="no output")
+            moment = read_deployment(document, where, inventory, plan)
             times.append(moment or observed_at)
         resources = inventory.resources()
         report = inventory.report(name, detail, self.covers)

@@ -1,0 +1,41 @@
+"""What a planned change does to each line item: the supply and status before the change and after it.
+
+Called by `check` (app/cli.py) when a source reads a planned change (a Pulumi preview applied to an export,
+a Terraform plan): the console and Markdown faces then end with one line per line item the change moves.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from reconciler.core.models import Reconciliation
+from reconciler.report.labels import Lang
+from reconciler.report.text import status, supply
+
+HEADING = {"en": "Before -> after the planned change", "zh": "计划变更前 -> 变更后"}
+NOTHING = {"en": "no line item changes", "zh": "没有合同条目变化"}
+
+
+def plan_change_lines(before: Reconciliation, after: Reconciliation, lang: Lang = "en") -> list[str]:
+    """`compute.vcpu: 1232 -> 1104 vCPU (met -> short)` for every line item whose supply or status moves."""
+    earlier = {finding.line_item: finding for finding in before.findings}
+    lines = []
+    for finding in after.findings:
+        was = earlier.get(finding.line_item)
+        if was is None:
+            continue
+        supplies, statuses = (supply(was), supply(finding)), (status(was, lang), status(finding, lang))
+        if supplies[0] == supplies[1] and statuses[0] == statuses[1]:
+            continue
+        lines.append(
+            f"{finding.line_item.value}: {supplies[0]} -> {supplies[1]} {finding.unit.value} "
+            f"({statuses[0]} -> {statuses[1]})"
+        )
+    return lines
+
+
+def render_plan_change(before: Reconciliation, after: Reconciliation, out: TextIO, lang: Lang = "en") -> None:
+    lines = plan_change_lines(before, after, lang)
+    out.write(f"{HEADING[lang]}:\n")
+    for line in lines or [NOTHING[lang]]:
+        out.write(f"- {line}\n")
