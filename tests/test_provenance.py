@@ -64,3 +64,18 @@ def test_the_html_report_has_a_section_on_the_basis_of_the_figures(
     assert "ksyun families[S6]" in basis.group()
     assert "waf-2026-h2 security.waf: 2 instance attested by 张伟 Zhang Wei" in basis.group()
     assert "met (attested)" in html
+
+
+def test_a_pulumi_stack_names_the_instance_type_entries_its_vms_rest_on(cli: Callable[..., CliResult]) -> None:
+    data = ROOT / "tests" / "data" / "pulumi"
+    document = cli(
+        "check", "--source", "pulumi", "--from-file", data / "stack-prod.json", "--source-option",
+        f"pulumi.tables={data / 'tables.json'}", "--now", NOW, "--no-history", "--format", "json",
+    ).json()  # fmt: skip
+    vcpu = next(f for f in document["findings"] if f["line_item"] == "compute.vcpu")
+    entries = {(e["table"], e["key"]): (e["values"], e["origin"]) for e in vcpu["provenance"]["table_entries"]}
+    assert entries[("instance_types", "S6.4B")] == (
+        {"vcpu": "4", "memory_gb": "8", "cpu_ghz": "2.6", "arch": "x86_64"},
+        str(data / "tables.json"),
+    )
+    assert entries[("vm_states", "active")] == ({"state": "running"}, "built-in")
