@@ -230,3 +230,14 @@ def test_tables_init_live_lists_what_each_listing_holds_and_what_the_api_reports
     assert "DescribeInstanceFamilys" in actions(world)
     assert SECRET_KEY not in out.read_text(encoding="utf-8")
     assert ACCESS_KEY not in result.stdout
+
+
+def test_tables_init_says_which_listing_it_could_not_read(endpoint: str, world: World, tmp_path: Path) -> None:
+    world.faults.append(Fault("QueryInstances", "status", times=10, status=403, code="AccessDenied"))
+    given = settings(endpoint)
+    del given["tables"]
+    options = [f"ksyun.{key}={value}" for key, value in given.items() if key not in ("access_key", "secret_key")]
+    result = run_cli("tables", "init", "--source", "ksyun", *(x for o in options for x in ("--source-option", o)))
+    document = result.json()
+    assert "AccessDenied" in document["scaffolded"]["not_listed"]["QueryInstances"]
+    assert document["waf_product_groups"] == {}

@@ -140,6 +140,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{kind} not observed completely ({reason}): keys may be missing",
         "{kind} 未能完整观测（{reason}）：可能缺少条目",
     ),
+    "tables_action_failed": ("{action} could not be read ({reason})", "{action} 未能读取（{reason}）"),
     "tables_to_fill": (
         "To fill: {entries} entry(ies), each with its evidence; then: reconciler tables check {output}",
         "待填写：{entries} 个条目，并注明依据；然后运行：reconciler tables check {output}",

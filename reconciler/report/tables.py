@@ -30,6 +30,8 @@ def scaffold_text(document: Mapping[str, Any], output: str, blanks: Sequence[tup
     ]
     for reason in (scaffolded.get("not_complete") or {}).items():
         lines.append("  ! " + label("tables_not_complete", lang).format(kind=reason[0], reason=reason[1]))
+    for action, reason in (scaffolded.get("not_listed") or {}).items():
+        lines.append("  ! " + label("tables_action_failed", lang).format(action=action, reason=reason))
     for table, content in document.items():
         if table in HEADER or not isinstance(content, Mapping):
             continue

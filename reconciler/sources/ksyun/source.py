@@ -26,7 +26,6 @@ from reconciler.sources.ksyun.mapping import (
     KINDS,
     KS3_BUCKETS,
     PROJECTS,
-    REFERENCE_APIS,
     REMOTE_ACCESS_APIS,
     TRADE_INSTANCES,
     Malformed,
@@ -202,10 +201,10 @@ def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
     scaffolded: dict[str, Any] = {"from": origin, "at": moment.isoformat(), "tables": tables.origin}
     if observed.failed or observed.incomplete:
         scaffolded["not_complete"] = dict(sorted({**observed.incomplete, **observed.failed}.items()))
-    reference = {api.action for api in REFERENCE_APIS}
-    reference_failed = {action: fetched.failed[action] for action in sorted(fetched.failed) if action in reference}
-    if reference_failed:
-        scaffolded["not_reported"] = reference_failed
+    counted = {action for actions in kind_actions(tables).values() for action in actions}
+    other_failed = {action: reason for action, reason in sorted(fetched.failed.items()) if action not in counted}
+    if other_failed:  # what the API reports of types and families, the VPN, EPC and trade listings
+        scaffolded["not_listed"] = other_failed
     return scaffold(fetched, tables, previous, scaffolded)
 
 
