@@ -9,6 +9,7 @@ from __future__ import annotations
 import pulumi
 
 from reconciler.base.errors import InputError
+from reconciler.base.formats import duration
 from reconciler.integrations.pulumi import (
     Expansion,
     LineItem,
@@ -61,7 +62,7 @@ for expansion in result.expansions:
             "line_item": expansion.line_item.value,
             "required": text(expansion.required),
             "due_at": expansion.due_at.isoformat(),
-            "remaining": expansion.remaining,
+            "remaining": duration(expansion.remaining_seconds, "en"),
             "state": expansion.state.value,
         },
     )
@@ -70,4 +71,4 @@ pulumi.export("verdict", result.verdict.value)
 pulumi.export("observed_at", result.observed_at.isoformat())
 pulumi.export("checked_at", result.now.isoformat())
 for warning in result.warnings:
-    pulumi.log.warn(warning)
+    pulumi.log.warn(warning.text("en"))

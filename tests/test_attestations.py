@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from reconciler.base.errors import InputError
+from reconciler.base.messages import message, say
 from reconciler.contract.load import load_contract
 from reconciler.core.attestations import Attestation
 from reconciler.core.observation import Observation, SourceReport, Waf
@@ -65,7 +66,12 @@ def test_an_attestation_near_its_end_counts_and_warns_14_days_ahead() -> None:
     result = check(attestation(valid_until="2026-12-05T00:00:00+08:00"))
     assert result.finding("security.waf").status.value == "met"
     assert result.attestations[0].state.value == "expiring"
-    assert any("expires on 2026-12-05T00:00:00+08:00, in 9 day(s)" in w for w in result.warnings)
+    [warning] = result.warnings
+    assert (warning.key, warning.values["days"], warning.values["valid_until"]) == (
+        "attestation_expiring", 9, parse_instant("2026-12-05T00:00:00+08:00"),
+    )  # fmt: skip
+    assert "is valid until 2026-12-04 24:00, 9 days from now: renew it" in say(warning, "en")
+    assert "有效期至 2026年12月4日 24:00，还剩 9 天" in say(warning, "zh")
     assert check(attestation(valid_until="2026-12-10T00:00:00+08:00")).warnings == []  # 14 days and more: quiet
 
 
@@ -73,9 +79,12 @@ def test_an_expired_attestation_leaves_the_line_item_unknown_until_renewed() -> 
     result = check(attestation(valid_until="2026-11-20T00:00:00+08:00"))
     waf = result.finding("security.waf")
     assert (waf.status.value, waf.supplied_lower, waf.supplied_upper) == ("unknown", Decimal(0), None)
-    assert "security.waf#1 expired" in (waf.reason or "")
+    assert waf.reason is not None
+    assert "security.waf is attested, but security.waf#1 expired" in say(waf.reason, "en")
     assert result.exit_code == 3
-    assert any("expired on 2026-11-20T00:00:00+08:00: renew it" in w for w in result.warnings)
+    [warning] = result.warnings
+    assert (warning.key, warning.values["id"]) == ("attestation_expired", "security.waf#1")
+    assert "expired at 2026-11-19 24:00: renew it" in say(warning, "en")
 
 
 def test_an_expired_one_beside_a_valid_one_keeps_the_valid_quantity_as_the_lower_bound() -> None:
@@ -91,7 +100,9 @@ def test_an_expired_one_beside_a_valid_one_keeps_the_valid_quantity_as_the_lower
 def test_an_attestation_dated_after_now_is_not_counted() -> None:
     result = check(attestation(attested_at="2026-12-01T00:00:00+08:00"))
     assert result.finding("security.waf").status.value == "not_observed"
-    assert any("after this check's now: not counted" in w for w in result.warnings)
+    assert [(w.key, w.values["attested_at"]) for w in result.warnings] == [
+        ("attestation_not_yet", parse_instant("2026-12-01T00:00:00+08:00"))
+    ]
 
 
 def test_an_observed_figure_wins_and_a_disagreeing_attestation_is_named() -> None:
@@ -100,9 +111,13 @@ def test_an_observed_figure_wins_and_a_disagreeing_attestation_is_named() -> Non
     waf = result.finding("security.waf")
     assert (waf.status.value, waf.supplied, waf.provenance.supplied_by) == ("met", Decimal(2), "observed")
     assert waf.provenance.attestations[0].counted is False
-    assert any("observed as 2 but attested as 3" in w for w in result.warnings)
+    [warning] = [w for w in result.warnings if w.key == "attestation_disagrees"]
+    assert (warning.values["observed"], warning.values["attested"]) == (
+        message("supply_exact", quantity=Decimal(2)), Decimal(3),
+    )  # fmt: skip
+    assert "observed as 2 but attested as 3 (security.waf#1): the observed figure counts" in say(warning, "en")
     agreeing = check(attestation(quantity=2), sources=(source,), resources=(Waf(id="waf-1"), Waf(id="waf-2")))
-    assert not any("attested as" in w for w in agreeing.warnings)
+    assert not any(w.key == "attestation_disagrees" for w in agreeing.warnings)
 
 
 def test_counted_line_items_take_whole_numbers_only() -> None:
@@ -148,7 +163,7 @@ def test_check_attest_reads_yaml_and_every_face_says_attested(tmp_path: Path) ->
     assert "确认人 Zhang Wei, platform operations" in markdown
     junit = tmp_path / "junit.xml"
     run_cli(*args, "--junit", junit)
-    assert "attestation waf-2026: 2 instance by Zhang Wei" in junit.read_text(encoding="utf-8")
+    assert "attestation waf-2026 security.waf: 2 instance attested by Zhang Wei" in junit.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,7 @@ def test_bandwidth_without_the_shares_listing_is_not_short_when_the_eips_carry_w
     bandwidth = _finding(document, "network.bandwidth")
     assert (bandwidth["supplied_lower"], bandwidth["supplied_upper"]) == ("200", None)  # shares could only add
     assert (bandwidth["status"], bandwidth["possible"]) == ("unknown", ["met", "over"])
-    assert "not short; possibly over" in bandwidth["reason"]
+    assert "not short; possibly over" in bandwidth["reason"]["text"]
     assert "DescribeBandWidthShares missing" in document["sources"][0]["incomplete"]["bandwidth"]
     assert bandwidth["shortfall_value_monthly"] == bandwidth["shortfall_value_possible"] == "0.00"
     # the gate that fails on shortfalls (Pulumi's diff) passes it; public IPs need no shares: still exact
@@ -152,7 +152,7 @@ def test_markdown_shows_the_bounds_and_what_an_unknown_may_be(tmp_path: Path) ->
     markdown = run_cli(*args, "--source-option", f"ksyun.tables={KSYUN / 'tables.json'}").stdout
     row = next(line for line in markdown.splitlines() if "network.bandwidth" in line and line.startswith("|"))
     assert "| ≥ 200 | ≥ 0 | unknown (met/over) | ≥ 0.00 |" in row
-    assert "network.bandwidth: unknown - the listing of bandwidth may be incomplete" in markdown
+    assert "network.bandwidth: unknown - the listing of internet links may be incomplete" in markdown
 
 
 # -- the status rules ---------------------------------------------------------------------------------------------

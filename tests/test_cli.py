@@ -28,7 +28,7 @@ def test_validate_passes_the_shipped_contract_with_its_notes(cli: Cli) -> None:
     result = cli("validate", CONTRACT_PATH)
     assert result.exit_code == 0
     assert "valid: 6 note(s), 1 warning(s), 0 error(s)" in result.stdout
-    assert "72.75 x 4.648 x 12 = 4057.704 exactly; the contract states 4057.70" in result.stdout
+    assert "72.75 x 4.648 x 12 = 4057.704 exactly; the contract states 4,057.70" in result.stdout
 
 
 def test_validate_json_lists_every_line_item(cli: Cli) -> None:

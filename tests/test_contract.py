@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from reconciler.base.errors import InputError
+from reconciler.base.messages import message, say
 from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.model import Contract, FormulaKind, LineItemId
 from reconciler.core.meters import GB_PER_TB
@@ -103,7 +104,7 @@ def test_shipped_contract_passes_with_rounding_notes_and_one_words_warning(contr
     [warning] = [d for d in result.discrepancies if d.severity is Severity.WARNING]
     assert warning.subject == "payment_schedule.final"
     assert warning.stated == Decimal("130501.96")  # 拾叁万… as written
-    assert "贰" in warning.likely_cause
+    assert warning.likely_cause == message("cause_leading_numeral", numeral="贰")
     lines = {line.item.id: line for line in result.lines}
     assert lines[LineItemId.STORAGE_OBJECT].exact_total == Decimal("4057.704")
     assert lines[LineItemId.BACKUP_HOST].exact_total == Decimal("49333.872")
@@ -125,25 +126,27 @@ def test_transposed_digits_in_a_line_total_fail(contract_data: dict[str, Any]) -
     assert error.subject == "compute.vcpu"
     assert error.computed == Decimal("207271.68")
     assert error.difference == Decimal("0.18")
-    assert error.likely_cause.startswith("transposed digits in the stated total")
+    assert say(error.likely_cause, "en").startswith("transposed digits in the stated total")
 
 
 def test_line_total_of_eleven_months_names_the_months(contract_data: dict[str, Any]) -> None:
     contract_data["line_items"][6]["line_total"] = "109010.00"  # 49.55 x 200 x 11
     [error] = [e for e in _errors(contract_data) if e.check == "line_total"]
-    assert error.likely_cause == "the stated total is 11 month(s) of this line, not 12"
+    assert error.likely_cause == message("cause_months_of_line", months=Decimal(11), billed=12)
+    assert say(error.likely_cause, "zh") == "合价为该分项 11 个月的费用，而不是 12 个月"
 
 
 def test_wrong_unit_price_is_named(contract_data: dict[str, Any]) -> None:
     contract_data["line_items"][8]["unit_price"] = "12.50"  # 12.5 x 2 x 12 = 300 != 240
     [error] = [e for e in _errors(contract_data) if e.check == "line_total"]
-    assert error.likely_cause == "the stated total implies a unit price of 10, not 12.5"
+    assert say(error.likely_cause, "en") == "the stated total implies a unit price of 10, not 12.5"
 
 
 def test_a_line_left_out_of_the_total_is_named(contract_data: dict[str, Any]) -> None:
     contract_data["total"] = str(Decimal("2305019.61") - Decimal("2737.80"))
     errors = [e for e in _errors(contract_data) if e.check == "total"]
-    assert [e.likely_cause for e in errors] == ["line network.public_ip counted twice or left out"]
+    assert [e.likely_cause for e in errors] == [message("cause_line_twice", line_item="network.public_ip")]
+    assert say(errors[0].likely_cause, "zh") == "互联网IP地址被重复计入或遗漏"
 
 
 def test_instalment_not_matching_its_percentage_fails(contract_data: dict[str, Any]) -> None:

@@ -371,3 +371,85 @@ def test_a_run_killed_while_writing_leaves_no_partial_record(contract: Contract,
     with _db(tmp_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert db.execute("SELECT run_id, count(*) FROM findings GROUP BY run_id").fetchall() == [(1, 11), (2, 11)]
+
+
+# -- migration 0003: the sentences of runs recorded before output format 2 ---------------------------------------
+
+
+def _version_1_store(path: Path, contract: Contract) -> str:
+    """A store at revision 0001 holding one run as version 1 recorded it: warnings, reasons and set-aside
+    details as English text."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(history_module.MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    from reconciler.core.runs import finding_record
+
+    result = _result(contract, _drifting())
+    findings = []
+    for finding in result.findings:  # as version 1 recorded them: sentences as English text
+        record = finding_record(finding)
+        if record["evidence"] is not None:
+            for group in record["evidence"]["nonconforming"] + record["evidence"]["excluded"]:
+                group["detail"] = group["detail"]["text"]
+        if record["line_item"] == "security.waf":
+            record.update(status="unknown", supplied=None, gap=None, gap_value_monthly=None, evidence=None)
+            record["reason"] = "a source failed while observing waf: 403 from the WAF API"
+        findings.append(record)
+    warnings = [
+        "the observation was made at 2026-11-23T21:00:00+08:00, 36 hours before this check's now: supply may "
+        "have changed since",
+        "contract payment_schedule.final: words and figures disagree",  # no template: kept as text
+    ]
+    run = {
+        "recorded_at": RECORDED.isoformat(),
+        "now": NOW.isoformat(),
+        "observed_at": OBSERVED.isoformat(),
+        "format_version": 1,
+        "contract_title_zh": contract.title_zh,
+        "contract_title_en": contract.title_en,
+        "contract_total": str(contract.total),
+        "sources": json.dumps([source.model_dump(mode="json") for source in result.sources]),
+        "findings": json.dumps(findings),
+        "summary": json.dumps(result.summary.model_dump(mode="json")),
+        "warnings": json.dumps(warnings),
+        "verdict": "drift",
+        "exit_code": 1,
+    }
+    with engine.begin() as conn:
+        columns = ", ".join(run)
+        conn.execute(sa.text(f"INSERT INTO runs ({columns}) VALUES ({', '.join(':' + k for k in run)})"), run)
+    engine.dispose()
+    return url
+
+
+def test_runs_recorded_before_format_2_read_back_as_messages(contract: Contract, tmp_path: Path) -> None:
+    from reconciler.base.messages import from_json, message, plain_text, say
+    from reconciler.core.reconcile import contract_ref
+
+    url = _version_1_store(tmp_path / "v1.sqlite", contract)
+    with History.open(url) as store:
+        assert store.revision() == HEAD
+        [run] = store.recorded_runs(contract_ref(contract))
+    stale, other = run.warnings
+    assert stale == message(
+        "stale_observation", observed_at=datetime(2026, 11, 23, 21, 0, tzinfo=CONTRACT_TZ), hours=36
+    )
+    assert say(stale, "zh") == "观测时间 2026年11月23日 21:00，早于本次核对时间 36 小时：其后实有资源可能已有变化"
+    assert other == plain_text("contract payment_schedule.final: words and figures disagree")
+    vcpu, waf = run.findings[0], run.findings[-1]
+    detail = from_json(vcpu["evidence"]["nonconforming"][0]["detail"])  # rebuilt from rule, subject and limit
+    assert say(detail, "zh") == "主频 2.2GHz 低于 2.4GHz"
+    assert say(from_json(vcpu["evidence"]["excluded"][0]["detail"]), "zh") == "状态为已销毁"
+    reason = from_json(waf["reason"])
+    assert reason.key == "source_failed"
+    assert say(reason, "zh") == "数据来源观测WAF实例失败：403 from the WAF API"
+    with _db(tmp_path, "v1.sqlite") as db:
+        assert db.execute("SELECT format_version FROM runs").fetchall() == [(2,)]

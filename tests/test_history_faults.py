@@ -87,7 +87,7 @@ def _report(history: Path, output: Path, *args: str) -> CliResult:
         (
             "UPDATE alembic_version SET version_num = '0099'",
             "cannot open the history store: its schema is at revision '0099', which this reconciler does not "
-            "know (contract-reconciler 0.1.0 knows revisions up to 0002)",
+            "know (contract-reconciler 0.1.0 knows revisions up to 0003)",
             True,
         ),
     ],

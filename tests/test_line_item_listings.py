@@ -164,7 +164,9 @@ def test_a_failing_trade_listing_leaves_waf_unknown_not_zero(endpoint: str, worl
                      "--now", NOW, "--no-history", "--format", "json")  # fmt: skip
     waf = next(f for f in result.json()["findings"] if f["line_item"] == "security.waf")
     assert (waf["status"], waf["supplied_lower"], waf["supplied_upper"]) == ("unknown", "0", None)
-    assert "AccessDenied" in waf["reason"]
+    failed = waf["reason"]["values"]["parts"][0]
+    assert (failed["key"], failed["values"]["kind"]) == ("source_failed", "waf")
+    assert "AccessDenied" in failed["text"]
 
 
 def test_an_export_with_the_listings_counts_them_as_the_live_api_does(tmp_path: Path) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reconciler.base.messages import message, say, to_json
 from reconciler.contract.model import Contract
 from reconciler.contract.obligations import Method, Obligation, State, obligations, state_at
 from reconciler.dates.clock import CONTRACT_TZ
@@ -22,9 +24,10 @@ from reconciler.dates.periods import YearCalendar
 from tests.cli_runner import CliResult
 
 NOW = datetime(2027, 3, 25, tzinfo=CONTRACT_TZ)
-FALLBACK_2027 = (
+FALLBACK_2027_TEXT = (
     "no statutory holiday data for 2027: weekends only; pass --calendar FILE (holiday data covers 2004-2026)"
 )
+FALLBACK_2027 = message("no_holiday_data", year=2027, first=2004, last=2026)
 
 # A made-up 2027 schedule for the tests (the State Council has not published 2027's): Labour Day 05-01..05-05,
 # Mid-Autumn 09-15..09-17.
@@ -70,9 +73,10 @@ def test_first_payment_earliest_from_service_start(found: dict[str, Obligation])
     assert first.day == date(2026, 7, 31)
     assert first.due_at == datetime(2026, 8, 1, tzinfo=CONTRACT_TZ)
     assert first.conditional
-    assert first.condition_en
-    assert "earliest" in first.condition_en
-    assert first.period == "10 working days"
+    assert first.condition == message("cond_funds_first")
+    assert first.period == message("period_working_days", days=10)
+    assert first.description.values["amount"] == Decimal("1383011.77")
+    assert "（1,383,011.77 元）" in say(first.description, "zh")
     assert first.method is Method.CIVIL_CODE
     assert first.warnings == ()
 
@@ -83,7 +87,7 @@ def test_nine_months_and_second_payment(found: dict[str, Obligation]) -> None:
     assert mark.day == date(2027, 4, 19)
     assert mark.extended
     assert mark.extension_reason is not None
-    assert mark.extension_reason.startswith("2027-04-17 is a Saturday")
+    assert mark.extension_reason == message("extended_saturday", day=date(2027, 4, 17), last_day=date(2027, 4, 19))
     assert not mark.conditional
     # 10 working days from the day after 04-19 (weekends only in 2027): Tue 04-20 .. Fri 04-23 are 4,
     # Mon 04-26 .. Fri 04-30 are 9, Mon 05-03 is 10.
@@ -94,9 +98,11 @@ def test_nine_months_and_second_payment(found: dict[str, Obligation]) -> None:
     # The alternative reading counts 2026-07-17: 9 months end Fri 2027-04-16; 10 working days from Sat 04-17:
     # Mon 04-19 .. Fri 04-23 are 5, Mon 04-26 .. Fri 04-30 are 10 -> 2027-04-30. Without the Art. 203 move
     # (mark 04-17, counting from Sun 04-18) the same 2027-04-30.
-    assert any("2027-04-16 24:00" in note for note in mark.notes)
-    assert any("2027-04-16, and the earliest payment date is 2027-04-30" in note for note in second.notes)
-    assert any("would be 2027-04-30" in note for note in second.notes)
+    readings = {note.key: note.values for note in [*mark.notes, *second.notes]}
+    assert readings["note_first_day_counted"]["alternative"] == date(2027, 4, 16)
+    payment = readings["note_payment_first_day_counted"]
+    assert (payment["alternative"], payment["day"]) == (date(2027, 4, 16), date(2027, 4, 30))
+    assert readings["note_mark_not_moved"]["day"] == date(2027, 4, 30)
 
 
 def test_final_payment_and_acceptance(found: dict[str, Obligation]) -> None:
@@ -180,7 +186,7 @@ def test_a_2027_calendar_changes_results(contract: Contract) -> None:
     assert switch.day == date(2027, 9, 20)
     assert switch.extended
     assert switch.extension_reason is not None
-    assert "calendar-2027.json" in switch.extension_reason
+    assert switch.extension_reason.values["source"] == "calendar-2027.json"
     assert all(not o.warnings for o in found.values())
 
 
@@ -220,14 +226,13 @@ def test_cli_json_shape(cli: CliRun) -> None:
     assert result.exit_code == 0, result.stderr
     document = result.json()
     assert document["schema"] == "contract-reconciler/calendar"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["now"] == "2027-03-25T00:00:00+08:00"
     assert document["soon_days"] == 30
     first = document["obligations"][0]
     assert set(first) == {
-        "id", "clause", "description_zh", "description_en", "state", "date", "due_at", "rule", "period",
-        "anchor_zh", "anchor_en", "anchor_date", "conditional", "condition_zh", "condition_en", "extended",
-        "extension_reason", "warnings", "notes",
+        "id", "clause", "description", "state", "date", "due_at", "rule", "period", "anchor", "anchor_date",
+        "conditional", "condition", "extended", "extension_reason", "warnings", "notes",
     }  # fmt: skip
     assert (first["id"], first["date"], first["state"], first["rule"]) == (
         "5-service-start",
@@ -248,7 +253,7 @@ def test_cli_calendar_file(cli: CliRun, write_json: Callable[[Any, str], Path]) 
     found = {o["id"]: o for o in supplied["obligations"]}
     assert plain["14.3-switch-over-end"]["date"] == "2027-09-16"
     assert found["14.3-switch-over-end"]["date"] == "2027-09-20"  # see test_a_2027_calendar_changes_results
-    assert plain["6-acceptance"]["warnings"] == [FALLBACK_2027]
+    assert plain["6-acceptance"]["warnings"] == [to_json(FALLBACK_2027)]
     assert found["6-acceptance"]["warnings"] == []
 
 
@@ -256,11 +261,13 @@ def test_cli_text_and_soon_days(cli: CliRun) -> None:
     result = cli("calendar", "--now", "2027-03-25T00:00:00+08:00", "--soon-days", "10")
     assert result.exit_code == 0, result.stderr
     assert "2027-04-16  ahead" in result.stdout
-    assert f"warning: {FALLBACK_2027}" in result.stdout
+    assert f"warning: {FALLBACK_2027_TEXT}" in result.stdout
     zh = cli("calendar", "--now", "2027-03-25T00:00:00+08:00", "--lang", "zh")
-    assert "2027-04-16  即将到期" in zh.stdout
+    # columns line up by display width: a Chinese date takes as many columns as its widest neighbour
+    assert "2027年4月16日  即将到期  14.1" in zh.stdout
+    assert "2027年5月3日   未到      7.3" in zh.stdout
     assert "本合同服务期满 9 个月" in zh.stdout
-    assert "截止时间: 2027-04-17T00:00:00+08:00" in zh.stdout
+    assert "截止时间: 2027年4月16日 24:00" in zh.stdout
     assert "提示: 无 2027 年法定节假日数据：仅按周末计算" in zh.stdout
     for english in ("due_at", "warning:", "no statutory holiday data", "weekends only"):
         assert english not in zh.stdout

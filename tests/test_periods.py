@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from reconciler.base.errors import InputError
+from reconciler.base.messages import Names, message, say
 from reconciler.contract.deadlines import expansion_deadline, expansion_due_at
 from reconciler.contract.model import Contract, Expansion
 from reconciler.dates.clock import CONTRACT_TZ
@@ -110,7 +111,10 @@ def test_a_last_day_on_a_weekend_moves_to_monday() -> None:
     assert deadline.last_day == date(2026, 11, 30)
     assert deadline.due_at == at("2026-12-01T00:00:00+08:00")
     assert deadline.extended is True
-    assert deadline.extension_reason == (
+    assert deadline.extension_reason == message(
+        "extended_saturday", day=date(2026, 11, 28), last_day=date(2026, 11, 30)
+    )
+    assert say(deadline.extension_reason, "en") == (
         "2026-11-28 is a Saturday (weekly rest day); extended to the first working day after the rest, 2026-11-30"
     )
     assert deadline.warnings == ()
@@ -121,9 +125,8 @@ def test_a_last_day_in_the_national_day_holiday_moves_past_the_whole_holiday() -
     deadline = due("2026-09-27T10:00:00+08:00", days=7)
     assert (deadline.nominal_last_day, deadline.last_day) == (date(2026, 10, 4), date(2026, 10, 8))
     assert deadline.due_at == at("2026-10-09T00:00:00+08:00")
-    assert deadline.extension_reason == (
-        "2026-10-04 is a statutory holiday (National Day, 国庆节); "
-        "extended to the first working day after the rest, 2026-10-08"
+    assert deadline.extension_reason == message(
+        "extended_holiday", day=date(2026, 10, 4), holiday=Names("National Day", "国庆节"), last_day=date(2026, 10, 8)
     )
 
 
@@ -133,7 +136,8 @@ def test_a_last_day_on_mid_autumn_friday_moves_to_monday() -> None:
     assert deadline.last_day == date(2026, 9, 28)
     assert deadline.due_at == at("2026-09-29T00:00:00+08:00")
     assert deadline.extension_reason is not None
-    assert deadline.extension_reason.startswith("2026-09-25 is a statutory holiday (Mid-autumn Festival, 中秋)")
+    assert deadline.extension_reason.values["holiday"] == Names("Mid-autumn Festival", "中秋")
+    assert say(deadline.extension_reason, "zh").startswith("2026年9月25日是法定节假日（中秋）")
 
 
 @pytest.mark.parametrize(
@@ -217,7 +221,7 @@ def test_nine_months_of_service_for_the_second_instalment_art_7_3() -> None:
     assert deadline.months == 9
     assert deadline.days is None
     assert len(deadline.warnings) == 1
-    assert deadline.warnings[0].startswith(FALLBACK_2027)
+    assert say(deadline.warnings[0], "en").startswith(FALLBACK_2027)
 
 
 def test_nine_months_under_the_calendar_days_rule_examine_no_day_and_warn_of_nothing() -> None:
@@ -250,7 +254,7 @@ def test_a_period_ending_in_2027_falls_back_to_weekends_and_says_so() -> None:
     deadline = due("2026-12-25T10:00:00+08:00", days=7)
     assert (deadline.last_day, deadline.extended) == (date(2027, 1, 1), False)
     assert deadline.due_at == at("2027-01-02T00:00:00+08:00")
-    assert deadline.warnings[0].startswith(FALLBACK_2027)
+    assert say(deadline.warnings[0], "en").startswith(FALLBACK_2027)
 
 
 @NO_2027_DATA
@@ -260,7 +264,8 @@ def test_a_supplied_calendar_is_honoured_and_silences_the_warning() -> None:
     deadline = due("2026-12-25T10:00:00+08:00", days=7, calendars=[supplied])
     assert deadline.last_day == date(2027, 1, 4)
     assert deadline.due_at == at("2027-01-05T00:00:00+08:00")
-    assert deadline.extension_reason == (
+    assert deadline.extension_reason is not None
+    assert say(deadline.extension_reason, "en") == (
         "2027-01-01 is a statutory holiday (per calendar-2027.json); "
         "extended to the first working day after the rest, 2027-01-04"
     )
@@ -275,7 +280,7 @@ def test_working_days_into_2027_with_and_without_a_calendar() -> None:
     # event Wed 12-30: 12-31 (1); weekends only: Fri 2027-01-01 (2), Mon 01-04 (3)
     bare = due("2026-12-30T10:00:00+08:00", days=3, working=True)
     assert bare.last_day == date(2027, 1, 4)
-    assert bare.warnings[0].startswith(FALLBACK_2027)
+    assert say(bare.warnings[0], "en").startswith(FALLBACK_2027)
     # with 01-01 a holiday: 12-31 (1), Mon 01-04 (2), Tue 01-05 (3)
     supplied = calendar_from_data(CALENDAR_2027, "c.json")
     assert due("2026-12-30T10:00:00+08:00", days=3, working=True, calendars=[supplied]).last_day == date(2027, 1, 5)
@@ -360,10 +365,17 @@ def test_cli_text_names_the_due_instant_and_the_extension(cli: Cli) -> None:
     result = cli("deadline", "--from", "2026-09-27T10:00:00+08:00", "--days", "7")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "due 2026-10-09T00:00:00+08:00 (end of Thu 2026-10-08): 7 natural days after 2026-09-27T10:00:00+08:00, "
-        "counted from 2026-09-28, Civil Code rule (Art. 201-203)",
-        "extended: 2026-10-04 is a statutory holiday (National Day, 国庆节); "
+        "due 2026-10-08 24:00 (Thursday): 7 natural days after 2026-09-27 10:00, counted from 2026-09-28, "
+        "Civil Code rule (Art. 201-203)",
+        "extended: 2026-10-04 is a statutory holiday (National Day); "
         "extended to the first working day after the rest, 2026-10-08",
+    ]
+    # the same deadline in Chinese, written as the calendar and the reports write it
+    zh = cli("deadline", "--from", "2026-09-27T10:00:00+08:00", "--days", "7", "--lang", "zh")
+    assert zh.stdout.splitlines() == [
+        "期限 2026年10月8日 24:00（星期四）：自 2026年9月27日 10:00 起 7 日，自 2026年9月28日 起算，"
+        "民法典规则（第二百零一条至第二百零三条）",
+        "顺延: 2026年10月4日是法定节假日（国庆节），顺延至休假日结束后的第一个工作日 2026年10月8日",
     ]
 
 
@@ -373,13 +385,14 @@ def test_cli_json_carries_the_inputs_and_the_result(cli: Cli) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.json() == {
         "schema": "contract-reconciler/deadline",
-        "version": 1,
+        "version": 2,
         "from": "2026-09-28T10:00:00+08:00",
         "days": 5,
         "months": None,
         "working": True,
         "rule": "civil-code",
         "calendars": [],
+        "length": {"key": "period_working_days", "values": {"days": 5}, "text": "5 working days"},
         "first_day": "2026-09-29",
         "nominal_last_day": "2026-10-10",
         "last_day": "2026-10-10",
@@ -394,7 +407,7 @@ def test_cli_calendar_days_rule(cli: Cli) -> None:
     # 7 days from 09-27: last day 10-04 kept; due 10-05 00:00
     result = cli("deadline", "--from", "2026-09-27T10:00:00+08:00", "--days", "7", "--rule", "calendar-days")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("due 2026-10-05T00:00:00+08:00 (end of Sun 2026-10-04)")
+    assert result.stdout.startswith("due 2026-10-04 24:00 (Sunday)")
     assert "calendar-days rule" in result.stdout
     assert "extended" not in result.stdout
 
@@ -404,7 +417,7 @@ def test_cli_months_warn_of_2027_until_a_calendar_is_given(cli: Cli, write_json:
     # 9 months from 2026-07-17: 2027-04-17 (Sat) -> weekends only: Mon 04-19, due 04-20 00:00
     bare = cli("deadline", "--from", "2026-07-17T00:00:00+08:00", "--months", "9", "--format", "json").json()
     assert (bare["last_day"], bare["due_at"], bare["extended"]) == ("2027-04-19", "2027-04-20T00:00:00+08:00", True)
-    assert bare["warnings"][0].startswith(FALLBACK_2027)
+    assert bare["warnings"][0]["text"].startswith(FALLBACK_2027)
     # the text form prints the warning too
     text = cli("deadline", "--from", "2026-07-17T00:00:00+08:00", "--months", "9")
     assert f"warning: {FALLBACK_2027}" in text.stdout

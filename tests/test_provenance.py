@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, CliResult
 
 NOW = "2026-11-25T09:00:00+08:00"
@@ -39,6 +41,35 @@ def test_console_and_markdown_list_the_entries_with_their_evidence(cli: Callable
     assert "ksyun families[S6]：cpu_ghz 2.6, arch x86_64；依据：(example)" in markdown
 
 
+def test_at_80_columns_the_compact_table_says_attested_and_the_attestations_follow_in_each_language(
+    cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    english = cli("check", *ARGS).stdout
+    rows = [line for line in english.splitlines() if line.startswith(("network.remote_access ", "security.waf "))]
+    assert len(rows) == 2, english
+    assert all("met (attested)" in row and len(row) <= 80 for row in rows), english
+    assert "- waf-2026-h2 security.waf: 2 instance attested by 张伟 Zhang Wei" in english
+    assert "valid until 2027-02-14 24:00: valid, counted" in english
+    chinese = cli("check", *ARGS, "--lang", "zh").stdout
+    rows = [line for line in chinese.splitlines() if line.startswith(("远程接入 ", "WAF防护 "))]
+    assert len(rows) == 2, chinese
+    assert all("满足（书面确认）" in row for row in rows), chinese
+    assert "- waf-2026-h2 WAF防护：2 个，确认人 张伟 Zhang Wei" in chinese
+    assert "有效期至 2027年2月14日 24:00：有效，已计入" in chinese
+    assert "用于 云主机vCPU、云主机内存" in chinese  # the line items an entry serves, by their Chinese names
+
+
+def test_an_expiring_attestation_warns_in_the_readers_language(cli: Callable[..., CliResult]) -> None:
+    args = [str(a) for a in ARGS]
+    args[args.index(NOW)] = "2027-01-25T09:00:00+08:00"  # the bastion accounts' attestation ends 2027-01-31 24:00
+    english = cli("check", *args).stdout
+    assert "valid until 2027-01-31 24:00, 6 days from now: renew it, or the line item becomes unknown" in english
+    chinese = cli("check", *args, "--lang", "zh").stdout
+    assert "有效期至 2027年1月31日 24:00，还剩 6 天：请及时续签，否则该分项将变为未知" in chinese
+    assert "renew" not in chinese
+
+
 def test_junit_says_what_each_passing_line_item_rests_on(cli: Callable[..., CliResult], tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     assert cli("check", *ARGS, "--junit", junit).exit_code == 0
@@ -49,7 +80,7 @@ def test_junit_says_what_each_passing_line_item_rests_on(cli: Callable[..., CliR
     waf = re.search(r'<testcase classname="line_items" name="security.waf.*?</testcase>', text, re.DOTALL)
     assert waf is not None
     assert "met (attested)" in waf.group()
-    assert "rests on: attestation waf-2026-h2: 2 instance by 张伟 Zhang Wei" in waf.group()
+    assert "rests on: attestation waf-2026-h2 security.waf: 2 instance attested by 张伟 Zhang Wei" in waf.group()
 
 
 def test_the_html_report_has_a_section_on_the_basis_of_the_figures(

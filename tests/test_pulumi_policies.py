@@ -107,7 +107,7 @@ def test_a_misstated_line_total_violates_the_arithmetic(met: Path, tmp_path: Pat
 
     found = violations("contract-arithmetic-consistent", resources)
 
-    assert any("compute.vcpu: 14.02 x 1232 x 12 = 207271.68" in v and "states 208271.68" in v for v in found), found
+    assert any("compute.vcpu: 14.02 x 1232 x 12 = 207271.68" in v and "states 208,271.68" in v for v in found), found
     assert violations("expansions-within-supplement-cap", resources) == []
 
 

@@ -5,7 +5,7 @@ Hand-computed: a vCPU short of 16 is worth -16 x 14.02 = -224.32 CNY a month, an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -85,7 +85,9 @@ def test_failed_source_makes_its_line_items_unknown_and_exit_3(contract: Contrac
     assert (waf.supplied_lower, waf.supplied_upper) == (waf.entitled, None)
     assert waf.possible == [Status.MET, Status.OVER]
     assert waf.reason is not None
-    assert "403" in waf.reason
+    assert [part.key for part in waf.reason.values["parts"]] == ["source_failed", "outcome_met_over"]
+    assert "403" in waf.reason.text("en")
+    assert "403" in waf.reason.text("zh")
     assert (result.verdict, result.exit_code) == (Verdict.UNKNOWN, ExitCode.SOURCE_FAILED)
 
 
@@ -125,9 +127,12 @@ def test_after_the_service_period_nothing_is_due_or_entitled_and_the_check_passe
     assert (result.verdict, result.exit_code) == (Verdict.OK, ExitCode.OK)
     assert (result.summary.shortfall_value_monthly, result.summary.surplus_value_monthly) == (0, 0)
     # the note names the Art. 14.3 switch-over: 2 months from 2027-07-16, to Thu 2027-09-16 (docs/deadlines.md)
-    assert any("switch-over" in w and "runs until 2027-09-16" in w for w in result.warnings)
+    [ended] = [w for w in result.warnings if w.key == "service_ended"]
+    assert ended.values["switch_over_end"] == date(2027, 9, 16)
+    assert "switch-over" in ended.text("en")
+    assert "runs until 2027-09-16" in ended.text("en")
     later = reconcile(contract, _observe(met_resources()), datetime(2027, 9, 17, 0, 0, tzinfo=CONTRACT_TZ))
-    assert any("switch-over ended on 2027-09-16" in w for w in later.warnings)
+    assert any("switch-over ended on 2027-09-16" in w.text("en") for w in later.warnings)
 
 
 def test_now_must_be_timezone_aware(contract: Contract) -> None:
@@ -190,30 +195,42 @@ def test_streamed_json_is_the_models_own_serialization(contract: Contract) -> No
         ("2026-11-25T09:03:00+08:00", None),  # a live source stamps its observation just after the check began
         (
             "2026-11-23T13:00:00+00:00",  # in UTC: worded in Beijing time
-            "the observation was made at 2026-11-23T21:00:00+08:00, 36 hours before this check's now: supply may "
-            "have changed since",
+            {
+                "key": "stale_observation",
+                "values": {"observed_at": "2026-11-23T21:00:00+08:00", "hours": 36},
+                "text": "the observation was made at 2026-11-23 21:00, 36 hours before this check's time: supply may "
+                "have changed since",
+            },
         ),
         (
             "2026-11-23T21:00:00+08:00",
-            "the observation was made at 2026-11-23T21:00:00+08:00, 36 hours before this check's now: supply may "
-            "have changed since",
+            {
+                "key": "stale_observation",
+                "values": {"observed_at": "2026-11-23T21:00:00+08:00", "hours": 36},
+                "text": "the observation was made at 2026-11-23 21:00, 36 hours before this check's time: supply may "
+                "have changed since",
+            },
         ),
         (
             "2026-11-25T10:00:00+08:00",
-            "the observation was made at 2026-11-25T10:00:00+08:00, after this check's now "
-            "(2026-11-25T09:00:00+08:00): it describes a later moment",
+            {
+                "key": "observed_after_now",
+                "values": {"observed_at": "2026-11-25T10:00:00+08:00", "now": "2026-11-25T09:00:00+08:00"},
+                "text": "the observation was made at 2026-11-25 10:00, after this check's time (2026-11-25 09:00): it "
+                "describes a later moment",
+            },
         ),
     ],
 )
 def test_an_observation_not_of_the_moment_checked_is_warned(
-    cli: Any, write_snapshot: Any, observed_at: str, warning: str | None
+    cli: Any, write_snapshot: Any, observed_at: str, warning: dict[str, Any] | None
 ) -> None:
     path = write_snapshot(met_resources(), observed_at=observed_at)
     result = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--format", "json")
     assert result.json()["warnings"] == ([] if warning is None else [warning])
     zh = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--lang", "zh", "--no-history")
     if warning is not None:
-        assert "观测时间" in zh.stdout
+        assert "! 观测时间 2026年11月" in zh.stdout
 
 
 def test_a_resource_listed_twice_is_warned_of_naming_it(cli: Any, write_snapshot: Any) -> None:
@@ -223,10 +240,12 @@ def test_a_resource_listed_twice_is_warned_of_naming_it(cli: Any, write_snapshot
     result = cli("check", "--observed", path, "--now", "2026-11-25T09:00:00+08:00", "--format", "json")
     report = result.json()
     assert {f["line_item"]: f["supplied"] for f in report["findings"]}["compute.vcpu"] == "1848"
-    assert (
-        "1 resource(s) of compute.vcpu are listed more than once in the observation and were counted each time "
-        "(e.g. vm-a): check the export"
-    ) in report["warnings"]
+    assert {
+        "key": "repeated_ids",
+        "values": {"count": 1, "line_item": "compute.vcpu", "sample": ["vm-a"]},
+        "text": "1 resource of compute.vcpu listed more than once in the observation and counted each time (e.g. "
+        "vm-a): check the export",
+    } in report["warnings"]
 
 
 def test_json_output_of_a_finding_over_a_megabyte_is_the_models_own_json(

@@ -135,9 +135,11 @@ def test_status_from_history_is_what_the_check_said(
     checked = store["outputs"][run_id - 1]
     assert replayed["run_id"] == run_id
     assert _without_ids(replayed) == _without_ids(checked)  # expansions, exposure and changes recomputed alike
-    assert replayed["warnings"][-1] == (
-        f"reported from recorded run #{run_id}: the history keeps evidence counts, not the resources' ids"
-    )
+    assert replayed["warnings"][-1] == {
+        "key": "no_ids",
+        "values": {"id": run_id},
+        "text": f"reported from recorded run #{run_id}: the history keeps evidence counts, not the resources' ids",
+    }
 
 
 def test_status_from_history_in_html_shows_its_run_timeline_and_trends(store: dict[str, Any], tmp_path: Path) -> None:
@@ -146,13 +148,15 @@ def test_status_from_history_in_html_shows_its_run_timeline_and_trends(store: di
     assert result.exit_code == 0, result.stderr
     html = output.read_text(encoding="utf-8")
     page = parse(html)
-    assert "Reported from recorded run #7, checked at 2026-11-28T02:00:00+08:00" in page.text
+    assert "Reported from recorded run #7, checked at 2026-11-28 02:00" in page.text
     assert "依据第 7 次核对记录" in page.text
-    assert page.rows["compute.vcpu"]["supplied"] == "1296"
+    assert page.rows["compute.vcpu"]["supplied"] == "1,296"
     assert 'data-expansion="EXP-2026-001"' in html
     assert "逾期完成" in page.text  # fulfilled late, in the expansions table
     # trends over November's seven runs: vCPU 1232 first, 1296 last, 1216 lowest, 2 runs short
-    assert 'data-line-item="compute.vcpu" data-runs="7" data-first="1232" data-last="1296" data-lowest="1216"' in html
+    assert (
+        'data-line-item="compute.vcpu" data-runs="7" data-first="1,232" data-last="1,296" data-lowest="1,216"' in html
+    )
     assert 'data-line-item="security.waf" data-runs="7" data-first="2" data-last="2" data-lowest="2"' in html
 
 
@@ -269,7 +273,13 @@ def test_monthly_report_figures(store: dict[str, Any], tmp_path: Path) -> None:
         ["security.waf"],
     )
     assert [r["run_id"] for r in report["runs"]] == [1, 2, 3, 4, 5, 6, 7]
-    assert report["warnings"] == ["24 of 30 days have no recorded run: nothing is known of them"]
+    assert report["warnings"] == [
+        {
+            "key": "days_without_runs",
+            "values": {"missing": 24, "days": 30},
+            "text": "24 of 30 days have no recorded run: nothing is known of them",
+        }
+    ]
 
 
 def test_monthly_report_of_a_month_not_over(store: dict[str, Any], tmp_path: Path) -> None:
@@ -280,7 +290,7 @@ def test_monthly_report_of_a_month_not_over(store: dict[str, Any], tmp_path: Pat
     assert (episode["start"], episode["end"]) == ("2026-12-02T02:00:00+08:00", None)  # ongoing
     assert report["exposure_accrued"] == "46100.39"  # one day: 2,305,019.62 x 0.02
     assert report["expansions"] == []  # delivered in November
-    assert "the period is not over" in report["warnings"][0]
+    assert report["warnings"][0]["key"] == "period_not_over"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -364,9 +374,9 @@ def test_chromium_renders_the_monthly_report(store: dict[str, Any], tmp_path: Pa
     assert page.rows["security.waf"]["days-unknown"] == "1"
     assert "92,200.78" in page.text
     assert "403 from the WAF API" in page.text
-    assert "2026-11-05 – 2026-11-09 2026-11-05 至 2026-11-09" in page.text  # --lang both: the ranges in each
-    assert "contract total x rate x days = 2305019.62 x 0.02 x 2" in page.text
-    assert "合同总价 × 每日违约金比例 × 延期天数 = 2305019.62 × 0.02 × 2" in page.text
+    assert "2026-11-05 – 2026-11-09 2026年11月5日至2026年11月9日" in page.text  # --lang both: the ranges in each
+    assert "contract total x rate x days = 2,305,019.62 x 0.02 x 2" in page.text
+    assert "合同总价 × 每日违约金比例 × 延期天数 = 2,305,019.62 × 0.02 × 2" in page.text
     assert "24 of 30 days have no recorded run" in page.text
     assert "30 天中有 24 天无核对记录" in page.text
 
@@ -384,14 +394,14 @@ def test_chromium_renders_a_chinese_report_from_history_in_chinese(store: dict[s
         assert console_errors(done.stderr) == []
         texts.append(parse(done.stdout).text)
     status_text, summary_text = texts
-    assert "合同总价 × 每日违约金比例 × 延期天数 = 2305019.62 × 0.02 × 1" in status_text
-    assert "1 日，起算于 2026-12-02T02:00:00+08:00" in status_text
+    assert "合同总价 × 每日违约金比例 × 延期天数 = 2,305,019.62 × 0.02 × 1" in status_text
+    assert "1 日，起算于 2026年12月2日 02:00" in status_text
     assert "依据第 8 次核对记录：核对记录只保存计数，不保存资源编号" in status_text
     assert "-5天2小时0分" in status_text  # the expansion's time left, delivered late
     assert page_row_unit(status, "network.load_balancer") == "个"
-    assert "期间尚未结束：本报告统计至 2026-12-05T00:00:00+08:00" in summary_text
+    assert "期间尚未结束：本报告统计至 2026年12月5日 00:00" in summary_text
     assert "141 天中有 134 天无核对记录，情况不明" in summary_text
-    assert "2026-11-05 至 2026-11-09" in summary_text
+    assert "2026年11月5日至2026年11月9日" in summary_text
     for text in texts:
         for english in ENGLISH_WORDING:
             assert english not in text, english
@@ -450,7 +460,7 @@ def test_pdf_of_the_summary_report_in_chinese(store: dict[str, Any], tmp_path: P
     assert "服务总结报告" in text
     assert "138,301.17" in text
     assert "Servicesummaryreport" not in text
-    for chinese in ("合同总价×每日违约金比例×延期天数=2305019.62×0.02×2", "期间尚未结束", "141天中有134天无核对记录"):
+    for chinese in ("合同总价×每日违约金比例×延期天数=2,305,019.62×0.02×2", "期间尚未结束", "141天中有134天无核对记录"):
         assert chinese in text
     for english in ENGLISH_WORDING:
         assert "".join(english.split()) not in text, english

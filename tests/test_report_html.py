@@ -92,8 +92,8 @@ def test_html_report_carries_the_figures_and_chinese_names(report_file: Path) ->
     html = report_file.read_text(encoding="utf-8")
     page = parse(html)
     vcpu = page.rows["compute.vcpu"]
-    assert vcpu["entitled"] == "1232"
-    assert vcpu["supplied"] == "1216"
+    assert vcpu["entitled"] == "1,232"
+    assert vcpu["supplied"] == "1,216"
     assert vcpu["gap"] == "-16"
     assert vcpu["value"] == "-224.32"
     assert "不足" in vcpu["status"]
@@ -119,7 +119,9 @@ def test_html_report_carries_the_payment_and_acceptance_calendar(report_file: Pa
         assert obligation in page.attributes
     text = page.text
     assert "甲方依据本合同，在服务期满后15个工作日内对乙方服务情况进行验收" in text
-    assert "2026-07-31 past 已过 7.2" in text  # the first payment's earliest date, 10 working days after the start
+    assert (
+        "2026-07-31 2026年7月31日 past 已过 7.2" in text
+    )  # the first payment's earliest date, 10 working days after the start
     assert "Trends across recorded runs 历次核对趋势 no recorded runs 无核对记录" in text  # --no-history
 
 
@@ -133,7 +135,7 @@ def test_pdf_report_carries_the_figures_and_chinese_names(tmp_path: Path, cli: C
     assert result.exit_code == 0, result.stderr
     assert output.read_bytes()[:5] == b"%PDF-"
     text = "".join("".join(page.extract_text().split()) for page in PdfReader(output).pages)
-    for expected in ("合同容量核对报告", "Contractcapacityreport", "1216", "-224.32", "-582", "+76.05", "46,100.39"):
+    for expected in ("合同容量核对报告", "Contractcapacityreport", "1,216", "-224.32", "-582", "+76.05", "46,100.39"):
         assert expected in text
     assert "".join(VCPU_ZH.split()) in text
     assert "北京金山云网络技术有限公司" in text
@@ -232,7 +234,7 @@ def test_chromium_renders_the_report(report_file: Path, tmp_path: Path) -> None:
     assert console_errors(done.stderr) == []
     page = parse(done.stdout)
     vcpu = page.rows["compute.vcpu"]
-    assert (vcpu["supplied"], vcpu["gap"], vcpu["value"]) == ("1216", "-16", "-224.32")
+    assert (vcpu["supplied"], vcpu["gap"], vcpu["value"]) == ("1,216", "-16", "-224.32")
     assert VCPU_ZH in page.text
     assert "98.7 %" in page.text
 
@@ -248,7 +250,7 @@ def test_chromium_renders_the_expansion_timeline(tmp_path: Path, cli: Callable[.
     assert console_errors(done.stderr) == []
     assert '<g class="expansion at_risk" data-expansion="EXP-2026-001">' in done.stdout  # 1 d 15 h left
     text = parse(done.stdout).text
-    assert "11-27 00:00" in text  # the deadline's label on the timeline
+    assert "11-26 24:00" in text  # the deadline's label on the timeline, as every table writes it
     assert "临近期限（不足48小时）" in text
 
 

@@ -123,7 +123,7 @@ def test_a_list_that_says_more_items_follow_is_incomplete(tmp_path: Path) -> Non
     assert (
         f"the export {path}: its metadata says more items follow (continue 'eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ', "
         "remainingItemCount 3): it is one page of a longer list"
-    ) in findings["compute.vcpu"]["reason"]
+    ) in findings["compute.vcpu"]["reason"]["text"]
 
 
 def test_an_object_twice_in_one_list_is_incomplete_but_twice_in_two_files_counts_once(tmp_path: Path) -> None:
@@ -134,7 +134,10 @@ def test_an_object_twice_in_one_list_is_incomplete_but_twice_in_two_files_counts
     path.write_text(json.dumps(data))
     findings = {f["line_item"]: f for f in check_files(path).json()["findings"]}
     assert findings["storage.standard"]["status"] == "unknown"
-    assert f"the export {path}: PersistentVolume/pv-1 listed more than once" in findings["storage.standard"]["reason"]
+    assert (
+        f"the export {path}: PersistentVolume/pv-1 listed more than once"
+        in findings["storage.standard"]["reason"]["text"]
+    )
     assert findings["compute.vcpu"]["supplied"] == EXPECTED["compute.vcpu"]
     assert supplied(check_files(CLUSTER, CLUSTER).json()) == EXPECTED  # the same export given twice
 

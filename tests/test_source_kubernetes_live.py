@@ -217,7 +217,7 @@ async def test_a_list_that_keeps_expiring_is_unknown(cluster: FakeCluster, kubec
     assert result.exit_code == 1  # the definite vCPU shortfall is not masked by the unknown storage
     findings = {f["line_item"]: f for f in result.json()["findings"]}
     assert findings["storage.standard"]["status"] == "unknown"
-    assert "410 Gone" in findings["storage.standard"]["reason"]
+    assert "410 Gone" in findings["storage.standard"]["reason"]["text"]
     assert findings["compute.vcpu"]["supplied"] == "28"
 
 
@@ -268,7 +268,7 @@ async def test_persistent_failure_makes_the_kind_unknown(cluster: FakeCluster, k
     findings = {f["line_item"]: f for f in result.json()["findings"]}
     for item in ("compute.vcpu", "compute.memory"):
         assert findings[item]["status"] == "unknown"
-        assert "listing nodes failed after 3 attempts (HTTP 503" in findings[item]["reason"]
+        assert "listing nodes failed after 3 attempts (HTTP 503" in findings[item]["reason"]["text"]
     assert findings["storage.performance"]["supplied"] == "250"  # the other lists are still trusted
     assert findings["network.load_balancer"]["status"] == "met"
     assert result.exit_code == 1  # storage is definitely short: drift (1) is never masked by unknown (3)
@@ -381,7 +381,7 @@ def test_in_cluster_configuration_is_used_inside_a_pod(tmp_path: Path, monkeypat
 def _reason(result: CliResult, item: str) -> str:
     finding = next(f for f in result.json()["findings"] if f["line_item"] == item)
     assert finding["status"] == "unknown"
-    reason: str = finding["reason"]
+    reason: str = finding["reason"]["text"]
     return reason
 
 

@@ -112,7 +112,8 @@ def test_a_value_unknown_until_apply_widens_the_bounds_never_guessed(run: Any, n
         None,
         ["met", "over"],
     )
-    assert vcpu["reason"] == "not short; possibly over"
+    assert vcpu["reason"]["key"] == "outcome_met_over"
+    assert vcpu["reason"]["text"] == "not short; possibly over"
     detail = result.json()["sources"][0]["detail"]
     assert f"(known after apply): 2 ({names[0]}, {names[1]})" in detail
     assert findings(result)["storage.standard"]["status"] == "met"
@@ -133,7 +134,7 @@ def test_a_first_plan_counts_new_resources_and_leaves_unlinkable_bandwidth_open(
     bandwidth = findings(result)["network.bandwidth"]
     assert (bandwidth["status"], bandwidth["supplied_lower"], bandwidth["supplied_upper"]) == ("unknown", "150", None)
     assert "short" in bandwidth["possible"]
-    assert 'allocation_id of 2 (ksyun_bws_associate.this["egress-1"]' in bandwidth["reason"]
+    assert 'allocation_id of 2 (ksyun_bws_associate.this["egress-1"]' in bandwidth["reason"]["text"]
 
 
 def test_pulumi_preview_of_a_new_stack_on_an_empty_export(tmp_path: Path) -> None:
@@ -346,9 +347,9 @@ def test_the_plan_gate_counts_the_supply_outside_the_configuration(tmp_path: Pat
 def test_the_check_shows_each_line_item_before_and_after_the_plan() -> None:
     lines = [
         "Before -> after the planned change:",
-        "- compute.vcpu: 1232 -> 1104 vCPU (met -> short)",
-        "- compute.memory: 2896 -> 2128 GB (met -> short)",
-        "- storage.standard: 52116 -> 48000 GB (met -> short)",
+        "- compute.vcpu: 1,232 -> 1,104 vCPU (met -> short)",
+        "- compute.memory: 2,896 -> 2,128 GB (met -> short)",
+        "- storage.standard: 52,116 -> 48,000 GB (met -> short)",
     ]
     for result in (
         run_cli(

@@ -285,7 +285,7 @@ def test_a_state_holding_a_resource_twice_is_incomplete(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     findings = {f["line_item"]: f for f in check("--from-file", path).json()["findings"]}
     assert (findings["compute.vcpu"]["status"], findings["compute.vcpu"]["supplied_upper"]) == ("unknown", None)
-    assert f"the state {path}: app-1 listed more than once" in findings["compute.vcpu"]["reason"]
+    assert f"the state {path}: app-1 listed more than once" in findings["compute.vcpu"]["reason"]["text"]
     assert findings["storage.standard"]["supplied"] == EXPECTED["storage.standard"]  # a copy pending deletion
     assert supplied(check("--from-file", STACK, "--from-file", STACK).json()) == EXPECTED  # one state, given twice
 

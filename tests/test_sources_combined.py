@@ -52,7 +52,7 @@ def test_a_host_seen_by_both_sources_counts_once_as_the_first_source_saw_it(clus
     figures, names, warnings = supplied("ksyun", "kubernetes", cluster=cluster)
     assert (figures["compute.vcpu"], figures["compute.memory"]) == ("68", "196")
     assert names == ["ksyun", "kubernetes"]
-    assert any("counted once, as the first source given saw them (e.g. i-1)" in w for w in warnings)
+    assert any("counted once, as the first source given saw them (e.g. i-1)" in w["text"] for w in warnings)
 
     figures, names, _ = supplied("kubernetes", "ksyun", cluster=cluster)
     assert (figures["compute.vcpu"], figures["compute.memory"]) == ("64", "196")

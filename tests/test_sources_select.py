@@ -122,10 +122,12 @@ def test_combined_sources_count_a_resource_seen_twice_once_and_keep_every_report
     observation = source.observation()
     assert [s.resource_count for s in observation.sources] == [1, 3]
     assert observation.observed_at.isoformat() == "2026-11-25T01:00:00+08:00"  # the earlier moment
-    assert source.warnings() == [
-        "1 resource(s) were observed by more than one source and counted once, as the first source given saw "
-        "them (e.g. i-1)"
-    ]
+    [warning] = source.warnings()
+    assert (warning.key, warning.values) == ("observed_twice", {"count": 1, "sample": ("i-1",)})
+    assert warning.text("en") == (
+        "1 resource was observed by more than one source and counted once, as the first source given saw them "
+        "(e.g. i-1)"
+    )
 
 
 def test_check_through_source_options_matches_observed(

@@ -107,12 +107,15 @@ def validate(
         Path, typer.Argument(envvar="RECONCILER_CONTRACT", help="Contract inventory to check.")
     ] = DEFAULT_CONTRACT,
     output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = "en",
 ) -> None:
     """Load the contract and check all of its arithmetic. Exit 2 if its figures contradict each other."""
     contract = load_contract(path)
     checked = check_contract(contract)
-    render = validation_json if output_format is ValidateFormat.JSON else validation_text
-    sys.stdout.write(render(str(path), contract, checked))
+    if output_format is ValidateFormat.JSON:
+        sys.stdout.write(validation_json(str(path), contract, checked))
+    else:
+        sys.stdout.write(validation_text(str(path), contract, checked, lang))
     raise typer.Exit(int(ExitCode.OK if checked.ok else ExitCode.INVALID_INPUT))
 
 
@@ -429,6 +432,7 @@ def deadline(
         typer.Option("--calendar", help="Holidays of a year the built-in data lacks (JSON; repeatable)."),
     ] = None,
     output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = "en",
 ) -> None:
     """When a period ends under the Civil Code (Art. 201-203): N natural or working days, or N months."""
     start = _parse_instant_option("--from", event)
@@ -449,7 +453,7 @@ def deadline(
     render = (
         deadline_json(result, [str(f) for f in files])
         if output_format is ValidateFormat.JSON
-        else deadline_text(result)
+        else deadline_text(result, lang)
     )
     sys.stdout.write(render)
 

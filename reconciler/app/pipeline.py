@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reconciler.base.errors import InputError, Problem
+from reconciler.base.messages import Message, message
 from reconciler.contract.checks import Severity, check_contract
 from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract
@@ -22,7 +23,7 @@ from reconciler.core.reconcile import assess, contract_ref
 from reconciler.sources.combined import CombinedSource
 
 
-def load_checked_contract(path: Path, refuse_errors: bool = True) -> tuple[Contract, list[str]]:
+def load_checked_contract(path: Path, refuse_errors: bool = True) -> tuple[Contract, list[Message]]:
     """Load a contract and refuse it if its own figures contradict each other; its warnings are passed on.
     With `refuse_errors=False` (the Pulumi program: its mandatory policy blocks instead) errors are passed on
     as warnings too."""
@@ -36,13 +37,17 @@ def load_checked_contract(path: Path, refuse_errors: bool = True) -> tuple[Contr
             + [Problem("", "the contract's arithmetic is inconsistent; `reconciler validate` shows every check")],
         )
     passed_on = (Severity.WARNING,) if refuse_errors else (Severity.ERROR, Severity.WARNING)
-    warnings = [f"contract {d.subject}: {d.message}" for d in checked.discrepancies if d.severity in passed_on]
+    warnings = [
+        message("contract_discrepancy", subject=d.subject, detail=d.message)
+        for d in checked.discrepancies
+        if d.severity in passed_on
+    ]
     return contract, warnings
 
 
 def check_sources(
     contract: Contract,
-    warnings: list[str],
+    warnings: list[Message],
     source: CombinedSource,
     now: datetime,
     policy: MeterPolicy | None = None,

@@ -15,6 +15,7 @@ from typing import BinaryIO, Literal
 
 from reconciler.app.pipeline import check_sources
 from reconciler.base.errors import InputError
+from reconciler.base.messages import Message
 from reconciler.contract.model import Contract
 from reconciler.contract.obligations import Obligation, obligations
 from reconciler.core.attestations import Attestation
@@ -46,7 +47,7 @@ class StatusReport:
 
 def status_from_observation(
     contract: Contract,
-    warnings: list[str],
+    warnings: list[Message],
     source: CombinedSource,
     now: datetime,
     store: str | None,

@@ -1,5 +1,6 @@
 """Base: what every layer shares and nothing specific to the contract.
 
 Errors by what the caller must do (`errors`), exact money arithmetic (`money`), bounded JSON file reading
-(`jsonio`) and the core's sentences (`messages`). Imports nothing from the other layers.
+(`jsonio`), sentences as data (`messages`: keys and typed values, rendered per language from `catalogs`) and
+figures written per language (`formats`, the only user of Babel). Imports nothing from the other layers.
 """

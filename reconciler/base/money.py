@@ -1,6 +1,6 @@
 """Money and quantity arithmetic: Decimal only, with the one rounding rule the contract uses.
 
-Called by the contract checks, the reconcile core and every renderer that prints an amount.
+Called by the contract checks and the reconcile core; amounts are written for people by `base.formats`.
 """
 
 from contextlib import AbstractContextManager
@@ -30,8 +30,3 @@ def plain(value: Decimal) -> str:
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     return format(value.normalize(), "f")
-
-
-def yuan(amount: Decimal) -> str:
-    """An amount for people: thousands separators and two decimals, e.g. 2,305,019.62."""
-    return f"{to_fen(amount):,.2f}"

@@ -17,16 +17,14 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from reconciler.base.money import FEN, arithmetic, plain, to_fen, yuan
+from reconciler.base.messages import Message, message
+from reconciler.base.money import FEN, arithmetic, to_fen
 from reconciler.contract import deadlines, numerals
 from reconciler.contract.model import Contract, Expansion, LineItem
 from reconciler.dates.clock import end_of_day, in_contract_tz, start_of_day
 from reconciler.dates.periods import add_months
 
-EXPANSION_VALUE_RULE = (
-    "quantity x unit price x service months remaining, counted from the service month in which the expansion "
-    "is requested (that month counts in full) to the end of the service period; rounded half up to the fen"
-)
+EXPANSION_VALUE_RULE = message("expansion_value_rule")
 """How an expansion is valued against the supplement cap (Art. 20.2). The contract is silent; this is an
 upper bound of what the expansion can be billed (billing from its due date or delivery gives at most this)."""
 
@@ -46,8 +44,8 @@ class Discrepancy:
     subject: str
     computed: Decimal | None
     stated: Decimal | None
-    message: str
-    likely_cause: str
+    message: Message
+    likely_cause: Message
 
     @property
     def difference(self) -> Decimal | None:
@@ -185,9 +183,14 @@ def _expansions(contract: Contract, values: tuple[ExpansionValue, ...]) -> Itera
                 subject,
                 None,
                 None,
-                f"expansion {expansion.id} is requested at {expansion.requested_at.isoformat()}, outside the "
-                f"service period ({opens.isoformat()} to {closes.isoformat()}, Asia/Shanghai)",
-                "requested_at mistyped (check the year and the UTC offset), or the request is not under this contract",
+                message(
+                    "expansion_outside_period",
+                    expansion=expansion.id,
+                    at=expansion.requested_at,
+                    opens=opens,
+                    closes=closes,
+                ),
+                message("cause_expansion_outside"),
             )
         if expansion.notice_at is None:
             continue
@@ -198,9 +201,13 @@ def _expansions(contract: Contract, values: tuple[ExpansionValue, ...]) -> Itera
                 subject,
                 None,
                 None,
-                f"expansion {expansion.id}: the written notice ({expansion.notice_at.isoformat()}) is before the "
-                f"request ({expansion.requested_at.isoformat()})",
-                "notice_at or requested_at mistyped",
+                message(
+                    "expansion_notice_before_request",
+                    expansion=expansion.id,
+                    notice=expansion.notice_at,
+                    requested=expansion.requested_at,
+                ),
+                message("cause_notice_or_request"),
             )
         elif expansion.notice_at < value.due_at:
             yield Discrepancy(
@@ -209,33 +216,35 @@ def _expansions(contract: Contract, values: tuple[ExpansionValue, ...]) -> Itera
                 subject,
                 None,
                 None,
-                f"expansion {expansion.id}: the written notice ({expansion.notice_at.isoformat()}) is before the "
-                f"7-day deadline ({value.due_at.isoformat()}); Annex 3 item 4 reads as a notice after a missed one",
-                "notice_at mistyped, or an early reminder recorded as the notice",
+                message(
+                    "expansion_notice_early", expansion=expansion.id, notice=expansion.notice_at, due_at=value.due_at
+                ),
+                message("cause_notice_early"),
             )
 
 
 def _supplement_cap(values: tuple[ExpansionValue, ...], cap: CapUse) -> Iterator[Discrepancy]:
     if not values:
         return
-    terms = "; ".join(
-        f"{v.expansion.id}: {plain(v.expansion.quantity)} x {plain(v.unit_price)} x {v.months} = {yuan(v.value)}"
+    terms = [
+        message(
+            "cap_term",
+            expansion=v.expansion.id,
+            quantity=v.expansion.quantity,
+            price=v.unit_price,
+            months=v.months,
+            value=v.value,
+        )
         for v in values
-    )
-    message = (
-        f"expansions are worth {yuan(cap.used)} CNY ({terms}); the cap of Art. {cap.clause} is {yuan(cap.cap)}, "
-        f"headroom {yuan(cap.headroom)}"
-    )
+    ]
     yield Discrepancy(
         Severity.ERROR if cap.exceeded else Severity.NOTE,
         "supplement_cap",
         "supplement_cap",
         cap.cap,
         cap.used,
-        message,
-        "the expansions exceed the cap on supplementary agreements (Art. 20.2)"
-        if cap.exceeded
-        else f"value rule: {EXPANSION_VALUE_RULE}",
+        message("supplement_cap", used=cap.used, terms=terms, clause=cap.clause, cap=cap.cap, headroom=cap.headroom),
+        message("cause_cap_exceeded") if cap.exceeded else message("cause_value_rule", rule=EXPANSION_VALUE_RULE),
     )
 
 
@@ -253,14 +262,14 @@ def _period(contract: Contract) -> Iterator[Discrepancy]:
             "service_period",
             None,
             None,
-            f"{period.months} months from {start} end on {expected_end}, but the period ends on {period.end}",
-            "the start, the end or the number of months is mistyped",
+            message("period_mismatch", months=period.months, start=start, expected=expected_end, end=period.end),
+            message("cause_period"),
         )
 
 
 def _line_total(line: LineCheck, months: int) -> Iterator[Discrepancy]:
     item = line.item
-    formula = f"{item.unit_price} x {item.quantity} x {item.billing_months}"
+    formula = {"price": item.unit_price, "quantity": item.quantity, "months": item.billing_months}
     if item.billing_months != months:
         yield Discrepancy(
             Severity.ERROR,
@@ -268,8 +277,8 @@ def _line_total(line: LineCheck, months: int) -> Iterator[Discrepancy]:
             item.id.value,
             Decimal(months),
             Decimal(item.billing_months),
-            f"{item.id.value} is billed for {item.billing_months} months, the service period has {months}",
-            "billing months mistyped, or the line covers part of the period (record it as an expansion)",
+            message("billing_months", line_item=item.id, billed=item.billing_months, months=months),
+            message("cause_billing_months"),
         )
     if line.exact_total == item.line_total:
         return
@@ -280,8 +289,8 @@ def _line_total(line: LineCheck, months: int) -> Iterator[Discrepancy]:
             item.id.value,
             line.exact_total,
             item.line_total,
-            f"{formula} = {plain(line.exact_total)} exactly; the contract states {item.line_total}",
-            "rounding to the fen (0.01 CNY), half up",
+            message("line_total_rounded", **formula, exact=line.exact_total, stated=item.line_total),
+            message("cause_rounding"),
         )
         return
     yield Discrepancy(
@@ -290,27 +299,36 @@ def _line_total(line: LineCheck, months: int) -> Iterator[Discrepancy]:
         item.id.value,
         line.rounded_total,
         item.line_total,
-        f"{formula} = {plain(line.exact_total)}, which rounds to {line.rounded_total}; "
-        f"the contract states {item.line_total} (difference {item.line_total - line.rounded_total})",
+        message(
+            "line_total_wrong",
+            **formula,
+            exact=line.exact_total,
+            rounded=line.rounded_total,
+            stated=item.line_total,
+            difference=item.line_total - line.rounded_total,
+        ),
         _likely_cause(item, line.rounded_total),
     )
 
 
-def _likely_cause(item: LineItem, computed: Decimal) -> str:
+def _likely_cause(item: LineItem, computed: Decimal) -> Message:
     """Every simple mistake that would explain the stated total, most specific first."""
     stated = item.line_total
     monthly = item.unit_price * item.quantity
     causes = []
     if sorted(str(stated)) == sorted(str(computed)):
-        causes.append("transposed digits in the stated total")
+        causes.append(message("cause_transposed"))
     if any(to_fen(computed * Decimal(10) ** power) == stated for power in (-3, -2, -1, 1, 2, 3)):
-        causes.append("misplaced decimal point in the stated total")
+        causes.append(message("cause_decimal_point"))
     if monthly and stated % monthly == 0:
-        causes.append(f"the stated total is {stated / monthly:.0f} month(s) of this line, not {item.billing_months}")
+        months = (stated / monthly).quantize(Decimal(1))
+        causes.append(message("cause_months_of_line", months=months, billed=item.billing_months))
     implied = stated / (item.quantity * item.billing_months)
     if to_fen(implied) == implied:
-        causes.append(f"the stated total implies a unit price of {plain(implied)}, not {plain(item.unit_price)}")
-    return "; or ".join(causes) or "unit price, quantity or total mistyped"
+        causes.append(message("cause_implied_price", implied=implied, price=item.unit_price))
+    if not causes:
+        return message("cause_line_mistyped")
+    return causes[0] if len(causes) == 1 else message("likely_causes", causes=causes)
 
 
 def _grand_total(contract: Contract, lines: tuple[LineCheck, ...]) -> Iterator[Discrepancy]:
@@ -319,17 +337,14 @@ def _grand_total(contract: Contract, lines: tuple[LineCheck, ...]) -> Iterator[D
     if contract.total in (stated_sum, exact_sum):
         return
     difference = contract.total - stated_sum
-    message = (
-        f"the stated line totals add up to {yuan(stated_sum)} and the unrounded line products to {plain(exact_sum)}; "
-        f"the contract total is {yuan(contract.total)}"
-    )
+    said = message("total_mismatch", stated_sum=stated_sum, exact_sum=exact_sum, total=contract.total)
     if contract.total == to_fen(exact_sum):
-        cause = "the total rounds the unrounded sum instead of adding the rounded line totals"
+        cause = message("cause_total_rounds_sum")
     elif contract.total == exact_sum.quantize(FEN, rounding=ROUND_DOWN):
-        cause = f"the total cuts the unrounded sum {plain(exact_sum)} to the fen (not rounded half up)"
+        cause = message("cause_total_cuts_sum", exact=exact_sum)
     else:
-        matches = [line.item.id.value for line in lines if line.item.line_total == abs(difference)]
-        cause = f"line {matches[0]} counted twice or left out" if matches else "a line total or the total is mistyped"
+        matches = [line.item.id for line in lines if line.item.line_total == abs(difference)]
+        cause = message("cause_line_twice", line_item=matches[0]) if matches else message("cause_total_mistyped")
     rounding_level = abs(difference) <= FEN * len(lines) / 2
     yield Discrepancy(
         Severity.NOTE if rounding_level else Severity.ERROR,
@@ -337,7 +352,7 @@ def _grand_total(contract: Contract, lines: tuple[LineCheck, ...]) -> Iterator[D
         "total",
         stated_sum,
         contract.total,
-        message,
+        said,
         cause,
     )
 
@@ -352,8 +367,8 @@ def _instalments(contract: Contract) -> Iterator[Discrepancy]:
             "payment_schedule",
             Decimal(100),
             percent_sum,
-            f"the instalments' percentages add up to {percent_sum}%, not 100%",
-            "a percentage is mistyped or an instalment is missing",
+            message("percent_sum", percent=percent_sum),
+            message("cause_percent"),
         )
     for instalment in schedule.instalments:
         exact = contract.total * instalment.percent / 100
@@ -361,7 +376,7 @@ def _instalments(contract: Contract) -> Iterator[Discrepancy]:
             continue
         rounded = to_fen(exact)
         subject = f"payment_schedule.{instalment.id}"
-        formula = f"{plain(instalment.percent)}% of {yuan(contract.total)} = {plain(exact)}"
+        formula = {"percent": instalment.percent, "total": contract.total, "exact": exact}
         if rounded == instalment.amount:
             yield Discrepancy(
                 Severity.NOTE,
@@ -369,8 +384,8 @@ def _instalments(contract: Contract) -> Iterator[Discrepancy]:
                 subject,
                 exact,
                 instalment.amount,
-                f"{formula}; the contract states {instalment.amount}",
-                "rounding to the fen (0.01 CNY), half up",
+                message("instalment_rounded", **formula, stated=instalment.amount),
+                message("cause_rounding"),
             )
         else:
             yield Discrepancy(
@@ -379,8 +394,8 @@ def _instalments(contract: Contract) -> Iterator[Discrepancy]:
                 subject,
                 rounded,
                 instalment.amount,
-                f"{formula}, which rounds to {rounded}; the contract states {instalment.amount}",
-                "the amount or the percentage is mistyped",
+                message("instalment_wrong", **formula, rounded=rounded, stated=instalment.amount),
+                message("cause_instalment_mistyped"),
             )
     paid = sum((i.amount for i in schedule.instalments), Decimal(0))
     if paid != contract.total:
@@ -391,8 +406,8 @@ def _instalments(contract: Contract) -> Iterator[Discrepancy]:
             "payment_schedule",
             contract.total,
             paid,
-            f"the instalments add up to {yuan(paid)}; the contract total is {yuan(contract.total)}",
-            "each instalment rounded separately" if small else "an instalment amount is mistyped",
+            message("instalment_sum", paid=paid, total=contract.total),
+            message("cause_each_rounded") if small else message("cause_instalment_mistyped"),
         )
 
 
@@ -406,17 +421,14 @@ def _words(contract: Contract) -> Iterator[Discrepancy]:
             continue
         expected_words = numerals.write_amount(figures)
         if value is None:
-            message = f"the amount in words {words} cannot be read as a number; the figures say {yuan(figures)}"
-            cause = "a character in the words is not a capital numeral"
+            said = message("words_unreadable", words=words, figures=figures)
+            cause = message("cause_not_numeral")
         else:
-            message = (
-                f"the amount in words {words} reads {yuan(value)}; the figures say {yuan(figures)} "
-                f"(in words: {expected_words})"
-            )
+            said = message("words_mismatch", words=words, reads=value, figures=figures, expected=expected_words)
             cause = (
-                f"the leading numeral {expected_words[: len(expected_words) - len(words)]} is missing from the words"
+                message("cause_leading_numeral", numeral=expected_words[: len(expected_words) - len(words)])
                 if expected_words.endswith(words)
-                else "words and figures disagree"
+                else message("cause_words_disagree")
             )
         yield Discrepancy(
             Severity.WARNING,
@@ -424,6 +436,6 @@ def _words(contract: Contract) -> Iterator[Discrepancy]:
             subject,
             figures,
             value,
-            f"{message}; the figures agree with the arithmetic and are the ones used",
+            said,
             cause,
         )

@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
-from reconciler.base.messages import message
+from reconciler.base.messages import Message, Names, message
 from reconciler.contract.deadlines import expansion_deadline
 from reconciler.contract.model import Contract, Expansion
 from reconciler.dates.clock import end_of_day, in_contract_tz, start_of_day
-from reconciler.dates.periods import Deadline, Rule, YearCalendar, add_months, period_end
+from reconciler.dates.periods import Deadline, Rule, YearCalendar, add_months, period_end, period_length
 
 DEFAULT_SOON_DAYS = 30
 """An obligation falls `due_soon` when its date is at most this many days after `now`."""
@@ -44,14 +45,13 @@ class Obligation:
 
     id: str
     clause: str
-    description_zh: str
-    """In the contract's wording."""
-    description_en: str
+    description: Message
+    """What is owed; its Chinese wording is the contract's."""
     method: Method
-    period: str | None
-    """The period in words (`10 working days`, `9 months`, `15 natural days`); None for a fixed date."""
-    anchor_zh: str
-    anchor_en: str
+    period: Message | None
+    """The period (10 working days, 9 months, 15 natural days); None for a fixed date."""
+    anchor: Message
+    """The event the period runs from."""
     anchor_day: date | None = None
     """The day of the event the period runs from (not counted, Art. 201); None when it cannot be known."""
     day: date | None = None
@@ -61,12 +61,11 @@ class Obligation:
     state: State = State.RULE
     """Set by `obligations` from `now`."""
     conditional: bool = False
-    condition_zh: str | None = None
-    condition_en: str | None = None
+    condition: Message | None = None
     extended: bool = False
-    extension_reason: str | None = None
-    warnings: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    extension_reason: Message | None = None
+    warnings: tuple[Message, ...] = ()
+    notes: tuple[Message, ...] = ()
 
 
 def obligations(
@@ -111,37 +110,27 @@ def state_at(due_at: datetime | None, now: datetime, soon_days: int) -> State:
 
 # -- the clauses ----------------------------------------------------------------------------------------------
 
-_SERVICE_START_ZH = "服务期开始"
-_SERVICE_START_EN = "the service period begins"
-_SERVICE_END_ZH = "服务期满"
-_SERVICE_END_EN = "the service period ends"
-
 
 def _service_period(contract: Contract) -> list[Obligation]:
     period = contract.service_period
-    wording = f"本合同服务期限为：自 {_zh_date(period.start)}至 {_zh_date(period.end)}。"
     return [
         Obligation(
             id="5-service-start",
             clause="5",
-            description_zh=f"服务期开始（{wording}）",
-            description_en=f"The service period begins ({period.start.isoformat()} 00:00 Asia/Shanghai)",
+            description=message("ob_service_start", start=period.start, end=period.end),
             method=Method.FIXED,
             period=None,
-            anchor_zh="合同约定日期",
-            anchor_en="a date named by the contract",
+            anchor=message("anchor_fixed"),
             day=period.start,
             due_at=start_of_day(period.start),
         ),
         Obligation(
             id="5-service-end",
             clause="5",
-            description_zh=f"服务期满（{wording}）",
-            description_en=f"The service period ends ({period.end.isoformat()} 24:00 Asia/Shanghai)",
+            description=message("ob_service_end", start=period.start, end=period.end),
             method=Method.FIXED,
             period=None,
-            anchor_zh="合同约定日期",
-            anchor_en="a date named by the contract",
+            anchor=message("anchor_fixed"),
             day=period.end,
             due_at=end_of_day(period.end),
         ),
@@ -163,15 +152,10 @@ def _payments(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligati
                 deadline,
                 id="7.2-first-payment",
                 clause="7.2",
-                description_zh=f"甲方支付合同服务费的 {first.percent}%（{first.amount} 元）：{first.condition_zh}",
-                description_en=f"Client pays {first.percent}% of the fee (CNY {first.amount}): "
-                f"{_lower_first(first.condition_en)}",
-                anchor_zh=f"财政经费下达（最早：服务期开始 {start.isoformat()}）",
-                anchor_en=f"funds released (earliest: service start {start.isoformat()})",
+                description=_payment(first.percent, first.amount, first.condition_en, first.condition_zh),
+                anchor=message("anchor_funds_released", start=start),
                 anchor_day=start,
-                condition_zh="财政经费下达日期未知：显示自服务期开始起算的最早日期",
-                condition_en="the day the funds are released is unknown: the earliest date, counted from the "
-                "service start, is shown",
+                condition=message("cond_funds_first"),
                 notes=(message("note_funds_after_start", days=wd),),
             )
         )
@@ -185,10 +169,8 @@ def _payments(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligati
                 mark,
                 id="7.3-nine-months",
                 clause="7.3",
-                description_zh=f"本合同服务期满 {months} 个月",
-                description_en=f"{months} months of the service period have passed (condition of the second payment)",
-                anchor_zh=f"服务期开始 {start.isoformat()}",
-                anchor_en=f"service start {start.isoformat()}",
+                description=message("ob_nine_months", months=months),
+                anchor=message("anchor_service_start", start=start),
                 anchor_day=start,
                 notes=_nine_month_notes(start, months, mark),
             )
@@ -200,15 +182,10 @@ def _payments(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligati
                 pay,
                 id="7.3-second-payment",
                 clause="7.3",
-                description_zh=f"甲方支付合同服务费的 {second.percent}%（{second.amount} 元）：{second.condition_zh}",
-                description_en=f"Client pays {second.percent}% of the fee (CNY {second.amount}): "
-                f"{_lower_first(second.condition_en)}",
-                anchor_zh=f"服务期满 {months} 个月且财政经费下达（最早：{mark.last_day.isoformat()}）",
-                anchor_en=f"{months} months served and funds released (earliest: {mark.last_day.isoformat()})",
+                description=_payment(second.percent, second.amount, second.condition_en, second.condition_zh),
+                anchor=message("anchor_months_and_funds", months=months, day=mark.last_day),
                 anchor_day=mark.last_day,
-                condition_zh=f"财政经费下达日期未知：显示自服务期满 {months} 个月之日起算的最早日期",
-                condition_en=f"the day the funds are released is unknown: the earliest date, counted from the day "
-                f"{months} months are served, is shown",
+                condition=message("cond_funds_second", months=months),
                 notes=_second_payment_notes(start, months, mark, wd, pay, cals),
             )
         )
@@ -222,15 +199,10 @@ def _payments(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligati
                 pay,
                 id="7.4-final-payment",
                 clause="7.4",
-                description_zh=f"甲方支付合同服务费的 {final.percent}%（{final.amount} 元）：{final.condition_zh}",
-                description_en=f"Client pays {final.percent}% of the fee (CNY {final.amount}): "
-                f"{_lower_first(final.condition_en)}",
-                anchor_zh=f"通过项目验收且财政经费下达（最早：服务期满 {end.isoformat()}）",
-                anchor_en=f"acceptance passed and funds released (earliest: service end {end.isoformat()})",
+                description=_payment(final.percent, final.amount, final.condition_en, final.condition_zh),
+                anchor=message("anchor_acceptance_and_funds", end=end),
                 anchor_day=end,
-                condition_zh="验收通过及财政经费下达日期未知：显示自服务期满起算的最早日期",
-                condition_en="the days of acceptance and of the funds' release are unknown: the earliest date, "
-                "counted from the end of the service period, is shown",
+                condition=message("cond_funds_final"),
             )
         )
     return drafts
@@ -245,25 +217,18 @@ def _acceptance(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obliga
             accept,
             id="6-acceptance",
             clause="6",
-            description_zh="甲方依据本合同，在服务期满后15个工作日内对乙方服务情况进行验收",
-            description_en="The client carries out acceptance of the provider's service within 15 working days "
-            "after the service period ends",
-            anchor_zh=f"{_SERVICE_END_ZH} {end.isoformat()}",
-            anchor_en=f"{_SERVICE_END_EN} {end.isoformat()}",
+            description=message("ob_acceptance"),
+            anchor=message("anchor_service_end", end=end),
             anchor_day=end,
         ),
         _from_deadline(
             redo,
             id="6-re-acceptance",
             clause="6",
-            description_zh="验收不合格的，乙方应当在15日内进行调整，并重新提交甲方验收",
-            description_en="If acceptance fails, the provider rectifies within 15 days and resubmits for acceptance",
-            anchor_zh=f"验收不合格（按验收期限最后一日 {accept.last_day.isoformat()} 计）",
-            anchor_en=f"acceptance failed (taken on the last day for acceptance, {accept.last_day.isoformat()})",
+            description=message("ob_re_acceptance"),
+            anchor=message("anchor_acceptance_failed", day=accept.last_day),
             anchor_day=accept.last_day,
-            condition_zh="仅在验收不合格时适用；不合格日期未知，按验收期限最后一日计算",
-            condition_en="only if acceptance fails; the day it fails is unknown, so it is taken as the last day "
-            "for acceptance",
+            condition=message("cond_acceptance_fails"),
             notes=(message("note_failed_earlier", days=redo.days),),
         ),
     ]
@@ -281,35 +246,25 @@ def _exit(contract: Contract, cals: Sequence[YearCalendar]) -> list[Obligation]:
         Obligation(
             id="14.1-exit-request",
             clause="14.1",
-            description_zh="服务期内，如乙方提出退出要求，需在服务期截止前至少3个月前向甲方提出退出申请",
-            description_en="If the provider wants to exit during the service period, it must apply to the "
-            "client at least 3 months before the service period ends (latest day)",
+            description=message("ob_exit_request"),
             method=Method.COUNTED_BACK,
-            period=f"{notice_months} months",
-            anchor_zh=f"{_SERVICE_END_ZH} {end.isoformat()} 24:00",
-            anchor_en=f"{_SERVICE_END_EN} {end.isoformat()} 24:00",
+            period=period_length(None, notice_months),
+            anchor=message("anchor_service_end_at", end=end_of_day(end)),
             anchor_day=end,
             day=latest,
             due_at=end_of_day(latest),
             conditional=True,
-            condition_zh="仅在乙方要求退出时适用",
-            condition_en="only if the provider wants to exit",
+            condition=message("cond_exit"),
             notes=(message("note_counted_back", months=notice_months),),
         ),
         _from_deadline(
             switch,
             id="14.3-switch-over-end",
             clause="14.3",
-            description_zh="服务期满后双方不再续签或者合同提前解除的，乙方应无条件免费配合甲方完成迁移和切换工作，"
-            "切换期为2个月",
-            description_en="If the contract is not renewed (or ends early), the provider supports migration and "
-            "switch-over free of charge for a switch-over period of 2 months: its end",
-            anchor_zh=f"{_SERVICE_END_ZH} {end.isoformat()}",
-            anchor_en=f"{_SERVICE_END_EN} {end.isoformat()}",
+            description=message("ob_switch_over"),
+            anchor=message("anchor_service_end", end=end),
             anchor_day=end,
-            condition_zh="仅在服务期满后不再续签时适用（合同提前解除的，自解除之日起算）",
-            condition_en="only if the contract is not renewed (after an early termination it runs from the "
-            "termination instead)",
+            condition=message("cond_not_renewed"),
             notes=(message("note_switch_over"),),
         ),
     ]
@@ -320,77 +275,63 @@ def _rules() -> list[Obligation]:
         Obligation(
             id="4.5-project-lead-change",
             clause="4.5",
-            description_zh="乙方如因正当理由需要调整项目负责人的，应提前5个工作日通知甲方，获得甲方的书面同意后方可进行调整",
-            description_en="The provider notifies the client 5 working days in advance of changing its project "
-            "lead, and changes the lead only with the client's written consent",
+            description=message("ob_project_lead"),
             method=Method.CIVIL_CODE,
-            period="5 working days (before)",
-            anchor_zh="调整项目负责人",
-            anchor_en="the change of project lead",
+            period=period_length(5, None, working=True, before=True),
+            anchor=message("anchor_project_lead"),
             conditional=True,
-            condition_zh="仅在乙方调整项目负责人时适用",
-            condition_en="only if the provider changes its project lead",
+            condition=message("cond_project_lead"),
         ),
         Obligation(
             id="14.2-migration",
             clause="14.2",
-            description_zh="在甲方提出系统迁出需求后10天内配合甲方完成信息系统迁移的相关工作",
-            description_en="Within 10 days after the client's request to move systems out, the provider "
-            "completes its part of the migration",
+            description=message("ob_migration"),
             method=Method.CIVIL_CODE,
-            period="10 natural days",
-            anchor_zh="甲方提出系统迁出需求",
-            anchor_en="the client's migration request",
+            period=period_length(10, None),
+            anchor=message("anchor_migration_request"),
             conditional=True,
-            condition_zh="仅在政务云管理单位责令乙方退出时适用",
-            condition_en="only if the management unit orders the provider out",
+            condition=message("cond_migration"),
         ),
         Obligation(
             id="15.5-return-material",
             clause="15.5",
-            description_zh="乙方应按照国家指示在收到甲方书面通知后5日内将含有保密信息的所有文件或其他资料归还甲方",
-            description_en="Within 5 days of receiving the client's written notice, the provider returns all "
-            "documents and material containing confidential information",
+            description=message("ob_return_material"),
             method=Method.CIVIL_CODE,
-            period="5 natural days",
-            anchor_zh="收到甲方书面通知",
-            anchor_en="receipt of the client's written notice",
+            period=period_length(5, None),
+            anchor=message("anchor_written_notice"),
             conditional=True,
-            condition_zh="仅在甲方提出要求时适用",
-            condition_en="only if the client asks",
+            condition=message("cond_client_asks"),
         ),
         Obligation(
             id="19.2-change-notice",
             clause="19.2",
-            description_zh="本合同载明的地址、电话、银行账号等发生变更的，变更一方应自变更之日起20日内以书面形式通知对方",
-            description_en="A party whose address, telephone, bank account or other contract details change "
-            "notifies the other in writing within 20 days of the change",
+            description=message("ob_change_notice"),
             method=Method.CIVIL_CODE,
-            period="20 natural days",
-            anchor_zh="变更之日",
-            anchor_en="the day of the change",
+            period=period_length(20, None),
+            anchor=message("anchor_change_day"),
             conditional=True,
-            condition_zh="仅在地址、电话、银行账号等变更时适用",
-            condition_en="only if such details change",
+            condition=message("cond_details_change"),
         ),
     ]
 
 
 def _expansion(contract: Contract, expansion: Expansion, cals: Sequence[YearCalendar]) -> Obligation:
     item = next((i for i in contract.line_items if i.id == expansion.line_item), None)
-    name_zh = item.name_zh if item is not None else expansion.line_item.value
-    name_en = item.name_en if item is not None else expansion.line_item.value
     unit = item.unit.value if item is not None else ""
-    quantity = f"{expansion.quantity} {unit}".strip()
     days = contract.service_levels.expansion_natural_days
     return _from_deadline(
         expansion_deadline(contract, expansion, cals),
         id=f"3.4-expansion-{expansion.id}",
         clause=contract.service_levels.expansion_clause,
-        description_zh=f"云平台可按需 {days} 个自然日快速扩容：{name_zh} +{quantity}（{expansion.id}）",
-        description_en=f"Expansion within {days} natural days: {name_en} +{quantity} ({expansion.id})",
-        anchor_zh=f"扩容申请 {expansion.requested_at.isoformat()}",
-        anchor_en=f"expansion requested {expansion.requested_at.isoformat()}",
+        description=message(
+            "ob_expansion",
+            days=days,
+            line_item=expansion.line_item,
+            quantity=expansion.quantity,
+            unit=unit,
+            expansion=expansion.id,
+        ),
+        anchor=message("anchor_expansion_requested", at=expansion.requested_at),
         anchor_day=None,
     )
 
@@ -403,32 +344,26 @@ def _from_deadline(
     *,
     id: str,
     clause: str,
-    description_zh: str,
-    description_en: str,
-    anchor_zh: str,
-    anchor_en: str,
+    description: Message,
+    anchor: Message,
     anchor_day: date | None,
-    condition_zh: str | None = None,
-    condition_en: str | None = None,
-    notes: tuple[str, ...] = (),
+    condition: Message | None = None,
+    notes: tuple[Message, ...] = (),
 ) -> Obligation:
     method = Method.CIVIL_CODE if deadline.rule is Rule.CIVIL_CODE else Method.CALENDAR_DAYS
     day = anchor_day if anchor_day is not None else in_contract_tz(deadline.start).date()
     return Obligation(
         id=id,
         clause=clause,
-        description_zh=description_zh,
-        description_en=description_en,
+        description=description,
         method=method,
         period=deadline.length,
-        anchor_zh=anchor_zh,
-        anchor_en=anchor_en,
+        anchor=anchor,
         anchor_day=day,
         day=deadline.last_day,
         due_at=deadline.due_at,
-        conditional=condition_en is not None,
-        condition_zh=condition_zh,
-        condition_en=condition_en,
+        conditional=condition is not None,
+        condition=condition,
         extended=deadline.extended,
         extension_reason=deadline.extension_reason,
         warnings=deadline.warnings,
@@ -436,12 +371,12 @@ def _from_deadline(
     )
 
 
-def _nine_month_notes(start: date, months: int, mark: Deadline) -> tuple[str, ...]:
+def _nine_month_notes(start: date, months: int, mark: Deadline) -> tuple[Message, ...]:
     counted = start - timedelta(days=1)
     alternative = add_months(counted, months)
-    end = mark.nominal_last_day.isoformat()
+    end = mark.nominal_last_day
     civil_code = (
-        message("note_civil_code_moved", start=start, months=months, end=end, moved=mark.last_day.isoformat())
+        message("note_civil_code_moved", start=start, months=months, end=end, moved=mark.last_day)
         if mark.extended
         else message("note_civil_code", start=start, months=months, end=end)
     )
@@ -453,7 +388,7 @@ def _nine_month_notes(start: date, months: int, mark: Deadline) -> tuple[str, ..
 
 def _second_payment_notes(
     start: date, months: int, mark: Deadline, wd: int, pay: Deadline, cals: Sequence[YearCalendar]
-) -> tuple[str, ...]:
+) -> tuple[Message, ...]:
     alternative = add_months(start - timedelta(days=1), months)
     alt_pay = period_end(start_of_day(alternative), days=wd, working=True, calendars=cals)
     notes = [message("note_counted_from_mark", day=mark.last_day, months=months)]
@@ -474,9 +409,7 @@ def _clause_key(clause: str) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else 0 for part in clause.split("."))
 
 
-def _zh_date(day: date) -> str:
-    return f"{day.year} 年 {day.month} 月 {day.day} 日"
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+def _payment(percent: Decimal, amount: Decimal, condition_en: str, condition_zh: str) -> Message:
+    """An instalment: its share of the fee, its amount and the contract's condition in both languages."""
+    condition = Names(en=condition_en[:1].lower() + condition_en[1:], zh=condition_zh)
+    return message("ob_payment", percent=percent, amount=amount, condition=condition)

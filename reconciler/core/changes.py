@@ -105,6 +105,8 @@ def _comparable(record: Mapping[str, Any]) -> dict[str, Any]:
     result = {
         key: _decimal(value) if key in _DECIMALS else value for key, value in record.items() if key not in _DERIVED
     }
+    if "reason" in result:  # a sentence compares by its key and values: rewording it is not a change
+        result["reason"] = _sentence(result["reason"])
     lower, upper = _decimal(record.get("supplied_lower")), _decimal(record.get("supplied_upper"))
     if record.get("supplied") is None and isinstance(lower, Decimal):
         result["supplied"] = bounds_text(lower, upper if isinstance(upper, Decimal) else None)
@@ -130,10 +132,21 @@ def _groups(groups: Any) -> Any:
     if not isinstance(groups, list):
         return groups
     return {
-        _group_key(group): {k: _decimal(v) if k == "quantity" else v for k, v in group.items() if k not in _IDS}
+        _group_key(group): {
+            k: _decimal(v) if k == "quantity" else v for k, v in group.items() if k not in _IDS and k != "detail"
+        }
         for group in groups
         if isinstance(group, Mapping)
     }
+
+
+def _sentence(value: Any) -> Any:
+    """A recorded message without its English text (nested ones too): what it says, not how it is worded."""
+    if isinstance(value, Mapping):
+        return {k: _sentence(v) for k, v in value.items() if k != "text"}
+    if isinstance(value, list):
+        return [_sentence(v) for v in value]
+    return value
 
 
 def bounds_text(lower: Decimal, upper: Decimal | None) -> str:

@@ -13,7 +13,6 @@ from reconciler.contract import deadlines
 from reconciler.contract.model import Contract, Expansion
 from reconciler.core.models import ExpansionState, ExpansionStatus
 from reconciler.core.runs import PastRun
-from reconciler.dates.clock import duration_parts
 
 AT_RISK_WITHIN = timedelta(hours=48)
 """An open expansion with less than this left before its deadline is `at_risk`."""
@@ -77,7 +76,6 @@ def _status(
         due_at=deadline.due_at,
         required=required,
         remaining_seconds=seconds,
-        remaining=duration_text(seconds),
         state=state,
         fulfilled_at=fulfilled_at,
         warnings=warnings,
@@ -95,9 +93,3 @@ def _fulfilled_at(
     if now >= expansion.requested_at and supplied_now is not None and supplied_now >= required:
         return now
     return None
-
-
-def duration_text(seconds: int) -> str:
-    """Seconds as days, hours and minutes (seconds only under a minute): 183900 -> 2d 3h 5m; -60 -> -1m."""
-    sign, parts = duration_parts(seconds)
-    return sign + " ".join(f"{count}{unit}" for count, unit in parts)

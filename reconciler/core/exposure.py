@@ -10,16 +10,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from reconciler.base.messages import JOINER, message
-from reconciler.base.money import arithmetic, plain, to_fen, yuan
+from reconciler.base.messages import message
+from reconciler.base.money import arithmetic, plain, to_fen
 from reconciler.contract.model import Contract, LineItemId, PenaltyRule
 from reconciler.core.models import ExpansionState, ExpansionStatus, Exposure, ExposureItem, Finding, Status
 from reconciler.core.runs import PastRun
 
-DISCLAIMER = (
-    "Indicative figure from the contract's clauses and this tool's observations, not a legal conclusion or a claim: "
-    "cause, notice, force majeure and the parties' agreement decide whether and how a clause applies."
-)
+DISCLAIMER = message("exposure_disclaimer")
 EXPANSION_CLAUSE = "annex3.4"
 DELAY_CLAUSE = "12.3"
 ONE_EVENT_CLAUSE = "12.4"
@@ -87,18 +84,16 @@ def _expansion_item(contract: Contract, rule: PenaltyRule, expansion: ExpansionS
         "fulfilled_at": "" if expansion.fulfilled_at is None else expansion.fulfilled_at.isoformat(),
     }
     amount = to_fen(contract.total / months * coefficient)
-    formula = message("expansion_formula", fee=contract.total, months=months, coefficient=plain(coefficient))
+    formula = message("expansion_formula", fee=contract.total, months=months, coefficient=coefficient)
     notice = expansion.notice_at
     if notice is None or notice > now:
-        applies, reason = False, message("no_notice")
+        applies, reasons = False, [message("no_notice")]
     elif expansion.fulfilled_at is not None:
         applies = False
-        reason = JOINER.join(
-            (message("delivered_late", at=expansion.fulfilled_at.isoformat()), message("late_amount_unknown"))
-        )
+        reasons = [message("delivered_late", at=expansion.fulfilled_at), message("late_amount_unknown")]
     else:
         applies = True
-        reason = message("overdue_after_notice", due_at=expansion.due_at.isoformat())
+        reasons = [message("overdue_after_notice", due_at=expansion.due_at)]
     return ExposureItem(
         clause=rule.clause,
         line_item=expansion.line_item,
@@ -110,8 +105,8 @@ def _expansion_item(contract: Contract, rule: PenaltyRule, expansion: ExpansionS
         days=None,
         termination_right=False,
         counted=applies,
-        reason=JOINER.join((reason, FEE_READING)),
-        disclaimer=DISCLAIMER,
+        reasons=[*reasons, FEE_READING],
+        not_counted=None,
     )
 
 
@@ -125,20 +120,17 @@ def _delay_item(
     termination = threshold is not None and now - first >= timedelta(days=threshold)
     amount = delay_amount(contract, rule, days)
     since = message(
-        "delay_since",
-        supplied=plain(finding.supplied_upper or Decimal(0)),
-        baseline=plain(finding.baseline),
-        first=first.isoformat(),
+        "delay_since", supplied=finding.supplied_upper or Decimal(0), baseline=finding.baseline, first=first
     )
-    reason = JOINER.join((since, DAY_RULE))
+    reasons = [since, DAY_RULE]
     if termination:
-        reason += JOINER + message("termination", days=threshold, clause=rule.clause)
+        reasons.append(message("termination", days=threshold, clause=rule.clause))
     return ExposureItem(
         clause=rule.clause,
         line_item=finding.line_item,
         expansion=None,
         applies=True,
-        formula=message("delay_formula", total=contract.total, rate=plain(rate), days=days),
+        formula=message("delay_formula", total=contract.total, rate=rate, days=days),
         inputs={
             "contract_total": str(contract.total),
             "rate": plain(rate),
@@ -151,8 +143,8 @@ def _delay_item(
         days=days,
         termination_right=termination,
         counted=True,
-        reason=reason,
-        disclaimer=DISCLAIMER,
+        reasons=reasons,
+        not_counted=None,
     )
 
 
@@ -239,8 +231,8 @@ def _delay_days_once(items: list[ExposureItem], seq: dict[LineItemId, int]) -> l
     result = list(items)
     for n in delays:
         if n != longest:
-            note = message("delay_days_once", line_item=kept.line_item.value, days=kept.days or 0)
-            result[n] = result[n].model_copy(update={"counted": False, "reason": result[n].reason + JOINER + note})
+            note = message("delay_days_once", line_item=kept.line_item, days=kept.days or 0)
+            result[n] = result[n].model_copy(update={"counted": False, "not_counted": note})
     return result
 
 
@@ -261,14 +253,12 @@ def _one_event(items: list[ExposureItem]) -> list[ExposureItem]:
             result[n] = result[n].model_copy(
                 update={
                     "counted": False,
-                    "reason": result[n].reason
-                    + JOINER
-                    + message(
+                    "not_counted": message(
                         "one_event",
                         one_event=ONE_EVENT_CLAUSE,
                         heavier=heavier,
-                        line_item=line_item.value,
-                        amount=yuan(heavier_amount),
+                        line_item=line_item,
+                        amount=to_fen(heavier_amount),
                     ),
                 }
             )

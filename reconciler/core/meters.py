@@ -13,6 +13,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any, Final, get_args
 
+from reconciler.base.messages import Message, message
 from reconciler.base.money import arithmetic
 from reconciler.contract.model import Constraints, Contract, LineItemId
 from reconciler.core.models import SetAsideRule
@@ -112,7 +113,7 @@ class SetAsideGroup:
     """Resources of a line item's kind set aside by one rule (a constraint or a state), with what they hold."""
 
     rule: SetAsideRule
-    detail: str
+    detail: Message
     subject: str
     """The value that failed the rule: an arch, a clock, a state."""
     limit: str = ""
@@ -181,16 +182,18 @@ class Measurement:
     resource_count: int
 
 
-def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[SetAsideRule, str, str, str]]:
-    """The line item's written constraints this VM fails, as (rule, detail, subject, limit); an attribute that
-    is not known fails nothing (see `unknown_constraints`)."""
-    failures: list[tuple[SetAsideRule, str, str, str]] = []
+def constraint_failures(resource: Any, constraints: Constraints) -> list[tuple[SetAsideRule, Message, str, str]]:
+    """The line item's written constraints this VM fails, as (rule, why as a message, subject, limit); an
+    attribute that is not known fails nothing (see `unknown_constraints`)."""
+    failures: list[tuple[SetAsideRule, Message, str, str]] = []
     arch, ghz = resource.arch, resource.cpu_ghz
     if constraints.arch is not None and arch is not None and arch != constraints.arch:
-        failures.append(("arch", f"not {constraints.arch} (is {arch})", arch, constraints.arch))
+        detail = message("set_aside_arch", arch=arch, required=constraints.arch)
+        failures.append(("arch", detail, arch, constraints.arch))
     if constraints.min_cpu_ghz is not None and ghz is not None and ghz < constraints.min_cpu_ghz:
-        limit = str(constraints.min_cpu_ghz)
-        failures.append(("min_cpu_ghz", f"clock {ghz} GHz below {limit} GHz", str(ghz), limit))
+        minimum = constraints.min_cpu_ghz
+        detail = message("set_aside_clock", ghz=Decimal(str(ghz)), minimum=Decimal(str(minimum)))
+        failures.append(("min_cpu_ghz", detail, str(ghz), str(minimum)))
     return failures
 
 
@@ -281,7 +284,7 @@ class _Planner:
         if isinstance(resource, Vm):
             state, counted = resource.state, self._policy.counted_vm_states
             if state is not None and state not in counted:
-                group = _group(tally.excluded, "state", f"state {state} does not count", state)
+                group = _group(tally.excluded, "state", message("set_aside_state", state=state), state)
                 return amount_of, group.cell, group.ids, group.ids
             failures = constraint_failures(resource, constraints)
             if failures:  # counted once, under the first constraint it fails
@@ -289,7 +292,7 @@ class _Planner:
                 group = _group(tally.nonconforming, rule, detail, subject, limit)
                 return amount_of, group.cell, group.ids, group.ids
             if state is None and not counted:
-                group = _group(tally.excluded, "state", "no state counts", "unknown")
+                group = _group(tally.excluded, "state", message("set_aside_no_state"), "unknown")
                 return amount_of, group.cell, group.ids, group.ids
             if state is None and not counted.issuperset(get_args(VmState)):
                 unknown.append("state")
@@ -325,7 +328,7 @@ def _uncertain(tally: Tally, certain: bool, unknown: tuple[str, ...]) -> Uncerta
 
 
 def _group(
-    groups: dict[str, SetAsideGroup], rule: SetAsideRule, detail: str, subject: str, limit: str = ""
+    groups: dict[str, SetAsideGroup], rule: SetAsideRule, detail: Message, subject: str, limit: str = ""
 ) -> SetAsideGroup:
     key = f"{rule}:{subject}"
     if key not in groups:

@@ -13,6 +13,7 @@ from typing import Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from reconciler.base.messages import Message
 from reconciler.contract.model import LineItemId, Unit
 from reconciler.core.observation import ResourceKind
 
@@ -76,10 +77,9 @@ class ExpansionStatus(Frozen):
     due_at: datetime = Field(description="end of the Art. 3.4 period (7 natural days, Civil Code rule)")
     required: Decimal = Field(description="baseline + this and every earlier expansion of the line item")
     remaining_seconds: int
-    remaining: str = Field(description="remaining_seconds for people, e.g. 1d 23h 5m or -2d 0h 0m")
     state: ExpansionState
     fulfilled_at: datetime | None = Field(description="the run (its now) that first supplied `required`")
-    warnings: list[str]
+    warnings: list[Message]
 
 
 class ExposureItem(Frozen):
@@ -89,14 +89,18 @@ class ExposureItem(Frozen):
     line_item: LineItemId
     expansion: str | None = Field(description="the expansion id, for Annex 3 item 4")
     applies: bool = Field(description="false when the clause cannot apply yet (amount 0, see reason)")
-    formula: str
+    formula: Message
     inputs: dict[str, str]
     amount: Decimal = Field(description="CNY, rounded half up to the fen")
     days: int | None = Field(description="days of delay counted (Art. 12.3)")
     termination_right: bool = Field(description="the clause's termination threshold is reached (Art. 12.3: 10 days)")
     counted: bool = Field(description="included in the total (Art. 12.4 keeps only the heavier rule per event)")
-    reason: str
-    disclaimer: str
+    reasons: list[Message] = Field(
+        description="why the clause applies or not (first), then how its figures are read (the day rule, the fee)"
+    )
+    not_counted: Message | None = Field(
+        description="why the total does not count an item that applies (Art. 12.3 once a day, Art. 12.4)"
+    )
 
 
 class Exposure(Frozen):
@@ -104,7 +108,7 @@ class Exposure(Frozen):
 
     total: Decimal
     items: list[ExposureItem]
-    disclaimer: str
+    disclaimer: Message
 
 
 class FieldChange(Frozen):
@@ -145,7 +149,7 @@ class SetAside(Frozen):
     """Resources of the line item's kind that did not count, grouped by the rule that set them aside."""
 
     rule: SetAsideRule
-    detail: str
+    detail: Message
     subject: str = Field(description="the value that failed the rule: an arch, a clock in GHz, a state")
     limit: str = Field(description="what the contract requires (x86_64, 2.4); empty for policy rules")
     count: int
@@ -292,7 +296,7 @@ class Finding(Frozen):
         description="the largest surplus value the bounds allow; null when the upper bound is open"
     )
     measured_by: str
-    reason: str | None = Field(
+    reason: Message | None = Field(
         None, description="why the status is unknown, not_observed, pending or ended, and why the bounds differ"
     )
     evidence: Evidence | None
@@ -372,7 +376,7 @@ class Reconciliation(Frozen):
     exposure: Exposure = Field(description="indicative penalty exposure by clause, not a legal conclusion")
     verdict: Verdict
     exit_code: ExitCode
-    warnings: list[str]
+    warnings: list[Message]
     attestations: list[AttestationRef] = Field(
         default_factory=list, description="every attestation given to the check (--attest), with its state at now"
     )

@@ -14,8 +14,8 @@ from itertools import islice, pairwise
 from operator import eq
 from typing import Any, Final
 
-from reconciler.base.messages import JOINER, message
-from reconciler.base.money import arithmetic, plain, to_fen
+from reconciler.base.messages import Message, joined, message
+from reconciler.base.money import arithmetic, to_fen
 from reconciler.contract import deadlines
 from reconciler.contract.model import Contract, LineItem, LineItemId
 from reconciler.core import attestations as attested
@@ -111,7 +111,7 @@ def _assess(
 ) -> Reconciliation:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    warnings: list[str] = []
+    warnings: list[Message] = []
     started = deadlines.service_started(contract, now)
     ended = deadlines.service_ended(contract, now)
     if not started:
@@ -121,7 +121,7 @@ def _assess(
         warnings.append(_ended_note(contract, now))
     observed = frozenset(item.id for item in contract.line_items if _observed(item.id, observation.sources))
     refs = attested.references(attestations, now, observed)
-    warnings += _attestation_notes(refs, now)
+    warnings += _attestation_notes(contract, refs, now)
     findings = [
         _finding(
             contract,
@@ -163,16 +163,18 @@ def _observed(item_id: LineItemId, sources: Iterable[SourceReport]) -> bool:
     return any(kind in s.covers or kind in s.failed or kind in s.incomplete for s in sources)
 
 
-def _attestation_notes(refs: Sequence[AttestationRef], now: datetime) -> list[str]:
+def _attestation_notes(contract: Contract, refs: Sequence[AttestationRef], now: datetime) -> list[Message]:
     """Warnings about the attestations themselves: one expiring soon, one expired, one dated after `now`."""
+    units = {item.id: item.unit for item in contract.line_items}
     notes = []
     for ref in refs:
         values = {
             "id": ref.id,
-            "line_item": ref.line_item.value,
-            "quantity": plain(ref.quantity),
+            "line_item": ref.line_item,
+            "quantity": ref.quantity,
+            "unit": units[ref.line_item],
             "attested_by": ref.attested_by,
-            "valid_until": ref.valid_until.astimezone(CONTRACT_TZ).isoformat(),
+            "valid_until": ref.valid_until,
         }
         if ref.state is AttestationState.EXPIRING:
             days = (ref.valid_until - now) // timedelta(days=1)
@@ -180,12 +182,13 @@ def _attestation_notes(refs: Sequence[AttestationRef], now: datetime) -> list[st
         elif ref.state is AttestationState.EXPIRED:
             notes.append(message("attestation_expired", **values))
         elif ref.state is AttestationState.NOT_YET:
-            at = ref.attested_at.astimezone(CONTRACT_TZ).isoformat()
-            notes.append(message("attestation_not_yet", id=ref.id, line_item=ref.line_item.value, attested_at=at))
+            notes.append(
+                message("attestation_not_yet", id=ref.id, line_item=ref.line_item, attested_at=ref.attested_at)
+            )
     return notes
 
 
-def _disagreement(finding: Finding) -> str | None:
+def _disagreement(finding: Finding) -> Message | None:
     """A warning when a line item some source observed is also attested, and the attested total lies outside
     the observed bounds: the observed figure counts."""
     provenance = finding.provenance
@@ -195,11 +198,14 @@ def _disagreement(finding: Finding) -> str | None:
     if total is None:
         return None
     lower, upper = finding.supplied_lower, finding.supplied_upper
-    observed = plain(lower) if upper == lower else f"[{plain(lower)}, {'∞)' if upper is None else plain(upper) + ']'}"
-    ids = ", ".join(ref.id for ref in provenance.attestations if ref.state in attested.COUNTING)
-    return message(
-        "attestation_disagrees", line_item=finding.line_item.value, observed=observed, attested=plain(total), ids=ids
-    )
+    if upper == lower:
+        observed = message("supply_exact", quantity=lower)
+    elif upper is None:
+        observed = message("supply_at_least", lower=lower)
+    else:
+        observed = message("supply_between", lower=lower, upper=upper)
+    ids = [ref.id for ref in provenance.attestations if ref.state in attested.COUNTING]
+    return message("attestation_disagrees", line_item=finding.line_item, observed=observed, attested=total, ids=ids)
 
 
 def summarize(findings: Sequence[Finding], resources_observed: int) -> Summary:
@@ -226,13 +232,13 @@ def summarize(findings: Sequence[Finding], resources_observed: int) -> Summary:
     )
 
 
-def _ended_note(contract: Contract, now: datetime) -> str:
+def _ended_note(contract: Contract, now: datetime) -> Message:
     switch_over = deadlines.switch_over(contract)
     key = "service_ended" if now < switch_over.due_at else "service_ended_switch_over_over"
     return message(key, end=contract.service_period.end, switch_over_end=switch_over.last_day)
 
 
-def _repeated_ids(finding: Finding) -> str | None:
+def _repeated_ids(finding: Finding) -> Message | None:
     """A warning when one id counted more than once toward a line item (an export that lists a resource twice):
     found in the sorted evidence, so it costs no memory on a large observation."""
     if finding.evidence is None:
@@ -241,15 +247,15 @@ def _repeated_ids(finding: Finding) -> str | None:
     if not any(map(eq, ids, islice(ids, 1, None))):  # the common case, at C speed
         return None
     repeated = [a for a, b in pairwise(ids) if a == b]
-    sample = ", ".join(dict.fromkeys(repeated[:SAMPLE_REPEATED]))
-    return message("repeated_ids", count=len(repeated), line_item=finding.line_item.value, sample=sample)
+    sample = list(dict.fromkeys(repeated[:SAMPLE_REPEATED]))
+    return message("repeated_ids", count=len(repeated), line_item=finding.line_item, sample=sample)
 
 
-def _freshness(observed_at: datetime, now: datetime) -> list[str]:
+def _freshness(observed_at: datetime, now: datetime) -> list[Message]:
     """A warning when the observation does not describe the moment checked: made after it, or a day before."""
-    shown = observed_at.astimezone(CONTRACT_TZ).isoformat()
+    shown = observed_at.astimezone(CONTRACT_TZ)
     if observed_at > now + SKEW:
-        return [message("observed_after_now", observed_at=shown, now=now.isoformat())]
+        return [message("observed_after_now", observed_at=shown, now=now)]
     if now - observed_at > STALE_AFTER:
         hours = (now - observed_at) // timedelta(hours=1)
         return [message("stale_observation", observed_at=shown, hours=hours)]
@@ -315,7 +321,7 @@ def _finding(
             pending_due_at=None,
             surplus_value_monthly=zero,
             surplus_value_possible=zero,
-            reason=JOINER.join(reasons),
+            reason=joined(reasons),
             evidence=evidence,
             provenance=provenance,
         )
@@ -350,7 +356,7 @@ def _finding(
         pending_due_at=pending_due_at,
         surplus_value_monthly=to_fen(surplus_certain * price),
         surplus_value_possible=None if surplus_possible is None else to_fen(surplus_possible * price),
-        reason=JOINER.join(reasons) or None,
+        reason=joined(reasons),
         evidence=evidence,
         provenance=provenance,
     )
@@ -378,16 +384,18 @@ def _table_entries(sources: Iterable[SourceReport], kind: str, read: frozenset[s
 
 def _supply(
     item: LineItem, tally: Tally, sources: list[SourceReport], attestations: Sequence[AttestationRef]
-) -> tuple[Decimal, Decimal | None, list[str], Evidence | None, Provenance] | None:
+) -> tuple[Decimal, Decimal | None, list[Message], Evidence | None, Provenance] | None:
     """The line item's supply bounds, the reasons they differ, its evidence and provenance: observed when a
     source observes its kind (tried to: failed or incomplete leave the upper bound open), else attested when an
     attestation counts or has expired; None when neither (not observed)."""
     meter = METER_BY_ITEM[item.id]
     kind = meter.kind
-    failures = [s.failed[kind] for s in sources if kind in s.failed]
-    incomplete = [s.incomplete[kind] for s in sources if kind in s.incomplete]
+    failures = [message("source_error", source=s.name, text=s.failed[kind]) for s in sources if kind in s.failed]
+    incomplete = [
+        message("source_error", source=s.name, text=s.incomplete[kind]) for s in sources if kind in s.incomplete
+    ]
     observers = [s for s in sources if kind in s.covers or kind in s.failed or kind in s.incomplete]
-    reasons = []
+    reasons: list[Message] = []
     if observers:
         provenance = Provenance(
             supplied_by="observed",
@@ -396,9 +404,9 @@ def _supply(
             attestations=list(attestations),
         )
         if failures:
-            reasons.append(message("source_failed", kind=kind, failures="; ".join(failures)))
+            reasons.append(message("source_failed", kind=kind, failures=failures))
         if incomplete:
-            reasons.append(message("listing_incomplete", kind=kind, reasons="; ".join(incomplete)))
+            reasons.append(message("listing_incomplete", kind=kind, reasons=incomplete))
         upper = None if failures or incomplete else tally.upper
         return tally.supplied, upper, reasons, _evidence(tally, meter.per_unit), provenance
     given = attested.attested_bounds(attestations)
@@ -406,7 +414,7 @@ def _supply(
         return None
     expired = [ref.id for ref in attestations if ref.state is AttestationState.EXPIRED]
     if expired:
-        reasons.append(message("attestation_unknown", line_item=item.id.value, ids=", ".join(expired)))
+        reasons.append(message("attestation_unknown", line_item=item.id, ids=expired))
     provenance = Provenance(supplied_by="attested", sources=[], table_entries=[], attestations=list(attestations))
     return given[0], given[1], reasons, None, provenance
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
+from reconciler.base.messages import Message
 from reconciler.base.money import arithmetic, to_fen
 from reconciler.core import bounds
 from reconciler.core.models import OUTCOMES, Finding, Status
@@ -49,7 +50,7 @@ class RecordedRun:
     findings: tuple[Mapping[str, Any], ...]
     """The findings as recorded (`finding_record`), in line item order."""
     summary: Mapping[str, Any]
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
     verdict: str
     exit_code: int
 

@@ -6,9 +6,10 @@ Called by the contract model, the CLI (`--now`) and the reconcile core; the core
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-CONTRACT_TZ = ZoneInfo("Asia/Shanghai")
+from reconciler.base.formats import CONTRACT_TZ
+
+__all__ = ["CONTRACT_TZ", "end_of_day", "in_contract_tz", "parse_instant", "start_of_day"]
 
 
 def start_of_day(day: date) -> datetime:
@@ -22,28 +23,14 @@ def end_of_day(day: date) -> datetime:
 
 
 def parse_instant(text: str) -> datetime:
-    """Parse an ISO 8601 instant; it must carry an offset (naive times are ambiguous, so rejected)."""
+    """Parse an ISO 8601 instant; it must carry an offset (naive times are ambiguous, so rejected). The error
+    suggests the same moment in Beijing time written in full, which parses: 2026-11-25 -> 2026-11-25T00:00:00+08:00."""
     value = datetime.fromisoformat(text)
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{text!r} has no UTC offset; write e.g. {text}+08:00")
+        suggestion = value.replace(tzinfo=CONTRACT_TZ).isoformat()
+        raise ValueError(f"{text!r} has no UTC offset; write it with one, e.g. {suggestion} (Beijing time)")
     return value
 
 
 def in_contract_tz(value: datetime) -> datetime:
     return value.astimezone(CONTRACT_TZ)
-
-
-def duration_parts(seconds: int) -> tuple[str, list[tuple[int, str]]]:
-    """A duration as its sign and (count, unit) parts, unit one of d, h, m, s: days, hours and minutes, seconds
-    only under a minute. 140400 -> ("", [(1, "d"), (15, "h"), (0, "m")]); -60 -> ("-", [(1, "m")])."""
-    sign = "-" if seconds < 0 else ""
-    minutes, rest = divmod(abs(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return sign, [(days, "d"), (hours, "h"), (minutes, "m")]
-    if hours:
-        return sign, [(hours, "h"), (minutes, "m")]
-    if minutes:
-        return sign, [(minutes, "m")]
-    return sign, [(rest, "s")]

@@ -16,7 +16,7 @@ from typing import Any
 import chinese_calendar
 
 from reconciler.base.errors import InputError, Problem, json_type_name
-from reconciler.base.messages import message
+from reconciler.base.messages import Message, Names, message
 from reconciler.dates.clock import end_of_day, in_contract_tz
 
 MAX_DAYS = 36_600
@@ -72,17 +72,22 @@ class Deadline:
     """The last day by counting alone, before any rest-day extension."""
     last_day: date
     extended: bool
-    extension_reason: str | None
-    warnings: tuple[str, ...]
+    extension_reason: Message | None
+    warnings: tuple[Message, ...]
 
     @property
-    def length(self) -> str:
-        """The period in words: `7 natural days`, `10 working days`, `9 months`."""
-        if self.months is not None:
-            return f"{self.months} month" + ("" if self.months == 1 else "s")
-        count = self.days or 0
-        kind = "working" if self.working else "natural"
-        return f"{count} {kind} day" + ("" if count == 1 else "s")
+    def length(self) -> Message:
+        """The period as a message: 7 natural days, 10 working days, 9 months."""
+        return period_length(self.days, self.months, self.working)
+
+
+def period_length(days: int | None, months: int | None, working: bool = False, before: bool = False) -> Message:
+    """A period's length as a message: `months` months, or `days` natural or working days (`before` an event)."""
+    if months is not None:
+        return message("period_months", months=months)
+    if working:
+        return message("period_working_days_before" if before else "period_working_days", days=days or 0)
+    return message("period_natural_days", days=days or 0)
 
 
 def period_end(
@@ -241,7 +246,7 @@ def _by_year(calendars: Iterable[YearCalendar]) -> dict[int, YearCalendar]:
     return by_year
 
 
-def _extend(nominal: date, days_off: _RestDays) -> tuple[date, str | None]:
+def _extend(nominal: date, days_off: _RestDays) -> tuple[date, Message | None]:
     """Art. 203: a last day on a rest day moves to the day after the rest ends (the first working day)."""
     found = days_off.rest(nominal)
     if found is None:
@@ -250,7 +255,7 @@ def _extend(nominal: date, days_off: _RestDays) -> tuple[date, str | None]:
     while days_off.rest(last_day) is not None:
         last_day += timedelta(days=1)
     key, values = found
-    return last_day, message(key, day=nominal.isoformat(), last_day=last_day.isoformat(), **values)
+    return last_day, message(key, day=nominal, last_day=last_day, **values)
 
 
 def _nth_working_day(first_day: date, count: int, days_off: _RestDays) -> date:
@@ -263,7 +268,7 @@ def _nth_working_day(first_day: date, count: int, days_off: _RestDays) -> date:
         day += timedelta(days=1)
 
 
-_Why = tuple[str, dict[str, str]]
+_Why = tuple[str, dict[str, object]]
 """Why a day is a rest day: a sentence key of `reconciler.base.messages` and its values other than the days."""
 
 
@@ -276,7 +281,7 @@ class _RestDays:
 
     def rest(self, day: date) -> _Why | None:
         """Why `day` is a rest day: the key of the extension's sentence (`reconciler.base.messages`) and its values,
-        e.g. ("extended_holiday", {"name": "National Day", "name_zh": "国庆节"}); None for a working day."""
+        e.g. ("extended_holiday", {"holiday": Names("National Day", "国庆节")}); None for a working day."""
         supplied = self._supplied.get(day.year)
         if supplied is not None:
             if day in supplied.workdays:
@@ -298,9 +303,11 @@ class _RestDays:
             return _weekend(day)
         return _holiday(str(name))
 
-    def warnings(self) -> tuple[str, ...]:
-        known = f"{LIBRARY_YEARS.start}-{LIBRARY_YEARS.stop - 1}"
-        return tuple(message("no_holiday_data", year=year, known=known) for year in sorted(self._weekends_only))
+    def warnings(self) -> tuple[Message, ...]:
+        first, last = LIBRARY_YEARS.start, LIBRARY_YEARS.stop - 1
+        return tuple(
+            message("no_holiday_data", year=year, first=first, last=last) for year in sorted(self._weekends_only)
+        )
 
 
 def _weekend(day: date) -> _Why | None:
@@ -312,6 +319,6 @@ def _weekend(day: date) -> _Why | None:
 def _holiday(name: str) -> _Why:
     try:
         chinese = str(chinese_calendar.Holiday(name).chinese)
-    except ValueError:
-        return "extended_holiday_unnamed", {"name": name}
-    return "extended_holiday", {"name": name, "name_zh": chinese}
+    except ValueError:  # a name the library does not translate: the same in both languages
+        chinese = name
+    return "extended_holiday", {"holiday": Names(en=name, zh=chinese)}

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from reconciler.base.errors import InputError
-from reconciler.base.messages import TEMPLATES
+from reconciler.base.messages import message
 from reconciler.base.money import arithmetic
 from reconciler.contract.model import Contract
 from reconciler.core.changes import changes_since
@@ -21,8 +21,6 @@ from reconciler.core.exposure import assess_exposure
 from reconciler.core.models import ExitCode, Finding, Reconciliation, SourceSummary, Summary, Verdict
 from reconciler.core.reconcile import contract_ref, summarize
 from reconciler.core.runs import PastRun, RecordedRun, upgrade_record
-
-NO_IDS_WARNING = TEMPLATES["no_ids"]
 
 
 def replay(contract: Contract, run: RecordedRun, earlier: Sequence[PastRun]) -> Reconciliation:
@@ -43,7 +41,7 @@ def replay(contract: Contract, run: RecordedRun, earlier: Sequence[PastRun]) -> 
         exposure=exposure,
         verdict=Verdict(run.verdict),
         exit_code=ExitCode(run.exit_code),
-        warnings=[*run.warnings, NO_IDS_WARNING.format(id=run.run_id)],
+        warnings=[*run.warnings, message("no_ids", id=run.run_id)],
         run_id=run.run_id,
         changes=changes_since(earlier[-1] if earlier else None, findings),
     )

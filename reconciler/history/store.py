@@ -29,6 +29,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from sqlalchemy.pool import NullPool
 
 from reconciler.base.errors import InputError
+from reconciler.base.messages import from_json, to_json
 from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run, upgrade_record
 from reconciler.history.deadlines import GRACE_S, Deadlines, Watchdog, deadlines_from
 from reconciler.history.replay import check_findings, check_recorded
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 DEFAULT_PATH: Final = Path(".reconciler") / "history.sqlite"
 """The store when neither --history nor RECONCILER_HISTORY names one, relative to the current directory."""
 ENV_VAR: Final = "RECONCILER_HISTORY"
-HEAD: Final = "0002"
+HEAD: Final = "0003"
 """The newest migration in `reconciler/history/migrations/versions/` (a test keeps the two in step)."""
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 APPLICATION_NAME: Final = "reconciler"
@@ -209,7 +210,7 @@ class History:
             "sources": [s.model_dump(mode="json") for s in result.sources],
             "findings": items,
             "summary": result.summary.model_dump(mode="json"),
-            "warnings": list(result.warnings),
+            "warnings": [to_json(w) for w in result.warnings],
             "verdict": result.verdict.value,
             "exit_code": int(result.exit_code),
         }
@@ -270,7 +271,7 @@ class History:
                 sources=tuple(data["sources"]),
                 findings=tuple(upgrade_record(finding) for finding in data["findings"]),
                 summary=dict(data["summary"]),
-                warnings=tuple(str(w) for w in data["warnings"]),
+                warnings=tuple(from_json(w) for w in data["warnings"]),
                 verdict=str(row.verdict),
                 exit_code=int(row.exit_code),
             )

@@ -40,6 +40,7 @@ import pulumi.dynamic
 from reconciler.app.attestations import load_attestations
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError, Problem
+from reconciler.base.messages import message
 from reconciler.core.changes import bounds_text
 from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
@@ -232,8 +233,14 @@ def provenance_outputs(finding: Finding) -> dict[str, Any]:
     `attested_by` (who attested what counts, on what evidence, until when; empty unless attested)."""
     provenance = finding.provenance
     attested = [
-        f"{ref.id}: {text(ref.quantity)} by {ref.attested_by} ({ref.evidence}), "
-        f"valid until {ref.valid_until.isoformat()}"
+        message(
+            "attested_supply",
+            id=ref.id,
+            quantity=ref.quantity,
+            attested_by=ref.attested_by,
+            evidence=ref.evidence,
+            valid_until=ref.valid_until,
+        ).text("en")
         for ref in (provenance.attestations if provenance is not None else [])
         if ref.counted
     ]
@@ -270,7 +277,7 @@ def line_item_inputs(finding: Finding, settings: Settings) -> dict[str, Any]:
         "supplied_upper": text(finding.supplied_upper),
         "gap_value_monthly": text(finding.gap_value_monthly),
         "shortfall_value_monthly": text(finding.shortfall_value_monthly),
-        "reason": finding.reason,
+        "reason": None if finding.reason is None else finding.reason.text("en"),
         **provenance_outputs(finding),
         "settings": settings.to_props(),
         "version": PROVIDER_VERSION,

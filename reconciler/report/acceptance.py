@@ -15,8 +15,8 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reconciler.base.messages import message
-from reconciler.base.money import arithmetic, plain
+from reconciler.base.messages import Message, message
+from reconciler.base.money import arithmetic
 from reconciler.contract.model import Contract
 from reconciler.core.expansions import track
 from reconciler.core.exposure import DELAY_CLAUSE, DISCLAIMER, delay_amount, delay_periods, observed, shortfall_streaks
@@ -119,7 +119,7 @@ class ExposureAccrual(_Frozen):
     days: int | None = Field(description="Art. 12.3: days of delay of the whole delay period, each day once")
     amount_at_end: Decimal = Field(description="counted amount at the last run up to the window's end")
     accrued: Decimal = Field(description="amount_at_end minus the counted amount before the window")
-    formula: str
+    formula: Message
 
 
 class Incident(_Frozen):
@@ -155,7 +155,7 @@ class AcceptanceReport(_Frozen):
     """A monthly operations report or the service summary report; its JSON is the documented output."""
 
     schema_: Literal["contract-reconciler/acceptance-report"] = Field(ACCEPTANCE_SCHEMA_ID, alias="schema")
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     kind: Kind
     period: str = Field(description="YYYY-MM for a monthly report; first/last day of the service for a summary")
     window_start: datetime
@@ -169,11 +169,11 @@ class AcceptanceReport(_Frozen):
     expansions: list[ExpansionOutcome]
     exposure: list[ExposureAccrual]
     exposure_accrued: Decimal
-    exposure_disclaimer: str
+    exposure_disclaimer: Message
     incidents: list[Incident]
     runs: list[RunRow] = Field(description="every run of the window (monthly report); empty in the summary")
     months: list[MonthRow] = Field(description="one row per month of the service (summary report); else empty")
-    warnings: list[str]
+    warnings: list[Message]
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
@@ -252,10 +252,10 @@ class _Builder:
         for run in inside:
             by_day.setdefault(in_contract_tz(run.now).date(), []).append(run)
         exposure = self._exposure(start, end)
-        warnings = []
+        warnings: list[Message] = []
         complete = self.as_of >= self._period_end(kind, start)
         if not complete:
-            warnings.append(message("period_not_over", as_of=self.as_of.isoformat()))
+            warnings.append(message("period_not_over", as_of=self.as_of))
         missing_days = [d for d in days if d not in by_day]
         if missing_days:
             warnings.append(message("days_without_runs", missing=len(missing_days), days=len(days)))
@@ -472,7 +472,7 @@ class _Builder:
                 days=days,
                 amount_at_end=amount,
                 accrued=amount,
-                formula=message("delay_formula", total=self.contract.total, rate=plain(rule.rate or ZERO), days=days),
+                formula=message("delay_formula", total=self.contract.total, rate=rule.rate or ZERO, days=days),
             )
 
         earlier = delay_periods(spans(streaks_before))

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reconciler.base.money import yuan
+from reconciler.base.messages import say
 from reconciler.history.trends import Trend
 from reconciler.report import text
 from reconciler.report.acceptance import AcceptanceReport
 from reconciler.report.labels import Lang, label
 from reconciler.report.status_markdown import trend_table
-from reconciler.report.wording import say
 
 
 def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend], lang: Lang = "en") -> str:
@@ -27,9 +26,9 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
         "",
         f"_{lab('acceptance_note')}_",
         "",
-        f"- {lab('period')}: `{text.when(report.window_start)}` – `{text.when(report.window_end)}`"
+        f"- {lab('period')}: {text.when(report.window_start, lang)} – {text.deadline(report.window_end, lang)}"
         + ("" if report.complete else f" ({lab('incomplete')})"),
-        f"- {lab('as_of')}: `{report.as_of.isoformat()}`",
+        f"- {lab('as_of')}: {text.when(report.as_of, lang)}",
         "",
         f"**{lab('coverage')}**",
         "",
@@ -61,9 +60,9 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
                 str(v.days.unknown),
                 str(v.days.no_run),
                 f"{v.runs_short}/{v.runs}",
-                text.quantity(v.lowest_supplied),
-                text.quantity(v.entitled_at_end),
-                text.quantity(v.supplied_at_end),
+                text.quantity(v.lowest_supplied, lang),
+                text.quantity(v.entitled_at_end, lang),
+                text.quantity(v.supplied_at_end, lang),
             ]
             for v in report.availability
         ),
@@ -77,11 +76,11 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             (
                 [
                     e.line_item,
-                    f"{text.when(e.start)} (#{e.start_run_id})",
-                    f"{text.when(e.end)} (#{e.end_run_id})" if e.end else lab("ongoing"),
+                    f"{text.when(e.start, lang)} (#{e.start_run_id})",
+                    f"{text.when(e.end, lang)} (#{e.end_run_id})" if e.end else lab("ongoing"),
                     str(e.runs),
-                    text.signed(e.largest_gap),
-                    text.money(e.largest_gap_value),
+                    text.signed(e.largest_gap, lang),
+                    text.money(e.largest_gap_value, lang),
                 ]
                 for e in report.episodes
             ),
@@ -98,10 +97,10 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
                 [
                     x.id,
                     x.line_item,
-                    f"+{text.quantity(x.quantity)}",
-                    text.when(x.requested_at),
-                    text.when(x.due_at),
-                    text.when(x.fulfilled_at),
+                    f"+{text.quantity(x.quantity, lang)}",
+                    text.when(x.requested_at, lang),
+                    text.deadline(x.due_at, lang),
+                    text.when(x.fulfilled_at, lang),
                     lab("outcome." + x.outcome),
                 ]
                 for x in report.expansions
@@ -109,7 +108,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
         )
     else:
         lines.append(lab("no_expansions"))
-    lines += ["", f"**{lab('exposure_accrued')}: {yuan(report.exposure_accrued)} {lab('cny')}**", ""]
+    lines += ["", f"**{lab('exposure_accrued')}: {text.yuan(report.exposure_accrued, lang)} {lab('cny')}**", ""]
     if report.exposure:
         headers = [lab(key) for key in ("clause", "event", "since", "delay_days_count", "amount_at_end", "accrued")]
         lines += text.table(
@@ -117,12 +116,12 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             "lllrrrl",
             (
                 [
-                    item.clause,
+                    text.clause(item.clause, lang),
                     ", ".join(item.line_items) + (f" {item.expansion}" if item.expansion else ""),
-                    text.when(item.since),
+                    text.when(item.since, lang),
                     "-" if item.days is None else str(item.days),
-                    yuan(item.amount_at_end),
-                    yuan(item.accrued),
+                    text.yuan(item.amount_at_end, lang),
+                    text.yuan(item.accrued, lang),
                     say(item.formula, lang),
                 ]
                 for item in report.exposure
@@ -134,7 +133,9 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
         for i in report.incidents:
             failed = "; ".join(f"{kind}: {reason}" for kind, reason in i.failed.items())
             unknown = ", ".join(i.unknown_line_items) or "-"
-            lines.append(f"- #{i.run_id} {text.when(i.now)} `{i.source}`: {failed} ({lab('unknown_items')}: {unknown})")
+            lines.append(
+                f"- #{i.run_id} {text.when(i.now, lang)} `{i.source}`: {failed} ({lab('unknown_items')}: {unknown})"
+            )
     else:
         lines.append(lab("none"))
     if report.months:
@@ -155,7 +156,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
                     str(m.runs),
                     str(m.days_short),
                     str(m.incidents),
-                    yuan(m.exposure_accrued),
+                    text.yuan(m.exposure_accrued, lang),
                 ]
                 for m in report.months
             ),
@@ -173,7 +174,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             (
                 [
                     f"#{run.run_id}",
-                    text.when(run.now),
+                    text.when(run.now, lang),
                     lab("verdict_unknown" if run.verdict == "unknown" else run.verdict),
                     ", ".join(run.short) or "-",
                     ", ".join(run.over) or "-",

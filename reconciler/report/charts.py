@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
+from reconciler.base.formats import short_deadline, short_instant
 from reconciler.core.models import Status
 from reconciler.dates.clock import in_contract_tz
 from reconciler.history.trends import Trend
-from reconciler.report.text import number, quantity
+from reconciler.report.text import quantity
 
 TREND_WIDTH = 320
 TREND_HEIGHT = 70
@@ -87,8 +88,8 @@ def trend_chart(trend: Trend) -> TrendChart:
             if p.status is Status.SHORT and p.supplied is not None
         ),
         points=tuple(observed),
-        low="" if flat else number(low),
-        high=number(low + 1) if flat else number(high),
+        low="" if flat else quantity(low),
+        high=quantity(low + 1) if flat else quantity(high),
         high_y=TREND_HEIGHT / 2 - 4 if flat else 11,
         first_supplied=_text(supplied[0] if supplied else None),
         last_supplied=_text(supplied[-1] if supplied else None),
@@ -181,7 +182,7 @@ def timeline(expansions: Sequence[ExpansionLike], states: Sequence[str], now: da
                 due_x=x(e.due_at),
                 fulfilled_x=None if fulfilled is None else x(fulfilled),
                 late=(fulfilled is not None and fulfilled > e.due_at) or (fulfilled is None and e.due_at <= now),
-                due_label=in_contract_tz(e.due_at).strftime("%m-%d %H:%M"),
+                due_label=short_deadline(e.due_at),
             )
         )
     days = (end - start).days
@@ -194,7 +195,7 @@ def timeline(expansions: Sequence[ExpansionLike], states: Sequence[str], now: da
         rows=tuple(rows),
         ticks=ticks,
         now_x=x(now),
-        now_label=in_contract_tz(now).strftime("%m-%d %H:%M"),
+        now_label=short_instant(now),
         width=TIMELINE_WIDTH,
         height=TIMELINE_TOP + TIMELINE_ROW * max(1, len(rows)) + 10,
         left=TIMELINE_LABEL,

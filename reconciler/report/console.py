@@ -1,19 +1,29 @@
 """Render a reconciliation for a terminal (rich table), or as plain text when not on one.
 
-Called by `reconciler check --format console`.
+Called by `reconciler check --format console` and by `report.calendar` (`cell_width`, `pad`: display-width
+alignment, a Chinese character taking two columns). Below `COMPACT_BELOW` columns the table drops the long
+names: English shows each line item's whole id, Chinese its short name, and the due column only when some
+line item has expansions still pending.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TextIO
 
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
-from reconciler.core.models import Reconciliation, Status
+from reconciler.base.messages import say
+from reconciler.core.models import Finding, Reconciliation, Status
 from reconciler.report import text
-from reconciler.report.labels import Lang, counted, label
-from reconciler.report.wording import say
+from reconciler.report.labels import Lang, counted, label, unit
+
+COMPACT_BELOW = 120
+"""Terminals narrower than this get the compact table."""
 
 _STYLE = {
     Status.MET: "green",
@@ -26,23 +36,53 @@ _STYLE = {
 }
 
 
+def cell_width(value: str) -> int:
+    """The columns `value` takes on a terminal (a CJK character takes two)."""
+    return cell_len(value)
+
+
+def pad(value: str, width: int) -> str:
+    """`value` padded with spaces to `width` terminal columns."""
+    return value + " " * max(0, width - cell_len(value))
+
+
 def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width: int | None = None) -> None:
-    console = Console(file=out, width=width or (None if out.isatty() else 160), highlight=False, soft_wrap=False)
-    table = Table(title=f"{label('title', lang)} - {result.contract.title_zh}", title_justify="left")
-    for key in text.COLUMNS:
-        header = "#" if key == "#" else label(key, lang)
-        table.add_column(header, justify="right" if key in text.NUMERIC else "left")
-    for finding in result.findings:
-        table.add_row(*text.row(finding, lang), style=_STYLE[finding.status])
-    console.print(table)
+    """The table and what goes with it; `width` defaults to the terminal's (or $COLUMNS), else 160 columns."""
+    if width is None and not out.isatty():
+        width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 160
+    console = Console(file=out, width=width, highlight=False, soft_wrap=False)
+    title = f"{label('title', lang)} - {result.contract.title_zh}"
+    if console.width >= COMPACT_BELOW:
+        table = Table(title=title, title_justify="left")
+        for key in text.COLUMNS:
+            header = "#" if key == "#" else label(key, lang)
+            table.add_column(header, justify="right" if key in text.NUMERIC else "left")
+        for finding in result.findings:
+            table.add_row(*text.row(finding, lang), style=_STYLE[finding.status])
+        console.print(table)
+    else:
+        table = _compact_table(result, lang)
+        console.print(title, markup=False, soft_wrap=True)
+        unbounded = console.options.update(width=10_000, max_width=10_000)
+        if Measurement.get(console, unbounded, table).maximum <= console.width:
+            console.print(table)
+        else:  # wide figures (bounds, large values): two lines per line item
+            for finding in result.findings:
+                head, figures = _two_lines(finding, lang)
+                console.print(head, style=_STYLE[finding.status], markup=False, soft_wrap=True)
+                console.print(f"  {figures}", markup=False, soft_wrap=True)
     console.print(
-        f"{label('now', lang)}: {result.now.isoformat()}   {label('observed_at', lang)}: "
-        f"{result.observed_at.isoformat()}"
+        f"{label('now', lang)}: {text.when(result.now, lang)}   {label('observed_at', lang)}: "
+        f"{text.when(result.observed_at, lang)}",
+        markup=False,
+        soft_wrap=True,
     )
     for source in result.sources:
         console.print(
             f"{label('sources', lang)}: {source.name} ({source.detail}), "
-            f"{counted(source.resource_count, 'resources', lang)}"
+            f"{counted(source.resource_count, 'resources', lang)}",
+            markup=False,
+            soft_wrap=True,
         )
     for line in text.summary_lines(result, lang):
         console.print(line, markup=False, soft_wrap=True)
@@ -73,3 +113,51 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
     for warning in result.warnings:
         console.print(f"! {say(warning, lang)}", markup=False, soft_wrap=True)
     console.print(text.verdict_line(result, lang), style="bold")
+
+
+def _compact_table(result: Reconciliation, lang: Lang) -> Table:
+    """One line per line item: the whole id (or the Chinese short name) and the figures; no long names, no row
+    number, and the due column only while some expansion is pending."""
+    show_due = any(f.due != f.entitled for f in result.findings)
+    table = Table(box=box.SIMPLE_HEAD, padding=0, show_edge=False)
+    table.add_column(label("line_item", lang), no_wrap=True)
+    table.add_column(label("unit", lang), no_wrap=True)
+    keys = ["entitled", *(["due"] if show_due else []), "supplied", "gap"]
+    for key in keys:
+        table.add_column(label(key, lang), justify="right", no_wrap=True)
+    table.add_column(label("status", lang), no_wrap=True)
+    table.add_column(label("gap_value_short", lang), justify="right", no_wrap=True)
+    for f in result.findings:
+        figures = {
+            "entitled": text.quantity(f.entitled, lang),
+            "due": text.quantity(f.due, lang),
+            "supplied": text.supply(f, lang),
+            "gap": text.gap(f, lang),
+        }
+        table.add_row(
+            text.item_name(f.line_item.value, lang),
+            unit(f.unit.value, lang),
+            *(figures[key] for key in keys),
+            text.status(f, lang),
+            text.value(f, lang),
+            style=_STYLE[f.status],
+        )
+    return table
+
+
+def _two_lines(f: Finding, lang: Lang) -> tuple[str, str]:
+    """A line item where even the compact table does not fit: its name, status and value, then its figures."""
+    comma = "，" if lang == "zh" else ", "
+    head = f"{text.item_name(f.line_item.value, lang)}  {text.status(f, lang)}"
+    value = text.value(f, lang)
+    if value != "-":
+        head += "  " + label("value_per_month", lang).format(value=value)
+    supplied = text.supply(f, lang)
+    figures = [
+        f"{label('supplied', lang)} {supplied}" + ("" if supplied == "-" else f" {unit(f.unit.value, lang)}"),
+        f"{label('entitled', lang)} {text.quantity(f.entitled, lang)}",
+    ]
+    if f.due != f.entitled:
+        figures.append(f"{label('due', lang)} {text.quantity(f.due, lang)}")
+    figures.append(f"{label('gap', lang)} {text.gap(f, lang)}")
+    return head, comma.join(figures)

@@ -14,7 +14,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from reconciler.base.money import yuan
 from reconciler.contract.model import Contract
 from reconciler.contract.obligations import Obligation
 from reconciler.core.models import Finding, Reconciliation, Status
@@ -23,7 +22,6 @@ from reconciler.report import text
 from reconciler.report.acceptance import AcceptanceReport
 from reconciler.report.charts import timeline, trend_chart
 from reconciler.report.labels import Lang, PageLang, counted, label, unit
-from reconciler.report.wording import say
 
 TEMPLATE = "report.html.j2"
 ACCEPTANCE_TEMPLATE = "acceptance.html.j2"
@@ -111,15 +109,17 @@ def _common(w: _Words, lang: PageLang) -> dict[str, Any]:
         "gap": text.gap,
         "value": text.value,
         "status": lambda finding: w.words(lambda language: text.status(finding, language)),
-        "yuan": yuan,
-        "say": lambda sentence: w.words(lambda language: say(sentence, language)),
+        "yuan": text.yuan,
+        "say": lambda sentence: w.words(lambda language: text.sentence(sentence, language)),
+        "when": lambda instant: w.words(lambda language: text.when(instant, language)),
+        "deadline": lambda instant: w.words(lambda language: text.deadline(instant, language)),
+        "day": lambda value: w.words(lambda language: text.day(value, language)),
+        "clause": lambda value: w.words(lambda language: text.clause(value, language)),
         "duration": lambda seconds: w.words(lambda language: text.duration(seconds, language)),
         "unit": lambda value: w.words(lambda language: unit(value, language)),
         "counted": lambda count, key: w.words(lambda language: counted(count, key, language)),
         "delay_since": lambda days, first: w.words(lambda language: text.delay_since(days, first, language)),
         "day_range": lambda days: w.words(lambda language: text.day_range(days, language)),
-        "when": text.when,
-        "last_reason": text.last_reason,
     }
 
 
@@ -138,7 +138,11 @@ def render_html(
     bars, scale = _bars(result.findings, lang)
     dated = [o for o in calendar if o.due_at is not None]
     source = (
-        w.words(lambda language: label("from_history", language).format(id=result.run_id, now=result.now.isoformat()))
+        w.words(
+            lambda language: label("from_history", language).format(
+                id=result.run_id, now=text.when(result.now, language)
+            )
+        )
         if from_history
         else None
     )
@@ -164,13 +168,13 @@ def render_html(
             bar_left=BAR_LEFT,
             bar_height=BAR_HEIGHT,
             hundred_x=BAR_LEFT + BAR_SPACE * 100 / float(scale),
-            scale_label=f"{text.number(scale)} %",
+            scale_label=f"{text.quantity(scale)} %",
             scale_x=BAR_LEFT + BAR_SPACE,
             timeline=timeline(result.expansions, [e.state.value for e in result.expansions], result.now)
             if result.expansions
             else None,
             calendar=dated,
-            calendar_warnings=sorted({warning for o in dated for warning in o.warnings}),
+            calendar_warnings=list(dict.fromkeys(warning for o in dated for warning in o.warnings)),
             trends=[trend_chart(t) for t in trends],
         )
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from reconciler.base.messages import say
 from reconciler.base.money import plain
 from reconciler.core.bounds import drift_possible
 from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.report import text
-from reconciler.report.labels import label, set_aside_reason
+from reconciler.report.labels import label
 
 SUITE = "contract-reconciler"
 LINE_ITEMS = "line_items"
@@ -45,7 +46,7 @@ def render_junit(result: Reconciliation) -> bytes:
         ET.SubElement(properties, "property", _attrs(name=name, value=value))
     suite.extend(cases)
     if result.warnings:
-        _text(suite, "system-out", "\n".join(result.warnings))
+        _text(suite, "system-out", "\n".join(say(w, "en") for w in result.warnings))
     ET.indent(root, space="  ")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{ET.tostring(root, encoding="unicode")}\n'.encode()
 
@@ -57,10 +58,10 @@ def _line_item_case(finding: Finding) -> ET.Element:
         failure = ET.SubElement(case, "failure", _attrs(message=_figures(finding), type=status.value))
         failure.text = _clean(_details(finding))
     elif status is Status.UNKNOWN and drift_possible(finding):  # may be short or over: the check exits 3
-        error = ET.SubElement(case, "error", _attrs(message=finding.reason or status.value, type=status.value))
+        error = ET.SubElement(case, "error", _attrs(message=_reason(finding), type=status.value))
         error.text = _clean(f"{_figures(finding)}\n{_details(finding)}")
     elif status is Status.NOT_OBSERVED:
-        ET.SubElement(case, "skipped", _attrs(message=finding.reason or status.value))
+        ET.SubElement(case, "skipped", _attrs(message=_reason(finding)))
     elif status in (Status.PENDING, Status.UNKNOWN, Status.ENDED):  # unknown between pending and met passes
         _text(case, "system-out", f"{_figures(finding)}\n{_details(finding)}")
     elif status is Status.MET and finding.provenance is not None:  # what the pass rests on
@@ -90,6 +91,10 @@ def expansion_case_name(expansion: ExpansionStatus) -> str:
     return f"{expansion.id} {expansion.line_item.value} +{plain(expansion.quantity)}"
 
 
+def _reason(finding: Finding) -> str:
+    return say(finding.reason, "en") if finding.reason is not None else finding.status.value
+
+
 def _figures(finding: Finding) -> str:
     """e.g. `short: entitled 1232, due 1232, supplied 1216, gap -16 vCPU; value -224.32 CNY per month`; bounds
     where they differ (`supplied 1200–1264`, `supplied ≥ 1200`), what an unknown status may be, and whether the
@@ -114,14 +119,14 @@ def _details(finding: Finding) -> str:
         f"measured by: {finding.measured_by}",
     ]
     if finding.reason:
-        lines.append(f"reason: {finding.reason}")
+        lines.append(f"reason: {say(finding.reason, 'en')}")
     evidence = finding.evidence
     if evidence is not None:
         lines.append(f"counted: {evidence.contributing_count} resource(s)")
         for kind, groups in (("not counted", evidence.nonconforming), ("excluded", evidence.excluded)):
             for group in groups:
                 sample = ", ".join(group.ids[:5]) + (", ..." if group.count > 5 else "")
-                reason = set_aside_reason(group.rule, group.subject, group.limit, "en")
+                reason = say(group.detail, "en")
                 lines.append(
                     f"{kind}: {group.count} ({reason}), {plain(group.quantity)} {finding.unit.value}: {sample}"
                 )
@@ -135,38 +140,31 @@ def _basis(finding: Finding) -> list[str]:
     provenance = finding.provenance
     if provenance is None:
         return []
-    lines = [
-        f"{e.source} {e.table}[{e.key}]: {', '.join(f'{k} {v}' for k, v in e.values.items())}; "
-        f"evidence: {e.evidence or 'none given'} ({e.origin}); {e.resources} resource(s)"
-        for e in provenance.table_entries
-    ]
+    lines = [say(m, "en") for m in text.basis_messages([finding])]
     lines += [
-        f"attestation {a.id}: {plain(a.quantity)} {finding.unit.value} by {a.attested_by}, evidence: {a.evidence}, "
-        f"valid {a.attested_at.isoformat()} to {a.valid_until.isoformat()}: {a.state.value}"
-        + ("" if a.counted else ", not counted")
-        for a in provenance.attestations
+        "attestation " + say(text.attestation_message(a, finding.unit.value), "en") for a in provenance.attestations
     ]
     return lines
 
 
 def _expansion_summary(expansion: ExpansionStatus) -> str:
-    """e.g. `overdue: +64 compute.vcpu, due 2026-11-27T00:00:00+08:00, left -1d 9h 0m, required 1296`."""
+    """e.g. `overdue: +64 compute.vcpu, due 2026-11-26 24:00, left -1d 9h 0m, required 1296`."""
     return (
         f"{label('expansion.' + expansion.state.value, 'en')}: +{plain(expansion.quantity)} "
-        f"{expansion.line_item.value}, due {expansion.due_at.isoformat()}, left {expansion.remaining}, "
-        f"required {plain(expansion.required)}"
+        f"{expansion.line_item.value}, due {text.deadline(expansion.due_at)}, "
+        f"left {text.duration(expansion.remaining_seconds, 'en')}, required {plain(expansion.required)}"
     )
 
 
 def _expansion_details(expansion: ExpansionStatus) -> str:
     reference = f" ({expansion.reference})" if expansion.reference else ""
-    lines = [f"requested {expansion.requested_at.isoformat()}{reference}"]
+    lines = [f"requested {text.when(expansion.requested_at)}{reference}"]
     if expansion.notice_at is not None:
-        lines.append(f"written notice {expansion.notice_at.isoformat()}")
+        lines.append(f"written notice {text.when(expansion.notice_at)}")
     lines.append(
-        "fulfilled " + (expansion.fulfilled_at.isoformat() if expansion.fulfilled_at is not None else "not yet")
+        "fulfilled " + (text.when(expansion.fulfilled_at) if expansion.fulfilled_at is not None else "not yet")
     )
-    lines += [f"warning: {w}" for w in expansion.warnings]
+    lines += [f"warning: {say(w, 'en')}" for w in expansion.warnings]
     return "\n".join(lines)
 
 

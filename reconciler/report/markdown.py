@@ -5,10 +5,10 @@ Called by `reconciler check --format markdown`.
 
 from __future__ import annotations
 
+from reconciler.base.messages import say
 from reconciler.core.models import Reconciliation
 from reconciler.report import text
 from reconciler.report.labels import Lang, counted, label
-from reconciler.report.wording import say
 
 
 def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
@@ -18,8 +18,8 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
         "",
         f"**{text.verdict_line(result, lang)}**",
         "",
-        f"- {label('now', lang)}: `{result.now.isoformat()}`",
-        f"- {label('observed_at', lang)}: `{result.observed_at.isoformat()}`",
+        f"- {label('now', lang)}: {text.when(result.now, lang)}",
+        f"- {label('observed_at', lang)}: {text.when(result.observed_at, lang)}",
         *(
             f"- {label('sources', lang)}: `{s.name}` ({s.detail}), {counted(s.resource_count, 'resources', lang)}"
             for s in result.sources

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reconciler.base.messages import say
 from reconciler.contract.obligations import Obligation
 from reconciler.core.models import Reconciliation
 from reconciler.history.trends import Trend
@@ -26,7 +27,7 @@ def render_status_markdown(
 ) -> str:
     lines: list[str] = []
     if from_history:
-        lines += [f"> {label('from_history', lang).format(id=result.run_id, now=result.now.isoformat())}", ""]
+        lines += [f"> {label('from_history', lang).format(id=result.run_id, now=text.when(result.now, lang))}", ""]
     lines.append(render_markdown(result, lang).rstrip("\n"))
     dated = [o for o in calendar if o.day is not None]
     if dated:
@@ -39,11 +40,10 @@ def render_status_markdown(
             "|---|---|---|---|",
         ]
         for o in dated:
-            description = o.description_zh if lang == "zh" else o.description_en
+            description = say(o.description, lang)
             if o.conditional:
                 description += f" *({label('cal_conditional', lang)})*"
-            day = o.day.isoformat() if o.day is not None else ""
-            cells = [f"`{day}`", label(o.state.value, lang), o.clause, description]
+            cells = [text.day(o.day, lang), label(o.state.value, lang), o.clause, description]
             lines.append(text.table_row(cells))
     lines += ["", f"**{label('trends', lang)}**", ""]
     lines += trend_table(trends, lang)
@@ -63,10 +63,10 @@ def trend_table(trends: Sequence[Trend], lang: Lang) -> list[str]:
             str(t.seq),
             t.line_item,
             str(len(t.points)),
-            text.quantity(supplied[0] if supplied else None),
-            text.quantity(supplied[-1] if supplied else None),
-            text.quantity(min(supplied) if supplied else None),
-            text.quantity(t.points[-1].entitled if t.points else None),
+            text.quantity(supplied[0] if supplied else None, lang),
+            text.quantity(supplied[-1] if supplied else None, lang),
+            text.quantity(min(supplied) if supplied else None, lang),
+            text.quantity(t.points[-1].entitled if t.points else None, lang),
             str(t.short_runs),
         ]
         rows.append(cells)

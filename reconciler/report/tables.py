@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from reconciler.base.messages import message, say
 from reconciler.report.labels import Lang, label
 
 HEADER: Final = frozenset({"format", "version", "source", "scaffolded"})
@@ -24,14 +25,20 @@ def scaffold_text(document: Mapping[str, Any], output: str, blanks: Sequence[tup
     `tables check` names them)."""
     scaffolded = document.get("scaffolded") or {}
     lines = [
-        label("tables_scaffolded", lang).format(
-            source=document.get("source"), origin=scaffolded.get("from"), output=output
+        say(
+            message(
+                "tables_scaffolded",
+                source=str(document.get("source")),
+                origin=str(scaffolded.get("from")),
+                output=output,
+            ),
+            lang,
         )
     ]
-    for reason in (scaffolded.get("not_complete") or {}).items():
-        lines.append("  ! " + label("tables_not_complete", lang).format(kind=reason[0], reason=reason[1]))
+    for kind, reason in (scaffolded.get("not_complete") or {}).items():
+        lines.append("  ! " + say(message("tables_not_complete", kind=str(kind), reason=str(reason)), lang))
     for action, reason in (scaffolded.get("not_listed") or {}).items():
-        lines.append("  ! " + label("tables_action_failed", lang).format(action=action, reason=reason))
+        lines.append("  ! " + say(message("tables_action_failed", action=str(action), reason=str(reason)), lang))
     for table, content in document.items():
         if table in HEADER or not isinstance(content, Mapping):
             continue
@@ -44,9 +51,9 @@ def scaffold_text(document: Mapping[str, Any], output: str, blanks: Sequence[tup
             lines.append(f"    {key}: {_seen(entry, lang)}; {_state(entry, todo, lang)}")
     if blanks:
         entries = len({field.rsplit(".evidence", 1)[0] for field, _ in blanks})
-        lines.append(label("tables_to_fill", lang).format(entries=entries, output=output))
+        lines.append(say(message("tables_to_fill", entries=entries, command=f"reconciler tables check {output}"), lang))
     else:
-        lines.append(label("tables_nothing_to_fill", lang).format(output=output))
+        lines.append(say(message("tables_nothing_to_fill", command=f"reconciler tables check {output}"), lang))
     return "\n".join(lines) + "\n"
 
 
@@ -55,7 +62,7 @@ def _seen(entry: Mapping[str, Any], lang: Lang) -> str:
     if not isinstance(observed, Mapping):
         return "-"
     if isinstance(observed.get("not_listed"), str):
-        return label("tables_not_listed", lang).format(reason=observed["not_listed"])
+        return say(message("tables_not_listed", reason=observed["not_listed"]), lang)
     counts = [
         f"{name} {value}" for name, value in observed.items() if isinstance(value, int) and not isinstance(value, bool)
     ]
@@ -70,7 +77,7 @@ def _seen(entry: Mapping[str, Any], lang: Lang) -> str:
 def _state(entry: Mapping[str, Any], todo: Sequence[str], lang: Lang) -> str:
     stated = ", ".join(f"{name} {value}" for name, value in entry.items() if name not in INFO and value is not None)
     if todo:
-        return "; ".join([*([stated] if stated else []), label("tables_blank", lang).format(fields="; ".join(todo))])
+        return "; ".join([*([stated] if stated else []), say(message("tables_blank", fields="; ".join(todo)), lang)])
     return f"{stated} ({label('tables_evidence', lang)}: {entry.get('evidence')})"
 
 
@@ -78,12 +85,12 @@ def check_text(
     file: str, source: str, entries: Mapping[str, int], blanks: Sequence[tuple[str, str]], lang: Lang
 ) -> str:
     counts = ", ".join(f"{count} {table}" for table, count in entries.items())
-    lines = [label("tables_checked", lang).format(file=file, source=source, counts=counts or "0")]
+    lines = [say(message("tables_checked", file=file, source=source, counts=counts or "0"), lang)]
     if blanks:
-        lines.append(label("tables_still_blank", lang).format(count=len(blanks)))
+        lines.append(say(message("tables_still_blank", count=len(blanks)), lang))
         lines += [f"  {file}: {where}: {reason}" for where, reason in blanks]
     else:
-        lines.append(label("tables_complete", lang))
+        lines.append(say(message("tables_complete"), lang))
     return "\n".join(lines) + "\n"
 
 

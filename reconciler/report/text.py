@@ -6,64 +6,74 @@ Called by `report.console` and `report.markdown`, which differ only in layout.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
+from decimal import Decimal
 
-from reconciler.base.messages import JOINER
-from reconciler.base.money import yuan
-from reconciler.core.models import Finding, Reconciliation, Status, TableEntryRef, Uncertain, Verdict
-from reconciler.dates.clock import duration_parts, in_contract_tz
-from reconciler.report.labels import Lang, counted, duration_part, field_name, label, set_aside_reason, unit
-from reconciler.report.wording import say
+from reconciler.base import formats
+from reconciler.base.messages import Message, clause_name, line_item_name, message, plain_text, say
+from reconciler.core.models import (
+    AttestationRef,
+    AttestationState,
+    Finding,
+    Reconciliation,
+    Status,
+    TableEntryRef,
+    Uncertain,
+    Verdict,
+)
+from reconciler.report.labels import Lang, attribute_name, counted, field_name, label, unit
 
 COLUMNS = ("#", "line_item", "unit", "entitled", "due", "supplied", "gap", "status", "gap_value")
 NUMERIC = frozenset({"#", "entitled", "due", "supplied", "gap", "gap_value"})
 
 
-DISPLAY_PLACES = 3
-"""Quantities for people are rounded (half up) to at most this many decimals; JSON keeps them exact."""
+def quantity(value: Decimal | None, lang: Lang = "en") -> str:
+    """A quantity for people (`formats.number`), "-" when unknown."""
+    return "-" if value is None else formats.number(value, lang)
 
 
-def number(value: Decimal) -> str:
-    """A quantity for people: at most DISPLAY_PLACES decimals, rounded half up, no trailing zeros, no exponent:
-    565.6612873077392578125 -> 565.661, 4.648 -> 4.648, 2896.000 -> 2896."""
-    rounded = value.quantize(Decimal(1).scaleb(-DISPLAY_PLACES), rounding=ROUND_HALF_UP)
-    if rounded.is_zero():
-        return "0"
-    digits = f"{rounded:f}"
-    return digits.rstrip("0").rstrip(".") if "." in digits else digits
+def signed(value: Decimal | None, lang: Lang = "en") -> str:
+    return "-" if value is None else formats.signed(value, lang)
 
 
-def quantity(value: Decimal | None) -> str:
-    return "-" if value is None else number(value)
+def money(value: Decimal | None, lang: Lang = "en") -> str:
+    """A gap's value in CNY, signed: +734.37; "-" when unknown."""
+    return "-" if value is None else formats.signed_money(value, lang)
 
 
-def signed(value: Decimal | None) -> str:
-    if value is None:
-        return "-"
-    shown = number(value)
-    return f"+{shown}" if value > 0 and shown != "0" else shown
+def yuan(value: Decimal, lang: Lang = "en") -> str:
+    """An amount in CNY without sign or unit: 2,305,019.62."""
+    return formats.money(value, lang)
 
 
 def duration(seconds: int, lang: Lang) -> str:
-    """Seconds as days, hours and minutes (seconds only under a minute): 140400 -> 1d 15h 0m / 1天15小时0分."""
-    sign, parts = duration_parts(seconds)
-    gap = "" if lang == "zh" else " "
-    return sign + gap.join(f"{count}{duration_part(unit, lang)}" for count, unit in parts)
+    """Seconds as days, hours and minutes: 140400 -> 1d 15h 0m / 1天15小时0分."""
+    return formats.duration(seconds, lang)
+
+
+def day(value: date | None, lang: Lang = "en") -> str:
+    return "-" if value is None else formats.day(value, lang)
+
+
+def when(value: datetime | None, lang: Lang = "en") -> str:
+    """An instant for people, in contract time: 2026-11-25 09:00 / 2026年11月25日 09:00."""
+    return "-" if value is None else formats.instant(value, lang)
+
+
+def deadline(value: datetime | None, lang: Lang = "en") -> str:
+    """A deadline: 2026-11-26 24:00 / 2026年11月26日 24:00 for one that ends with a day."""
+    return "-" if value is None else formats.deadline(value, lang)
 
 
 def day_range(text: str, lang: Lang) -> str:
-    """A range of days as the JSON writes it (2026-11-05/2026-11-09) for people: 2026-11-05 至 2026-11-09."""
-    first, slash, last = text.partition("/")
-    if not slash:
-        return text
-    return f"{first} 至 {last}" if lang == "zh" else f"{first} – {last}"
+    """A range of days as the JSON writes it (2026-11-05/2026-11-09, or one day) for people."""
+    first, _, last = text.partition("/")
+    return formats.day_range(date.fromisoformat(first), date.fromisoformat(last or first), lang)
 
 
-def money(value: Decimal | None) -> str:
-    if value is None:
-        return "-"
-    return f"+{yuan(value)}" if value > 0 else yuan(value)
+def item_name(item: str, lang: Lang) -> str:
+    """A line item in running text: its id in English, its short Chinese name in Chinese."""
+    return line_item_name(item, lang)
 
 
 def table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> list[str]:
@@ -84,12 +94,12 @@ def row(finding: Finding, lang: Lang) -> list[str]:
         str(finding.seq),
         f"{finding.line_item.value} {name}",
         unit(finding.unit.value, lang),
-        quantity(finding.entitled),
-        quantity(finding.due),
-        supply(finding),
-        gap(finding),
+        quantity(finding.entitled, lang),
+        quantity(finding.due, lang),
+        supply(finding, lang),
+        gap(finding, lang),
         status(finding, lang),
-        value(finding),
+        value(finding, lang),
     ]
 
 
@@ -105,30 +115,30 @@ def _bounded(lower: Decimal | None, upper: Decimal | None, show: Callable[[Decim
     return show(lower) if upper == lower else f"{show(lower)}{RANGE}{show(upper)}"
 
 
-def supply(finding: Finding) -> str:
-    """The supplied quantity, or its bounds where they differ: `1216`, `1200–1264`, `≥ 1200` (no upper bound)."""
+def supply(finding: Finding, lang: Lang = "en") -> str:
+    """The supplied quantity, or its bounds where they differ: `1,216`, `1,200–1,264`, `≥ 1,200` (no upper bound)."""
     if finding.supplied is not None:
-        return number(finding.supplied)
-    return _bounded(finding.supplied_lower, finding.supplied_upper, number)
+        return quantity(finding.supplied, lang)
+    return _bounded(finding.supplied_lower, finding.supplied_upper, lambda v: formats.number(v, lang))
 
 
-def gap(finding: Finding) -> str:
+def gap(finding: Finding, lang: Lang = "en") -> str:
     """supplied - entitled, or its bounds: `-16`, `-32–+32`, `≥ -32`."""
     if finding.gap is not None or finding.supplied_lower is None or finding.status is Status.ENDED:
-        return signed(finding.gap)
+        return signed(finding.gap, lang)
     lower = finding.supplied_lower - finding.entitled
     upper = None if finding.supplied_upper is None else finding.supplied_upper - finding.entitled
-    return _bounded(lower, upper, signed)
+    return _bounded(lower, upper, lambda v: formats.signed(v, lang))
 
 
-def value(finding: Finding) -> str:
+def value(finding: Finding, lang: Lang = "en") -> str:
     """The gap's monthly value, or its bounds (rounded half up to the fen)."""
     if finding.gap_value_monthly is not None or finding.supplied_lower is None or finding.status is Status.ENDED:
-        return money(finding.gap_value_monthly)
+        return money(finding.gap_value_monthly, lang)
     price = finding.unit_price
     lower = (finding.supplied_lower - finding.entitled) * price
     upper = None if finding.supplied_upper is None else (finding.supplied_upper - finding.entitled) * price
-    return _bounded(lower, upper, money)
+    return _bounded(lower, upper, lambda v: formats.signed_money(v, lang))
 
 
 def status(finding: Finding, lang: Lang) -> str:
@@ -150,53 +160,58 @@ def attested(finding: Finding) -> bool:
 def basis_lines(result: Reconciliation, lang: Lang) -> list[str]:
     """Each table entry the figures rest on, once, with what it states, its evidence and origin, how many
     resources it decided and for which line items."""
+    return [say(m, lang) for m in basis_messages(result.findings)]
+
+
+def basis_messages(findings: Iterable[Finding]) -> list[Message]:
+    """The table entries the findings' figures rest on as messages (`basis_entry`), each entry once with its
+    line items."""
     entries: dict[tuple[str, str, str], tuple[TableEntryRef, list[str]]] = {}
-    for finding in result.findings:
+    for finding in findings:
         if finding.provenance is None:
             continue
         for entry in finding.provenance.table_entries:
             key = (entry.source, entry.table, entry.key)
             entries.setdefault(key, (entry, []))[1].append(finding.line_item.value)
-    lines = []
-    for entry, items in entries.values():
-        origin = label("built_in", lang) if entry.origin == "built-in" else entry.origin
-        lines.append(
-            label("basis_entry", lang).format(
-                source=entry.source,
-                table=entry.table,
-                key=entry.key,
-                values=", ".join(f"{name} {value}" for name, value in entry.values.items()),
-                evidence=entry.evidence or label("no_evidence", lang),
-                origin=origin,
-                resources=counted(entry.resources, "resources", lang),
-                line_items=", ".join(items),
-            )
+    return [
+        message(
+            "basis_entry",
+            source=entry.source,
+            entry=f"{entry.table}[{entry.key}]",
+            values=", ".join(f"{name} {value}" for name, value in entry.values.items()),
+            evidence=plain_text(entry.evidence) if entry.evidence else message("no_evidence"),
+            origin=message("built_in") if entry.origin == "built-in" else plain_text(entry.origin),
+            resources=entry.resources,
+            line_items=items,
         )
-    return lines
+        for entry, items in entries.values()
+    ]
 
 
 def attestation_lines(result: Reconciliation, lang: Lang) -> list[str]:
     """Each attestation given to the check: what, by whom, on what evidence, valid until when, and its state."""
-    units = {f.line_item: f.unit.value for f in result.findings}
-    lines = []
-    for ref in result.attestations:
-        state = f"attestation.{ref.state.value}"
-        if not ref.counted and ref.state.value in ("valid", "expiring"):
-            state = "attestation.observed"
-        lines.append(
-            label("attestation_line", lang).format(
-                id=ref.id,
-                line_item=ref.line_item.value,
-                quantity=number(ref.quantity),
-                unit=unit(units.get(ref.line_item, ""), lang),
-                attested_by=ref.attested_by,
-                evidence=ref.evidence,
-                attested_at=when(ref.attested_at),
-                valid_until=when(ref.valid_until),
-                state=label(state, lang),
-            )
-        )
-    return lines
+    units = {f.line_item: f.unit for f in result.findings}
+    return [say(attestation_message(ref, units[ref.line_item].value), lang) for ref in result.attestations]
+
+
+def attestation_message(ref: AttestationRef, unit_value: str) -> Message:
+    """An attestation as the reports list it (`attestation_line`), with its state at the check's now: one that
+    would count but for a source observing its line item says so."""
+    state = ref.state.value
+    if not ref.counted and ref.state in (AttestationState.VALID, AttestationState.EXPIRING):
+        state = "observed"
+    return message(
+        "attestation_line",
+        id=ref.id,
+        line_item=ref.line_item,
+        quantity=ref.quantity,
+        unit=unit_value,
+        attested_by=ref.attested_by,
+        evidence=ref.evidence,
+        attested_at=ref.attested_at,
+        valid_until=ref.valid_until,
+        state=message(f"attestation_state_{state}"),
+    )
 
 
 def summary_lines(result: Reconciliation, lang: Lang) -> list[str]:
@@ -209,21 +224,21 @@ def summary_values(result: Reconciliation, lang: Lang) -> list[tuple[str, str]]:
     it go), what is pending beside it with its next deadline, and the surplus."""
     s = result.summary
     cny = label("cny", lang)
-    shortfall = f"{money(s.shortfall_value_monthly)} {cny} {label('shortfall_overdue', lang)}"
+    shortfall = f"{money(s.shortfall_value_monthly, lang)} {cny} {label('shortfall_overdue', lang)}"
     if s.shortfall_value_possible != s.shortfall_value_monthly:
-        shortfall += f" ({label('possibly', lang).format(value=money(s.shortfall_value_possible))})"
+        shortfall += f" ({label('possibly', lang).format(value=money(s.shortfall_value_possible, lang))})"
     if s.pending_value_monthly or s.pending_value_possible:
-        pending = money(s.pending_value_monthly)
+        pending = money(s.pending_value_monthly, lang)
         if s.pending_value_possible != s.pending_value_monthly:
-            pending += f" ({label('possibly', lang).format(value=money(s.pending_value_possible))})"
+            pending += f" ({label('possibly', lang).format(value=money(s.pending_value_possible, lang))})"
         shortfall += f"; {label('pending_value', lang)} {pending} {cny}"
         if s.pending_due_at is not None:
-            shortfall += f", {label('pending_until', lang)} {s.pending_due_at.isoformat()}"
-    surplus = f"{money(s.surplus_value_monthly)} {cny}"
+            shortfall += f", {label('pending_until', lang)} {deadline(s.pending_due_at, lang)}"
+    surplus = f"{money(s.surplus_value_monthly, lang)} {cny}"
     if s.surplus_value_possible is None:
         surplus += f" ({label('possibly_unbounded', lang)})"
     elif s.surplus_value_possible != s.surplus_value_monthly:
-        surplus += f" ({label('possibly_up', lang).format(value=money(s.surplus_value_possible))})"
+        surplus += f" ({label('possibly_up', lang).format(value=money(s.surplus_value_possible, lang))})"
     return [("shortfall_value", shortfall), ("surplus_value", surplus)]
 
 
@@ -237,20 +252,21 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
     """Everything a reader should know beside the table: reasons, set-aside resources, unknown input."""
     lines = []
     for f in result.findings:
+        name = item_name(f.line_item.value, lang)
         if f.reason:
-            lines.append(f"{f.line_item.value}: {label(f.status.value, lang)} - {say(f.reason, lang)}")
+            lines.append(f"{name}: {label(f.status.value, lang)} - {say(f.reason, lang)}")
         if f.evidence is None:
             continue
         for uncertain in f.evidence.uncertain:
-            lines.append(f"{f.line_item.value}: {uncertain_note(uncertain, f.unit.value, lang)}")
+            lines.append(f"{name}: {uncertain_note(uncertain, f.unit.value, lang)}")
         for group in [*f.evidence.nonconforming, *f.evidence.excluded]:
-            reason = set_aside_reason(group.rule, group.subject, group.limit, lang)
-            amount = f"{number(group.quantity)} {unit(f.unit.value, lang)}"
+            reason = say(group.detail, lang)
+            amount = f"{quantity(group.quantity, lang)} {unit(f.unit.value, lang)}"
             sample = ", ".join(group.ids[:3]) + (", ..." if group.count > 3 else "")
             if lang == "zh":
-                line = f"{f.line_item.value}: {counted(group.count, 'not_counted', lang)}（{reason}），{amount}"
+                line = f"{name}：{counted(group.count, 'not_counted', lang)}（{reason}），{amount}"
             else:
-                line = f"{f.line_item.value}: {counted(group.count, 'not_counted', lang)} ({reason}), {amount}"
+                line = f"{name}: {counted(group.count, 'not_counted', lang)} ({reason}), {amount}"
             lines.append(line + (f": {sample}" if group.ids else ""))
     for source in result.sources:
         for u in source.unrecognized:
@@ -267,12 +283,12 @@ def uncertain_note(group: Uncertain, unit_value: str, lang: Lang) -> str:
     quantity_text = (
         label("uncertain.unbounded", lang)
         if group.quantity is None
-        else f"{number(group.quantity)} {unit(unit_value, lang)}"
+        else f"{quantity(group.quantity, lang)} {unit(unit_value, lang)}"
     )
     line = label("bounds_note", lang).format(
         count=group.count,
         counts=label("uncertain." + group.counts, lang),
-        unknown=", ".join(group.unknown),
+        unknown=("、" if lang == "zh" else ", ").join(attribute_name(a, lang) for a in group.unknown),
         quantity=quantity_text,
     )
     sample = ", ".join(group.ids[:3]) + (", ..." if group.count > 3 else "")
@@ -284,12 +300,12 @@ def expansion_lines(result: Reconciliation, lang: Lang) -> list[str]:
     lines = []
     for e in result.expansions:
         line = (
-            f"{e.id} {e.line_item.value} +{number(e.quantity)}: {label('requested', lang)} "
-            f"{e.requested_at.isoformat()}, {label('due_by', lang)} {e.due_at.isoformat()}, "
+            f"{e.id} {item_name(e.line_item.value, lang)} +{quantity(e.quantity, lang)}: {label('requested', lang)} "
+            f"{when(e.requested_at, lang)}, {label('due_by', lang)} {deadline(e.due_at, lang)}, "
             f"{label('left', lang)} {duration(e.remaining_seconds, lang)}: {label('expansion.' + e.state.value, lang)}"
         )
         if e.fulfilled_at is not None:
-            line += f" ({label('fulfilled', lang)} {e.fulfilled_at.isoformat()})"
+            line += f" ({label('fulfilled', lang)} {when(e.fulfilled_at, lang)})"
         lines.append(line + "".join(f"; {say(w, lang)}" for w in e.warnings))
     return lines
 
@@ -298,37 +314,39 @@ def exposure_lines(result: Reconciliation, lang: Lang) -> list[str]:
     """One line per exposure item: clause, event, amount = formula, and whether the total counts it."""
     lines = []
     for item in result.exposure.items:
-        event = item.line_item.value + (f" {item.expansion}" if item.expansion else "")
-        line = f"{item.clause} {event}: {yuan(item.amount)} {label('cny', lang)} = {say(item.formula, lang)}"
+        event = item_name(item.line_item.value, lang) + (f" {item.expansion}" if item.expansion else "")
+        amount = f"{yuan(item.amount, lang)} {label('cny', lang)}"
+        line = f"{clause(item.clause, lang)} {event}: {amount} = {say(item.formula, lang)}"
         if item.days is not None:
             line += f" ({delay_since(item.days, item.inputs['first_seen_short'], lang)})"
         if item.termination_right:
             line += f"; {label('termination_right', lang)}"
         if not item.applies:
-            line += f"; {label('cannot_apply', lang)}: {say(first_reason(item.reason), lang)}"
-        elif not item.counted:
-            line += f"; {label('not_counted', lang)}: {say(last_reason(item.reason), lang)}"
+            line += f"; {label('cannot_apply', lang)}: {say(item.reasons[0], lang)}"
+        elif item.not_counted is not None:
+            line += f"; {label('not_counted', lang)}: {say(item.not_counted, lang)}"
         lines.append(line)
     return lines
 
 
-def delay_since(days: int, first_seen_short: str, lang: Lang) -> str:
-    """Art. 12.3's days of delay and the run they count from: "2 days since 2026-11-03T02:00:00+08:00"."""
-    return f"{counted(days, 'delay_days', lang)} {first_seen_short}"
+def clause(value: str, lang: Lang) -> str:
+    """A clause of the contract: Art. 12.3 / 第12.3条."""
+    return clause_name(value, lang)
 
 
-def first_reason(reason: str) -> str:
-    """The first sentence of an exposure item's reason (why it applies or not), without the readings after it."""
-    return reason.split(JOINER, maxsplit=1)[0]
+def delay_since(days: int, first_seen_short: str | datetime, lang: Lang) -> str:
+    """Art. 12.3's days of delay and the run they count from: "2 days since 2026-11-03 02:00"."""
+    first = first_seen_short if isinstance(first_seen_short, datetime) else datetime.fromisoformat(first_seen_short)
+    return f"{counted(days, 'delay_days', lang)} {when(first, lang)}"
 
 
-def last_reason(reason: str) -> str:
-    """The last sentence of an exposure item's reason: why the total does not count it (Art. 12.3, 12.4)."""
-    return reason.rsplit(JOINER, maxsplit=1)[-1]
+def sentence(value: Message | None, lang: Lang) -> str:
+    """A message in `lang` ("" for none)."""
+    return "" if value is None else say(value, lang)
 
 
 def exposure_total(result: Reconciliation, lang: Lang) -> str:
-    total = f"{yuan(result.exposure.total)} {label('cny', lang)}"
+    total = f"{yuan(result.exposure.total, lang)} {label('cny', lang)}"
     return f"{label('exposure', lang)}: {label('exposure_total', lang)} {total}"
 
 
@@ -341,7 +359,7 @@ def history_heading(result: Reconciliation, lang: Lang) -> str | None:
     changes = result.changes
     if changes is None:
         return f"{recorded}: {label('first_run', lang)}"
-    since = label("since_run", lang).format(id=changes.previous_run_id, now=changes.previous_now.isoformat())
+    since = label("since_run", lang).format(id=changes.previous_run_id, now=when(changes.previous_now, lang))
     if changes.empty:
         return f"{recorded}; {since}: {label('no_change', lang)}"
     counts = ", ".join(
@@ -364,10 +382,10 @@ def change_lines(result: Reconciliation, lang: Lang) -> list[str]:
         for item in items:
             before = label(item.previous_status, lang) if item.previous_status else "-"
             status = label(item.status, lang)
-            line = f"{label('change.' + kind, lang)}: {item.line_item} "
+            line = f"{label('change.' + kind, lang)}: {item_name(item.line_item, lang)} "
             line += f"{before} -> {status}" if before != status else status
             figures = [
-                f"{field_name(c.field, lang)} {_value(c.old)} -> {_value(c.new)}"
+                f"{field_name(c.field, lang)} {_value(c.field, c.old, lang)} -> {_value(c.field, c.new, lang)}"
                 for c in item.fields
                 if c.field not in _NOT_SHOWN
             ]
@@ -375,17 +393,21 @@ def change_lines(result: Reconciliation, lang: Lang) -> list[str]:
     return lines
 
 
-def _value(value: object) -> str:
+_MONEY_FIELDS = frozenset({"gap_value_monthly", "unit_price"})
+
+
+def _value(field: str, value: object, lang: Lang) -> str:
+    """A changed figure: a decimal as people read it (money to the fen); a set-aside group (added or gone) as
+    its count."""
     if value is None:
         return "-"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items() if k != "detail") + "}"
+        count = value.get("count")
+        return counted(count, "resources", lang) if isinstance(count, int) else "-"
+    if isinstance(value, str):
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            return value
+        return formats.money(number, lang) if field in _MONEY_FIELDS else quantity(number, lang)
     return str(value)
-
-
-def when(value: datetime | None) -> str:
-    """An instant for people, in contract time: 2026-11-25 09:00 (seconds only when not zero)."""
-    if value is None:
-        return "-"
-    local = in_contract_tz(value)
-    return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")

@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.base.money import ROUNDING_RULE, plain, to_fen, yuan
+from reconciler.base.messages import say, subject_name, to_json
+from reconciler.base.money import ROUNDING_RULE, plain, to_fen
 from reconciler.contract.checks import EXPANSION_VALUE_RULE, ContractCheck, Severity
 from reconciler.contract.model import Contract
+from reconciler.report import text
+from reconciler.report.labels import Lang, label
 
 VALIDATION_SCHEMA_ID = "contract-reconciler/validation"
 
@@ -18,7 +21,7 @@ VALIDATION_SCHEMA_ID = "contract-reconciler/validation"
 def validation_json(path: str, contract: Contract, check: ContractCheck) -> str:
     document: dict[str, Any] = {
         "schema": VALIDATION_SCHEMA_ID,
-        "version": 1,
+        "version": 2,
         "file": path,
         "valid": check.ok,
         "rounding_rule": ROUNDING_RULE,
@@ -67,7 +70,7 @@ def validation_json(path: str, contract: Contract, check: ContractCheck) -> str:
             "clause": contract.supplement_cap.clause,
             "max_fraction_of_total": plain(contract.supplement_cap.max_fraction_of_total),
             "amount": str(to_fen(contract.total * contract.supplement_cap.max_fraction_of_total)),
-            "value_rule": EXPANSION_VALUE_RULE,
+            "value_rule": to_json(EXPANSION_VALUE_RULE),
             "used": None if check.supplement_cap is None else str(check.supplement_cap.used),
             "headroom": None if check.supplement_cap is None else str(check.supplement_cap.headroom),
         },
@@ -79,8 +82,8 @@ def validation_json(path: str, contract: Contract, check: ContractCheck) -> str:
                 "computed": None if d.computed is None else plain(d.computed),
                 "stated": None if d.stated is None else plain(d.stated),
                 "difference": None if d.difference is None else plain(d.difference),
-                "message": d.message,
-                "likely_cause": d.likely_cause,
+                "message": to_json(d.message),
+                "likely_cause": to_json(d.likely_cause),
             }
             for d in check.discrepancies
         ],
@@ -88,17 +91,25 @@ def validation_json(path: str, contract: Contract, check: ContractCheck) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def validation_text(path: str, contract: Contract, check: ContractCheck) -> str:
+def validation_text(path: str, contract: Contract, check: ContractCheck, lang: Lang = "en") -> str:
+    period = contract.service_period
     lines = [
         f"{path}: {contract.title_zh}",
-        f"  {len(contract.line_items)} line items, total {yuan(contract.total)} CNY, "
-        f"service {contract.service_period.start} to {contract.service_period.end}",
-        f"  rounding rule: {ROUNDING_RULE}",
+        "  "
+        + label("validate_summary", lang).format(
+            count=len(contract.line_items),
+            total=text.yuan(contract.total, lang),
+            start=text.day(period.start, lang),
+            end=text.day(period.end, lang),
+        ),
+        f"  {label('rounding_rule', lang)}",
     ]
     for d in check.discrepancies:
-        lines.append(f"  {d.severity.value}: {d.subject}: {d.message}")
-        lines.append(f"    likely cause: {d.likely_cause}")
-    counts = ", ".join(f"{check.count(s)} {s.value}(s)" for s in Severity)
-    verdict = "valid" if check.ok else "INVALID"
+        lines.append(
+            f"  {label('severity.' + d.severity.value, lang)}: {subject_name(d.subject, lang)}: {say(d.message, lang)}"
+        )
+        lines.append(f"    {label('likely_cause', lang)}: {say(d.likely_cause, lang)}")
+    counts = label("validate_counts", lang).format(**{s.value: check.count(s) for s in Severity})
+    verdict = label("valid" if check.ok else "invalid", lang)
     lines.append(f"{verdict}: {counts}")
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from reconciler.base.messages import Message, message
 from reconciler.core.observation import Observation, Resource, kind_of
 from reconciler.sources.base import Held, Source
 
@@ -52,11 +53,8 @@ class CombinedSource:
             sources=tuple(report for observation in observations for report in observation.sources),
         )
 
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Message]:
         """What the combination itself changed: resources counted once though observed more than once."""
         if not self.duplicates.count:
             return []
-        return [
-            f"{self.duplicates.count} resource(s) were observed by more than one source and counted once, as the "
-            f"first source given saw them (e.g. {', '.join(self.duplicates.samples)})"
-        ]
+        return [message("observed_twice", count=self.duplicates.count, sample=list(self.duplicates.samples))]

@@ -13,9 +13,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeVar
 
-from reconciler.base.messages import message
+from reconciler.base.messages import source_text
 
 T = TypeVar("T")
 
@@ -36,7 +37,7 @@ class Deadline:
 
     def reason(self, what: str) -> str:
         """Why `what` (a listing, a call) did not finish: this deadline passed."""
-        return message("source_deadline", seconds=f"{self.seconds:g}", setting=self.setting, what=what)
+        return source_text("source_deadline", seconds=Decimal(f"{self.seconds:g}"), setting=self.setting, what=what)
 
 
 class TimedOut(Exception):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reconciler.base.messages import message
+from reconciler.base.messages import source_text
 from reconciler.sources.base import Held
 
 
@@ -62,7 +62,7 @@ class ListingCheck:
         problems: list[str] = []
         if self.short is not None and ids:  # a page came back short, and yet the listing went on
             at, count, size = self.short
-            problems.append(message("listing_short_page", listing=self.listing, page=at, count=count, size=size))
+            problems.append(source_text("listing_short_page", listing=self.listing, page=at, count=count, size=size))
         elif (
             asked is None
             and not self.pages_may_be_short
@@ -73,7 +73,7 @@ class ListingCheck:
             # an export: the page before this one held fewer items than another page of the listing
             size = max(self.fullest, len(ids))
             problems.append(
-                message("listing_short_page", listing=self.listing, page=number - 1, count=self.last, size=size)
+                source_text("listing_short_page", listing=self.listing, page=number - 1, count=self.last, size=size)
             )
         on_page: set[str] = set()
         twice, before = Held(), Held()
@@ -85,10 +85,10 @@ class ListingCheck:
             on_page.add(item)
         if twice.count:
             sample = twice.sample_text()
-            problems.append(message("listing_twice_on_page", listing=self.listing, page=number, sample=sample))
+            problems.append(source_text("listing_twice_on_page", listing=self.listing, page=number, sample=sample))
         if before.count:
             problems.append(
-                message(
+                source_text(
                     "listing_repeats",
                     listing=self.listing,
                     count=before.count,
@@ -100,7 +100,9 @@ class ListingCheck:
         if total is not None:
             if self.total is not None and total != self.total:
                 problems.append(
-                    message("listing_total_changed", listing=self.listing, page=number, total=total, before=self.total)
+                    source_text(
+                        "listing_total_changed", listing=self.listing, page=number, total=total, before=self.total
+                    )
                 )
             self.total = total if self.total is None else self.total
         self.ids |= on_page
@@ -108,7 +110,7 @@ class ListingCheck:
         self.last = len(ids)
         if self.total is not None and len(self.ids) > self.total:
             problems.append(
-                message("listing_over_total", listing=self.listing, distinct=len(self.ids), total=self.total)
+                source_text("listing_over_total", listing=self.listing, distinct=len(self.ids), total=self.total)
             )
         if asked is not None and len(ids) < asked and self.short is None:
             self.short = (number, len(ids), asked)
@@ -119,5 +121,5 @@ class ListingCheck:
         """The listing ended (its last page said so): the distinct ids must have reached the total told."""
         if self.total is not None and len(self.ids) < self.total:
             raise Inconsistent(
-                message("listing_under_total", listing=self.listing, distinct=len(self.ids), total=self.total)
+                source_text("listing_under_total", listing=self.listing, distinct=len(self.ids), total=self.total)
             )

@@ -22,10 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 from reconciler.base.errors import InputError
-from reconciler.base.messages import JOINER, message
+from reconciler.base.messages import SOURCE_JOINER, source_text
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.sources.deadline import Deadline, TimedOut, call_within
 from reconciler.sources.ksyun.mapping import (
@@ -183,7 +184,9 @@ class LiveApi:
         except TimedOut:
             if seconds < self.options.timeout:
                 raise CallFailed(self.deadline.reason(what), False) from None
-            reason = message("request_deadline", seconds=f"{self.options.timeout:g}", setting=f"{NAME}.timeout")
+            reason = source_text(
+                "request_deadline", seconds=Decimal(f"{self.options.timeout:g}"), setting=f"{NAME}.timeout"
+            )
             raise CallFailed(reason, True) from None
 
     def _once(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -240,7 +243,7 @@ class LiveApi:
             if exc.retryable:
                 reason += f" (after {attempts} attempts)"
                 if self.deadline.passed():
-                    reason += JOINER + self.deadline.reason(f"{api.action} in {region}")
+                    reason += SOURCE_JOINER + self.deadline.reason(f"{api.action} in {region}")
             if exc.network:
                 with self._lock:
                     self._unreachable.setdefault(host, self.credentials.redact(exc.reason))
@@ -259,7 +262,9 @@ class LiveApi:
         if second.incomplete is None:
             return second
         kept = second if second.distinct >= first.distinct else first
-        reason = JOINER.join((first.incomplete, message("listing_read_again", listing=label), second.incomplete))
+        reason = SOURCE_JOINER.join(
+            (first.incomplete, source_text("listing_read_again", listing=label), second.incomplete)
+        )
         return Listing(kept.pages, kept.distinct, self.credentials.redact(reason))
 
     def _read(self, api: Api, region: str, base: Mapping[str, Any], label: str) -> Listing:
@@ -283,7 +288,7 @@ class LiveApi:
             except Malformed as exc:
                 raise CallFailed(self.credentials.redact(f"{label}: {exc}"), False) from None
             request = following
-        return Listing(pages, check.distinct, message("listing_too_long", listing=label, pages=MAX_PAGES))
+        return Listing(pages, check.distinct, source_text("listing_too_long", listing=label, pages=MAX_PAGES))
 
 
 @dataclass
@@ -421,7 +426,9 @@ def _fetch_live(options: Options, credentials: Credentials, apis: Sequence[Api],
         fetched.pages[action].extend((job.region, body) for body in result.pages)
         if result.incomplete is not None:
             before = fetched.incomplete.get(action)
-            fetched.incomplete[action] = result.incomplete if before is None else before + JOINER + result.incomplete
+            fetched.incomplete[action] = (
+                result.incomplete if before is None else before + SOURCE_JOINER + result.incomplete
+            )
     if ks3 is not None:
         ks3.result().merge_into(fetched)
     return fetched

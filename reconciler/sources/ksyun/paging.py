@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reconciler.base.messages import message
+from reconciler.base.messages import source_text
 from reconciler.sources.ksyun.mapping import PAGE_SIZE, Api, ids_of, int_or_none, items_of, total_of
 from reconciler.sources.listings import Inconsistent, ListingCheck
 
@@ -88,7 +88,7 @@ def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any]) 
 
 def same_token(listing: str, page: int, token: str) -> str:
     """The sentence for a NextToken that came back unchanged."""
-    return message("listing_same_token", listing=listing, page=page, position="NextToken", token=repr(token))
+    return source_text("listing_same_token", listing=listing, page=page, position="NextToken", token=repr(token))
 
 
 def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
@@ -104,7 +104,7 @@ def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
     if api.paging == "none":
         return None
     if not bodies:  # even an empty listing has a page
-        return message("listing_no_page", listing=listing)
+        return source_text("listing_no_page", listing=listing)
     listings: list[list[Mapping[str, Any]]] = []
     reason = _split(api, bodies, listing, listings)
     if reason is not None:
@@ -130,9 +130,9 @@ def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
             return exc.reason
         last = len(items_of(api, pages[-1]))
         if api.paging == "marker" and api.total_key is None and last:
-            return message("listing_end_unconfirmed", listing=label, count=last)
+            return source_text("listing_end_unconfirmed", listing=label, count=last)
         if api.paging != "marker" and following is not None:
-            return message("listing_no_end", listing=label)
+            return source_text("listing_no_end", listing=label)
     return None
 
 
@@ -148,23 +148,25 @@ def _split(api: Api, bodies: Sequence[Any], listing: str, listings: list[list[Ma
             position = _position(api, body)
             if position is None:
                 if listings:
-                    return message("listing_unplaced", listing=listing, page=number + 1, position=what)
+                    return source_text("listing_unplaced", listing=listing, page=number + 1, position=what)
                 position = first
             if position == first:
                 listings.append([])
                 seen = 0
             elif not listings:
-                return message("listing_starts_late", listing=listing, page=number + 1, position=what, at=position)
+                return source_text(
+                    "listing_starts_late", listing=listing, page=number + 1, position=what, at=str(position)
+                )
             else:
                 expected = seen if api.paging == "marker" else len(listings[-1]) + 1
                 if position != expected:
-                    return message(
+                    return source_text(
                         "listing_pages_missing",
                         listing=listing,
                         page=number + 1,
                         position=what,
-                        at=position,
-                        expected=expected,
+                        at=str(position),
+                        expected=str(expected),
                     )
             listings[-1].append(body)
             seen += count

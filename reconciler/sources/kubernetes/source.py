@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,7 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import json_object, load_json_object
-from reconciler.base.messages import JOINER, message
+from reconciler.base.messages import SOURCE_JOINER, source_text
 from reconciler.core.observation import Observation
 from reconciler.sources.base import (
     CollectedSource,
@@ -300,8 +301,8 @@ class LiveCluster:
         if second.incomplete is None:
             return second
         kept = second if second.distinct >= first.distinct else first
-        again = message("listing_read_again", listing=f"listing {plural}")
-        return Listed(kept.items, kept.distinct, JOINER.join((first.incomplete, again, second.incomplete)))
+        again = source_text("listing_read_again", listing=f"listing {plural}")
+        return Listed(kept.items, kept.distinct, SOURCE_JOINER.join((first.incomplete, again, second.incomplete)))
 
     def _read(self, call: Callable[..., Any], plural: str, deadline: Deadline) -> Listed:
         """One read of a paginated list; restarts from the first page when the continue token expired.
@@ -465,7 +466,7 @@ def _transport_reason(exc: Exception, timeout: float) -> str:
 
     inner = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
     if isinstance(inner, ReadTimeoutError | TimedOut):  # a socket read, or the whole reply, past `timeout`
-        return message("request_deadline", seconds=f"{timeout:g}", setting=f"{NAME}.timeout")
+        return source_text("request_deadline", seconds=Decimal(f"{timeout:g}"), setting=f"{NAME}.timeout")
     if isinstance(inner, NewConnectionError):
         return "cannot connect to the API server"
     return type(inner).__name__

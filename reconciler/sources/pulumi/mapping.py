@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal
 
-from reconciler.base.messages import message
+from reconciler.base.messages import source_text
 from reconciler.core.observation import (
     Arch,
     Bandwidth,
@@ -463,7 +463,7 @@ class StackInventory:
         )
         for kind, documents in sorted(self._twice.items()):
             twice = "; ".join(
-                message("listing_twice", listing=f"the state {document}", sample=held.sample_text())
+                source_text("listing_twice", listing=f"the state {document}", sample=held.sample_text())
                 for document, held in sorted(documents.items())
             )
             incomplete[kind] = f"{incomplete[kind]}; {twice}" if kind in incomplete else twice

@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
-from reconciler.base.messages import message
+from reconciler.base.messages import source_text
 from reconciler.core.observation import Observation
 from reconciler.sources.base import (
     CollectedSource,
@@ -270,7 +270,9 @@ class PulumiSource(CollectedSource):
             done = run_within(command, timeout, settings.get("cwd") or None)
         except subprocess.TimeoutExpired as exc:
             what = "pulumi stack export"
-            reason = message("source_deadline", seconds=f"{timeout:g}", setting=f"{NAME}.timeout", what=what)
+            reason = source_text(
+                "source_deadline", seconds=Decimal(f"{timeout:g}"), setting=f"{NAME}.timeout", what=what
+            )
             raise ExportFailed(reason) from exc
         except OSError as exc:
             raise ExportFailed(f"cannot run the pulumi CLI {cli}: {exc.strerror or exc}") from exc

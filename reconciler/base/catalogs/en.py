@@ -1,0 +1,398 @@
+"""The English catalog: every message key's template and the English vocabulary. Read by `base.messages`."""
+
+from __future__ import annotations
+
+from typing import Final
+
+MESSAGES: Final[dict[str, str]] = {
+    "sentences": "{parts}",
+    "service_not_started": "the service period starts on {start}: nothing is due yet, shortfalls show as pending",
+    "repeated_ids": (
+        "{count:resource|resources} of {line_item} listed more than once in the observation and counted each "
+        "time (e.g. {sample}): check the export"
+    ),
+    "observed_after_now": (
+        "the observation was made at {observed_at}, after this check's time ({now}): it describes a later moment"
+    ),
+    "stale_observation": (
+        "the observation was made at {observed_at}, {hours:hour|hours} before this check's time: supply may have "
+        "changed since"
+    ),
+    "source_failed": "a source failed while observing {kind}: {failures}",
+    "source_error": "{source}: {text}",
+    "observed_twice": (
+        "{count:resource was|resources were} observed by more than one source and counted once, as the first "
+        "source given saw them (e.g. {sample})"
+    ),
+    "contract_discrepancy": "contract {subject}: {detail}",
+    "service_ended": (
+        "the service period ended on {end}: nothing is due or entitled any more, so line items show ended and "
+        "the check passes; the Art. 14.3 switch-over (migration and handover, free of charge) runs until "
+        "{switch_over_end}"
+    ),
+    "service_ended_switch_over_over": (
+        "the service period ended on {end}: nothing is due or entitled any more, so line items show ended and "
+        "the check passes; the Art. 14.3 switch-over ended on {switch_over_end}"
+    ),
+    "ended_item": "the service period ended on {end}: nothing is due or entitled; the supply is shown as observed",
+    "listing_incomplete": "the listing of {kind} may be incomplete: {reasons}",
+    "outcome_short_pending": "not met, not over; possibly short (below due)",
+    "outcome_short_met": "not over; possibly short",
+    "outcome_short_over": "possibly short, possibly over",
+    "outcome_pending_met": "not short, not over; possibly pending",
+    "outcome_pending_over": "not short; possibly pending, possibly over",
+    "outcome_met_over": "not short; possibly over",
+    "not_observed": "no chosen source observes {kind}",
+    "listing_twice_on_page": "{listing}: page {page} holds {sample} more than once",
+    "listing_repeats": (
+        "{listing}: {count} of the {items} item(s) on page {page} were on earlier pages already (e.g. {sample}): "
+        "pages repeat or overlap"
+    ),
+    "listing_total_changed": "{listing}: page {page} tells a total of {total} where the pages before it told {before}",
+    "listing_short_page": "{listing}: page {page} came back short ({count} of {size} items) though the listing went on",
+    "listing_over_total": "{listing}: {distinct} distinct items, more than the total of {total} its pages tell",
+    "listing_under_total": "{listing}: ended at {distinct} distinct items of the {total} its pages tell",
+    "listing_same_token": (
+        "{listing}: page {page} gave back the {position} {token} it was asked with: the listing does not advance"
+    ),
+    "listing_no_end": "{listing}: its last page points to a next one",
+    "listing_no_page": "{listing}: holds no page, not even an empty one",
+    "listing_end_unconfirmed": (
+        "{listing}: its last page is short ({count} items) and no empty page follows it: the API tells no total, "
+        "so only an empty page shows that the listing ended"
+    ),
+    "listing_too_long": "{listing}: more than {pages} pages, stopped",
+    "listing_unplaced": "{listing}: page {page} does not echo its {position}, so its listings cannot be told apart",
+    "listing_pages_missing": (
+        "{listing}: page {page} is at {position} {at} where {expected} comes next: pages are missing"
+    ),
+    "listing_starts_late": "{listing}: page {page} is at {position} {at}: the pages before it are missing",
+    "listing_read_again": "{listing}: read again from the first page",
+    "listing_twice": "{listing}: {sample} listed more than once",
+    "listing_partial": "{listing}: its metadata says more items follow ({what}): it is one page of a longer list",
+    "request_deadline": "no complete answer within {seconds} s (setting {setting})",
+    "source_deadline": "the source's deadline of {seconds} s (setting {setting}) passed before {what} finished",
+    "pending_expansions": "short only of expansions still inside their deadline",
+    "pending_not_started": "the service period has not started",
+    # attestations
+    "attestation_expiring": (
+        "the attestation {id} of {line_item} ({quantity} {unit}, by {attested_by}) is valid until {valid_until}, "
+        "{days:day|days} from now: renew it, or the line item becomes unknown"
+    ),
+    "attestation_expired": (
+        "the attestation {id} of {line_item} ({quantity} {unit}, by {attested_by}) expired at {valid_until}: renew it"
+    ),
+    "attestation_not_yet": (
+        "the attestation {id} of {line_item} is dated {attested_at}, after this check's time: not counted"
+    ),
+    "attestation_unknown": (
+        "{line_item} is attested, but {ids} expired: what it attested is not known any more (no upper bound)"
+    ),
+    "attestation_disagrees": (
+        "{line_item} is observed as {observed} but attested as {attested} ({ids}): the observed figure counts; "
+        "check the attestation or the source"
+    ),
+    "supply_exact": "{quantity}",
+    "supply_between": "{lower}–{upper}",
+    "supply_at_least": "at least {lower}",
+    "attestation_line": (
+        "{id} {line_item}: {quantity} {unit} attested by {attested_by}, evidence: {evidence}, attested "
+        "{attested_at}, valid until {valid_until}: {state}"
+    ),
+    "attestation_state_valid": "valid, counted",
+    "attestation_state_expiring": "valid, counted, expiring soon",
+    "attestation_state_expired": "expired: unknown until renewed",
+    "attestation_state_not_yet": "not yet valid at this check",
+    "attestation_state_observed": "not counted: a source observes the line item",
+    "attested_supply": "{id}: {quantity} by {attested_by} ({evidence}), valid until {valid_until}",
+    "basis_entry": (
+        "{source} {entry}: {values}; evidence: {evidence} ({origin}); {resources:resource|resources}; for {line_items}"
+    ),
+    "no_evidence": "none given",
+    "built_in": "built-in",
+    # reconciler tables init / check
+    "tables_scaffolded": "{source} tables from {origin}, written to {output}:",
+    "tables_not_complete": "{kind} not observed completely ({reason}): keys may be missing",
+    "tables_action_failed": "{action} could not be read ({reason})",
+    "tables_to_fill": "To fill: {entries:entry|entries}, each with its evidence; then: {command}",
+    "tables_nothing_to_fill": "Nothing left blank; review the evidence, then: {command}",
+    "tables_blank": "to fill: {fields}",
+    "tables_not_listed": "not listed ({reason})",
+    "tables_checked": "{file}: {source} tables, {counts}",
+    "tables_still_blank": "{count} still to fill:",
+    "tables_complete": "complete: every entry filled, each with its evidence",
+    "set_aside_arch": "not {required} (is {arch})",
+    "set_aside_clock": "clock {ghz} GHz below {minimum} GHz",
+    "set_aside_state": "state {state}",
+    "set_aside_no_state": "no state counts",
+    "no_ids": "reported from recorded run #{id}: the history keeps evidence counts, not the resources' ids",
+    "period_not_over": "the period is not over: this report covers it up to {as_of}",
+    "days_without_runs": "{missing} of {days} days have no recorded run: nothing is known of them",
+    "no_holiday_data": (
+        "no statutory holiday data for {year}: weekends only; pass --calendar FILE (holiday data covers {first}-{last})"
+    ),
+    "extended_saturday": (
+        "{day} is a Saturday (weekly rest day); extended to the first working day after the rest, {last_day}"
+    ),
+    "extended_sunday": (
+        "{day} is a Sunday (weekly rest day); extended to the first working day after the rest, {last_day}"
+    ),
+    "extended_supplied": (
+        "{day} is a statutory holiday (per {source}); extended to the first working day after the rest, {last_day}"
+    ),
+    "extended_holiday": (
+        "{day} is a statutory holiday ({holiday}); extended to the first working day after the rest, {last_day}"
+    ),
+    "period_natural_days": "{days:natural day|natural days}",
+    "period_working_days": "{days:working day|working days}",
+    "period_working_days_before": "{days:working day|working days} before",
+    "period_months": "{months:month|months}",
+    "rule_civil_code": "Civil Code rule (Art. 201-203)",
+    "rule_calendar_days": "calendar-days rule (no rest-day extension)",
+    "ob_service_start": "The service period begins (it runs from {start} 00:00 to {end} 24:00, Asia/Shanghai)",
+    "ob_service_end": "The service period ends (it runs from {start} 00:00 to {end} 24:00, Asia/Shanghai)",
+    "ob_payment": "Client pays {percent}% of the fee (CNY {amount}): {condition}",
+    "ob_nine_months": "{months} months of the service period have passed (condition of the second payment)",
+    "ob_acceptance": (
+        "The client carries out acceptance of the provider's service within 15 working days after the service "
+        "period ends"
+    ),
+    "ob_re_acceptance": "If acceptance fails, the provider rectifies within 15 days and resubmits for acceptance",
+    "ob_exit_request": (
+        "If the provider wants to exit during the service period, it must apply to the client at least 3 months "
+        "before the service period ends (latest day)"
+    ),
+    "ob_switch_over": (
+        "If the contract is not renewed (or ends early), the provider supports migration and switch-over free of "
+        "charge for a switch-over period of 2 months: its end"
+    ),
+    "ob_project_lead": (
+        "The provider notifies the client 5 working days in advance of changing its project lead, and changes the "
+        "lead only with the client's written consent"
+    ),
+    "ob_migration": (
+        "Within 10 days after the client's request to move systems out, the provider completes its part of the "
+        "migration"
+    ),
+    "ob_return_material": (
+        "Within 5 days of receiving the client's written notice, the provider returns all documents and material "
+        "containing confidential information"
+    ),
+    "ob_change_notice": (
+        "A party whose address, telephone, bank account or other contract details change notifies the other in "
+        "writing within 20 days of the change"
+    ),
+    "ob_expansion": "Expansion within {days} natural days: {line_item} +{quantity} {unit} ({expansion})",
+    "anchor_fixed": "a date named by the contract",
+    "anchor_funds_released": "funds released (earliest: service start {start})",
+    "anchor_service_start": "service start {start}",
+    "anchor_months_and_funds": "{months} months served and funds released (earliest: {day})",
+    "anchor_acceptance_and_funds": "acceptance passed and funds released (earliest: service end {end})",
+    "anchor_service_end": "the service period ends {end}",
+    "anchor_service_end_at": "the service period ends {end}",
+    "anchor_acceptance_failed": "acceptance failed (taken on the last day for acceptance, {day})",
+    "anchor_expansion_requested": "expansion requested {at}",
+    "anchor_project_lead": "the change of project lead",
+    "anchor_migration_request": "the client's migration request",
+    "anchor_written_notice": "receipt of the client's written notice",
+    "anchor_change_day": "the day of the change",
+    "cond_funds_first": (
+        "the day the funds are released is unknown: the earliest date, counted from the service start, is shown"
+    ),
+    "cond_funds_second": (
+        "the day the funds are released is unknown: the earliest date, counted from the day {months} months are "
+        "served, is shown"
+    ),
+    "cond_funds_final": (
+        "the days of acceptance and of the funds' release are unknown: the earliest date, counted from the end of "
+        "the service period, is shown"
+    ),
+    "cond_acceptance_fails": (
+        "only if acceptance fails; the day it fails is unknown, so it is taken as the last day for acceptance"
+    ),
+    "cond_exit": "only if the provider wants to exit",
+    "cond_not_renewed": (
+        "only if the contract is not renewed (after an early termination it runs from the termination instead)"
+    ),
+    "cond_project_lead": "only if the provider changes its project lead",
+    "cond_migration": "only if the management unit orders the provider out",
+    "cond_client_asks": "only if the client asks",
+    "cond_details_change": "only if such details change",
+    "note_funds_after_start": (
+        "If the funds are released after the service start, the payment falls due {days} working days after the "
+        "release; funds released before the start are read as counting from the start."
+    ),
+    "note_civil_code_moved": (
+        "Civil Code reading: {start} is not counted (Art. 201), so {months} months end on {end}, moved to {moved} "
+        "(Art. 203)."
+    ),
+    "note_civil_code": "Civil Code reading: {start} is not counted (Art. 201), so {months} months end on {end}.",
+    "note_first_day_counted": (
+        "Alternative reading: the contract's own service period counts its first day ({start}), which puts the "
+        "end of {months} months at {alternative} 24:00, a day earlier than {end}; see docs/deadlines.md. Which "
+        "reading applies is for the parties."
+    ),
+    "note_counted_from_mark": "Counted from {day}, the last day of the {months} months under the Civil Code.",
+    "note_mark_not_moved": (
+        "Without the Art. 203 move of the {months}-month mark (it is a condition, not a time limit to act), the "
+        "earliest date would be {day}."
+    ),
+    "note_payment_first_day_counted": (
+        "Alternative reading (the service period counts its first day): {months} months end on {alternative}, and "
+        "the earliest payment date is {day}."
+    ),
+    "note_failed_earlier": (
+        "A failed acceptance on an earlier day gives an earlier date: {days} natural days after that day."
+    ),
+    "note_counted_back": (
+        "Counted back from the end of the service period; not moved for rest days, since a later day would leave "
+        "less than {months} months."
+    ),
+    "note_switch_over": (
+        "Counted from the day the service period ends (that day not counted, Art. 201); taking the first day of "
+        "the switch-over as the event instead would give one day later."
+    ),
+    "exposure_disclaimer": (
+        "Indicative figure from the contract's clauses and this tool's observations, not a legal conclusion or a "
+        "claim: cause, notice, force majeure and the parties' agreement decide whether and how a clause applies."
+    ),
+    "delay_formula": "contract total x rate x days = {total} x {rate} x {days}",
+    "expansion_formula": "fee / service months x coefficient = {fee} / {months} x {coefficient}",
+    "no_notice": "no written notice of the management unit recorded (notice_at): cannot apply yet",
+    "delivered_late": "delivered late, at {at}, after the written notice",
+    "late_amount_unknown": "whether within the notice's time limit is not recorded, so no amount is counted",
+    "overdue_after_notice": "overdue since {due_at} and still not delivered after the written notice",
+    "fee_reading": (
+        "fee = the contract total (信息系统云服务费, the whole annual service fee), so fee / service months is the "
+        "contract's monthly fee"
+    ),
+    "day_rule": (
+        "days of delay = whole days started since the first run of the current unbroken streak of runs showing the "
+        "line item short below its baseline (the current run if none; runs that could not observe it neither break "
+        "nor extend the streak): floor((now - first) / 24 h) + 1"
+    ),
+    "delay_since": "supplied {supplied} < baseline {baseline} since the run of {first} at the latest",
+    "termination": "the delay has reached {days} days: the client may terminate ({clause})",
+    "delay_days_once": (
+        "Art. 12.3 charges each day of the service's delay once: these days already count with the longest "
+        "delay, {line_item} ({days:day|days})"
+    ),
+    "one_event": (
+        "{one_event}: one event with {heavier} on {line_item}, the heavier rule ({heavier}, {amount} CNY) counts, "
+        "not this one"
+    ),
+    "expansion_outside_period": (
+        "expansion {expansion} is requested at {at}, outside the service period ({opens} to {closes}, Asia/Shanghai)"
+    ),
+    "expansion_notice_before_request": (
+        "expansion {expansion}: the written notice ({notice}) is before the request ({requested})"
+    ),
+    "expansion_notice_early": (
+        "expansion {expansion}: the written notice ({notice}) is before the 7-day deadline ({due_at}); Annex 3 "
+        "item 4 reads as a notice after a missed one"
+    ),
+    "cap_term": "{expansion}: {quantity} x {price} x {months} = {value}",
+    "supplement_cap": ("expansions are worth {used} CNY ({terms}); the cap of {clause} is {cap}, headroom {headroom}"),
+    "expansion_value_rule": (
+        "quantity x unit price x service months remaining, counted from the service month in which the expansion "
+        "is requested (that month counts in full) to the end of the service period; rounded half up to the fen"
+    ),
+    "period_mismatch": "{months} months from {start} end on {expected}, but the period ends on {end}",
+    "billing_months": "{line_item} is billed for {billed} months, the service period has {months}",
+    "line_total_rounded": "{price} x {quantity} x {months} = {exact} exactly; the contract states {stated}",
+    "line_total_wrong": (
+        "{price} x {quantity} x {months} = {exact}, which rounds to {rounded}; the contract states {stated} "
+        "(difference {difference})"
+    ),
+    "total_mismatch": (
+        "the stated line totals add up to {stated_sum} and the unrounded line products to {exact_sum}; the "
+        "contract total is {total}"
+    ),
+    "percent_sum": "the instalments' percentages add up to {percent}%, not 100%",
+    "instalment_rounded": "{percent}% of {total} = {exact}; the contract states {stated}",
+    "instalment_wrong": "{percent}% of {total} = {exact}, which rounds to {rounded}; the contract states {stated}",
+    "instalment_sum": "the instalments add up to {paid}; the contract total is {total}",
+    "words_unreadable": (
+        "the amount in words {words} cannot be read as a number; the figures say {figures}; the figures agree with "
+        "the arithmetic and are the ones used"
+    ),
+    "words_mismatch": (
+        "the amount in words {words} reads {reads}; the figures say {figures} (in words: {expected}); the figures "
+        "agree with the arithmetic and are the ones used"
+    ),
+    "cause_expansion_outside": (
+        "requested_at mistyped (check the year and the UTC offset), or the request is not under this contract"
+    ),
+    "cause_notice_or_request": "notice_at or requested_at mistyped",
+    "cause_notice_early": "notice_at mistyped, or an early reminder recorded as the notice",
+    "cause_cap_exceeded": "the expansions exceed the cap on supplementary agreements (Art. 20.2)",
+    "cause_value_rule": "value rule: {rule}",
+    "cause_period": "the start, the end or the number of months is mistyped",
+    "cause_billing_months": (
+        "billing months mistyped, or the line covers part of the period (record it as an expansion)"
+    ),
+    "cause_rounding": "rounding to the fen (0.01 CNY), half up",
+    "cause_transposed": "transposed digits in the stated total",
+    "cause_decimal_point": "misplaced decimal point in the stated total",
+    "cause_months_of_line": "the stated total is {months} month(s) of this line, not {billed}",
+    "cause_implied_price": "the stated total implies a unit price of {implied}, not {price}",
+    "cause_line_mistyped": "unit price, quantity or total mistyped",
+    "cause_total_rounds_sum": "the total rounds the unrounded sum instead of adding the rounded line totals",
+    "cause_total_cuts_sum": "the total cuts the unrounded sum {exact} to the fen (not rounded half up)",
+    "cause_line_twice": "line {line_item} counted twice or left out",
+    "cause_total_mistyped": "a line total or the total is mistyped",
+    "cause_percent": "a percentage is mistyped or an instalment is missing",
+    "cause_instalment_mistyped": "the amount or the percentage is mistyped",
+    "cause_each_rounded": "each instalment rounded separately",
+    "cause_not_numeral": "a character in the words is not a capital numeral",
+    "cause_leading_numeral": "the leading numeral {numeral} is missing from the words",
+    "cause_words_disagree": "words and figures disagree",
+    "likely_causes": "{causes}",
+}
+
+TERMS: Final[dict[str, str]] = {
+    "join": "; ",
+    "or_join": "; or ",
+    "list_join": ", ",
+    "clause": "Art. {clause}",
+    "annex_clause": "Annex {annex} item {item}",
+    "subject_sep": ".",
+    "subject.total": "total",
+    "subject.payment_schedule": "payment_schedule",
+    "subject.expansions": "expansions",
+    "subject.supplement_cap": "supplement_cap",
+    "subject.service_period": "service_period",
+    "instalment.first": "first",
+    "instalment.second": "second",
+    "instalment.final": "final",
+    "line_item.compute.vcpu": "compute.vcpu",
+    "line_item.compute.memory": "compute.memory",
+    "line_item.storage.standard": "storage.standard",
+    "line_item.storage.performance": "storage.performance",
+    "line_item.storage.object": "storage.object",
+    "line_item.backup.host": "backup.host",
+    "line_item.network.bandwidth": "network.bandwidth",
+    "line_item.network.public_ip": "network.public_ip",
+    "line_item.network.load_balancer": "network.load_balancer",
+    "line_item.network.remote_access": "network.remote_access",
+    "line_item.security.waf": "security.waf",
+    "kind.vm": "VMs",
+    "kind.volume": "volumes",
+    "kind.bucket": "object storage buckets",
+    "kind.backup": "host backups",
+    "kind.bandwidth": "internet links",
+    "kind.public_ip": "public IPs",
+    "kind.load_balancer": "load balancers",
+    "kind.remote_access_account": "remote-access accounts",
+    "kind.waf": "WAF instances",
+    "vm_state.running": "running",
+    "vm_state.stopped": "stopped",
+    "vm_state.terminated": "terminated",
+    "unit.vCPU": "vCPU",
+    "unit.GB": "GB",
+    "unit.TB": "TB",
+    "unit.Mbps": "Mbps",
+    "unit.IP": "IP",
+    "unit.instance": "instance",
+    "unit.account": "account",
+}
