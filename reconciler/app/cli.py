@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from reconciler.app.attestations import load_attestations
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.app.progress import Progress, observing_status, snapshot_progress
 from reconciler.app.schemas import SCHEMA_NAMES, SchemaName, schema_text
@@ -140,6 +141,15 @@ SourceSettingOption = Annotated[
     list[str] | None,
     typer.Option("--source-option", metavar="NAME.KEY=VALUE", help="A source setting (repeatable)."),
 ]
+AttestOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--attest",
+        metavar="FILE",
+        help="Attestations (JSON or YAML) of line items no source can list: a named person, a quantity, evidence, "
+        "valid until (repeatable; docs/formats.md).",
+    ),
+]
 PlanOption = Annotated[
     Path | None,
     typer.Option(
@@ -171,6 +181,7 @@ def check(
     source: SourceOption = None,
     from_file: FromFileOption = None,
     source_option: SourceSettingOption = None,
+    attest: AttestOption = None,
     plan: PlanOption = None,
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.CONSOLE,
@@ -209,10 +220,11 @@ def check(
         if path is not None:
             prepare_output(path)
     loaded, warnings = load_checked_contract(contract)
+    attested = load_attestations(attest or [])
     with _progress_of(requests) as progress:
         requests = [replace(request, progress=progress) for request in requests]
         result = check_sources(
-            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history)
+            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history), attested
         )
     if junit is not None:
         junit_xml = render_junit(result)
@@ -232,7 +244,10 @@ def check(
     if before is not None and output_format is not CheckFormat.JSON:
         sys.stdout.write("\n")
         render_plan_change(
-            check_sources(loaded, warnings, open_sources(before), moment, policy), result, sys.stdout, lang
+            check_sources(loaded, warnings, open_sources(before), moment, policy, None, attested),
+            result,
+            sys.stdout,
+            lang,
         )
     if plan_gate:
         code, verdict = plan_gate_verdict(result)
@@ -296,6 +311,7 @@ def report(
     source: SourceOption = None,
     from_file: FromFileOption = None,
     source_option: SourceSettingOption = None,
+    attest: AttestOption = None,
     kind: Annotated[
         ReportKind,
         typer.Option(
@@ -345,14 +361,19 @@ def report(
         if observing
         else []
     )
+    if attest and not observing:
+        raise InputError.single(
+            "<option --attest>", "", "attestations count toward an observation: give --observed or --source"
+        )
     prepare_output(output)
     loaded, warnings = load_checked_contract(contract)
+    attested = load_attestations(attest or [])
     store = _history_store(history, no_history)
     if kind is ReportKind.STATUS:
         if observing:
             with _progress_of(requests) as progress:
                 opened = open_sources([replace(request, progress=progress) for request in requests])
-                status = status_from_observation(loaded, warnings, opened, moment, store)
+                status = status_from_observation(loaded, warnings, opened, moment, store, attested)
         else:
             assert store is not None  # --no-history without --observed was refused above
             status = status_from_history(loaded, moment, store, month)
@@ -497,6 +518,74 @@ def schema(
         )
     chosen: SchemaName = name
     sys.stdout.write(schema_text(chosen))
+
+
+tables_app = typer.Typer(
+    help="Scaffold a source's tables file from what it observes, and check a filled one (docs/operations.md).",
+    no_args_is_help=True,
+)
+app.add_typer(tables_app, name="tables")
+
+
+@tables_app.command("init")
+def tables_init(
+    source: Annotated[str, typer.Option("--source", metavar="NAME", help="The source whose tables to scaffold.")],
+    from_file: FromFileOption = None,
+    source_option: SourceSettingOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", metavar="FILE", help="Write the tables file here (default: stdout).")
+    ] = None,
+    now: NowOption = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary printed with --output.")] = "en",
+) -> None:
+    """List every instance family / instance type, state, volume type and storage class the source observes
+    (live, or its --from-file export), with counts and sample ids, and write the tables file to fill in: the
+    fields an API reports filled, the rest null, each entry with an `evidence` field. The tables file in use
+    (the source's `tables` setting) is carried over."""
+    from reconciler.app.tables_command import init_tables, write_document
+    from reconciler.report.tables import scaffold_text
+
+    moment = _parse_now(now)
+    if output is not None:
+        prepare_output(output)
+    document, blanks = init_tables(source, from_file or [], source_option or [], os.environ, moment)
+    if output is None:
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            data = io.BytesIO()
+            write_document(document, data)
+            sys.stdout.write(data.getvalue().decode("utf-8"))
+        else:
+            write_document(document, buffer)
+            buffer.flush()
+        return
+    write_output(output, partial(write_document, document))
+    todo = [(problem.field, problem.reason) for problem in blanks]
+    sys.stdout.write(scaffold_text(document, str(output), todo, lang))
+
+
+@tables_app.command("check")
+def tables_check(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="The tables file.")],
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="NAME", help="Whose tables, when the file does not say.")
+    ] = None,
+    output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = "en",
+) -> None:
+    """Validate a tables file and name what is still blank. Exit 0 when complete, 1 when something is still
+    blank (a null field, a filled entry without evidence), 2 when it is not a tables file."""
+    from reconciler.app.tables_command import check_tables
+    from reconciler.report.tables import check_json, check_text
+
+    checked = check_tables(path, source)
+    blanks = [(problem.field, problem.reason) for problem in checked.blanks]
+    if output_format is ValidateFormat.JSON:
+        sys.stdout.write(check_json(checked.file, checked.source, checked.entries, blanks))
+    else:
+        sys.stdout.write(check_text(checked.file, checked.source, checked.entries, blanks, lang))
+    raise typer.Exit(int(ExitCode.OK if checked.complete else ExitCode.DRIFT))
 
 
 @app.command()

@@ -18,6 +18,7 @@ from reconciler.base.errors import InputError
 from reconciler.base.messages import Message
 from reconciler.contract.model import Contract
 from reconciler.contract.obligations import Obligation, obligations
+from reconciler.core.attestations import Attestation
 from reconciler.core.models import Reconciliation
 from reconciler.core.reconcile import contract_ref
 from reconciler.core.runs import RecordedRun
@@ -50,9 +51,10 @@ def status_from_observation(
     source: CombinedSource,
     now: datetime,
     store: str | None,
+    attestations: Sequence[Attestation] = (),
 ) -> StatusReport:
     """Check what the sources observe (recording it when `store` is given) and add the recorded runs' trends."""
-    result = check_sources(contract, warnings, source, now, None, store)
+    result = check_sources(contract, warnings, source, now, None, store, attestations)
     runs = _recorded_runs(contract, store, must_exist=False) if store is not None else []
     shown = [r for r in runs if r.now <= result.now]
     return StatusReport(result, obligations(contract, result.now), trends(shown), from_history=False)

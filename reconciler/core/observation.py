@@ -385,10 +385,34 @@ class Unrecognized:
 
 
 @dataclass(frozen=True)
+class TableEntryUse:
+    """One entry of a source's mapping tables that stated attributes of observed resources (a family's clock and
+    architecture, what an instance state means, a volume type's tier): which entry, what it states, where it
+    comes from and on what evidence, and how many resources it decided. The reconcile core names it on every
+    line item whose figure reads one of its `attributes`, so no figure rests on a table unexplained."""
+
+    table: str
+    """The table's name in the tables file: `families`, `instance_states`, `volume_tiers`, `instance_types`, ..."""
+    key: str
+    kind: ResourceKind
+    attributes: tuple[str, ...]
+    """The resource attributes the entry decided (`cpu_ghz`, `arch`, `state`, `tier`, `memory_gb`)."""
+    values: tuple[tuple[str, str], ...]
+    """What the entry states, as (field, value) text: (("cpu_ghz", "2.6"), ("arch", "x86_64"))."""
+    origin: str
+    """The tables file it was read from, or `built-in` for the source's documented defaults."""
+    evidence: str | None
+    """Where the figure comes from (a document, a ticket, an lscpu output), as the tables file says; None: not said."""
+    count: int
+    sample_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SourceReport:
     """What one source observed: the kinds it covers, the kinds it failed on (and why), the kinds whose
-    listing may be incomplete (and why), what it skipped. For a failed or incomplete kind, what was seen
-    counts toward the lower bound of its line items and their upper bound is open."""
+    listing may be incomplete (and why), what it skipped, and the table entries its mapping rested on. For a
+    failed or incomplete kind, what was seen counts toward the lower bound of its line items and their upper
+    bound is open."""
 
     name: str
     covers: frozenset[ResourceKind]
@@ -397,6 +421,7 @@ class SourceReport:
     incomplete: Mapping[ResourceKind, str] = field(default_factory=dict)
     unrecognized: tuple[Unrecognized, ...] = ()
     resource_count: int = 0
+    table_entries: tuple[TableEntryUse, ...] = ()
 
     def __post_init__(self) -> None:
         """Every text printable: a file name, a server's error message or a header from the input may hold

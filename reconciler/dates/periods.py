@@ -157,19 +157,24 @@ def add_months(day: date, months: int) -> date:
 # -- the user's calendar file, already parsed from JSON ---------------------------------------------------
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_CALENDAR_FIELDS = ("year", "holidays", "workdays")
+_CALENDAR_FIELDS = ("year", "holidays", "workdays", "note")
 
 
 def calendar_from_data(data: Any, source: str) -> YearCalendar:
-    """Validate a parsed calendar document `{"year": 2027, "holidays": [...], "workdays": [...]}`.
+    """Validate a parsed calendar document `{"year": 2027, "holidays": [...], "workdays": [...]}` (and an optional
+    `note`, free text: where the dates come from, or that the file is only an example).
 
     Raises InputError naming `source` and every field that is wrong.
     """
     if not isinstance(data, dict):
         raise InputError.single(source, "", f"expected a JSON object, found {json_type_name(data)}")
     problems = [
-        Problem(key, "unknown field (expected year, holidays, workdays)") for key in data if key not in _CALENDAR_FIELDS
+        Problem(key, "unknown field (expected year, holidays, workdays, note)")
+        for key in data
+        if key not in _CALENDAR_FIELDS
     ]
+    if "note" in data and not isinstance(data["note"], str):
+        problems.append(Problem("note", f"expected a text, found {json_type_name(data['note'])}"))
     year = data.get("year")
     if "year" not in data:
         problems.append(Problem("year", "required field is missing"))

@@ -37,6 +37,7 @@ from reconciler.sources.ksyun.mapping import (
     KS3_USAGE,
     MAX_PROJECTS_PER_CALL,
     PROJECTS,
+    REFERENCE_APIS,
     Api,
     Malformed,
     Pages,
@@ -193,7 +194,8 @@ class LiveApi:
     def _once(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
         client = self._client(api, region)
         try:
-            text = self.within_deadlines(f"{api.action} in {region}", client.call, api.action, dict(params))
+            extra = ({"IsPostJson": True},) if api.json_body else ()  # trade QueryInstances takes a JSON body
+            text = self.within_deadlines(f"{api.action} in {region}", client.call, api.action, dict(params), *extra)
         except _HttpStatus as exc:
             raise _decode(exc.body, exc.status) from None
         except _sdk().sdk_exception as exc:
@@ -370,9 +372,13 @@ def _redacted_logs(credentials: Credentials) -> Iterator[None]:
             logger.removeFilter(redacting)
 
 
-def fetch_live(options: Options, credentials: Credentials) -> Pages:
+def fetch_live(
+    options: Options, credentials: Credentials, apis: Sequence[Api] = APIS, waf_groups: Sequence[str] = ()
+) -> Pages:
+    """The pages of every listing of `apis` (default: the resource listings) in every region; trade
+    QueryInstances once per product group of `waf_groups`."""
     with _redacted_logs(credentials):
-        return _fetch_live(options, credentials)
+        return _fetch_live(options, credentials, apis, waf_groups)
 
 
 @dataclass(frozen=True)
@@ -384,7 +390,7 @@ class _Job:
     scope: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _fetch_live(options: Options, credentials: Credentials) -> Pages:
+def _fetch_live(options: Options, credentials: Credentials, apis: Sequence[Api], waf_groups: Sequence[str]) -> Pages:
     deadline = Deadline(options.deadline, f"{NAME}.deadline")
     live = LiveApi(options, credentials, deadline)
     fetched = Pages({}, {}, [])
@@ -394,12 +400,15 @@ def _fetch_live(options: Options, credentials: Credentials) -> Pages:
         projects = None
         project_failure = f"projects could not be listed, so not every project was observed: {exc.reason}"
     jobs: list[_Job] = []
-    for api in APIS:
+    for api in apis:
         if projects is None and api.project_scoped:
             fetched.failed[api.action] = project_failure
             continue
         scopes = _project_params(projects or [0]) if api.project_scoped else [{}]
-        jobs += [_Job(api, region, scope) for region in options.regions for scope in scopes]
+        if api.paging == "numbered":  # trade QueryInstances: one listing per product group asked
+            scopes = [{"productGroup": int(group)} for group in waf_groups] or [{}]
+        regions = options.regions if api.regional else options.regions[:1]
+        jobs += [_Job(api, region, scope) for region in regions for scope in scopes]
 
     def read(job: _Job) -> Listing | CallFailed:
         try:
@@ -499,3 +508,20 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials) -> _Ks
             answered.failed["QueryKs3Data"] = exc.reason
             break
     return answered
+
+
+def fetch_reference(options: Options, credentials: Credentials) -> Pages:
+    """What the API reports of instance types and families in each region (`mapping.REFERENCE_APIS`), for
+    `reconciler tables init`. An action that fails is recorded in `failed`: the scaffold then says so."""
+    with _redacted_logs(credentials):
+        live = LiveApi(options, credentials, Deadline(options.deadline, f"{NAME}.deadline"))
+        fetched = Pages({}, {}, [])
+        for api in REFERENCE_APIS:
+            fetched.pages[api.action] = []
+            for region in options.regions:
+                try:
+                    fetched.pages[api.action].append((region, live.call(api, region, {})))
+                except CallFailed as exc:
+                    fetched.failed[api.action] = exc.reason
+                    break
+        return fetched

@@ -118,7 +118,8 @@ def load_tables(path: Path | None) -> PulumiTables:
             instance_types[key] = parsed
     if problems:
         raise InputError(where, problems)
-    return PulumiTables(types, instance_types, volume_types, states)
+    given = frozenset((name, key) for name in ("instance_types", "volume_types", "vm_states") for key in table(name))
+    return PulumiTables(types, instance_types, volume_types, states, origin=where, given=given)
 
 
 def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
