@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import get_args
 
+from reconciler.app.attestations import load_attestations
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import load_json
@@ -121,7 +122,8 @@ def _check(job: CheckJob) -> Reconciliation:
     contract, warnings = load_checked_contract(_resolve(job.fleet_base, entry.contract))
     states = frozenset(s for s in get_args(VmState) if s in job.count_states)
     policy = MeterPolicy(counted_vm_states=states)
-    return check_sources(contract, warnings, open_sources(requests), job.now, policy, job.history)
+    attested = load_attestations([_resolve(job.fleet_base, path) for path in entry.attest])
+    return check_sources(contract, warnings, open_sources(requests), job.now, policy, job.history, attested)
 
 
 def _invalid(job: CheckJob, started: datetime, problem: str) -> Outcome:
