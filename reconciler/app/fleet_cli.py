@@ -122,6 +122,8 @@ def check(
         sys.stdout.write(_outcomes_json(outcomes, night, chosen_shard, moment, int(code)))
     else:
         sys.stdout.write(_outcomes_text(outcomes, night, chosen_shard, int(code)))
+    if notify:  # before the metrics: a Pushgateway that is down must not keep the night's news from being told
+        _notify(fleet, outcomes, store, dry_run)
     if metrics_textfile is not None or pushgateway:
         from reconciler.fleet.metrics import push, registry_of, write_textfile
 
@@ -130,8 +132,6 @@ def check(
             write_textfile(metrics_textfile, registry)
         if pushgateway:
             push(pushgateway, registry, str(chosen_shard))
-    if notify:
-        _notify(fleet, outcomes, store, dry_run)
     raise typer.Exit(int(code))
 
 
