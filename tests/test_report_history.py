@@ -267,7 +267,8 @@ def test_monthly_report_figures(store: dict[str, Any], tmp_path: Path) -> None:
     )
     assert report["exposure_accrued"] == "92200.78"
     [incident] = report["incidents"]
-    assert (incident["run_id"], incident["failed"], incident["unknown_line_items"]) == (
+    failed = {kind: why["text"] for kind, why in incident["failed"].items()}
+    assert (incident["run_id"], failed, incident["unknown_line_items"]) == (
         5,
         {"waf": "403 from the WAF API"},
         ["security.waf"],

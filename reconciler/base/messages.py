@@ -78,7 +78,7 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "observed_after_now": {"observed_at": _K.INSTANT, "now": _K.INSTANT},
     "stale_observation": {"observed_at": _K.INSTANT, "hours": _K.INT},
     "source_failed": {"kind": _K.RESOURCE_KIND, "failures": _K.MESSAGES},
-    "source_error": {"source": _K.TEXT, "text": _K.TEXT},
+    "source_error": {"source": _K.TEXT, "reason": _K.MESSAGE},
     "observed_twice": {"count": _K.INT, "sample": _K.IDS},
     "contract_discrepancy": {"subject": _K.SUBJECT, "detail": _K.MESSAGE},
     "listing_incomplete": {"kind": _K.RESOURCE_KIND, "reasons": _K.MESSAGES},
@@ -91,32 +91,75 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "outcome_met_over": {},
     "not_observed": {"kind": _K.RESOURCE_KIND},
     # sources: listings checked for what they claim (sources.listings); `listing` names the call or the file
-    "listing_twice_on_page": {"listing": _K.TEXT, "page": _K.INT, "sample": _K.TEXT},
-    "listing_repeats": {"listing": _K.TEXT, "count": _K.INT, "items": _K.INT, "page": _K.INT, "sample": _K.TEXT},
-    "listing_total_changed": {"listing": _K.TEXT, "page": _K.INT, "total": _K.INT, "before": _K.INT},
-    "listing_short_page": {"listing": _K.TEXT, "page": _K.INT, "count": _K.INT, "size": _K.INT},
-    "listing_over_total": {"listing": _K.TEXT, "distinct": _K.INT, "total": _K.INT},
-    "listing_under_total": {"listing": _K.TEXT, "distinct": _K.INT, "total": _K.INT},
-    "listing_same_token": {"listing": _K.TEXT, "page": _K.INT, "position": _K.TEXT, "token": _K.TEXT},
-    "listing_no_end": {"listing": _K.TEXT},
-    "listing_no_page": {"listing": _K.TEXT},
-    "listing_end_unconfirmed": {"listing": _K.TEXT, "count": _K.INT},
-    "listing_too_long": {"listing": _K.TEXT, "pages": _K.INT},
-    "listing_unplaced": {"listing": _K.TEXT, "page": _K.INT, "position": _K.TEXT},
+    "listing_twice_on_page": {"listing": _K.MESSAGE, "page": _K.INT, "sample": _K.TEXT},
+    "listing_repeats": {"listing": _K.MESSAGE, "count": _K.INT, "items": _K.INT, "page": _K.INT, "sample": _K.TEXT},
+    "listing_total_changed": {"listing": _K.MESSAGE, "page": _K.INT, "total": _K.INT, "before": _K.INT},
+    "listing_short_page": {"listing": _K.MESSAGE, "page": _K.INT, "count": _K.INT, "size": _K.INT},
+    "listing_over_total": {"listing": _K.MESSAGE, "distinct": _K.INT, "total": _K.INT},
+    "listing_under_total": {"listing": _K.MESSAGE, "distinct": _K.INT, "total": _K.INT},
+    "listing_same_token": {"listing": _K.MESSAGE, "page": _K.INT, "position": _K.TEXT, "token": _K.TEXT},
+    "listing_no_end": {"listing": _K.MESSAGE},
+    "listing_no_page": {"listing": _K.MESSAGE},
+    "listing_end_unconfirmed": {"listing": _K.MESSAGE, "count": _K.INT},
+    "listing_too_long": {"listing": _K.MESSAGE, "pages": _K.INT},
+    "listing_unplaced": {"listing": _K.MESSAGE, "page": _K.INT, "position": _K.TEXT},
     "listing_pages_missing": {
-        "listing": _K.TEXT,
+        "listing": _K.MESSAGE,
         "page": _K.INT,
         "position": _K.TEXT,
         "at": _K.TEXT,
         "expected": _K.TEXT,
     },
-    "listing_starts_late": {"listing": _K.TEXT, "page": _K.INT, "position": _K.TEXT, "at": _K.TEXT},
-    "listing_read_again": {"listing": _K.TEXT},
-    "listing_twice": {"listing": _K.TEXT, "sample": _K.TEXT},
-    "listing_partial": {"listing": _K.TEXT, "what": _K.TEXT},
+    "listing_starts_late": {"listing": _K.MESSAGE, "page": _K.INT, "position": _K.TEXT, "at": _K.TEXT},
+    "listing_read_again": {"listing": _K.MESSAGE},
+    "listing_twice": {"listing": _K.MESSAGE, "sample": _K.TEXT},
+    "listing_partial": {"listing": _K.MESSAGE, "what": _K.TEXT},
     # sources: deadlines
     "request_deadline": {"seconds": _K.FIGURE, "setting": _K.TEXT},
-    "source_deadline": {"seconds": _K.FIGURE, "setting": _K.TEXT, "what": _K.TEXT},
+    "source_deadline": {"seconds": _K.FIGURE, "setting": _K.TEXT, "what": _K.MESSAGE},
+    # sources: what a listing is (the `listing` of the sentences above)
+    "listing_api": {"action": _K.TEXT, "region": _K.TEXT},
+    "listing_export": {"action": _K.TEXT},
+    "listing_export_file": {"action": _K.TEXT, "file": _K.TEXT},
+    "listing_part": {"listing": _K.MESSAGE, "index": _K.INT, "count": _K.INT},
+    "listing_objects": {"plural": _K.TEXT},
+    "listing_file": {"file": _K.TEXT},
+    "listing_state": {"document": _K.TEXT},
+    "call_named": {"service": _K.TEXT, "action": _K.TEXT, "region": _K.TEXT},
+    # sources: why a call or a listing failed (a provider's own words are TEXT values, quoted as they are)
+    "call_failed": {"call": _K.MESSAGE, "reason": _K.MESSAGE},
+    "after_attempts": {"reason": _K.MESSAGE, "attempts": _K.INT},
+    "not_tried": {"call": _K.MESSAGE, "host": _K.TEXT, "reason": _K.MESSAGE},
+    "api_error": {"code": _K.TEXT, "text": _K.TEXT},
+    "sdk_error": {"text": _K.TEXT},
+    "http_error": {"status": _K.TEXT, "error": _K.TEXT},
+    "http_not_api_error": {"status": _K.TEXT, "body": _K.TEXT},
+    "body_not_json": {"body": _K.TEXT},
+    "body_not_object": {},
+    "response_malformed": {"detail": _K.TEXT},
+    "projects_failed": {"reason": _K.MESSAGE},
+    "projects_partial": {"listed": _K.INT, "total": _K.INT},
+    "field_not_number": {"path": _K.TEXT},
+    "export_errors": {"action": _K.TEXT, "errors": _K.MESSAGES},
+    "page_error": {"page": _K.INT, "error": _K.TEXT},
+    "actions_missing": {"actions": _K.TEXT},
+    "object_malformed": {"kind": _K.TEXT, "detail": _K.TEXT},
+    "items_not_objects": {"listing": _K.MESSAGE},
+    "continue_expired": {"listing": _K.MESSAGE, "times": _K.INT},
+    "continue_looping": {"listing": _K.MESSAGE, "pages": _K.INT, "items": _K.INT},
+    "list_failed": {"listing": _K.MESSAGE, "status": _K.TEXT},
+    "list_failed_attempts": {"listing": _K.MESSAGE, "attempts": _K.INT, "status": _K.TEXT},
+    "list_failed_after": {"listing": _K.MESSAGE, "attempts": _K.INT, "reason": _K.MESSAGE},
+    "list_forbidden": {"plural": _K.TEXT, "status": _K.TEXT},
+    "server_said": {"reason": _K.MESSAGE, "text": _K.TEXT},
+    "cannot_connect": {},
+    "transport_error": {"error": _K.TEXT},
+    "reply_not_json": {"listing": _K.MESSAGE},
+    "reply_not_list": {"listing": _K.MESSAGE},
+    "cli_not_found": {"setting": _K.TEXT},
+    "cli_cannot_run": {"cli": _K.TEXT, "error": _K.TEXT},
+    "cli_failed": {"command": _K.TEXT, "code": _K.INT, "stderr": _K.TEXT},
+    "planned_bandwidth_unknown": {"groups": _K.TEXT},
     "pending_expansions": {},
     "pending_not_started": {},
     # meters: why resources were set aside
@@ -393,15 +436,33 @@ def joined(messages: Sequence[Message]) -> Message | None:
     return message("sentences", parts=messages)
 
 
-SOURCE_JOINER: Final = "; "
-"""Between a source's sentences in one reason text (`source_text`)."""
+def combined(messages: Sequence[Message]) -> Message:
+    """Several reasons as one message, each once and in order (a source's reasons for one kind). ValueError
+    when there is none."""
+    whole = joined(list(dict.fromkeys(messages)))
+    if whole is None:
+        raise ValueError("no reason to combine")
+    return whole
 
 
-def source_text(key: str, **values: Any) -> str:
-    """A source's own sentence as the English text its failure and listing reasons travel as (through exceptions,
-    credential redaction and joins) until it reaches `SourceReport`; the core quotes that text in a message
-    (`source_error`). Declared and worded in the catalogs like every sentence."""
-    return say(message(key, **values), "en")
+def redacted(msg: Message, redact: Callable[[str], str]) -> Message:
+    """The message with `redact` applied to every text from outside it quotes (TEXT and IDS values, nested
+    messages included): a source's reasons pass through its credential redaction this way."""
+    kinds = KEYS.get(msg.key, {})
+    values: dict[str, Any] = {}
+    for name, value in msg.values.items():
+        kind = kinds.get(name, Kind.TEXT)
+        if kind is Kind.TEXT:
+            values[name] = redact(value)
+        elif kind is Kind.IDS:
+            values[name] = tuple(redact(v) for v in value)
+        elif kind is Kind.MESSAGE:
+            values[name] = redacted(value, redact)
+        elif kind in (Kind.MESSAGES, Kind.ALTERNATIVES):
+            values[name] = tuple(redacted(v, redact) for v in value)
+        else:
+            values[name] = value
+    return Message(msg.key, values)
 
 
 def plain_text(text: str) -> Message:

@@ -23,6 +23,8 @@ from typing import Annotated, Any, Final, Literal, TypeAlias, get_args
 
 import msgspec
 
+from reconciler.base.messages import Message
+
 ResourceKind: TypeAlias = Literal[
     "vm",
     "volume",
@@ -272,8 +274,8 @@ class SourceReport:
     name: str
     covers: frozenset[ResourceKind]
     detail: str = ""
-    failed: Mapping[ResourceKind, str] = field(default_factory=dict)
-    incomplete: Mapping[ResourceKind, str] = field(default_factory=dict)
+    failed: Mapping[ResourceKind, Message] = field(default_factory=dict)
+    incomplete: Mapping[ResourceKind, Message] = field(default_factory=dict)
     unrecognized: tuple[Unrecognized, ...] = ()
     resource_count: int = 0
 

@@ -210,9 +210,9 @@ def _finding(
         "measured_by": meter.description,
     }
     sources = list(sources)
-    failures = [message("source_error", source=s.name, text=s.failed[kind]) for s in sources if kind in s.failed]
+    failures = [message("source_error", source=s.name, reason=s.failed[kind]) for s in sources if kind in s.failed]
     incomplete = [
-        message("source_error", source=s.name, text=s.incomplete[kind]) for s in sources if kind in s.incomplete
+        message("source_error", source=s.name, reason=s.incomplete[kind]) for s in sources if kind in s.incomplete
     ]
     if not failures and not incomplete and not any(kind in s.covers for s in sources):
         return Finding(

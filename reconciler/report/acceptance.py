@@ -128,7 +128,7 @@ class Incident(_Frozen):
     run_id: int
     now: datetime
     source: str
-    failed: dict[str, str] = Field(description="resource kind -> failure")
+    failed: dict[str, Message] = Field(description="resource kind -> why it failed")
     unknown_line_items: list[str]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from reconciler.base.errors import InputError
+from reconciler.base.messages import Message, combined, message
 from reconciler.core.observation import Observation, ResourceKind, SourceReport
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.sources.base import CollectedSource, SourceRequest, SourceSpec
@@ -40,9 +41,9 @@ class Observed:
     """What `observe` makes of the fetched pages."""
 
     resources: list[Any]
-    failed: dict[ResourceKind, str]
+    failed: dict[ResourceKind, Message]
     """Kinds an action failed on (an error, a malformed answer): what was seen counts, the upper bound is open."""
-    incomplete: dict[ResourceKind, str]
+    incomplete: dict[ResourceKind, Message]
     """Kinds some of whose actions were not read at all (left out of an export), or whose listings do not add up
     (read again and still contradicting themselves; in an export at once): the same bounds."""
     covers: frozenset[ResourceKind]
@@ -50,12 +51,12 @@ class Observed:
     """What the tables cannot decide (resources counted with an attribute unknown)."""
 
 
-def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], str]) -> Observed:
+def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], Message]) -> Observed:
     """Resources, failed, incomplete and covered kinds from the fetched pages (one rule for live and file).
     `on_malformed` raises (a file: InputError) or returns the reason the action's kinds failed (live)."""
     covers: set[ResourceKind] = set()
-    failed: dict[ResourceKind, list[str]] = {}
-    incomplete: dict[ResourceKind, list[str]] = {}
+    failed: dict[ResourceKind, list[Message]] = {}
+    incomplete: dict[ResourceKind, list[Message]] = {}
     available = set(fetched.pages) | set(fetched.failed) | ({KS3_BUCKETS} if fetched.bucket_list_read else set())
     for kind, actions in KIND_ACTIONS.items():
         present = [action for action in actions if action in available]
@@ -65,7 +66,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         reasons = [fetched.failed[action] for action in actions if action in fetched.failed]
         missing = [action for action in actions if action not in available]
         if missing:  # e.g. bandwidth without DescribeBandWidthShares: the EIPs seen are a lower bound
-            incomplete[kind] = [f"not observed: {', '.join(missing)} missing"]
+            incomplete[kind] = [message("actions_missing", actions=", ".join(missing))]
         if reasons:
             failed[kind] = reasons
         # listings whose pages do not add up (`paging`, `sources.listings`): what they saw counts
@@ -85,17 +86,17 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
                 failed.setdefault(kind, []).append(reason)
             continue
         resources.extend(mapped.resources)
-        for kind, reasons in mapped.failed.items():
-            failed.setdefault(kind, []).extend(reasons)
-        for kind, reasons in mapped.unknown.items():
-            unknown.setdefault(kind, []).extend(reasons)
-    kinds_failed = {kind: "; ".join(dict.fromkeys(reasons)) for kind, reasons in failed.items() if kind in covers}
+        for kind, why in mapped.failed.items():
+            failed.setdefault(kind, []).extend(why)
+        for kind, values in mapped.unknown.items():
+            unknown.setdefault(kind, []).extend(values)
+    kinds_failed = {kind: combined(reasons) for kind, reasons in failed.items() if kind in covers}
     notes = [
-        f"{kind} counted with attributes unknown (bounds): {'; '.join(reasons)}"
-        for kind, reasons in sorted(unknown.items())
+        f"{kind} counted with attributes unknown (bounds): {'; '.join(values)}"
+        for kind, values in sorted(unknown.items())
         if kind in covers
     ]
-    kinds_incomplete = {kind: "; ".join(reasons) for kind, reasons in incomplete.items() if reasons}
+    kinds_incomplete = {kind: combined(reasons) for kind, reasons in incomplete.items() if reasons}
     return Observed(resources, kinds_failed, kinds_incomplete, frozenset(covers), notes)
 
 
@@ -116,7 +117,7 @@ class KsyunSource(CollectedSource):
             files = ", ".join(str(path) for path in self.request.from_files)
             detail = f"export {files}; tables: {tables.origin}"
 
-            def malformed(exc: Malformed) -> str:
+            def malformed(exc: Malformed) -> Message:
                 raise InputError.single(files, exc.path, exc.reason)
 
         else:
@@ -127,8 +128,8 @@ class KsyunSource(CollectedSource):
             where = options.endpoint or options.domain
             detail = f"live {where}, regions {', '.join(options.regions)}; tables: {tables.origin}"
 
-            def malformed(exc: Malformed) -> str:
-                return credentials.redact(f"a response is not of the documented shape: {exc}")
+            def malformed(exc: Malformed) -> Message:
+                return message("response_malformed", detail=credentials.redact(str(exc)))
 
         observed = observe(fetched, tables, malformed)
         report = SourceReport(
