@@ -26,6 +26,7 @@ from reconciler.base.messages import (
     to_json,
 )
 from reconciler.contract.model import LineItemId, Unit
+from reconciler.core.models import Status
 from reconciler.core.observation import KINDS, VmState
 from reconciler.dates.clock import CONTRACT_TZ
 
@@ -49,6 +50,9 @@ def sample(kind: Kind) -> Any:
         Kind.DEADLINE: END_OF_DAY,
         Kind.DURATION: 140400,
         Kind.LINE_ITEM: "compute.vcpu",
+        Kind.ITEM: "storage.performance",
+        Kind.STATUS: "not_observed",
+        Kind.ATTRIBUTES: ("cpu_ghz", "tier"),
         Kind.RESOURCE_KIND: "vm",
         Kind.VM_STATE: "terminated",
         Kind.UNIT: "instance",
@@ -88,6 +92,8 @@ def test_the_vocabularies_name_every_line_item_resource_kind_state_and_unit_in_b
         *(f"kind.{kind}" for kind in KINDS),
         *(f"vm_state.{state}" for state in get_args(VmState)),
         *(f"unit.{u.value}" for u in Unit),
+        *(f"item.{item.value}" for item in LineItemId),
+        *(f"status.{status.value}" for status in Status),
     }
     assert wanted <= set(zh.TERMS)
 

@@ -43,6 +43,9 @@ class Kind(StrEnum):
     DEADLINE = "deadline"  # an aware datetime that ends a period: a day's 24:00
     DURATION = "duration"  # seconds
     LINE_ITEM = "line_item"  # a line item id: the id in English, its short name in Chinese
+    ITEM = "item"  # a line item id, named for the contract owner: its plain name in every language
+    STATUS = "status"  # a line item's status (met, short, ...), as a word
+    ATTRIBUTES = "attributes"  # resource attributes a source could not tell (cpu_ghz, tier, ...), named
     RESOURCE_KIND = "resource_kind"  # vm, volume, ...: named in each language
     VM_STATE = "vm_state"  # running, stopped, terminated
     UNIT = "unit"  # a line item's unit
@@ -250,6 +253,140 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "termination": {"days": _K.INT, "clause": _K.CLAUSE},
     "delay_days_once": {"line_item": _K.LINE_ITEM, "days": _K.INT},
     "one_event": {"one_event": _K.CLAUSE, "heavier": _K.CLAUSE, "line_item": _K.LINE_ITEM, "amount": _K.MONEY},
+    # the first screen of every report (report.overview): what is wrong, how much, by when, in plain words
+    "ov_ok": {},
+    "ov_not_started": {"start": _K.DATE},
+    "ov_ended": {"end": _K.DATE},
+    "ov_banner_short": {"count": _K.INT, "value": _K.MONEY},
+    "ov_banner_short_range": {"count": _K.INT, "value": _K.MONEY, "most": _K.MONEY},
+    "ov_banner_pending": {"count": _K.INT},
+    "ov_banner_over": {"count": _K.INT, "value": _K.MONEY},
+    "ov_banner_unknown": {"count": _K.INT},
+    "ov_banner_not_observed": {"count": _K.INT},
+    "ov_banner_at_risk": {"count": _K.INT, "due": _K.DEADLINE},
+    "ov_banner_overdue": {"count": _K.INT},
+    "ov_short": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "supplied": _K.QUANTITY,
+        "due": _K.QUANTITY,
+        "value": _K.MONEY,
+    },
+    "ov_short_range": {
+        "item": _K.ITEM,
+        "least": _K.QUANTITY,
+        "most": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "value": _K.MONEY,
+        "value_most": _K.MONEY,
+    },
+    "ov_over": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "supplied": _K.QUANTITY,
+        "entitled": _K.QUANTITY,
+        "value": _K.MONEY,
+    },
+    "ov_over_range": {
+        "item": _K.ITEM,
+        "least": _K.QUANTITY,
+        "most": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "value": _K.MONEY,
+        "value_most": _K.MONEY,
+    },
+    "ov_over_at_least": {"item": _K.ITEM, "least": _K.QUANTITY, "unit": _K.UNIT, "value": _K.MONEY},
+    "ov_expansion_open": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+        "left": _K.DURATION,
+    },
+    "ov_expansion_at_risk": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+        "left": _K.DURATION,
+    },
+    "ov_expansion_overdue": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+    },
+    "ov_expansion_late": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+        "at": _K.INSTANT,
+    },
+    "ov_expansion_on_time": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "at": _K.INSTANT,
+    },
+    "ov_expansion_due": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+    },
+    "ov_unknown": {"item": _K.ITEM, "cause": _K.MESSAGE, "outcome": _K.MESSAGE, "resolve": _K.MESSAGE},
+    "ov_not_observed": {"item": _K.ITEM, "kind": _K.RESOURCE_KIND},
+    "ov_cause_failed": {"kind": _K.RESOURCE_KIND},
+    "ov_cause_incomplete": {"kind": _K.RESOURCE_KIND},
+    "ov_cause_attributes": {"count": _K.INT, "attributes": _K.ATTRIBUTES},
+    "ov_cause_other": {},
+    "ov_resolve_failed": {},
+    "ov_resolve_incomplete": {},
+    "ov_resolve_attributes": {},
+    "ov_resolve_failed_past": {},
+    "ov_changes": {"previous": _K.INSTANT, "changes": _K.MESSAGES},
+    "ov_changes_none": {"previous": _K.INSTANT},
+    "ov_change_status": {"item": _K.ITEM, "before": _K.STATUS, "after": _K.STATUS},
+    "ov_change_figures": {"item": _K.ITEM, "status": _K.STATUS},
+    "ov_first_run": {},
+    "ov_no_history": {},
+    "ov_exposure": {"amount": _K.MONEY},
+    "ov_termination": {"item": _K.ITEM, "days": _K.INT},
+    "ov_period_ok": {},
+    "ov_period_banner_short": {"count": _K.INT, "days": _K.INT},
+    "ov_period_banner_over": {"count": _K.INT, "days": _K.INT},
+    "ov_period_banner_unknown": {"days": _K.INT},
+    "ov_period_banner_no_run": {"days": _K.INT},
+    "ov_period_banner_late": {"count": _K.INT},
+    "ov_period_short": {
+        "item": _K.ITEM,
+        "days": _K.INT,
+        "runs": _K.INT,
+        "total": _K.INT,
+        "gap": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "value": _K.MONEY,
+    },
+    "ov_period_over": {"item": _K.ITEM, "days": _K.INT, "quantity": _K.QUANTITY, "unit": _K.UNIT, "value": _K.MONEY},
+    "ov_period_unknown": {"item": _K.ITEM, "days": _K.INT, "cause": _K.MESSAGE, "resolve": _K.MESSAGE},
+    "ov_cause_failed_runs": {"kinds": _K.MESSAGES, "runs": _K.INT},
+    "ov_kind": {"kind": _K.RESOURCE_KIND},
+    "ov_period_no_run": {"days": _K.INT, "ranges": _K.MESSAGES},
+    "ov_day": {"day": _K.DATE},
+    "ov_day_range": {"first": _K.DATE, "last": _K.DATE},
+    "ov_more": {"count": _K.INT},
+    "ov_exposure_accrued": {"amount": _K.MONEY},
+    "ov_period_changes": {"previous": _K.INSTANT, "changes": _K.MESSAGES},
+    "ov_period_no_change": {"previous": _K.INSTANT},
     # contract checks: discrepancies and their likely causes
     "expansion_outside_period": {"expansion": _K.TEXT, "at": _K.INSTANT, "opens": _K.INSTANT, "closes": _K.DEADLINE},
     "expansion_notice_before_request": {"expansion": _K.TEXT, "notice": _K.INSTANT, "requested": _K.INSTANT},
@@ -338,6 +475,8 @@ _TYPES: Final[dict[Kind, tuple[type, ...]]] = {
     Kind.DEADLINE: (datetime,),
     Kind.DURATION: (int,),
     Kind.LINE_ITEM: (str,),
+    Kind.ITEM: (str,),
+    Kind.STATUS: (str,),
     Kind.RESOURCE_KIND: (str,),
     Kind.VM_STATE: (str,),
     Kind.UNIT: (str,),
@@ -346,6 +485,7 @@ _TYPES: Final[dict[Kind, tuple[type, ...]]] = {
     Kind.TEXT: (str,),
     Kind.NAMES: (Names,),
     Kind.IDS: (tuple, list),
+    Kind.ATTRIBUTES: (tuple, list),
     Kind.MESSAGE: (),  # Message, checked below
     Kind.MESSAGES: (tuple, list),
     Kind.ALTERNATIVES: (tuple, list),
@@ -411,7 +551,7 @@ def message(key: str, **values: Any) -> Message:
         elif kind in (Kind.MESSAGES, Kind.ALTERNATIVES):
             value = tuple(value)
             ok = all(isinstance(v, Message) for v in value)
-        elif kind is Kind.IDS:
+        elif kind in (Kind.IDS, Kind.ATTRIBUTES):
             value = tuple(str(v) for v in value)
             ok = True
         else:
@@ -561,6 +701,11 @@ _WRITERS: Final[dict[Kind, Callable[[Any, Lang], str]]] = {
     Kind.DEADLINE: formats.deadline,
     Kind.DURATION: formats.duration,
     Kind.LINE_ITEM: line_item_name,
+    Kind.ITEM: _terms("item"),
+    Kind.STATUS: _terms("status"),
+    Kind.ATTRIBUTES: lambda v, lang: (
+        CATALOGS[lang].TERMS["list_join"].join(CATALOGS[lang].TERMS.get(f"attribute.{a}", a) for a in v)
+    ),
     Kind.RESOURCE_KIND: _terms("kind"),
     Kind.VM_STATE: _terms("vm_state"),
     Kind.UNIT: _terms("unit"),
@@ -593,7 +738,7 @@ def _json_value(kind: Kind, value: Any) -> Any:
         return value.isoformat()
     if kind is Kind.NAMES:
         return {"en": value.en, "zh": value.zh}
-    if kind is Kind.IDS:
+    if kind in (Kind.IDS, Kind.ATTRIBUTES):
         return list(value)
     if kind is Kind.MESSAGE:
         return to_json(value)

@@ -171,11 +171,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     "missing_days": ("Days without a run", "无核对记录的日期"),
     "availability": ("Supply by line item", "各分项供给情况"),
     "availability_note": (
-        "Days in Asia/Shanghai. A day is short when a run that day found the line item short; met when its runs "
-        "found at least what was due; unknown when they could not observe it.",
-        "按北京时间计日。当日有核对发现不足的计为不足；当日核对均不低于应交付数量的计为满足；无法观测的计为未知。",
+        "Days in Beijing time. A day is short when a run that day found the line item short; over when none did "
+        "and one found more than the entitlement; met when its runs found at least what was due and no more than "
+        "entitled; unknown when they could not observe it.",
+        "按北京时间计日。当日有核对发现不足的计为不足；无不足但有核对发现超出应有数量的计为超出；"
+        "当日核对均不低于应交付数量且不超出应有数量的计为满足；无法观测的计为未知。",
     ),
     "days_met": ("Days met", "满足天数"),
+    "days_over": ("Days over", "超出天数"),
+    "days_any_over": ("Days with a surplus", "存在超出的天数"),
+    "run.ok": ("all met", "全部满足"),
+    "run.drift": ("short or over", "不足或超出"),
+    "run.unknown": ("undecided", "无法确定"),
     "days_short": ("Days short", "不足天数"),
     "days_unknown": ("Days unknown", "未知天数"),
     "days_no_run": ("Days no run", "无记录天数"),
