@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from reconciler.base.formats import Lang, short_day, short_deadline, short_instant
+from reconciler.base.formats import Lang, day, short_day, short_deadline, short_instant
 from reconciler.core.models import Status
 from reconciler.dates.clock import in_contract_tz
 from reconciler.history.trends import Trend
@@ -24,6 +24,8 @@ TREND_PLOT_RIGHT = 252
 """The lines end here; the value labels stand in the gutter to the right, where no line crosses them."""
 TREND_PLOT_BOTTOM = 64
 """The lines end here; the first and last run's days stand below."""
+MAX_DOTS = 62
+"""A dot per run up to about two months of nightly runs; beyond, the line alone (short runs keep their red dot)."""
 TIMELINE_WIDTH = 960
 TIMELINE_LABEL = 210
 TIMELINE_ROW = 34
@@ -41,7 +43,7 @@ class TrendChart:
     due: str
     short_points: tuple[tuple[float, float], ...]
     points: tuple[tuple[float, float], ...]
-    """Every observed (x, y) of the supplied line, for the runs' dots."""
+    """Every observed (x, y) of the supplied line, for the runs' dots; none past MAX_DOTS runs."""
     low: str
     """The axis label at the bottom; empty for a flat series (one value, shown as `high`)."""
     high: str
@@ -96,13 +98,13 @@ def trend_chart(trend: Trend, lang: Lang = "en") -> TrendChart:
             for p in points
             if p.status is Status.SHORT and p.supplied is not None
         ),
-        points=tuple(observed),
+        points=tuple(observed) if len(observed) <= MAX_DOTS else (),
         low="" if flat else quantity(low),
         high=quantity(low + 1) if flat else quantity(high),
         high_y=TREND_PLOT_BOTTOM / 2 + 4 if flat else TREND_PAD + 8,
         low_y=TREND_PLOT_BOTTOM - TREND_PAD,
-        first_day="" if first is None else short_day(in_contract_tz(first).date(), lang),
-        last_day="" if last is None or last == first else short_day(in_contract_tz(last).date(), lang),
+        first_day="" if first is None else day(in_contract_tz(first).date(), lang),
+        last_day="" if last is None or last == first else day(in_contract_tz(last).date(), lang),
         first_supplied=_text(supplied[0] if supplied else None),
         last_supplied=_text(supplied[-1] if supplied else None),
         lowest_supplied=_text(min(supplied) if supplied else None),

@@ -34,6 +34,8 @@ LABEL_WIDTH = 250
 BAR_LEFT = LABEL_WIDTH + 10
 BAR_SPACE = CHART_WIDTH - BAR_LEFT - 80
 ROW_HEIGHT = 36
+ROW_HEIGHT_BOTH = 44
+"""A row whose label is in two lines: Chinese, then English."""
 BAR_HEIGHT = 12
 TOP = 30
 LABEL_ROOM = 56
@@ -153,7 +155,18 @@ def _common(w: _Words, lang: PageLang) -> dict[str, Any]:
             lambda language: text.list_join(language).join(term(f"item.{i}", language) for i in line_items) or "-"
         ),
         "kind": lambda value: w.words(lambda language: term(f"kind.{value}", language)),
-        "colon": w.words(text.colon),
+        # punctuation between figures: the language's own, or the English on a page in both languages
+        "colon": text.colon("zh" if lang == "zh" else "en"),
+        "comma": text.comma("zh" if lang == "zh" else "en"),
+        "window": lambda start, end: w.words(
+            lambda language: f"{text.when(start, language)} – {text.deadline(end, language)}"
+        ),
+        "service_period": lambda period: w.words(
+            lambda language: (
+                f"{text.day(period.start, language)} – {text.day(period.end, language)}"
+                + text.bracketed(f"{period.months} {label('months', language)}", language)
+            )
+        ),
         "month": lambda value: w.words(lambda language: text.period_name("monthly", value, language)),
     }
 
@@ -193,13 +206,12 @@ def render_html(
             overview=w.overview(status_overview(result)),
             notes=w.lines(lambda language: text.notes(result, language)),
             summary=_summary(w, result),
-            exposure_total=w.words(lambda language: text.exposure_total(result, language)),
             history=w.words(lambda language: text.history_heading(result, language) or ""),
             changes=w.lines(lambda language: text.change_lines(result, language)),
             from_history=source,
             bars=bars,
             chart_width=CHART_WIDTH,
-            chart_height=TOP + ROW_HEIGHT * len(bars) + 20,
+            chart_height=TOP + (ROW_HEIGHT_BOTH if lang == "both" else ROW_HEIGHT) * len(bars) + 20,
             bar_left=BAR_LEFT,
             bar_height=BAR_HEIGHT,
             hundred_x=BAR_LEFT + BAR_SPACE * 100 / float(scale),
@@ -248,7 +260,7 @@ def render_acceptance_html(
             timeline=timeline(
                 report.expansions,
                 [e.outcome for e in report.expansions],
-                report.window_end,
+                report.as_of,
                 [_expansion_label(w, e.line_item, e.quantity, units) for e in report.expansions],
                 w.chart_lang(),
             )
@@ -300,13 +312,12 @@ def _bars(findings: list[Finding], lang: PageLang) -> tuple[list[Bar], Decimal]:
         for line_x in sorted(x for x in (due_x, hundred_x) if x is not None):  # no line strikes the label
             if label_x - 8 <= line_x <= label_x + LABEL_ROOM:
                 label_x = line_x + 6
-        names = tuple(
-            f"{f.seq}. {term(f'item.{f.line_item.value}', language)}"
-            for language in (("zh", "en") if lang == "both" else (lang,))
-        )
+        names: tuple[str, ...] = (f"{f.seq}. {term(f'item.{f.line_item.value}', 'zh' if lang == 'both' else lang)}",)
+        if lang == "both":
+            names += (term(f"item.{f.line_item.value}", "en"),)
         bars.append(
             Bar(
-                y=TOP + index * ROW_HEIGHT,
+                y=TOP + index * (ROW_HEIGHT_BOTH if lang == "both" else ROW_HEIGHT),
                 id=f.line_item.value,
                 names=names,
                 title=f.name_en if lang == "en" else f.name_zh,
