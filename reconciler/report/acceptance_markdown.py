@@ -25,7 +25,7 @@ def render_acceptance_markdown(
         return label(key, lang)
 
     def items(ids: Sequence[str]) -> str:
-        return text.list_join(lang).join(text.item_name(i, lang) for i in ids) or "-"
+        return text.list_join(lang).join(text.item_label(i, lang) for i in ids) or "-"
 
     colon = text.colon(lang)
     title = lab("monthly_title" if report.kind == "monthly" else "summary_title")
@@ -68,7 +68,7 @@ def render_acceptance_markdown(
         (
             [
                 str(v.seq),
-                f"{text.item_name(v.line_item, lang)} `{v.line_item}`",
+                f"{text.item_label(v.line_item, lang)} `{v.line_item}`",
                 str(v.days.met),
                 str(v.days.over),
                 str(v.days.short),
@@ -90,7 +90,7 @@ def render_acceptance_markdown(
             "lllrrr",
             (
                 [
-                    text.item_name(e.line_item, lang),
+                    text.item_label(e.line_item, lang),
                     f"{text.when(e.start, lang)} (#{e.start_run_id})",
                     f"{text.when(e.end, lang)} (#{e.end_run_id})" if e.end else lab("ongoing"),
                     str(e.runs),
@@ -111,7 +111,7 @@ def render_acceptance_markdown(
             (
                 [
                     x.id,
-                    text.item_name(x.line_item, lang),
+                    text.item_label(x.line_item, lang),
                     f"+{text.quantity(x.quantity, lang)}",
                     text.when(x.requested_at, lang),
                     text.deadline(x.due_at, lang),
@@ -188,7 +188,7 @@ def render_acceptance_markdown(
             "",
         ]
         lines += text.table(
-            [lab(key) for key in ("run", "now", "verdict", "short", "over", "unknown")],
+            [lab(key) for key in ("run", "now", "verdict", "col_short", "col_over", "col_unknown")],
             "llllll",
             (
                 [

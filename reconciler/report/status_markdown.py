@@ -62,7 +62,7 @@ def trend_table(trends: Sequence[Trend], lang: Lang) -> list[str]:
         supplied = [p.supplied for p in t.points if p.supplied is not None]
         cells = [
             str(t.seq),
-            text.item_name(t.line_item, lang),
+            text.item_label(t.line_item, lang),
             str(len(t.points)),
             text.quantity(supplied[0] if supplied else None, lang),
             text.quantity(supplied[-1] if supplied else None, lang),

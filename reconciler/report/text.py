@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from reconciler.base import formats
-from reconciler.base.messages import Message, clause_name, line_item_name, say
+from reconciler.base.messages import Message, clause_name, line_item_name, say, term
 from reconciler.core.models import Finding, Reconciliation, Status, Uncertain, Verdict
 from reconciler.report.labels import Lang, attribute_name, counted, field_name, label, unit
 
@@ -95,6 +95,11 @@ def period_name(kind: str, period: str, lang: Lang) -> str:
     return day_range(period, lang)
 
 
+def item_label(item: str, lang: Lang) -> str:
+    """A line item named for the contract owner: vCPU, Performance storage / 云主机vCPU, 高性能存储."""
+    return term(f"item.{item}", lang)
+
+
 def item_name(item: str, lang: Lang) -> str:
     """A line item in running text: its id in English, its short Chinese name in Chinese."""
     return line_item_name(item, lang)
@@ -169,7 +174,7 @@ def status(finding: Finding, lang: Lang) -> str:
     """The status; an unknown one with what it may be: `unknown (met/over)`."""
     shown = label(finding.status.value, lang)
     if finding.status is Status.UNKNOWN and finding.possible:
-        shown += f" ({'/'.join(label(s.value, lang) for s in finding.possible)})"
+        shown += bracketed("/".join(label(s.value, lang) for s in finding.possible), lang)
     return shown
 
 
