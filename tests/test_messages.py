@@ -50,6 +50,7 @@ def sample(kind: Kind) -> Any:
         Kind.DEADLINE: END_OF_DAY,
         Kind.DURATION: 140400,
         Kind.LINE_ITEM: "compute.vcpu",
+        Kind.LINE_ITEMS: ("compute.vcpu", "security.waf"),
         Kind.ITEM: "storage.performance",
         Kind.STATUS: "not_observed",
         Kind.ATTRIBUTES: ("cpu_ghz", "tier"),

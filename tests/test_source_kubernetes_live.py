@@ -321,7 +321,7 @@ async def test_a_body_that_is_not_json_is_unknown(cluster: FakeCluster, kubeconf
     cluster.faults["nodes"] = ["garbage"]
     result = await run_live(kubeconfig)
     assert {k: v["text"] for k, v in result.json()["sources"][0]["failed"].items()} == {
-        "vm": "listing nodes: the reply is not JSON"
+        "vm": "listing nodes: the reply cannot be read (not valid JSON at line 1 column 1: Expecting value)"
     }
 
 

@@ -205,6 +205,8 @@ def render_html(
             page_title=w.plain(lambda language: f"{label('report_title', language)} - {result.contract.title_zh}"),
             overview=w.overview(status_overview(result)),
             notes=w.lines(lambda language: text.notes(result, language)),
+            basis=w.lines(lambda language: text.basis_lines(result, language)),
+            attested=w.lines(lambda language: text.attestation_lines(result, language)),
             summary=_summary(w, result),
             history=w.words(lambda language: text.history_heading(result, language) or ""),
             changes=w.lines(lambda language: text.change_lines(result, language)),
