@@ -430,6 +430,8 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "ov_cause_incomplete": {"kind": _K.RESOURCE_KIND},
     "ov_cause_attributes": {"count": _K.INT, "attributes": _K.ATTRIBUTES},
     "ov_cause_other": {},
+    "ov_cause_attestation": {},
+    "ov_resolve_attestation": {},
     "ov_resolve_failed": {},
     "ov_resolve_incomplete": {},
     "ov_resolve_attributes": {},

@@ -232,12 +232,15 @@ def _unknown(f: Finding) -> Message:
     outcome = next((p for p in parts if p.key.startswith("outcome_")), None)
     failed = next((p for p in parts if p.key == "source_failed"), None)
     incomplete = next((p for p in parts if p.key == "listing_incomplete"), None)
+    expired = any(p.key == "attestation_unknown" for p in parts)
     uncertain = f.evidence.uncertain if f.evidence is not None else []
     if failed is not None:
         cause, resolve = message("ov_cause_failed", kind=failed.values["kind"]), message("ov_resolve_failed")
     elif incomplete is not None:
         cause = message("ov_cause_incomplete", kind=incomplete.values["kind"])
         resolve = message("ov_resolve_incomplete")
+    elif expired:
+        cause, resolve = message("ov_cause_attestation"), message("ov_resolve_attestation")
     elif uncertain:
         attributes = list(dict.fromkeys(a for group in uncertain for a in group.unknown))
         cause = message("ov_cause_attributes", count=sum(g.count for g in uncertain), attributes=attributes)

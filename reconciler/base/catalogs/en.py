@@ -446,6 +446,8 @@ MESSAGES: Final[dict[str, str]] = {
     "ov_cause_incomplete": "the listing of {kind} may be incomplete",
     "ov_cause_attributes": "the {attributes} of {count:resource is|resources are} not known",
     "ov_cause_other": "what was observed does not decide it",
+    "ov_cause_attestation": "the written attestation of its supply has expired",
+    "ov_resolve_attestation": "have the supply attested again, or add a data source that observes it",
     "ov_resolve_failed": (
         "check the data source named in the notes (its access and credentials) and run the check again"
     ),
