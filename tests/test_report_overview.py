@@ -184,3 +184,26 @@ def test_chart_ticks_are_in_the_readers_date_format(year: Path, tmp_path: Path) 
     trend = html[html.index('class="trend"') :]
     assert ">2026年11月1日</text>" in trend
     assert not re.search(r">\d{4}-\d\d-\d\d", timeline + trend)
+
+
+def test_a_shortfall_known_only_within_bounds_says_what_is_certain_and_what_only_possible(contract: Any) -> None:
+    """vm-b has 600 of its 616 vCPU and a host whose clock is not known may add 8: supplied 1,216 to 1,224 of
+    1,232 due, so 8 to 16 vCPU short, worth 112.16 to 224.32 CNY a month."""
+    from datetime import datetime
+
+    from reconciler.core.observation import KINDS, Observation, SourceReport
+    from reconciler.core.reconcile import reconcile
+    from reconciler.dates.clock import CONTRACT_TZ
+    from reconciler.report.overview import status_overview
+    from tests.conftest import met_resources, structs, vm
+
+    unclocked = {**vm("vm-unknown-clock", 8, 0), "cpu_ghz": None}
+    resources = [r for r in met_resources() if r["id"] != "vm-b"] + [vm("vm-b", 600, 1448), unclocked]
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=CONTRACT_TZ)
+    source = SourceReport("test", frozenset(KINDS))
+    result = reconcile(contract, Observation(now, (source,), structs(resources)), now)
+    overview = status_overview(result)
+    [short] = [p for p in overview.points if p.topic == "short"]
+    assert say(short.text, "en") == "vCPU: 8 to 16 vCPU short of what is due, worth 112.16 to 224.32 CNY a month"
+    assert say(short.text, "zh") == "云主机vCPU：比应交付少 8 至 16 vCPU，月值 112.16 至 224.32 元"
+    assert say(overview.banner, "en") == "1 line item is short of what is due, worth 112.16 to 224.32 CNY a month"
