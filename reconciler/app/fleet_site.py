@@ -24,8 +24,8 @@ from reconciler.fleet.load import Fleet
 from reconciler.fleet.model import FleetContract
 from reconciler.fleet.outcomes import Outcome, outcome_from_row, points_from_rows
 from reconciler.fleet.runner import Pool, run_all
+from reconciler.report.fleet_overview import Link, Overview, OverviewRow, Spark, render_overview
 from reconciler.report.outputs import write_output
-from reconciler.report.overview import Link, Overview, OverviewRow, Spark, render_overview
 
 TREND_NIGHTS = 30
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from reconciler.base.messages import Message, from_json, to_json
 from reconciler.core.models import ExpansionState, Reconciliation, Status
 
 
@@ -44,13 +46,20 @@ class ExpansionDigest(_Frozen):
 
 
 class SourceDigest(_Frozen):
+    """A source's health: per resource kind, why it failed or why its listing may be incomplete (each reason a
+    message in its JSON form, `base.messages.to_json`)."""
+
     name: str
-    failed: dict[str, str]
-    incomplete: dict[str, str]
+    failed: dict[str, dict[str, Any]]
+    incomplete: dict[str, dict[str, Any]]
 
     @property
     def up(self) -> bool:
         return not self.failed
+
+    def failures(self) -> list[Message]:
+        """Why the source failed, kind by kind in order, each reason once."""
+        return list(dict.fromkeys(from_json(self.failed[kind]) for kind in sorted(self.failed)))
 
 
 class Digest(_Frozen):
@@ -121,6 +130,11 @@ def digest_of(result: Reconciliation) -> Digest:
             for e in result.expansions
         ],
         sources=[
-            SourceDigest(name=s.name, failed=dict(s.failed), incomplete=dict(s.incomplete)) for s in result.sources
+            SourceDigest(
+                name=s.name,
+                failed={kind: to_json(why) for kind, why in s.failed.items()},
+                incomplete={kind: to_json(why) for kind, why in s.incomplete.items()},
+            )
+            for s in result.sources
         ],
     )

@@ -81,8 +81,7 @@ def states(outcome: Outcome, ending_days: int) -> list[State]:
     found += _expansions(digest, names)
     for source in digest.sources:
         if source.failed:
-            reasons = "; ".join(f"{kind}: {why}" for kind, why in sorted(source.failed.items()))
-            msg = message("notice_source_failing", contract=names, source=source.name, reasons=reasons)
+            msg = message("notice_source_failing", contract=names, source=source.name, reasons=source.failures())
             found.append(State(f"source:{source.name}", "failing", msg))
         else:
             msg = message("notice_source_recovered", contract=names, source=source.name)
