@@ -16,45 +16,23 @@ from datetime import datetime
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from reconciler.app.pipeline import check_sources, load_checked_contract
-from reconciler.app.progress import Progress, observing_status, snapshot_progress
-from reconciler.app.schemas import SCHEMA_NAMES, SchemaName, schema_text
+from reconciler.app.schemas import SCHEMA_NAMES
 from reconciler.base.errors import InputError
-from reconciler.base.jsonio import load_json
-from reconciler.contract.checks import check_contract
-from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
-from reconciler.contract.obligations import DEFAULT_SOON_DAYS, obligations
-from reconciler.core.meters import MeterPolicy
-from reconciler.core.models import ExitCode, Reconciliation, Status
-from reconciler.core.observation import VmState
-from reconciler.dates.clock import CONTRACT_TZ, parse_instant
-from reconciler.dates.periods import (
-    MAX_DAYS,
-    MAX_MONTHS,
-    Rule,
-    YearCalendar,
-    calendar_from_data,
-    length_problem,
-    period_end,
-)
-from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
-from reconciler.report.console import render_console
-from reconciler.report.deadline import deadline_json, deadline_text
-from reconciler.report.json_output import write_json
-from reconciler.report.junit import render_junit
+from reconciler.contract.load import DEFAULT_CONTRACT
+from reconciler.contract.obligations import DEFAULT_SOON_DAYS
+from reconciler.dates.periods import Rule
 from reconciler.report.labels import Lang, PageLang
-from reconciler.report.markdown import render_markdown
-from reconciler.report.outputs import prepare_output, write_output
-from reconciler.report.plan_change import render_plan_change
-from reconciler.report.text import verdict_line
-from reconciler.report.validation import validation_json, validation_text
-from reconciler.sources.base import SourceRequest
-from reconciler.sources.select import open_sources, source_requests
-from reconciler.sources.terraform.source import reads_a_plan
+
+if TYPE_CHECKING:
+    from reconciler.app.progress import Progress
+    from reconciler.core.models import ExitCode, Reconciliation
+    from reconciler.core.observation import VmState
+    from reconciler.dates.periods import YearCalendar
+    from reconciler.sources.base import SourceRequest
 
 app = typer.Typer(
     help="Reconcile the cloud service contract's capacity against what is provisioned.",
@@ -109,6 +87,11 @@ def validate(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = "en",
 ) -> None:
     """Load the contract and check all of its arithmetic. Exit 2 if its figures contradict each other."""
+    from reconciler.contract.checks import check_contract
+    from reconciler.contract.load import load_contract
+    from reconciler.core.models import ExitCode
+    from reconciler.report.validation import validation_json, validation_text
+
     contract = load_contract(path)
     checked = check_contract(contract)
     if output_format is ValidateFormat.JSON:
@@ -199,6 +182,11 @@ def check(
     ] = False,
 ) -> None:
     """Reconcile what the sources observe against the contract: per line item entitled, supplied, gap and status."""
+    from reconciler.app.pipeline import check_sources, load_checked_contract
+    from reconciler.core.meters import MeterPolicy
+    from reconciler.report.outputs import prepare_output, write_output
+    from reconciler.sources.select import open_sources, source_requests
+
     moment = _parse_now(now)
     policy = MeterPolicy(counted_vm_states=_parse_states(count_states))
     options = [*(source_option or []), *_plan_option(plan, source or [])]
@@ -213,21 +201,33 @@ def check(
             loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history)
         )
     if junit is not None:
+        from reconciler.report.junit import render_junit
+
         junit_xml = render_junit(result)
         write_output(junit, lambda out: out.write(junit_xml))
     if markdown is not None:
+        from reconciler.report.markdown import render_markdown
+
         markdown_text = render_markdown(result, lang).encode("utf-8")
         write_output(markdown, lambda out: out.write(markdown_text))
     if json_file is not None:
+        from reconciler.report.json_output import write_json
+
         write_output(json_file, partial(write_json, result))
     if output_format is CheckFormat.JSON:
         _print_json(result)
     elif output_format is CheckFormat.MARKDOWN:
+        from reconciler.report.markdown import render_markdown
+
         sys.stdout.write(render_markdown(result, lang))
     else:
+        from reconciler.report.console import render_console
+
         render_console(result, sys.stdout, lang)
     before = _before_the_plan(requests, result)
     if before is not None and output_format is not CheckFormat.JSON:
+        from reconciler.report.plan_change import render_plan_change
+
         sys.stdout.write("\n")
         render_plan_change(
             check_sources(loaded, warnings, open_sources(before), moment, policy), result, sys.stdout, lang
@@ -243,7 +243,10 @@ def _before_the_plan(requests: list[SourceRequest], result: Reconciliation) -> l
     """The same sources without the planned change (a Pulumi export without its preview, a Terraform plan's
     prior state), when one of them read a plan; None otherwise."""
     planned = [r for r in requests if r.name == "pulumi" and r.settings.get("plan")]
-    planned += [r for r in requests if r.name == "terraform" and reads_a_plan(result.sources, r)]
+    if any(r.name == "terraform" for r in requests):  # the Terraform source's module only when it was asked for
+        from reconciler.sources.terraform.source import reads_a_plan
+
+        planned += [r for r in requests if r.name == "terraform" and reads_a_plan(result.sources, r)]
     if not planned:
         return None
     before = []
@@ -260,6 +263,8 @@ def _before_the_plan(requests: list[SourceRequest], result: Reconciliation) -> l
 def plan_gate_verdict(result: Reconciliation) -> tuple[ExitCode, str]:
     """The exit code and sentence of `check --plan-gate`: only a shortfall fails a plan (1); a line item that may
     be short (its bounds allow it: a value unknown until apply, a failed source) is 3; anything else passes."""
+    from reconciler.core.models import ExitCode, Status
+
     short = [f.line_item.value for f in result.findings if f.status is Status.SHORT]
     maybe = [f.line_item.value for f in result.findings if f.status is Status.UNKNOWN and Status.SHORT in f.possible]
     if short:
@@ -323,6 +328,7 @@ def report(
 ) -> None:
     """Write a report to a file (HTML, PDF, Markdown or JSON): the contract's status from an observation or the
     latest recorded run, or the acceptance materials of Art. 6 built from the run history."""
+    from reconciler.app.pipeline import load_checked_contract
     from reconciler.app.report_command import (  # the report machinery (Jinja2, acceptance) only for `report`
         acceptance_report,
         parse_month,
@@ -331,6 +337,9 @@ def report(
         status_from_history,
         status_from_observation,
     )
+    from reconciler.report.outputs import prepare_output, write_output
+    from reconciler.report.text import verdict_line
+    from reconciler.sources.select import open_sources, source_requests
 
     moment = _parse_now(now)
     page_format = output_format in (ReportFormat.HTML, ReportFormat.PDF)
@@ -414,6 +423,9 @@ def deadline(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = "en",
 ) -> None:
     """When a period ends under the Civil Code (Art. 201-203): N natural or working days, or N months."""
+    from reconciler.dates.periods import period_end
+    from reconciler.report.deadline import deadline_json, deadline_text
+
     start = _parse_instant_option("--from", event)
     if (days is None) == (months is None):
         raise InputError.single("<option --days/--months>", "", "give exactly one of --days N or --months N")
@@ -458,6 +470,11 @@ def calendar(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of text and Markdown output.")] = "en",
 ) -> None:
     """Every dated obligation of the contract, its date under the period rules, and whether it is past or due soon."""
+    from reconciler.contract.load import load_contract
+    from reconciler.contract.obligations import obligations
+    from reconciler.dates.periods import MAX_DAYS
+    from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
+
     moment = _parse_now(now)
     if not 0 <= soon_days <= MAX_DAYS:
         raise InputError.single(
@@ -487,6 +504,8 @@ def schema(
         raise InputError.single(
             "<argument NAME>", "", f"unknown schema {name!r}; choose one of {', '.join(SCHEMA_NAMES)}"
         )
+    from reconciler.app.schemas import SchemaName, schema_text
+
     chosen: SchemaName = name
     sys.stdout.write(schema_text(chosen))
 
@@ -504,6 +523,8 @@ def sources(
 
 
 def _print_json(result: Reconciliation) -> None:
+    from reconciler.report.json_output import write_json
+
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a replaced stdout (tests, embedding)
         data = io.BytesIO()
@@ -519,6 +540,8 @@ def _print_json(result: Reconciliation) -> None:
 def _progress_of(requests: list[SourceRequest]) -> Iterator[Progress | None]:
     """While observing: a progress bar when the one input is a big file (a snapshot), else a spinner naming
     the sources (live APIs and native exports). Nothing when not on a terminal or in CI."""
+    from reconciler.app.progress import observing_status, snapshot_progress
+
     files = [path for request in requests for path in request.from_files]
     if len(requests) == 1 and len(files) == 1 and requests[0].name == "snapshot":
         with snapshot_progress(files[0], sys.stderr, os.environ) as progress:
@@ -538,12 +561,16 @@ def _history_store(history: str | None, no_history: bool) -> str | None:
 
 
 def _parse_now(text: str | None) -> datetime:
+    from reconciler.dates.clock import CONTRACT_TZ
+
     if text is None:
         return datetime.now(CONTRACT_TZ)
     return _parse_instant_option("--now", text)
 
 
 def _parse_instant_option(option: str, text: str) -> datetime:
+    from reconciler.dates.clock import parse_instant
+
     try:
         return parse_instant(text)
     except ValueError as exc:
@@ -551,12 +578,17 @@ def _parse_instant_option(option: str, text: str) -> datetime:
 
 
 def _check_count(option: str, value: int) -> None:
+    from reconciler.dates.periods import MAX_DAYS, MAX_MONTHS, length_problem
+
     problem = length_problem(value, MAX_MONTHS if option == "--months" else MAX_DAYS)
     if problem is not None:
         raise InputError.single(f"<option {option}>", "", problem)
 
 
 def _load_calendars(paths: list[Path]) -> list[YearCalendar]:
+    from reconciler.base.jsonio import load_json
+    from reconciler.dates.periods import calendar_from_data
+
     calendars: dict[int, YearCalendar] = {}
     for path in paths:
         loaded = calendar_from_data(load_json(path), str(path))
@@ -584,6 +616,8 @@ def main() -> None:
     try:
         app()
     except InputError as exc:
+        from reconciler.core.models import ExitCode
+
         sys.stderr.write(f"error: {exc.render()}\n")
         sys.exit(int(ExitCode.INVALID_INPUT))
     except KeyboardInterrupt:

@@ -8,17 +8,17 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from reconciler.contract.model import Contract
-from reconciler.core.models import Reconciliation
-from reconciler.core.observation import resource_json_schema
-from reconciler.sources.snapshot import SnapshotDocument
-
 SchemaName = Literal["contract", "observation", "reconciliation"]
 SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation")
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def json_schema(name: SchemaName) -> dict[str, Any]:
+    from reconciler.contract.model import Contract  # the models only when a schema is asked for
+    from reconciler.core.models import Reconciliation
+    from reconciler.core.observation import resource_json_schema
+    from reconciler.sources.snapshot import SnapshotDocument
+
     if name == "contract":
         schema = Contract.model_json_schema(by_alias=True)
     elif name == "reconciliation":
