@@ -35,12 +35,16 @@ def load_json(path: Path, expected: str = "") -> Any:
     `expected` says what the file should hold (e.g. "`pulumi stack export` output (a JSON object)"); the
     messages for an empty file or one that is not JSON end with it.
     """
+    return parse_json(read_text(path), str(path), expected, empty="the file is empty")
+
+
+def read_text(path: Path) -> str:
+    """The whole file as text; InputError (file, reason) if it cannot be read."""
     with open_text(path) as handle:
         try:
-            text = handle.read()
+            return handle.read()
         except UnicodeDecodeError as exc:
             raise InputError.single(str(path), "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    return parse_json(text, str(path), expected, empty="the file is empty")
 
 
 def parse_json(text: str, where: str, expected: str = "", empty: str = "no JSON text") -> Any:
