@@ -11,13 +11,17 @@ DEMO_NOW ?= 2026-11-25T09:00:00+08:00
 DEMO_OBSERVATION ?= examples/observation.json
 DEMO_CONTRACT ?= examples/contract-with-expansion.json
 DEMO_OUT ?= out
+DEMO_KSYUN_EXPORT ?= examples/ksyun-export.json
+DEMO_KSYUN_TABLES ?= examples/ksyun-tables.json
+DEMO_ATTESTATIONS ?= examples/attestations.yaml
 
 .PHONY: help setup venv system-deps pulumi engines go-check demo test lint typecheck unit bench lock schemas clean
 
 help:
-	@echo "make demo   - set up Python deps if needed; validate the contract, check the embedded observation against"
-	@echo "              the contract with one expansion request in progress, list the contract calendar, and write"
-	@echo "              the HTML and PDF report to $(DEMO_OUT)/"
+	@echo "make demo   - set up Python deps if needed; scaffold the tables of the example Kingsoft export, check the filled"
+	@echo "              ones, check the export green with them and the attestations; validate the contract, check the"
+	@echo "              embedded observation against the contract with one expansion request in progress, list the"
+	@echo "              contract calendar, and write the HTML and PDF report to $(DEMO_OUT)/"
 	@echo "make test   - set up if needed, then lint (ruff), type-check (mypy --strict), go-check and run every test"
 	@echo "make bench  - benchmark reconciler check on generated observations of 10k, 100k and 1M resources"
 	@echo "make setup  - install Chromium and PostgreSQL (system-deps) and create $(VENV) with the locked dependencies (idempotent)"
@@ -56,6 +60,20 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 demo: $(STAMP)
+	@echo "== The first night's path (docs/operations.md): scaffold the tables, fill them, check green"
+	@echo "== 1. Scaffold the tables file from what the Kingsoft export holds"
+	$(BIN)/reconciler tables init --source ksyun --from-file $(DEMO_KSYUN_EXPORT) --now $(DEMO_NOW) \
+		--output $(DEMO_OUT)/ksyun-tables.json
+	@echo "== 2. What is left to fill (exit 1 while something is blank)"
+	@rc=0; $(BIN)/reconciler tables check $(DEMO_OUT)/ksyun-tables.json || rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "(exit 1: blanks left, as scaffolded)"; elif [ $$rc -ne 0 ]; then exit $$rc; fi
+	@echo "== 3. Filled: $(DEMO_KSYUN_TABLES) is that file with every blank filled, each with its evidence"
+	$(BIN)/reconciler tables check $(DEMO_KSYUN_TABLES)
+	@echo "== 4. Check the export with the filled tables, and attestations for what no API lists: green"
+	$(BIN)/reconciler check --source ksyun --from-file $(DEMO_KSYUN_EXPORT) --source-option ksyun.tables=$(DEMO_KSYUN_TABLES) \
+		--attest $(DEMO_ATTESTATIONS) --now $(DEMO_NOW) --no-history
+	@echo
+	@echo "== Then: the contract, a tenancy that is short, the calendar, the report"
 	$(BIN)/reconciler validate contract_inventory.json
 	@echo
 	@rc=0; $(BIN)/reconciler check --observed $(DEMO_OBSERVATION) --contract $(DEMO_CONTRACT) \
@@ -112,7 +130,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 schemas: setup
-	for name in contract observation reconciliation; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done
+	for name in contract observation reconciliation tables attestations; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done
 
 lock: setup
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --extra pulumi --no-emit-index-url --no-emit-find-links \

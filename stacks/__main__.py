@@ -10,7 +10,16 @@ import pulumi
 
 from reconciler.base.errors import InputError
 from reconciler.base.formats import duration
-from reconciler.integrations.pulumi import Expansion, LineItem, Settings, gap_text, observe, supplied_text, text
+from reconciler.integrations.pulumi import (
+    Expansion,
+    LineItem,
+    Settings,
+    gap_text,
+    observe,
+    provenance_outputs,
+    supplied_text,
+    text,
+)
 
 config = pulumi.Config("reconciler")
 source = config.get("source") or Settings.source
@@ -21,6 +30,7 @@ settings = Settings(
     source=source,
     now=config.get("now") or None,
     options=tuple(sorted((str(k), str(v)) for k, v in (config.get_object("sourceOptions") or {}).items())),
+    attest=config.get("attest") or "",
 )
 try:
     result = observe(settings)
@@ -40,6 +50,7 @@ for finding in result.findings:
             "supplied_upper": text(finding.supplied_upper),
             "status": finding.status.value,
             "possible": [status.value for status in finding.possible],
+            **provenance_outputs(finding),
         },
     )
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from hypothesis import strategies as st
 from reconciler.base import jsonio
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import ObjectStream, load_json, load_json_object, parse_json
+from reconciler.base.text import json_text_is_safe, printable, printable_tree
 
 ARRAY_KEY = "items"
 NAME = "doc.json"
@@ -97,7 +99,14 @@ def arrays(draw: st.DrawFn, elements: st.SearchStrategy[str]) -> str:
 
 @st.composite
 def objects(draw: st.DrawFn, values: st.SearchStrategy[str], keys: st.SearchStrategy[str] | None = None) -> str:
-    pairs = draw(st.lists(st.tuples(strings(max_size=8) if keys is None else keys, values), max_size=4))
+    """A JSON object text; its member names are distinct (also once made printable: a repeated name is refused)."""
+    pairs = draw(
+        st.lists(
+            st.tuples(strings(max_size=8) if keys is None else keys, values),
+            max_size=4,
+            unique_by=lambda pair: printable(json.loads(pair[0])),
+        )
+    )
     if not pairs:
         return "{" + draw(SPACE) + "}"
     return "{" + ",".join(f"{draw(SPACE)}{k}{draw(SPACE)}:{draw(SPACE)}{v}{draw(SPACE)}" for k, v in pairs) + "}"
@@ -117,11 +126,11 @@ def documents(draw: st.DrawFn, bare_fractions: bool = True) -> tuple[str, list[s
     """
     bare = numbers(integers_only=not bare_fractions) | strings() | LITERALS | CONTAINERS
     keys = draw(
-        st.lists(st.text(max_size=10).filter(lambda k: k != ARRAY_KEY), unique=True, max_size=6),
+        st.lists(st.text(max_size=10).filter(lambda k: k != ARRAY_KEY), unique_by=printable, max_size=6),
     )
     values = [draw(bare) for _ in keys]
     members = [(json.dumps(k, ensure_ascii=draw(st.booleans())), v) for k, v in zip(keys, values, strict=True)]
-    names = list(keys)
+    names = [printable(key) for key in keys]  # as the reader gives them
     at = draw(st.integers(0, len(members)))
     members.insert(at, (f'"{ARRAY_KEY}"', draw(arrays(bare | objects(VALUES)))))
     names.insert(at, ARRAY_KEY)
@@ -140,7 +149,8 @@ def window(chunk: int) -> Iterator[None]:
 
 
 def expected(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal)
+    """What the reader gives: `json.loads` with exact fractions, every string made printable."""
+    return printable_tree(json.loads(text, parse_float=Decimal))
 
 
 def read_array(stream: ObjectStream) -> list[Any]:
@@ -149,7 +159,9 @@ def read_array(stream: ObjectStream) -> list[Any]:
     elements: list[Any] = []
     for part in stream.array_chunks():
         if isinstance(part, str):
-            try:
+            try:  # as the snapshot reader: a text that may decode to unprintable strings is read exactly
+                if not json_text_is_safe(part):
+                    raise json.JSONDecodeError("unsafe", part, 0)
                 elements.extend(expected(part))
             except json.JSONDecodeError:
                 stream.distrust_last()
@@ -381,6 +393,8 @@ def test_error_position_of_damaged_documents(document: tuple[str, list[str]], da
         message = stream_error(broken)
     if message == f"{NAME}: {ARRAY_KEY}: expected an array":
         return  # damage where the array should start: named by its field rather than by a position
+    if "appears more than once" in message:
+        return  # the damage repeated a member name: refused there, before the syntax error json finds later
     assert error_position(broken, message) == json_position(broken)
 
 
@@ -466,3 +480,78 @@ def test_parse_json_reads_text_already_read_as_load_json_reads_a_file() -> None:
         parse_json("  ", "<command output>", "export output", empty="no output")
     assert raised.value.file == "<command output>"
     assert raised.value.problems[0].reason == "no output, expected export output"
+
+
+# -- limits and read errors ----------------------------------------------------------------------------------
+
+
+def test_depth_limit_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"a": ' + "[" * 150 + "]" * 150 + "}", encoding="utf-8")
+    with pytest.raises(InputError, match="nested more than 128 levels deep, the limit"):
+        load_json(path)
+    monkeypatch.setenv("RECONCILER_MAX_JSON_DEPTH", "200")
+    assert load_json(path)["a"] == json.loads("[" * 150 + "]" * 150)
+    stream = ObjectStream(io.StringIO(path.read_text(encoding="utf-8")), NAME)
+    assert list(stream.members()) == ["a"]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    text = '{"a": "' + "[" * 500 + '\\"' + "{" * 500 + '", "b": [["x"]]}'
+    assert parse_json(text, NAME) == {"a": "[" * 500 + '"' + "{" * 500, "b": [["x"]]}
+
+
+def test_one_streamed_value_past_the_file_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECONCILER_MAX_FILE_MB", "1")
+    text = '{"items": [{"id": "' + "x" * (3 << 20) + '"}]}'
+    with window(64 << 10), pytest.raises(InputError, match="one value is larger than the limit of 1 MB"):
+        walk(text)
+
+
+def test_a_read_error_is_named_with_where_it_happened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    path = tmp_path / "big.json"
+    path.write_text('{"items": [' + ",".join(['{"id": "x"}'] * 500_000) + "]}", encoding="utf-8")
+    real = jsonio._CountingFile._counted
+
+    def failing(self: Any, read: int) -> None:  # the disk fails after the first read
+        if self.count:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real(self, read)
+
+    def stream_all() -> None:
+        with jsonio.open_text(path) as handle:
+            stream = ObjectStream(handle, str(path))
+            for _key in stream.members():
+                for _ in stream.array_chunks():
+                    pass
+
+    monkeypatch.setattr(jsonio._CountingFile, "_counted", failing)
+    with pytest.raises(InputError, match=r"cannot be read after [\d,]+ bytes: Input/output error"):
+        stream_all()
+    with pytest.raises(InputError, match=r"cannot be read after [\d,]+ bytes: Input/output error"):
+        load_json(path)
+
+
+def test_permission_denied_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def refused(*args: Any, **kwargs: Any) -> int:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(jsonio.os, "open", refused)
+    with pytest.raises(InputError, match=r"^x.json: permission denied$"):
+        load_json(Path("x.json"))
+
+
+def test_a_member_repeated_deep_inside_is_named_by_its_path() -> None:
+    with pytest.raises(InputError, match=r"items\[1\]\.metadata\.name: this member appears more than once"):
+        parse_json('{"items": [{}, {"metadata": {"name": "a", "name": "b"}}]}', NAME)
+    with pytest.raises(InputError, match="items: this member appears more than once"):
+        walk('{"items": [], "items": []}')
+
+
+def test_member_names_that_become_equal_once_printable_are_repeated() -> None:
+    with pytest.raises(InputError, match="appears more than once"):
+        parse_json('{"a\\u0000": 1, "a\\\\x00": 2}', NAME)

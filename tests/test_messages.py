@@ -49,6 +49,7 @@ def sample(kind: Kind) -> Any:
         Kind.DEADLINE: END_OF_DAY,
         Kind.DURATION: 140400,
         Kind.LINE_ITEM: "compute.vcpu",
+        Kind.LINE_ITEMS: ("compute.vcpu", "security.waf"),
         Kind.RESOURCE_KIND: "vm",
         Kind.VM_STATE: "terminated",
         Kind.UNIT: "instance",

@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from tests.conftest import ROOT, met_resources
+from tests.conftest import ROOT, dumps, met_resources, snapshot_document
 from tests.pulumi_support import EXPANSION_CONTRACT, NOW, SHORT_VCPU, short_resources, write_observation
 
 LINE_ITEM = "pulumi-python:dynamic/reconciler:LineItem"
@@ -46,7 +46,7 @@ def run_program(monkeypatch: pytest.MonkeyPatch) -> Run:
         monkeypatch.setattr(pulumi, "export", exports.__setitem__)
         recorder = Recorder()
         pulumi.runtime.set_mocks(recorder, project="reconciler", stack="unit", preview=False)
-        for key in ("contract", "observed", "source", "now"):
+        for key in ("contract", "observed", "source", "now", "attest"):
             pulumi.runtime.set_config(f"reconciler:{key}", config.get(key, ""))
 
         @pulumi.runtime.test
@@ -110,6 +110,8 @@ def test_stack_outputs_give_each_line_items_figures(run_program: Run, tmp_path: 
         "supplied_upper": SHORT_VCPU,
         "status": "short",
         "possible": ["short"],
+        "supplied_by": "observed",
+        "attested_by": [],
     }
     assert exports["compute.memory"]["status"] == "met"
     assert exports["verdict"] == "drift"
@@ -146,6 +148,24 @@ def test_defaults_read_the_embedded_snapshot(run_program: Run) -> None:
         "storage.performance",
         "network.public_ip",
     ]
+
+
+def test_the_attest_setting_counts_attested_supply_and_the_outputs_say_so(run_program: Run, tmp_path: Path) -> None:
+    kinds = ["vm", "volume", "bucket", "backup", "bandwidth", "public_ip", "load_balancer", "remote_access_account"]
+    resources = [r for r in met_resources() if r["kind"] != "waf"]
+    observed = tmp_path / "no-waf.json"  # a snapshot of every kind but WAF
+    observed.write_text(dumps(snapshot_document(resources, coverage=kinds)), encoding="utf-8")
+    attest = tmp_path / "attestations.json"
+    attest.write_text(
+        '{"attestations": [{"id": "waf-2026", "line_item": "security.waf", "quantity": 2, "attested_by": "Zhang Wei", '
+        '"evidence": "order KS-2026-0815", "attested_at": "2026-08-01T00:00:00+08:00", '
+        '"valid_until": "2027-07-17T00:00:00+08:00"}]}',
+        encoding="utf-8",
+    )
+    _, exports = run_program(observed=str(observed), now=NOW, attest=str(attest))
+    waf = exports["security.waf"]
+    assert (waf["status"], waf["supplied"], waf["supplied_by"]) == ("met", "2", "attested")
+    assert waf["attested_by"] == ["waf-2026: 2 by Zhang Wei (order KS-2026-0815), valid until 2027-07-16 24:00"]
 
 
 def test_stack_setting_files_are_git_ignored_and_the_project_file_is_not() -> None:

@@ -320,7 +320,9 @@ async def test_replies_that_never_come_are_unknown(cluster: FakeCluster, kubecon
 async def test_a_body_that_is_not_json_is_unknown(cluster: FakeCluster, kubeconfig: Path) -> None:
     cluster.faults["nodes"] = ["garbage"]
     result = await run_live(kubeconfig)
-    assert result.json()["sources"][0]["failed"] == {"vm": "listing nodes: the reply is not JSON"}
+    assert result.json()["sources"][0]["failed"] == {
+        "vm": "listing nodes: the reply cannot be read (not valid JSON at line 1 column 1: Expecting value)"
+    }
 
 
 async def test_console_output_and_errors_never_show_the_token(cluster: FakeCluster, kubeconfig: Path) -> None:

@@ -266,7 +266,7 @@ def test_an_eips_own_bandwidth_keeps_its_region() -> None:
 
 @pytest.mark.parametrize(
     ("value", "reason"),
-    [("soon", "expected a number, found 'soon'"), ("nan", "expected a finite number"), ("0", "must be at least")],
+    [("soon", "expected a number, found 'soon'"), ("nan", "expected a number, found"), ("0", "must be at least")],
 )
 def test_a_bad_timeout_is_refused_naming_the_setting(value: str, reason: str) -> None:
     result = check("--from-file", STACK, "--source-option", f"pulumi.timeout={value}")

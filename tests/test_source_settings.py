@@ -20,14 +20,17 @@ FILES: dict[str, Path] = {"ksyun": EXPORT, "kubernetes": CLUSTER, "pulumi": STAC
 @pytest.mark.parametrize(
     ("source", "setting", "value", "reason"),
     [
-        ("ksyun", "timeout", "nan", "expected a finite number, found 'nan'"),
-        ("ksyun", "retry_wait", "inf", "expected a finite number, found 'inf'"),
+        ("ksyun", "timeout", "nan", "expected a number, found 'nan'"),
+        ("ksyun", "retry_wait", "inf", "expected a number, found 'inf'"),
         ("ksyun", "attempts", "2.5", "expected a whole number, found '2.5'"),
+        ("ksyun", "attempts", "\uff13", "expected a whole number, found '\uff13'"),
+        ("ksyun", "timeout", "1_0", "expected a number, found '1_0'"),
         ("ksyun", "page_size", "3", "must be at least 5, found '3'"),
-        ("kubernetes", "timeout", "NaN", "expected a finite number, found 'NaN'"),
+        ("kubernetes", "timeout", "NaN", "expected a number, found 'NaN'"),
+        ("kubernetes", "timeout", "1e3", "expected a number, found '1e3'"),
         ("kubernetes", "page_size", "0", "must be at least 1, found '0'"),
         ("kubernetes", "attempts", "many", "expected a whole number, found 'many'"),
-        ("pulumi", "timeout", "-Infinity", "expected a finite number, found '-Infinity'"),
+        ("pulumi", "timeout", "-Infinity", "expected a number, found '-Infinity'"),
     ],
 )
 def test_a_bad_number_is_refused_naming_source_setting_and_reason(

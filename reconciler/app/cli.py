@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from reconciler.report.labels import Lang, PageLang
 
 if TYPE_CHECKING:
     from reconciler.app.progress import Progress
+    from reconciler.core.attestations import Attestation
     from reconciler.core.models import ExitCode, Reconciliation
     from reconciler.core.observation import VmState
     from reconciler.dates.periods import YearCalendar
@@ -95,9 +97,9 @@ def validate(
     contract = load_contract(path)
     checked = check_contract(contract)
     if output_format is ValidateFormat.JSON:
-        sys.stdout.write(validation_json(str(path), contract, checked))
+        sys.stdout.write(validation_json(_shown(path), contract, checked))
     else:
-        sys.stdout.write(validation_text(str(path), contract, checked, lang))
+        sys.stdout.write(validation_text(_shown(path), contract, checked, lang))
     raise typer.Exit(int(ExitCode.OK if checked.ok else ExitCode.INVALID_INPUT))
 
 
@@ -120,6 +122,15 @@ FromFileOption = Annotated[
 SourceSettingOption = Annotated[
     list[str] | None,
     typer.Option("--source-option", metavar="NAME.KEY=VALUE", help="A source setting (repeatable)."),
+]
+AttestOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--attest",
+        metavar="FILE",
+        help="Attestations (JSON or YAML) of line items no source can list: a named person, a quantity, evidence, "
+        "valid until (repeatable; docs/formats.md).",
+    ),
 ]
 PlanOption = Annotated[
     Path | None,
@@ -152,6 +163,7 @@ def check(
     source: SourceOption = None,
     from_file: FromFileOption = None,
     source_option: SourceSettingOption = None,
+    attest: AttestOption = None,
     plan: PlanOption = None,
     contract: ContractOption = DEFAULT_CONTRACT,
     output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.CONSOLE,
@@ -195,10 +207,11 @@ def check(
         if path is not None:
             prepare_output(path)
     loaded, warnings = load_checked_contract(contract)
+    attested = _attestations(attest)
     with _progress_of(requests) as progress:
         requests = [replace(request, progress=progress) for request in requests]
         result = check_sources(
-            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history)
+            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history), attested
         )
     if junit is not None:
         from reconciler.report.junit import render_junit
@@ -230,7 +243,10 @@ def check(
 
         sys.stdout.write("\n")
         render_plan_change(
-            check_sources(loaded, warnings, open_sources(before), moment, policy), result, sys.stdout, lang
+            check_sources(loaded, warnings, open_sources(before), moment, policy, None, attested),
+            result,
+            sys.stdout,
+            lang,
         )
     if plan_gate:
         code, verdict = plan_gate_verdict(result)
@@ -299,6 +315,7 @@ def report(
     source: SourceOption = None,
     from_file: FromFileOption = None,
     source_option: SourceSettingOption = None,
+    attest: AttestOption = None,
     kind: Annotated[
         ReportKind,
         typer.Option(
@@ -352,14 +369,19 @@ def report(
         if observing
         else []
     )
+    if attest and not observing:
+        raise InputError.single(
+            "<option --attest>", "", "attestations count toward an observation: give --observed or --source"
+        )
     prepare_output(output)
     loaded, warnings = load_checked_contract(contract)
+    attested = _attestations(attest)
     store = _history_store(history, no_history)
     if kind is ReportKind.STATUS:
         if observing:
             with _progress_of(requests) as progress:
                 opened = open_sources([replace(request, progress=progress) for request in requests])
-                status = status_from_observation(loaded, warnings, opened, moment, store)
+                status = status_from_observation(loaded, warnings, opened, moment, store, attested)
         else:
             assert store is not None  # --no-history without --observed was refused above
             status = status_from_history(loaded, moment, store, month)
@@ -371,7 +393,7 @@ def report(
         made, series = acceptance_report(loaded, chosen, moment, store, month)
         write_output(output, render_acceptance(made, series, loaded, output_format.value, language))
         summary = f"{made.coverage.runs} runs on {made.coverage.days_with_runs} of {made.coverage.days} days"
-    sys.stdout.write(f"{output}: {kind.value} {output_format.value} report written; {summary}\n")
+    sys.stdout.write(f"{_shown(output)}: {kind.value} {output_format.value} report written; {summary}\n")
 
 
 def _check_report_options(
@@ -407,10 +429,13 @@ def _check_report_options(
 @app.command()
 def deadline(
     event: Annotated[str, typer.Option("--from", help="The event the period runs from: ISO 8601 instant with offset.")],
-    days: Annotated[
-        int | None, typer.Option("--days", help="Length in days (natural, or working with --working).")
+    days_text: Annotated[
+        str | None,
+        typer.Option("--days", metavar="N", help="Length in days (natural, or working with --working)."),
     ] = None,
-    months: Annotated[int | None, typer.Option("--months", help="Length in months (Art. 202).")] = None,
+    months_text: Annotated[
+        str | None, typer.Option("--months", metavar="N", help="Length in months (Art. 202).")
+    ] = None,
     working: Annotated[bool, typer.Option("--working", help="Count --days as working days.")] = False,
     rule: Annotated[
         Rule, typer.Option("--rule", help="civil-code: a last day on a rest day moves to the next working day.")
@@ -426,6 +451,8 @@ def deadline(
     from reconciler.dates.periods import period_end
     from reconciler.report.deadline import deadline_json, deadline_text
 
+    days = None if days_text is None else _whole_number("--days", days_text)
+    months = None if months_text is None else _whole_number("--months", months_text)
     start = _parse_instant_option("--from", event)
     if (days is None) == (months is None):
         raise InputError.single("<option --days/--months>", "", "give exactly one of --days N or --months N")
@@ -442,7 +469,7 @@ def deadline(
     except ValueError as exc:
         raise InputError.single("<option --from>", "", str(exc)) from exc
     render = (
-        deadline_json(result, [str(f) for f in files])
+        deadline_json(result, [_shown(f) for f in files])
         if output_format is ValidateFormat.JSON
         else deadline_text(result, lang)
     )
@@ -459,9 +486,9 @@ class CalendarFormat(StrEnum):
 def calendar(
     contract: ContractOption = DEFAULT_CONTRACT,
     now: NowOption = None,
-    soon_days: Annotated[
-        int, typer.Option("--soon-days", help="A date at most this many days ahead is due soon.")
-    ] = DEFAULT_SOON_DAYS,
+    soon_days_text: Annotated[
+        str, typer.Option("--soon-days", metavar="N", help="A date at most this many days ahead is due soon.")
+    ] = str(DEFAULT_SOON_DAYS),
     calendar_files: Annotated[
         list[Path] | None,
         typer.Option("--calendar", help="Holidays of a year the built-in data lacks (JSON; repeatable)."),
@@ -476,6 +503,7 @@ def calendar(
     from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
 
     moment = _parse_now(now)
+    soon_days = _whole_number("--soon-days", soon_days_text)
     if not 0 <= soon_days <= MAX_DAYS:
         raise InputError.single(
             "<option --soon-days>", "", f"expected a whole number from 0 to {MAX_DAYS}; got {soon_days}"
@@ -488,7 +516,7 @@ def calendar(
     except ValueError as exc:  # a period past the year 9999
         raise InputError.single(str(contract), "", str(exc)) from exc
     if output_format is CalendarFormat.JSON:
-        sys.stdout.write(calendar_json(items, moment, soon_days, [str(f) for f in files]))
+        sys.stdout.write(calendar_json(items, moment, soon_days, [_shown(f) for f in files]))
     elif output_format is CalendarFormat.MARKDOWN:
         sys.stdout.write(calendar_markdown(items, loaded.title_zh, moment, soon_days, lang))
     else:
@@ -508,6 +536,75 @@ def schema(
 
     chosen: SchemaName = name
     sys.stdout.write(schema_text(chosen))
+
+
+tables_app = typer.Typer(
+    help="Scaffold a source's tables file from what it observes, and check a filled one (docs/operations.md).",
+    no_args_is_help=True,
+)
+app.add_typer(tables_app, name="tables")
+
+
+@tables_app.command("init")
+def tables_init(
+    source: Annotated[str, typer.Option("--source", metavar="NAME", help="The source whose tables to scaffold.")],
+    from_file: FromFileOption = None,
+    source_option: SourceSettingOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", metavar="FILE", help="Write the tables file here (default: stdout).")
+    ] = None,
+    now: NowOption = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary printed with --output.")] = "en",
+) -> None:
+    """List every instance family / instance type, state, volume type and storage class the source observes
+    (live, or its --from-file export), with counts and sample ids, and write the tables file to fill in: the
+    fields an API reports filled, the rest null, each entry with an `evidence` field. The tables file in use
+    (the source's `tables` setting) is carried over."""
+    from reconciler.app.tables_command import init_tables, write_document
+    from reconciler.report.outputs import prepare_output, write_output
+    from reconciler.report.tables import scaffold_text
+
+    moment = _parse_now(now)
+    if output is not None:
+        prepare_output(output)
+    document, blanks = init_tables(source, from_file or [], source_option or [], os.environ, moment)
+    if output is None:
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            data = io.BytesIO()
+            write_document(document, data)
+            sys.stdout.write(data.getvalue().decode("utf-8"))
+        else:
+            write_document(document, buffer)
+            buffer.flush()
+        return
+    write_output(output, partial(write_document, document))
+    todo = [(problem.field, problem.reason) for problem in blanks]
+    sys.stdout.write(scaffold_text(document, str(output), todo, lang))
+
+
+@tables_app.command("check")
+def tables_check(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="The tables file.")],
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="NAME", help="Whose tables, when the file does not say.")
+    ] = None,
+    output_format: Annotated[ValidateFormat, typer.Option("--format")] = ValidateFormat.TEXT,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = "en",
+) -> None:
+    """Validate a tables file and name what is still blank. Exit 0 when complete, 1 when something is still
+    blank (a null field, a filled entry without evidence), 2 when it is not a tables file."""
+    from reconciler.app.tables_command import check_tables
+    from reconciler.report.tables import check_json, check_text
+
+    checked = check_tables(path, source)
+    blanks = [(problem.field, problem.reason) for problem in checked.blanks]
+    if output_format is ValidateFormat.JSON:
+        sys.stdout.write(check_json(checked.file, checked.source, checked.entries, blanks))
+    else:
+        sys.stdout.write(check_text(checked.file, checked.source, checked.entries, blanks, lang))
+    raise typer.Exit(int(ExitCode.OK if checked.complete else ExitCode.DRIFT))
 
 
 @app.command()
@@ -577,6 +674,13 @@ def _parse_instant_option(option: str, text: str) -> datetime:
         raise InputError.single(f"<option {option}>", "", str(exc)) from exc
 
 
+def _whole_number(option: str, text: str) -> int:
+    """An option's whole number, written with ASCII digits (Python's int() would take "７" and "1_0")."""
+    if not re.fullmatch(r"-?[0-9]{1,12}", text.strip()):
+        raise InputError.single(f"<option {option}>", "", f"expected a whole number (ASCII digits); got {text!r}")
+    return int(text)
+
+
 def _check_count(option: str, value: int) -> None:
     from reconciler.dates.periods import MAX_DAYS, MAX_MONTHS, length_problem
 
@@ -591,7 +695,7 @@ def _load_calendars(paths: list[Path]) -> list[YearCalendar]:
 
     calendars: dict[int, YearCalendar] = {}
     for path in paths:
-        loaded = calendar_from_data(load_json(path), str(path))
+        loaded = calendar_from_data(load_json(path), _shown(path))
         if loaded.year in calendars:
             raise InputError.single(
                 str(path), "year", f"{loaded.year} is already given by {calendars[loaded.year].source}"
@@ -611,8 +715,27 @@ def _parse_states(text: str) -> frozenset[VmState]:
     return frozenset(s for s in allowed if s in states)
 
 
+def _attestations(paths: list[Path] | None) -> list[Attestation]:
+    """The attestations of the --attest files; their models are loaded only when a file is given."""
+    if not paths:
+        return []
+    from reconciler.app.attestations import load_attestations
+
+    return load_attestations(paths)
+
+
+def _shown(path: Path) -> str:
+    """A file name as the outputs show it: printable (a name may hold control characters or undecodable bytes)."""
+    from reconciler.base.text import printable
+
+    return printable(str(path))
+
+
 def main() -> None:
     """Console script entry point: run the app, turning bad input into exit 2 without a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # a last guard: text is made printable where it is read (base.text)
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except InputError as exc:

@@ -6,6 +6,7 @@ sources, the history store) meet the pure core.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from reconciler.base.errors import InputError, Problem
 from reconciler.base.messages import Message, message
 from reconciler.contract.load import contract_text, parse_contract
 from reconciler.contract.model import Contract
+from reconciler.core.attestations import Attestation
 from reconciler.core.meters import MeterPolicy, measure
 from reconciler.core.models import Reconciliation
 from reconciler.core.reconcile import assess, contract_ref
@@ -58,21 +60,22 @@ def check_sources(
     now: datetime,
     policy: MeterPolicy | None = None,
     history: str | None = None,
+    attestations: Sequence[Attestation] = (),
 ) -> Reconciliation:
-    """Observe through the sources and reconcile against a loaded contract; with `history` (a store URL, see
-    `history.history_url`) it also reads this contract's earlier runs, compares with the last one and records
-    this one (in one transaction) under the `run_id` it returns."""
+    """Observe through the sources and reconcile against a loaded contract, with `attestations` for what no source
+    observes; with `history` (a store URL, see `history.history_url`) it also reads this contract's earlier runs,
+    compares with the last one and records this one (in one transaction) under the `run_id` it returns."""
     measurement = measure(contract, source.resources(), policy)
     warnings = [*source.warnings(), *warnings]
     if history is None:
-        result = assess(contract, source.observation(), measurement, now)
+        result = assess(contract, source.observation(), measurement, now, (), attestations)
         return result.model_copy(update={"warnings": [*result.warnings, *warnings]})
     from reconciler.core.changes import changes_since  # deepdiff, and SQLAlchemy (0.15 s): only when recording
     from reconciler.history.store import open_history
 
     with open_history(history) as store:
         past = store.past_runs(contract=contract_ref(contract))
-        result = assess(contract, source.observation(), measurement, now, past)
+        result = assess(contract, source.observation(), measurement, now, past, attestations)
         result = result.model_copy(
             update={
                 "warnings": [*result.warnings, *warnings],

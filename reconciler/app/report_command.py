@@ -18,10 +18,11 @@ from reconciler.base.errors import InputError
 from reconciler.base.messages import Message
 from reconciler.contract.model import Contract
 from reconciler.contract.obligations import Obligation, obligations
+from reconciler.core.attestations import Attestation
 from reconciler.core.models import Reconciliation
 from reconciler.core.reconcile import contract_ref
 from reconciler.core.runs import RecordedRun
-from reconciler.dates.clock import start_of_day
+from reconciler.dates.clock import day_problem, start_of_day
 from reconciler.history.replay import latest_run, replay
 from reconciler.history.trends import Trend, trends
 from reconciler.report.acceptance import AcceptanceReport, monthly_report, report_runs, summary_report
@@ -50,9 +51,10 @@ def status_from_observation(
     source: CombinedSource,
     now: datetime,
     store: str | None,
+    attestations: Sequence[Attestation] = (),
 ) -> StatusReport:
     """Check what the sources observe (recording it when `store` is given) and add the recorded runs' trends."""
-    result = check_sources(contract, warnings, source, now, None, store)
+    result = check_sources(contract, warnings, source, now, None, store, attestations)
     runs = _recorded_runs(contract, store, must_exist=False) if store is not None else []
     shown = [r for r in runs if r.now <= result.now]
     return StatusReport(result, obligations(contract, result.now), trends(shown), from_history=False)
@@ -141,6 +143,9 @@ def parse_month(text: str) -> Month:
         parsed = None
     if parsed is None:
         raise InputError.single("<option --period>", "", f"expected a month as YYYY-MM, e.g. 2026-11; got {text!r}")
+    problem = day_problem(parsed, text)
+    if problem is not None:
+        raise InputError.single("<option --period>", "", problem)
     return parsed.year, parsed.month
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-SchemaName = Literal["contract", "observation", "reconciliation"]
-SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation")
+SchemaName = Literal["contract", "observation", "reconciliation", "tables", "attestations"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation", "tables", "attestations")
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def json_schema(name: SchemaName) -> dict[str, Any]:
     from reconciler.contract.model import Contract  # the models only when a schema is asked for
+    from reconciler.core.attestations import AttestationFile
     from reconciler.core.models import Reconciliation
     from reconciler.core.observation import resource_json_schema
     from reconciler.sources.snapshot import SnapshotDocument
@@ -23,6 +24,10 @@ def json_schema(name: SchemaName) -> dict[str, Any]:
         schema = Contract.model_json_schema(by_alias=True)
     elif name == "reconciliation":
         schema = Reconciliation.model_json_schema(by_alias=True, mode="serialization")
+    elif name == "attestations":
+        schema = AttestationFile.model_json_schema()
+    elif name == "tables":
+        schema = _tables_schema()
     else:
         schema = SnapshotDocument.model_json_schema()
         resource = resource_json_schema()
@@ -33,3 +38,23 @@ def json_schema(name: SchemaName) -> dict[str, Any]:
 
 def schema_text(name: SchemaName) -> str:
     return json.dumps(json_schema(name), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _tables_schema() -> dict[str, Any]:
+    """A tables file of any source that has one: each source's format, told apart by its `source` member."""
+    from reconciler.sources.ksyun.tables import KsyunTablesFile
+    from reconciler.sources.kubernetes.tables import KubernetesTablesFile
+
+    defs: dict[str, Any] = {}
+    options = []
+    for model in (KsyunTablesFile, KubernetesTablesFile):
+        schema = model.model_json_schema(ref_template="#/$defs/{model}")
+        defs.update(schema.pop("$defs", {}))
+        defs[model.__name__] = schema
+        options.append({"$ref": f"#/$defs/{model.__name__}"})
+    return {
+        "title": "tables",
+        "description": "A source's mapping tables (docs/formats.md, Tables files): ksyun or kubernetes.",
+        "anyOf": options,
+        "$defs": defs,
+    }

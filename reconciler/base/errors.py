@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler.base.text import printable
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -18,8 +20,10 @@ class Problem:
     reason: str
 
     def render(self, file: str) -> str:
+        """`file: field: reason`, every part printable (a file name or a member name from the input may hold
+        control characters or undecodable bytes)."""
         where = f"{file}: {self.field}" if self.field else file
-        return f"{where}: {self.reason}"
+        return printable(f"{where}: {self.reason}")
 
 
 @dataclass
@@ -34,7 +38,7 @@ class InputError(Exception):
 
     def render(self) -> str:
         if not self.problems:
-            return f"{self.file}: invalid input"
+            return printable(f"{self.file}: invalid input")
         return "\n".join(p.render(self.file) for p in self.problems)
 
     @classmethod

@@ -43,6 +43,7 @@ class Kind(StrEnum):
     DEADLINE = "deadline"  # an aware datetime that ends a period: a day's 24:00
     DURATION = "duration"  # seconds
     LINE_ITEM = "line_item"  # a line item id: the id in English, its short name in Chinese
+    LINE_ITEMS = "line_items"  # several line items, each as LINE_ITEM, joined as a list
     RESOURCE_KIND = "resource_kind"  # vm, volume, ...: named in each language
     VM_STATE = "vm_state"  # running, stopped, terminated
     UNIT = "unit"  # a line item's unit
@@ -119,6 +120,83 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "source_deadline": {"seconds": _K.FIGURE, "setting": _K.TEXT, "what": _K.TEXT},
     "pending_expansions": {},
     "pending_not_started": {},
+    # attestations (core.attestations): warnings at the check's now, and the reason of attested supply
+    "attestation_expiring": {
+        "id": _K.TEXT,
+        "line_item": _K.LINE_ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "attested_by": _K.TEXT,
+        "valid_until": _K.DEADLINE,
+        "days": _K.INT,
+    },
+    "attestation_expired": {
+        "id": _K.TEXT,
+        "line_item": _K.LINE_ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "attested_by": _K.TEXT,
+        "valid_until": _K.DEADLINE,
+    },
+    "attestation_not_yet": {"id": _K.TEXT, "line_item": _K.LINE_ITEM, "attested_at": _K.INSTANT},
+    "attestation_unknown": {"line_item": _K.LINE_ITEM, "ids": _K.IDS},
+    "attestation_disagrees": {
+        "line_item": _K.LINE_ITEM,
+        "observed": _K.MESSAGE,
+        "attested": _K.QUANTITY,
+        "ids": _K.IDS,
+    },
+    # the observed supply of a line item, as `attestation_disagrees` quotes it
+    "supply_exact": {"quantity": _K.QUANTITY},
+    "supply_between": {"lower": _K.QUANTITY, "upper": _K.QUANTITY},
+    "supply_at_least": {"lower": _K.QUANTITY},
+    # provenance: what each attestation given to a check states and its state at now; the Pulumi outputs'
+    # `attested_by`; the table entries the figures rest on (report.text)
+    "attestation_line": {
+        "id": _K.TEXT,
+        "line_item": _K.LINE_ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "attested_by": _K.TEXT,
+        "evidence": _K.TEXT,
+        "attested_at": _K.INSTANT,
+        "valid_until": _K.DEADLINE,
+        "state": _K.MESSAGE,
+    },
+    "attestation_state_valid": {},
+    "attestation_state_expiring": {},
+    "attestation_state_expired": {},
+    "attestation_state_not_yet": {},
+    "attestation_state_observed": {},
+    "attested_supply": {
+        "id": _K.TEXT,
+        "quantity": _K.QUANTITY,
+        "attested_by": _K.TEXT,
+        "evidence": _K.TEXT,
+        "valid_until": _K.DEADLINE,
+    },
+    "basis_entry": {
+        "source": _K.TEXT,
+        "entry": _K.TEXT,
+        "values": _K.TEXT,
+        "evidence": _K.MESSAGE,
+        "origin": _K.MESSAGE,
+        "resources": _K.INT,
+        "line_items": _K.LINE_ITEMS,
+    },
+    "no_evidence": {},
+    "built_in": {},
+    # reconciler tables init / check (app.tables_command)
+    "tables_scaffolded": {"source": _K.TEXT, "origin": _K.TEXT, "output": _K.TEXT},
+    "tables_not_complete": {"kind": _K.RESOURCE_KIND, "reason": _K.TEXT},
+    "tables_action_failed": {"action": _K.TEXT, "reason": _K.TEXT},
+    "tables_to_fill": {"entries": _K.INT, "command": _K.TEXT},
+    "tables_nothing_to_fill": {"command": _K.TEXT},
+    "tables_blank": {"fields": _K.TEXT},
+    "tables_not_listed": {"reason": _K.TEXT},
+    "tables_checked": {"file": _K.TEXT, "source": _K.TEXT, "counts": _K.TEXT},
+    "tables_still_blank": {"count": _K.INT},
+    "tables_complete": {},
     # meters: why resources were set aside
     "set_aside_arch": {"arch": _K.TEXT, "required": _K.TEXT},
     "set_aside_clock": {"ghz": _K.FIGURE, "minimum": _K.FIGURE},
@@ -128,6 +206,8 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "no_ids": {"id": _K.INT},
     "period_not_over": {"as_of": _K.INSTANT},
     "days_without_runs": {"missing": _K.INT, "days": _K.INT},
+    # clock: the dates a contract can mean
+    "date_out_of_range": {"value": _K.TEXT, "first": _K.YEAR, "last": _K.YEAR},
     # periods
     "no_holiday_data": {"year": _K.YEAR, "first": _K.YEAR, "last": _K.YEAR},
     "extended_saturday": {"day": _K.DATE, "last_day": _K.DATE},
@@ -295,6 +375,7 @@ _TYPES: Final[dict[Kind, tuple[type, ...]]] = {
     Kind.DEADLINE: (datetime,),
     Kind.DURATION: (int,),
     Kind.LINE_ITEM: (str,),
+    Kind.LINE_ITEMS: (tuple, list),
     Kind.RESOURCE_KIND: (str,),
     Kind.VM_STATE: (str,),
     Kind.UNIT: (str,),
@@ -371,6 +452,9 @@ def message(key: str, **values: Any) -> Message:
         elif kind is Kind.IDS:
             value = tuple(str(v) for v in value)
             ok = True
+        elif kind is Kind.LINE_ITEMS:
+            value = tuple(v.value if isinstance(v, Enum) else v for v in value)
+            ok = all(isinstance(v, str) for v in value)
         else:
             allowed = _TYPES[kind]
             ok = isinstance(value, allowed) and not isinstance(value, bool)
@@ -500,6 +584,7 @@ _WRITERS: Final[dict[Kind, Callable[[Any, Lang], str]]] = {
     Kind.DEADLINE: formats.deadline,
     Kind.DURATION: formats.duration,
     Kind.LINE_ITEM: line_item_name,
+    Kind.LINE_ITEMS: lambda v, lang: CATALOGS[lang].TERMS["list_join"].join(line_item_name(i, lang) for i in v),
     Kind.RESOURCE_KIND: _terms("kind"),
     Kind.VM_STATE: _terms("vm_state"),
     Kind.UNIT: _terms("unit"),
@@ -532,7 +617,7 @@ def _json_value(kind: Kind, value: Any) -> Any:
         return value.isoformat()
     if kind is Kind.NAMES:
         return {"en": value.en, "zh": value.zh}
-    if kind is Kind.IDS:
+    if kind in (Kind.IDS, Kind.LINE_ITEMS):
         return list(value)
     if kind is Kind.MESSAGE:
         return to_json(value)
@@ -571,6 +656,8 @@ def _typed(kind: Kind, value: Any) -> Any:
         return from_json(value)
     if kind in (Kind.MESSAGES, Kind.ALTERNATIVES):
         return tuple(from_json(v) for v in value)
+    if kind is Kind.LINE_ITEMS and not isinstance(value, list):
+        raise ValueError(f"expected a list of line items, got {value!r}")
     if kind in (Kind.INT, Kind.YEAR, Kind.DURATION) and not isinstance(value, int):
         raise ValueError(f"expected a whole number, got {value!r}")
     return value

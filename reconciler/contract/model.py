@@ -6,12 +6,15 @@ Pure data: no I/O. Money and quantities are Decimal; instants are timezone-aware
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from reconciler.base.numbers import strict_number
+from reconciler.dates.clock import day_problem, instant_problem
 
 
 class LineItemId(StrEnum):
@@ -62,11 +65,34 @@ def _finite(value: Decimal) -> Decimal:
 
 _Bounded = Field(max_digits=18, decimal_places=6)
 """Contract figures: at most 18 digits, 6 of them after the point (the contract uses 4 at most)."""
-Amount = Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_non_negative)]
+_Figure = Annotated[Decimal, _Bounded, BeforeValidator(strict_number), AfterValidator(_finite)]
+Amount = Annotated[_Figure, AfterValidator(_non_negative)]
 """A non-negative amount of money in CNY (yuan), exact."""
-PositiveDecimal = Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_positive)]
-Percent = Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_non_negative), Field(le=100)]
+PositiveDecimal = Annotated[_Figure, AfterValidator(_positive)]
+Percent = Annotated[_Figure, AfterValidator(_non_negative), Field(le=100)]
+Whole = Annotated[int, Field(strict=True, gt=0)]
+"""A positive whole number, written as a JSON integer (not a string, a fraction or a bool)."""
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _contract_day(value: date) -> date:
+    problem = day_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _contract_instant(value: datetime) -> datetime:
+    problem = instant_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+Day = Annotated[date, AfterValidator(_contract_day)]
+"""A calendar day of the contract, within the years a contract can mean (`dates.clock`)."""
+Instant = Annotated[AwareDatetime, AfterValidator(_contract_instant)]
+"""An instant with its offset, within the dates a contract can mean (`dates.clock`)."""
 
 
 class Strict(BaseModel):
@@ -87,10 +113,10 @@ class Party(Strict):
 class ServicePeriod(Strict):
     """Art. 5: the service period, inclusive calendar days in the contract's time zone."""
 
-    start: date
-    end: date
+    start: Day
+    end: Day
     timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
-    months: Annotated[int, Field(gt=0, le=1200)]
+    months: Annotated[Whole, Field(le=1200)]
 
     @model_validator(mode="after")
     def _ordered(self) -> ServicePeriod:
@@ -110,13 +136,13 @@ class LineItem(Strict):
     """One priced row of Art. 2.2(1): unit price per unit per month, quantity, months, stated total."""
 
     id: LineItemId
-    seq: Annotated[int, Field(ge=1)]
+    seq: Annotated[int, Field(strict=True, ge=1)]
     name_zh: Text
     name_en: Text
     unit: Unit
     unit_price: Amount = Field(description="CNY per unit per month, as written in the contract")
     quantity: PositiveDecimal
-    billing_months: Annotated[int, Field(gt=0, le=1200)]
+    billing_months: Annotated[Whole, Field(le=1200)]
     line_total: Amount = Field(description="CNY as stated in the contract for the whole period")
     constraints: Constraints = Constraints.model_construct()  # not Constraints(): no validator is built on import
 
@@ -137,8 +163,8 @@ class Instalment(Strict):
     condition_zh: Text
     condition_en: Text
     trigger: Literal["service_started", "service_months_elapsed", "acceptance_passed"]
-    after_service_months: Annotated[int, Field(gt=0)] | None = None
-    working_days_after_funds: Annotated[int, Field(gt=0)]
+    after_service_months: Whole | None = None
+    working_days_after_funds: Whole
 
 
 class PaymentSchedule(Strict):
@@ -153,12 +179,12 @@ class ServiceLevels(Strict):
     clause: Text
     availability_percent: Percent
     data_reliability_percent: Percent
-    expansion_natural_days: Annotated[int, Field(gt=0)]
+    expansion_natural_days: Whole
     expansion_clause: Text
-    response_minutes: Annotated[int, Field(gt=0)]
-    on_site_minutes: Annotated[int, Field(gt=0)]
-    fault_fix_minutes: Annotated[int, Field(gt=0)]
-    important_fault_fix_minutes: Annotated[int, Field(gt=0)]
+    response_minutes: Whole
+    on_site_minutes: Whole
+    fault_fix_minutes: Whole
+    important_fault_fix_minutes: Whole
 
 
 class FormulaKind(StrEnum):
@@ -183,11 +209,11 @@ class PenaltyRule(Strict):
     description_zh: Text
     description_en: Text
     formula: FormulaKind
-    rate: Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_non_negative)] | None = None
-    coefficient: Annotated[Decimal, _Bounded, AfterValidator(_finite), AfterValidator(_non_negative)] | None = None
-    termination_after_days: Annotated[int, Field(gt=0)] | None = None
+    rate: Amount | None = None
+    coefficient: Amount | None = None
+    termination_after_days: Whole | None = None
     grade: Literal["A", "B"] | None = None
-    occurrences: Annotated[int, Field(gt=0)] | None = None
+    occurrences: Whole | None = None
 
     @model_validator(mode="after")
     def _inputs_for_formula(self) -> PenaltyRule:
@@ -206,7 +232,7 @@ class SupplementCap(Strict):
     """Art. 20.2: all supplementary agreements together may not exceed this fraction of the total."""
 
     clause: Text
-    max_fraction_of_total: Annotated[Decimal, _Bounded, AfterValidator(_finite), Field(gt=0, le=1)]
+    max_fraction_of_total: Annotated[_Figure, Field(gt=0, le=1)]
 
 
 class Expansion(Strict):
@@ -215,9 +241,9 @@ class Expansion(Strict):
     id: Text
     line_item: LineItemId
     quantity: PositiveDecimal
-    requested_at: AwareDatetime
+    requested_at: Instant
     reference: str | None = None
-    notice_at: AwareDatetime | None = None
+    notice_at: Instant | None = None
 
 
 class Contract(Strict):
@@ -228,7 +254,7 @@ class Contract(Strict):
     title_zh: Text
     title_en: Text
     contract_number: str | None = Field(None, description="blank in the signed text; null until assigned")
-    signed_on: date
+    signed_on: Day
     signed_at_place: Text
     currency: Literal["CNY"] = "CNY"
     parties: Annotated[list[Party], Field(min_length=2)]

@@ -110,6 +110,9 @@ def _comparable(record: Mapping[str, Any]) -> dict[str, Any]:
     lower, upper = _decimal(record.get("supplied_lower")), _decimal(record.get("supplied_upper"))
     if record.get("supplied") is None and isinstance(lower, Decimal):
         result["supplied"] = bounds_text(lower, upper if isinstance(upper, Decimal) else None)
+    provenance = result.pop("provenance", None)
+    if isinstance(provenance, Mapping) and provenance.get("supplied_by") == "attested":
+        result["supplied_by"] = "attested"  # the source's name and table entries are not figures
     possible = record.get("possible") or ()
     if len(possible) < 2:
         result.pop("possible", None)

@@ -84,6 +84,23 @@ METERS: Final[tuple[Meter, ...]] = (
 METER_BY_ITEM: Final[dict[LineItemId, Meter]] = {m.line_item: m for m in METERS}
 
 
+def attributes_read(meter: Meter, constraints: Constraints) -> frozenset[str]:
+    """The resource attributes a line item's figure reads: what decides whether a resource counts (a VM's state
+    and the constraints' arch and clock, a volume's tier), the amount summed, and `listing` (a table entry that
+    made a listing's items resources of the kind). A table entry that decided one of them is part of the
+    figure's provenance."""
+    read = {name for name, _ in meter.where} | {"listing"}  # which listings count at all (remote access, WAF)
+    if meter.amount is not None:
+        read.add(meter.amount)
+    if meter.kind == "vm":
+        read.add("state")
+        if constraints.arch is not None:
+            read.add("arch")
+        if constraints.min_cpu_ghz is not None:
+            read.add("cpu_ghz")
+    return frozenset(read)
+
+
 @dataclass(frozen=True)
 class MeterPolicy:
     """Choices the contract leaves open. Default: running and stopped VMs count (capacity stays allocated)."""

@@ -187,6 +187,62 @@ class Evidence(Frozen):
     )
 
 
+class TableEntryRef(Frozen):
+    """A table entry a line item's figure rests on: a source's mapping table stated attributes of the resources
+    counted (a family's clock and architecture, a state's meaning, a volume type's tier)."""
+
+    source: str
+    table: str = Field(description="the table in the tables file: families, instance_states, volume_tiers, ...")
+    key: str
+    values: dict[str, str] = Field(description="what the entry states, e.g. {cpu_ghz: 2.6, arch: x86_64}")
+    origin: str = Field(description="the tables file it was read from, or built-in (the documented defaults)")
+    evidence: str | None = Field(description="where the figure comes from, as the tables file says; null: not said")
+    resources: int = Field(description="resources of the line item's kind the entry decided")
+    sample_ids: list[str]
+
+
+class AttestationState(StrEnum):
+    """An attestation at the check's `now`."""
+
+    VALID = "valid"
+    EXPIRING = "expiring"
+    """Valid, and expiring within the warning period (`core.attestations.EXPIRY_NOTICE`)."""
+    EXPIRED = "expired"
+    NOT_YET = "not_yet"
+    """Attested after `now`: it says nothing of that moment."""
+
+
+class AttestationRef(Frozen):
+    """An attestation as a check read it: who attested what, on what evidence, until when, and what it counted."""
+
+    id: str
+    line_item: LineItemId
+    quantity: Decimal
+    attested_by: str
+    evidence: str
+    attested_at: datetime
+    valid_until: datetime
+    state: AttestationState
+    counted: bool = Field(
+        description="its quantity counts toward the supply: valid at now and no source observes the line item "
+        "(an observed figure always wins)"
+    )
+
+
+class Provenance(Frozen):
+    """Where a line item's supply comes from: observed by sources (through which table entries), or attested."""
+
+    supplied_by: Literal["observed", "attested"]
+    sources: list[str] = Field(description="the sources that observed (or tried to observe) the line item's kind")
+    table_entries: list[TableEntryRef] = Field(
+        description="the table entries the figure rests on (every entry that decided an attribute the line item "
+        "reads, of a resource of its kind)"
+    )
+    attestations: list[AttestationRef] = Field(
+        description="attestations of the line item: counted when it is supplied_by attested, else set aside"
+    )
+
+
 class Finding(Frozen):
     """One line item reconciled. Supply is an interval [supplied_lower, supplied_upper]; `supplied`, `gap` and
     `gap_value_monthly` are given when the bounds agree. gap = supplied - entitled (negative = short)."""
@@ -244,6 +300,11 @@ class Finding(Frozen):
         None, description="why the status is unknown, not_observed, pending or ended, and why the bounds differ"
     )
     evidence: Evidence | None
+    provenance: Provenance | None = Field(
+        None,
+        description="where the supply comes from: the sources and the table entries it rests on, or the "
+        "attestations; null when neither observed nor attested (and in runs recorded before it existed)",
+    )
 
 
 class UnrecognizedInput(Frozen):
@@ -316,6 +377,9 @@ class Reconciliation(Frozen):
     verdict: Verdict
     exit_code: ExitCode
     warnings: list[Message]
+    attestations: list[AttestationRef] = Field(
+        default_factory=list, description="every attestation given to the check (--attest), with its state at now"
+    )
     run_id: int | None = Field(None, description="the id the run history recorded this check under; null without")
     changes: Changes | None = Field(
         None, description="what changed since the previous recorded run; null on the first one or without history"

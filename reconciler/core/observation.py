@@ -15,6 +15,7 @@ kind whose listing may be incomplete is named in `SourceReport.incomplete`. The 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Final, Literal, TypeAlias, get_args
 
 import msgspec
+
+from reconciler.base.numbers import DECIMAL_HINT, decimal_text
+from reconciler.base.text import printable
 
 ResourceKind: TypeAlias = Literal[
     "vm",
@@ -40,10 +44,19 @@ Arch: TypeAlias = Literal["x86_64", "aarch64"]
 Tier: TypeAlias = Literal["standard", "performance"]
 
 Id = Annotated[str, msgspec.Meta(min_length=1)]
-Count = Annotated[int, msgspec.Meta(ge=0, le=10**9)]
-Size = Annotated[Decimal, msgspec.Meta(extra_json_schema={"minimum": 0})]
-"""A non-negative size, exact (JSON numbers are read as Decimal); checked in `__post_init__`."""
-Clock = Annotated[Decimal, msgspec.Meta(extra_json_schema={"exclusiveMinimum": 0})]
+MAX_COUNT: Final = 10**9
+"""No VM has more vCPUs than this; checked on decoding and, for the sources' own structs, in `__post_init__`."""
+Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_COUNT)]
+Number: TypeAlias = Any
+"""A size or a clock as decoded: an int, or an exact Decimal (a JSON number with a fraction, through the decoder's
+`float_hook`). msgspec would read a JSON string as a Decimal with Python's rules ("５００" and "5_00" as 500), so
+the field is decoded as it is written and `__post_init__` refuses anything but a number: a decimal string is
+read by `to_resource`, ASCII digits only (`base.numbers`)."""
+Size = Annotated[Number, msgspec.Meta(extra_json_schema={"format": "decimal", "minimum": 0})]
+"""A non-negative size, exact; checked in `__post_init__`."""
+Clock = Annotated[Number, msgspec.Meta(extra_json_schema={"format": "decimal", "exclusiveMinimum": 0})]
+DECIMAL_FIELDS: Final = frozenset({"memory_gb", "cpu_ghz", "size_gb", "mbps"})
+"""The fields of type Size or Clock: a JSON number, or a decimal string of ASCII digits (`^\\d+(\\.\\d+)?$`)."""
 
 
 _ZERO: Final = Decimal(0)
@@ -53,19 +66,39 @@ MAX_SIZE: Final = Decimal("1e15")
 """No single resource is larger than this (10^15 GB or Mbps); larger values are typos or garbage."""
 
 
-def _in_range(value: Decimal, low: Decimal = _ZERO, high: Decimal = MAX_SIZE) -> bool:
+def _in_range(value: Any, low: Decimal = _ZERO, high: Decimal = MAX_SIZE) -> bool:
+    if value is True or value is False:
+        return False
     try:
-        return low <= value <= high
-    except InvalidOperation:  # NaN (JSON strings are read as decimals too)
+        return bool(low <= value <= high)
+    except (InvalidOperation, TypeError):  # NaN; a value that is not a number
         return False
 
 
-def _out_of_range(name: str, value: Decimal) -> ValueError:
-    if not value.is_finite():
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _out_of_range(name: str, value: Any) -> ValueError:
+    if value is True or value is False or not isinstance(value, int | Decimal):
+        return ValueError(f"{name}: expected a number, found {_json_type(value)}")
+    if not isinstance(value, int) and not value.is_finite():
         return ValueError(f"{name}: must be a finite number")
     if value < 0:
         return ValueError(f"{name}: must not be negative")
     return ValueError(f"{name}: must be at most {MAX_SIZE:f}")
+
+
+_QUOTES: Final = [0]
+"""Double quotes the resources decoded since `decode_resources` reset it take in their JSON text (see there).
+Each `__post_init__` adds its own, in one expression (it runs for every resource): 2 per member name and 2 per
+string value. The required members are always there (kind, id and a kind's own fields, a null where unknown); an
+optional string member (name, region, project, instance_type, address) adds 4 when set; an optional member written
+as null adds 2 the resource does not hold, and the text is then read exactly. One decoding at a time counts
+(`_DECODING`). A struct built in another thread during a decoding would add to the count as well: the product
+reads its sources one after another, so this does not arise; an embedding that decodes while another thread
+builds resources should read snapshots with `to_resource` instead."""
 
 
 class _Resource(msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, frozen=True, kw_only=True, gc=False):
@@ -73,6 +106,9 @@ class _Resource(msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, fr
     name: str | None = None
     region: str | None = None
     project: str | None = None
+
+    def __post_init__(self) -> None:  # the kinds with nothing to check: only their quotes are counted
+        _QUOTES[0] += 8 + 4 * ((self.name is not None) + (self.region is not None) + (self.project is not None))
 
 
 class Vm(_Resource, tag="vm", frozen=True, kw_only=True):
@@ -86,25 +122,34 @@ class Vm(_Resource, tag="vm", frozen=True, kw_only=True):
     instance_type: str | None = None
 
     def __post_init__(self) -> None:
-        memory, ghz = self.memory_gb, self.cpu_ghz
-        try:  # inline, not a helper call: this runs for every VM
-            if (memory is None or 0 <= memory <= MAX_SIZE) and (ghz is None or _MIN_GHZ <= ghz <= _MAX_GHZ):
+        _QUOTES[0] += (
+            18
+            + 2 * ((self.arch is not None) + (self.state is not None))
+            + 4
+            * (
+                (self.name is not None)
+                + (self.region is not None)
+                + (self.project is not None)
+                + (self.instance_type is not None)
+            )
+        )
+        memory, ghz, vcpu = self.memory_gb, self.cpu_ghz, self.vcpu
+        try:  # inline, not a helper call: this runs for every VM (a string or a list fails the comparison)
+            if (
+                (memory is None or (0 <= memory <= MAX_SIZE and memory is not True and memory is not False))
+                and (ghz is None or (_MIN_GHZ <= ghz <= _MAX_GHZ and ghz is not True))
+                and (vcpu is None or 0 <= vcpu <= MAX_COUNT)  # decoding checks it; a source's own struct may not
+            ):
                 return
-        except InvalidOperation:  # NaN (JSON strings are read as decimals too)
+        except (InvalidOperation, TypeError):  # NaN; not a number
             pass
+        if vcpu is not None and not (isinstance(vcpu, int) and 0 <= vcpu <= MAX_COUNT):
+            raise ValueError(f"vcpu: expected a whole number from 0 to {MAX_COUNT}")
         if memory is not None and not _in_range(memory):
             raise _out_of_range("memory_gb", memory)
+        if ghz is not None and not _in_range(ghz, _ZERO):
+            raise _out_of_range("cpu_ghz", ghz)
         raise ValueError("cpu_ghz: must be a number greater than 0 and below 100")
-
-
-def _check_size(size: Decimal | None) -> None:
-    try:  # this runs for every resource
-        if size is None or 0 <= size <= MAX_SIZE:
-            return
-    except InvalidOperation:  # NaN (JSON strings are read as decimals too)
-        pass
-    assert size is not None
-    raise _out_of_range("size_gb", size)
 
 
 class Volume(_Resource, tag="volume", frozen=True, kw_only=True):
@@ -114,7 +159,18 @@ class Volume(_Resource, tag="volume", frozen=True, kw_only=True):
     size_gb: Size | None
 
     def __post_init__(self) -> None:
-        _check_size(self.size_gb)
+        _QUOTES[0] += (
+            12
+            + 2 * (self.tier is not None)
+            + 4 * ((self.name is not None) + (self.region is not None) + (self.project is not None))
+        )
+        size = self.size_gb
+        try:  # inline, not a helper call: this runs for every resource (a string or a list fails the comparison)
+            if size is None or (0 <= size <= MAX_SIZE and size is not True and size is not False):
+                return
+        except (InvalidOperation, TypeError):  # NaN; not a number
+            pass
+        raise _out_of_range("size_gb", size)
 
 
 class Bucket(_Resource, tag="bucket", frozen=True, kw_only=True):
@@ -123,7 +179,14 @@ class Bucket(_Resource, tag="bucket", frozen=True, kw_only=True):
     size_gb: Size | None
 
     def __post_init__(self) -> None:
-        _check_size(self.size_gb)
+        _QUOTES[0] += 10 + 4 * ((self.name is not None) + (self.region is not None) + (self.project is not None))
+        size = self.size_gb
+        try:  # inline, not a helper call: this runs for every resource (a string or a list fails the comparison)
+            if size is None or (0 <= size <= MAX_SIZE and size is not True and size is not False):
+                return
+        except (InvalidOperation, TypeError):  # NaN; not a number
+            pass
+        raise _out_of_range("size_gb", size)
 
 
 class Backup(_Resource, tag="backup", frozen=True, kw_only=True):
@@ -132,7 +195,14 @@ class Backup(_Resource, tag="backup", frozen=True, kw_only=True):
     size_gb: Size
 
     def __post_init__(self) -> None:
-        _check_size(self.size_gb)
+        _QUOTES[0] += 10 + 4 * ((self.name is not None) + (self.region is not None) + (self.project is not None))
+        size = self.size_gb
+        try:  # inline, not a helper call: this runs for every resource (a string or a list fails the comparison)
+            if size is None or (0 <= size <= MAX_SIZE and size is not True and size is not False):
+                return
+        except (InvalidOperation, TypeError):  # NaN; not a number
+            pass
+        raise _out_of_range("size_gb", size)
 
 
 class Bandwidth(_Resource, tag="bandwidth", frozen=True, kw_only=True):
@@ -141,16 +211,26 @@ class Bandwidth(_Resource, tag="bandwidth", frozen=True, kw_only=True):
     mbps: Size
 
     def __post_init__(self) -> None:
-        try:  # inline, not a helper call: this runs for every resource
-            if 0 <= self.mbps <= MAX_SIZE:
+        _QUOTES[0] += 10 + 4 * ((self.name is not None) + (self.region is not None) + (self.project is not None))
+        mbps = self.mbps
+        try:  # inline, not a helper call: this runs for every resource (a string or a list fails the comparison)
+            if 0 <= mbps <= MAX_SIZE and mbps is not True and mbps is not False:
                 return
-        except InvalidOperation:  # NaN (JSON strings are read as decimals too)
+        except (InvalidOperation, TypeError):  # NaN; not a number
             pass
-        raise _out_of_range("mbps", self.mbps)
+        raise _out_of_range("mbps", mbps)
 
 
 class PublicIp(_Resource, tag="public_ip", frozen=True, kw_only=True):
     address: str | None = None
+
+    def __post_init__(self) -> None:
+        _QUOTES[0] += 8 + 4 * (
+            (self.name is not None)
+            + (self.region is not None)
+            + (self.project is not None)
+            + (self.address is not None)
+        )
 
 
 class LoadBalancer(_Resource, tag="load_balancer", frozen=True, kw_only=True):
@@ -170,7 +250,7 @@ RESOURCE_CLASS: Final[dict[str, type[Resource]]] = {cls.__struct_config__.tag: c
 FIELDS: Final[dict[str, frozenset[str]]] = {
     kind: frozenset(cls.__struct_fields__) | {"kind"} for kind, cls in RESOURCE_CLASS.items()
 }
-_LIST: Final = msgspec.json.Decoder(list[Resource])
+_LIST: Final = msgspec.json.Decoder(list[Resource], float_hook=Decimal)
 
 
 def kind_of(resource: Resource) -> ResourceKind:
@@ -195,19 +275,55 @@ class NotAList(ValueError):
     """The text given to `decode_resources` is not a JSON array of whole elements."""
 
 
+class NotExact(NotAList):
+    """The text holds a member twice, or a null where a member may be left out: read it exactly instead."""
+
+
 def decode_resources(text: str) -> list[Resource]:
-    """Decode a JSON array of resources (fast path). NotAList if the text is not valid JSON,
-    ResourceError (with the element's index as the path) if an element is not a valid resource."""
-    try:
-        return _LIST.decode(text)
-    except msgspec.ValidationError as exc:
-        raise _resource_error(exc) from exc
-    except msgspec.DecodeError as exc:
-        raise NotAList(str(exc)) from exc
+    """Decode a JSON array of resources (fast path). NotAList if the text is not valid JSON, or if it must be read
+    exactly (NotExact); ResourceError (with the element's index as the path) if an element is not a valid resource.
+
+    msgspec keeps the last of a member given twice. So the text's double quotes are counted against those the
+    decoded resources account for (`_QUOTES`): a member given twice, or an optional one given as null, adds quotes
+    the resources do not hold, and the text is refused here for the exact reader, which names the member.
+    """
+    with _DECODING:
+        _QUOTES[0] = 0
+        try:
+            resources = _LIST.decode(text)
+        except msgspec.ValidationError as exc:
+            raise _resource_error(exc) from exc
+        except msgspec.DecodeError as exc:
+            raise NotAList(str(exc)) from exc
+        if _QUOTES[0] != text.count('"') - (_escaped_quotes(text) if "\\" in text else 0):
+            raise NotExact("the text's members do not match the resources decoded")
+        return resources
+
+
+_DECODING: Final = threading.Lock()
+"""One decoding at a time counts into `_QUOTES`."""
+
+
+def _escaped_quotes(text: str) -> int:
+    """Quotes inside strings, written `\\"`: those after an odd run of backslashes (`\\\\"` ends a string)."""
+    escaped, run, sign = 0, 1, 1
+    while found := text.count("\\" * run + '"'):
+        escaped += sign * found
+        run, sign = run + 1, -sign
+    return escaped
 
 
 def to_resource(raw: Mapping[str, Any]) -> Resource:
-    """Validate one decoded resource of a known kind and known fields; ResourceError if it is invalid."""
+    """Validate one decoded resource of a known kind and known fields; ResourceError if it is invalid.
+    A size or clock written as a string is read with ASCII digits only (`^\\d+(\\.\\d+)?$`)."""
+    strings = [name for name in DECIMAL_FIELDS.intersection(raw) if isinstance(raw[name], str)]
+    if strings:
+        raw = dict(raw)
+        for name in strings:
+            number = decimal_text(raw[name])
+            if number is None:
+                raise ResourceError(f".{name}", f"expected {DECIMAL_HINT}; got {raw[name]!r}")
+            raw[name] = number
     try:
         resource: Resource = msgspec.convert(raw, Resource)
     except msgspec.ValidationError as exc:
@@ -243,7 +359,7 @@ def resource_json_schema() -> dict[str, Any]:
                 bounds = {k: target.pop(k) for k in ("minimum", "exclusiveMinimum") if k in target}
                 number = [{"type": "number", **bounds}, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}]
                 if target is prop:
-                    prop.pop("type"), prop.pop("format")
+                    prop.pop("type", None), prop.pop("format")
                     prop["anyOf"] = number
                 else:
                     prop["anyOf"] = [*number, {"type": "null"}]
@@ -262,12 +378,41 @@ class Unrecognized:
     count: int
     sample_ids: tuple[str, ...]
 
+    def __post_init__(self) -> None:  # names and ids from the input, shown in every output: printable
+        object.__setattr__(self, "name", printable(self.name))
+        object.__setattr__(self, "kind", printable(self.kind))
+        object.__setattr__(self, "sample_ids", tuple(map(printable, self.sample_ids)))
+
+
+@dataclass(frozen=True)
+class TableEntryUse:
+    """One entry of a source's mapping tables that stated attributes of observed resources (a family's clock and
+    architecture, what an instance state means, a volume type's tier): which entry, what it states, where it
+    comes from and on what evidence, and how many resources it decided. The reconcile core names it on every
+    line item whose figure reads one of its `attributes`, so no figure rests on a table unexplained."""
+
+    table: str
+    """The table's name in the tables file: `families`, `instance_states`, `volume_tiers`, `instance_types`, ..."""
+    key: str
+    kind: ResourceKind
+    attributes: tuple[str, ...]
+    """The resource attributes the entry decided (`cpu_ghz`, `arch`, `state`, `tier`, `memory_gb`)."""
+    values: tuple[tuple[str, str], ...]
+    """What the entry states, as (field, value) text: (("cpu_ghz", "2.6"), ("arch", "x86_64"))."""
+    origin: str
+    """The tables file it was read from, or `built-in` for the source's documented defaults."""
+    evidence: str | None
+    """Where the figure comes from (a document, a ticket, an lscpu output), as the tables file says; None: not said."""
+    count: int
+    sample_ids: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class SourceReport:
     """What one source observed: the kinds it covers, the kinds it failed on (and why), the kinds whose
-    listing may be incomplete (and why), what it skipped. For a failed or incomplete kind, what was seen
-    counts toward the lower bound of its line items and their upper bound is open."""
+    listing may be incomplete (and why), what it skipped, and the table entries its mapping rested on. For a
+    failed or incomplete kind, what was seen counts toward the lower bound of its line items and their upper
+    bound is open."""
 
     name: str
     covers: frozenset[ResourceKind]
@@ -276,6 +421,15 @@ class SourceReport:
     incomplete: Mapping[ResourceKind, str] = field(default_factory=dict)
     unrecognized: tuple[Unrecognized, ...] = ()
     resource_count: int = 0
+    table_entries: tuple[TableEntryUse, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Every text printable: a file name, a server's error message or a header from the input may hold
+        control characters or undecodable bytes, and every output shows these."""
+        object.__setattr__(self, "name", printable(self.name))
+        object.__setattr__(self, "detail", printable(self.detail))
+        object.__setattr__(self, "failed", {kind: printable(why) for kind, why in self.failed.items()})
+        object.__setattr__(self, "incomplete", {kind: printable(why) for kind, why in self.incomplete.items()})
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,10 @@ from typing import Any, Final
 from reconciler.base.messages import Message, joined, message
 from reconciler.base.money import arithmetic, to_fen
 from reconciler.contract import deadlines
-from reconciler.contract.model import Contract, LineItem
+from reconciler.contract.model import Contract, LineItem, LineItemId
+from reconciler.core import attestations as attested
 from reconciler.core import bounds
+from reconciler.core.attestations import Attestation
 from reconciler.core.expansions import track
 from reconciler.core.exposure import assess_exposure
 from reconciler.core.meters import (
@@ -28,17 +30,22 @@ from reconciler.core.meters import (
     SetAsideGroup,
     Tally,
     UncertainGroup,
+    attributes_read,
     measure,
 )
 from reconciler.core.models import (
+    AttestationRef,
+    AttestationState,
     ContractRef,
     Evidence,
     Finding,
+    Provenance,
     Reconciliation,
     SetAside,
     SourceSummary,
     Status,
     Summary,
+    TableEntryRef,
     Uncertain,
     UnrecognizedInput,
 )
@@ -72,9 +79,11 @@ def reconcile(
     now: datetime,
     policy: MeterPolicy | None = None,
     history: Sequence[PastRun] = (),
+    attestations: Sequence[Attestation] = (),
 ) -> Reconciliation:
     """Measure the observation's resources and assess them against the contract at `now`."""
-    return assess(contract, observation, measure(contract, observation.resources, policy), now, history)
+    measurement = measure(contract, observation.resources, policy)
+    return assess(contract, observation, measurement, now, history, attestations)
 
 
 def assess(
@@ -83,15 +92,22 @@ def assess(
     measurement: Measurement,
     now: datetime,
     history: Sequence[PastRun] = (),
+    attestations: Sequence[Attestation] = (),
 ) -> Reconciliation:
     """The verdict on a measurement: per line item entitled, due, supplied, gap, status and value; the
-    expansions' states and the indicative exposure, both using the earlier runs of `history` (oldest first)."""
+    expansions' states and the indicative exposure, both using the earlier runs of `history` (oldest first).
+    `attestations` supply the line items no source observes (core.attestations)."""
     with arithmetic():
-        return _assess(contract, observation, measurement, now, history)
+        return _assess(contract, observation, measurement, now, history, attestations)
 
 
 def _assess(
-    contract: Contract, observation: Observation, measurement: Measurement, now: datetime, history: Sequence[PastRun]
+    contract: Contract,
+    observation: Observation,
+    measurement: Measurement,
+    now: datetime,
+    history: Sequence[PastRun],
+    attestations: Sequence[Attestation],
 ) -> Reconciliation:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -103,12 +119,25 @@ def _assess(
     warnings += _freshness(observation.observed_at, now)
     if ended:
         warnings.append(_ended_note(contract, now))
+    observed = frozenset(item.id for item in contract.line_items if _observed(item.id, observation.sources))
+    refs = attested.references(attestations, now, observed)
+    warnings += _attestation_notes(contract, refs, now)
     findings = [
-        _finding(contract, item, measurement.tallies[item.id], observation.sources, now, started, ended)
+        _finding(
+            contract,
+            item,
+            measurement.tallies[item.id],
+            observation.sources,
+            now,
+            started,
+            ended,
+            [ref for ref in refs if ref.line_item == item.id],
+        )
         for item in contract.line_items
     ]
     findings.sort(key=lambda f: f.seq)
     warnings += [w for f in findings if (w := _repeated_ids(f)) is not None]
+    warnings += [w for f in findings if (w := _disagreement(f)) is not None]
     summary = summarize(findings, measurement.resource_count)
     verdict, exit_code = bounds.verdict(findings)
     expansions = track(contract, {f.line_item.value: f.supplied_lower for f in findings}, now, history)
@@ -124,7 +153,59 @@ def _assess(
         verdict=verdict,
         exit_code=exit_code,
         warnings=warnings,
+        attestations=refs,
     )
+
+
+def _observed(item_id: LineItemId, sources: Iterable[SourceReport]) -> bool:
+    """Whether a source observed the line item's kind (covered it, or tried: failed or incomplete)."""
+    kind = METER_BY_ITEM[item_id].kind
+    return any(kind in s.covers or kind in s.failed or kind in s.incomplete for s in sources)
+
+
+def _attestation_notes(contract: Contract, refs: Sequence[AttestationRef], now: datetime) -> list[Message]:
+    """Warnings about the attestations themselves: one expiring soon, one expired, one dated after `now`."""
+    units = {item.id: item.unit for item in contract.line_items}
+    notes = []
+    for ref in refs:
+        values = {
+            "id": ref.id,
+            "line_item": ref.line_item,
+            "quantity": ref.quantity,
+            "unit": units[ref.line_item],
+            "attested_by": ref.attested_by,
+            "valid_until": ref.valid_until,
+        }
+        if ref.state is AttestationState.EXPIRING:
+            days = (ref.valid_until - now) // timedelta(days=1)
+            notes.append(message("attestation_expiring", days=days, **values))
+        elif ref.state is AttestationState.EXPIRED:
+            notes.append(message("attestation_expired", **values))
+        elif ref.state is AttestationState.NOT_YET:
+            notes.append(
+                message("attestation_not_yet", id=ref.id, line_item=ref.line_item, attested_at=ref.attested_at)
+            )
+    return notes
+
+
+def _disagreement(finding: Finding) -> Message | None:
+    """A warning when a line item some source observed is also attested, and the attested total lies outside
+    the observed bounds: the observed figure counts."""
+    provenance = finding.provenance
+    if provenance is None or provenance.supplied_by != "observed" or finding.supplied_lower is None:
+        return None
+    total = attested.outside(provenance.attestations, finding.supplied_lower, finding.supplied_upper)
+    if total is None:
+        return None
+    lower, upper = finding.supplied_lower, finding.supplied_upper
+    if upper == lower:
+        observed = message("supply_exact", quantity=lower)
+    elif upper is None:
+        observed = message("supply_at_least", lower=lower)
+    else:
+        observed = message("supply_between", lower=lower, upper=upper)
+    ids = [ref.id for ref in provenance.attestations if ref.state in attested.COUNTING]
+    return message("attestation_disagrees", line_item=finding.line_item, observed=observed, attested=total, ids=ids)
 
 
 def summarize(findings: Sequence[Finding], resources_observed: int) -> Summary:
@@ -189,6 +270,7 @@ def _finding(
     now: datetime,
     started: bool,
     ended: bool,
+    attestations: Sequence[AttestationRef] = (),
 ) -> Finding:
     meter = METER_BY_ITEM[item.id]
     kind = meter.kind
@@ -209,12 +291,8 @@ def _finding(
         "due": due,
         "measured_by": meter.description,
     }
-    sources = list(sources)
-    failures = [message("source_error", source=s.name, text=s.failed[kind]) for s in sources if kind in s.failed]
-    incomplete = [
-        message("source_error", source=s.name, text=s.incomplete[kind]) for s in sources if kind in s.incomplete
-    ]
-    if not failures and not incomplete and not any(kind in s.covers for s in sources):
+    supply = _supply(item, tally, list(sources), attestations)
+    if supply is None:
         return Finding.model_construct(
             **common,
             **_UNMEASURED,
@@ -223,13 +301,7 @@ def _finding(
             reason=message("not_observed", kind=kind),
             evidence=None,
         )
-    lower = tally.supplied
-    upper = None if failures or incomplete else tally.upper
-    reasons: list[Message] = []
-    if failures:
-        reasons.append(message("source_failed", kind=kind, failures=failures))
-    if incomplete:
-        reasons.append(message("listing_incomplete", kind=kind, reasons=incomplete))
+    lower, upper, reasons, evidence, provenance = supply
     exact = lower if upper == lower else None
     if ended:
         reasons.insert(0, message("ended_item", end=contract.service_period.end))
@@ -251,7 +323,8 @@ def _finding(
             surplus_value_monthly=zero,
             surplus_value_possible=zero,
             reason=joined(reasons),
-            evidence=_evidence(tally, meter.per_unit),
+            evidence=evidence,
+            provenance=provenance,
         )
     possible = bounds.possible_statuses(lower, upper, due, entitled)
     status = bounds.decided(possible)
@@ -287,8 +360,66 @@ def _finding(
         surplus_value_monthly=to_fen(surplus_certain * price),
         surplus_value_possible=None if surplus_possible is None else to_fen(surplus_possible * price),
         reason=joined(reasons),
-        evidence=_evidence(tally, meter.per_unit),
+        evidence=evidence,
+        provenance=provenance,
     )
+
+
+def _table_entries(sources: Iterable[SourceReport], kind: str, read: frozenset[str]) -> list[TableEntryRef]:
+    """The table entries of the sources that decided an attribute `read` of resources of `kind`."""
+    refs = [
+        TableEntryRef(
+            source=source.name,
+            table=entry.table,
+            key=entry.key,
+            values=dict(entry.values),
+            origin=entry.origin,
+            evidence=entry.evidence,
+            resources=entry.count,
+            sample_ids=list(entry.sample_ids),
+        )
+        for source in sources
+        for entry in source.table_entries
+        if entry.kind == kind and read.intersection(entry.attributes)
+    ]
+    return sorted(refs, key=lambda ref: (ref.source, ref.table, ref.key))
+
+
+def _supply(
+    item: LineItem, tally: Tally, sources: list[SourceReport], attestations: Sequence[AttestationRef]
+) -> tuple[Decimal, Decimal | None, list[Message], Evidence | None, Provenance] | None:
+    """The line item's supply bounds, the reasons they differ, its evidence and provenance: observed when a
+    source observes its kind (tried to: failed or incomplete leave the upper bound open), else attested when an
+    attestation counts or has expired; None when neither (not observed)."""
+    meter = METER_BY_ITEM[item.id]
+    kind = meter.kind
+    failures = [message("source_error", source=s.name, text=s.failed[kind]) for s in sources if kind in s.failed]
+    incomplete = [
+        message("source_error", source=s.name, text=s.incomplete[kind]) for s in sources if kind in s.incomplete
+    ]
+    observers = [s for s in sources if kind in s.covers or kind in s.failed or kind in s.incomplete]
+    reasons: list[Message] = []
+    if observers:
+        provenance = Provenance(
+            supplied_by="observed",
+            sources=[s.name for s in observers],
+            table_entries=_table_entries(observers, kind, attributes_read(meter, item.constraints)),
+            attestations=list(attestations),
+        )
+        if failures:
+            reasons.append(message("source_failed", kind=kind, failures=failures))
+        if incomplete:
+            reasons.append(message("listing_incomplete", kind=kind, reasons=incomplete))
+        upper = None if failures or incomplete else tally.upper
+        return tally.supplied, upper, reasons, _evidence(tally, meter.per_unit), provenance
+    given = attested.attested_bounds(attestations)
+    if given is None:
+        return None
+    expired = [ref.id for ref in attestations if ref.state is AttestationState.EXPIRED]
+    if expired:
+        reasons.append(message("attestation_unknown", line_item=item.id, ids=expired))
+    provenance = Provenance(supplied_by="attested", sources=[], table_entries=[], attestations=list(attestations))
+    return given[0], given[1], reasons, None, provenance
 
 
 _UNMEASURED: Final[dict[str, Any]] = dict.fromkeys(

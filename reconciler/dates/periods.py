@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.messages import Message, Names, message
-from reconciler.dates.clock import end_of_day, in_contract_tz
+from reconciler.dates.clock import FIRST_YEAR, LAST_YEAR, end_of_day, in_contract_tz
 
 MAX_DAYS = 36_600
 """Longest period accepted, in days or working days (about a century)."""
@@ -167,26 +167,33 @@ def add_months(day: date, months: int) -> date:
 
 # -- the user's calendar file, already parsed from JSON ---------------------------------------------------
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CALENDAR_FIELDS = ("year", "holidays", "workdays")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CALENDAR_FIELDS = ("year", "holidays", "workdays", "note")
 
 
 def calendar_from_data(data: Any, source: str) -> YearCalendar:
-    """Validate a parsed calendar document `{"year": 2027, "holidays": [...], "workdays": [...]}`.
+    """Validate a parsed calendar document `{"year": 2027, "holidays": [...], "workdays": [...]}` (and an optional
+    `note`, free text: where the dates come from, or that the file is only an example).
 
     Raises InputError naming `source` and every field that is wrong.
     """
     if not isinstance(data, dict):
         raise InputError.single(source, "", f"expected a JSON object, found {json_type_name(data)}")
     problems = [
-        Problem(key, "unknown field (expected year, holidays, workdays)") for key in data if key not in _CALENDAR_FIELDS
+        Problem(key, "unknown field (expected year, holidays, workdays, note)")
+        for key in data
+        if key not in _CALENDAR_FIELDS
     ]
+    if "note" in data and not isinstance(data["note"], str):
+        problems.append(Problem("note", f"expected a text, found {json_type_name(data['note'])}"))
     year = data.get("year")
     if "year" not in data:
         problems.append(Problem("year", "required field is missing"))
         year = None
-    elif isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9998:
-        problems.append(Problem("year", f"expected a year such as 2027 (got {year!r})"))
+    elif isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        problems.append(
+            Problem("year", f"expected a year such as 2027, from {FIRST_YEAR} to {LAST_YEAR} (got {year!r})")
+        )
         year = None
     lists: dict[str, frozenset[date]] = {}
     for key in ("holidays", "workdays"):

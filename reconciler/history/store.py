@@ -30,6 +30,7 @@ from sqlalchemy.pool import NullPool
 
 from reconciler.base.errors import InputError
 from reconciler.base.messages import from_json, to_json
+from reconciler.base.text import json_text_is_safe, printable_tree
 from reconciler.core.runs import PastRun, RecordedRun, finding_record, past_run, upgrade_record
 from reconciler.history.deadlines import GRACE_S, Deadlines, Watchdog, deadlines_from
 from reconciler.history.replay import check_findings, check_recorded
@@ -293,7 +294,10 @@ class History:
                 stored = bytes(stored).decode("utf-8")
             if not isinstance(stored, str):
                 raise TypeError(f"expected JSON text, got {type(stored).__name__}")
-            return json.loads(stored)
+            value = json.loads(stored)
+            # runs recorded before text was made printable where it is read may hold a lone surrogate or a
+            # control character (an id, a file name): every report shows them printable too
+            return value if json_text_is_safe(stored) else printable_tree(value)
         except _BAD_RECORD as exc:
             raise InputError.single(
                 f"<history {self.shown}>",

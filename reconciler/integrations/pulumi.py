@@ -37,8 +37,10 @@ from typing import Any, ClassVar
 import pulumi
 import pulumi.dynamic
 
+from reconciler.app.attestations import load_attestations
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError, Problem
+from reconciler.base.messages import message
 from reconciler.core.changes import bounds_text
 from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
@@ -60,6 +62,7 @@ SETTING_KEYS = {
     "source": "reconciler:source",
     "options": "reconciler:sourceOptions",
     "now": "reconciler:now",
+    "attest": "reconciler:attest",
 }
 """Each setting's stack configuration key, named in errors."""
 
@@ -78,11 +81,15 @@ class Settings:
     now: str | None = None
     options: tuple[tuple[str, str], ...] = ()
     """Source settings as (`NAME.KEY`, value) pairs, as `--source-option`; secrets belong in the environment."""
+    attest: str = ""
+    """Attestation files (JSON or YAML), comma-separated, as `--attest`; "" = none."""
 
     def to_props(self) -> dict[str, Any]:
         props: dict[str, Any] = {"contract": self.contract, "observed": self.observed, "source": self.source}
         if self.options:
             props["options"] = dict(self.options)
+        if self.attest:
+            props["attest"] = self.attest
         return props | ({"now": self.now} if self.now else {})
 
     @classmethod
@@ -95,6 +102,7 @@ class Settings:
             source=str(props.get("source", cls.source)),
             now=str(props["now"]) if props.get("now") else None,
             options=_options(props.get("options")),
+            attest=str(props.get("attest") or ""),
         )
 
 
@@ -143,18 +151,22 @@ def observe(settings: Settings, root: Path | None = None) -> Reconciliation:
     contract_path = resolve(settings.contract, base)
     names = [name.strip() for name in settings.source.split(",") if name.strip()]
     files = [_resolve_file(given.strip(), base) for given in settings.observed.split(",") if given.strip()]
+    attest = [resolve(given.strip(), base) for given in settings.attest.split(",") if given.strip()]
     signature = sum(
         (_signature(Path(given.rpartition("=")[2]), "observed") for given in files),
         _signature(contract_path, "contract"),
     )
+    signature = sum((_signature(path, "attest") for path in attest), signature)
     key = (settings, base, signature)
     with _observing:
         if key not in _observed:
-            _observed[key] = _reconcile(settings, contract_path, names, files)
+            _observed[key] = _reconcile(settings, contract_path, names, files, attest)
         return _observed[key]
 
 
-def _reconcile(settings: Settings, contract_path: Path, names: list[str], files: list[str]) -> Reconciliation:
+def _reconcile(
+    settings: Settings, contract_path: Path, names: list[str], files: list[str], attest: list[Path]
+) -> Reconciliation:
     now = _parse_now(settings.now)
     try:
         requests = source_requests(names, files, [f"{k}={v}" for k, v in settings.options], None, os.environ, now)
@@ -165,7 +177,11 @@ def _reconcile(settings: Settings, contract_path: Path, names: list[str], files:
     except InputError as exc:
         raise InputError(f"{exc.file} (stack setting {SETTING_KEYS['contract']})", exc.problems) from exc
     try:
-        return check_sources(contract, warnings, open_sources(requests), now)
+        attested = load_attestations(attest)
+    except InputError as exc:
+        raise InputError(f"{exc.file} (stack setting {SETTING_KEYS['attest']})", exc.problems) from exc
+    try:
+        return check_sources(contract, warnings, open_sources(requests), now, attestations=attested)
     except InputError as exc:
         setting = SETTING_KEYS["observed"] if files else SETTING_KEYS["options"]
         raise InputError(f"{exc.file} (stack setting {setting})", exc.problems) from exc
@@ -212,6 +228,25 @@ def supplied_text(finding: Finding) -> str | None:
     return bounds_text(finding.supplied_lower, finding.supplied_upper)
 
 
+def provenance_outputs(finding: Finding) -> dict[str, Any]:
+    """Where the supply comes from, as outputs: `supplied_by` (observed, attested, or null when neither) and
+    `attested_by` (who attested what counts, on what evidence, until when; empty unless attested)."""
+    provenance = finding.provenance
+    attested = [
+        message(
+            "attested_supply",
+            id=ref.id,
+            quantity=ref.quantity,
+            attested_by=ref.attested_by,
+            evidence=ref.evidence,
+            valid_until=ref.valid_until,
+        ).text("en")
+        for ref in (provenance.attestations if provenance is not None else [])
+        if ref.counted
+    ]
+    return {"supplied_by": provenance.supplied_by if provenance is not None else None, "attested_by": attested}
+
+
 def gap_text(finding: Finding) -> str | None:
     """supplied - entitled, or its bounds where the supply's bounds differ."""
     if finding.gap is not None or finding.supplied_lower is None or finding.status is Status.ENDED:
@@ -243,6 +278,7 @@ def line_item_inputs(finding: Finding, settings: Settings) -> dict[str, Any]:
         "gap_value_monthly": text(finding.gap_value_monthly),
         "shortfall_value_monthly": text(finding.shortfall_value_monthly),
         "reason": None if finding.reason is None else finding.reason.text("en"),
+        **provenance_outputs(finding),
         "settings": settings.to_props(),
         "version": PROVIDER_VERSION,
     }  # no timestamps: they change every run and would show on every resource (they are stack outputs)

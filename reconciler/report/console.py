@@ -93,6 +93,14 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
         console.print(f"  {line}", markup=False, soft_wrap=True)
     for line in text.notes(result, lang):
         console.print(f"- {line}", markup=False, soft_wrap=True)
+    for key, lines in (
+        ("basis_tables", text.basis_lines(result, lang)),
+        ("basis_attested", text.attestation_lines(result, lang)),
+    ):
+        if lines:
+            console.print(f"{label(key, lang)}:", markup=False)
+        for line in lines:
+            console.print(f"- {line}", markup=False, soft_wrap=True)
     none = "" if result.expansions else f" {label('no_expansions', lang)}"
     console.print(f"{label('expansions', lang)}:{none}", markup=False)
     for line in text.expansion_lines(result, lang):

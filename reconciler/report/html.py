@@ -155,6 +155,8 @@ def render_html(
             contract=contract,
             verdict=w.words(lambda language: text.verdict_line(result, language)),
             notes=w.lines(lambda language: text.notes(result, language)),
+            basis=w.lines(lambda language: text.basis_lines(result, language)),
+            attested=w.lines(lambda language: text.attestation_lines(result, language)),
             summary=_summary(w, result),
             exposure_total=w.words(lambda language: text.exposure_total(result, language)),
             history=w.words(lambda language: text.history_heading(result, language) or ""),

@@ -64,6 +64,10 @@ def _line_item_case(finding: Finding) -> ET.Element:
         ET.SubElement(case, "skipped", _attrs(message=_reason(finding)))
     elif status in (Status.PENDING, Status.UNKNOWN, Status.ENDED):  # unknown between pending and met passes
         _text(case, "system-out", f"{_figures(finding)}\n{_details(finding)}")
+    elif status is Status.MET and finding.provenance is not None:  # what the pass rests on
+        basis = _basis(finding)
+        if basis:
+            _text(case, "system-out", "\n".join([_figures(finding), *(f"rests on: {line}" for line in basis)]))
     return case
 
 
@@ -93,10 +97,13 @@ def _reason(finding: Finding) -> str:
 
 def _figures(finding: Finding) -> str:
     """e.g. `short: entitled 1232, due 1232, supplied 1216, gap -16 vCPU; value -224.32 CNY per month`; bounds
-    where they differ (`supplied 1200–1264`, `supplied ≥ 1200`), and what an unknown status may be."""
+    where they differ (`supplied 1200–1264`, `supplied ≥ 1200`), what an unknown status may be, and whether the
+    supply is attested."""
     status = finding.status.value
     if finding.status is Status.UNKNOWN:
         status += f" ({'/'.join(s.value for s in finding.possible)})"
+    if text.attested(finding):
+        status += " (attested)"
     return (
         f"{status}: entitled {text.quantity(finding.entitled)}, due {text.quantity(finding.due)}, "
         f"supplied {text.supply(finding)}, gap {text.gap(finding)} {finding.unit.value}; "
@@ -124,7 +131,20 @@ def _details(finding: Finding) -> str:
                     f"{kind}: {group.count} ({reason}), {plain(group.quantity)} {finding.unit.value}: {sample}"
                 )
         lines += [f"bounds: {text.uncertain_note(group, finding.unit.value, 'en')}" for group in evidence.uncertain]
+    lines += [f"rests on: {line}" for line in _basis(finding)]
     return "\n".join(lines)
+
+
+def _basis(finding: Finding) -> list[str]:
+    """The table entries and attestations the line item's figure rests on, one line each."""
+    provenance = finding.provenance
+    if provenance is None:
+        return []
+    lines = [say(m, "en") for m in text.basis_messages([finding])]
+    lines += [
+        "attestation " + say(text.attestation_message(a, finding.unit.value), "en") for a in provenance.attestations
+    ]
+    return lines
 
 
 def _expansion_summary(expansion: ExpansionStatus) -> str:

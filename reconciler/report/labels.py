@@ -113,6 +113,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "contracted": ("contracted", "合同约定"),
     "line_items": ("Line items", "分项明细"),
     "notes": ("Notes", "说明"),
+    # where the figures come from (provenance): table entries and attestations
+    "attested": ("attested", "书面确认"),
+    "basis": ("Basis of the figures", "数据依据"),
+    "basis_tables": ("Table entries the figures rest on", "数据所依据的对照表条目"),
+    "basis_attested": ("Attestations", "书面确认"),
+    # reconciler tables init (the sentences are messages: base.messages KEYS tables_*)
+    "tables_evidence": ("evidence", "依据"),
     "expansion_id": ("Expansion", "扩容编号"),
     "quantity": ("Quantity", "数量"),
     "requested_at": ("Requested", "提出时间"),

@@ -36,6 +36,12 @@ def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
     notes = text.notes(result, lang)
     if notes:
         lines += ["", *(f"- {note}" for note in notes)]
+    for key, basis in (
+        ("basis_tables", text.basis_lines(result, lang)),
+        ("basis_attested", text.attestation_lines(result, lang)),
+    ):
+        if basis:
+            lines += ["", f"**{label(key, lang)}**", "", *(f"- {line}" for line in basis)]
     expansions = text.expansion_lines(result, lang) or [label("no_expansions", lang)]
     lines += ["", f"**{label('expansions', lang)}**", "", *(f"- {line}" for line in expansions)]
     lines += ["", f"**{text.exposure_total(result, lang)}**"]

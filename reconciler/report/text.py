@@ -10,8 +10,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from reconciler.base import formats
-from reconciler.base.messages import Message, clause_name, line_item_name, say
-from reconciler.core.models import Finding, Reconciliation, Status, Uncertain, Verdict
+from reconciler.base.messages import Message, clause_name, line_item_name, message, plain_text, say
+from reconciler.core.models import (
+    AttestationRef,
+    AttestationState,
+    Finding,
+    Reconciliation,
+    Status,
+    TableEntryRef,
+    Uncertain,
+    Verdict,
+)
 from reconciler.report.labels import Lang, attribute_name, counted, field_name, label, unit
 
 COLUMNS = ("#", "line_item", "unit", "entitled", "due", "supplied", "gap", "status", "gap_value")
@@ -133,11 +142,76 @@ def value(finding: Finding, lang: Lang = "en") -> str:
 
 
 def status(finding: Finding, lang: Lang) -> str:
-    """The status; an unknown one with what it may be: `unknown (met/over)`."""
+    """The status; an unknown one with what it may be: `unknown (met/over)`; attested supply says so:
+    `met (attested)`."""
     shown = label(finding.status.value, lang)
     if finding.status is Status.UNKNOWN and finding.possible:
         shown += f" ({'/'.join(label(s.value, lang) for s in finding.possible)})"
+    if attested(finding):
+        shown += f"（{label('attested', lang)}）" if lang == "zh" else f" ({label('attested', lang)})"
     return shown
+
+
+def attested(finding: Finding) -> bool:
+    """Whether the line item's supply is attested (no source observes it)."""
+    return finding.provenance is not None and finding.provenance.supplied_by == "attested"
+
+
+def basis_lines(result: Reconciliation, lang: Lang) -> list[str]:
+    """Each table entry the figures rest on, once, with what it states, its evidence and origin, how many
+    resources it decided and for which line items."""
+    return [say(m, lang) for m in basis_messages(result.findings)]
+
+
+def basis_messages(findings: Iterable[Finding]) -> list[Message]:
+    """The table entries the findings' figures rest on as messages (`basis_entry`), each entry once with its
+    line items."""
+    entries: dict[tuple[str, str, str], tuple[TableEntryRef, list[str]]] = {}
+    for finding in findings:
+        if finding.provenance is None:
+            continue
+        for entry in finding.provenance.table_entries:
+            key = (entry.source, entry.table, entry.key)
+            entries.setdefault(key, (entry, []))[1].append(finding.line_item.value)
+    return [
+        message(
+            "basis_entry",
+            source=entry.source,
+            entry=f"{entry.table}[{entry.key}]",
+            values=", ".join(f"{name} {value}" for name, value in entry.values.items()),
+            evidence=plain_text(entry.evidence) if entry.evidence else message("no_evidence"),
+            origin=message("built_in") if entry.origin == "built-in" else plain_text(entry.origin),
+            resources=entry.resources,
+            line_items=items,
+        )
+        for entry, items in entries.values()
+    ]
+
+
+def attestation_lines(result: Reconciliation, lang: Lang) -> list[str]:
+    """Each attestation given to the check: what, by whom, on what evidence, valid until when, and its state."""
+    units = {f.line_item: f.unit for f in result.findings}
+    return [say(attestation_message(ref, units[ref.line_item].value), lang) for ref in result.attestations]
+
+
+def attestation_message(ref: AttestationRef, unit_value: str) -> Message:
+    """An attestation as the reports list it (`attestation_line`), with its state at the check's now: one that
+    would count but for a source observing its line item says so."""
+    state = ref.state.value
+    if not ref.counted and ref.state in (AttestationState.VALID, AttestationState.EXPIRING):
+        state = "observed"
+    return message(
+        "attestation_line",
+        id=ref.id,
+        line_item=ref.line_item,
+        quantity=ref.quantity,
+        unit=unit_value,
+        attested_by=ref.attested_by,
+        evidence=ref.evidence,
+        attested_at=ref.attested_at,
+        valid_until=ref.valid_until,
+        state=message(f"attestation_state_{state}"),
+    )
 
 
 def summary_lines(result: Reconciliation, lang: Lang) -> list[str]:

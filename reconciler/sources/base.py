@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Protocol, overload
 
 from reconciler.base.errors import InputError, Problem
-from reconciler.core.observation import Observation, Resource, ResourceKind, SourceReport
+from reconciler.base.numbers import decimal_text
+from reconciler.core.observation import Observation, Resource, ResourceKind, SourceReport, TableEntryUse
 
 Progress = Callable[[int, int], None]
 """Called with (bytes of the file read so far, resources read so far) by sources that read big files."""
@@ -71,6 +72,20 @@ class SourceSpec:
     settings: tuple[Setting, ...] = ()
     live: bool = True
     """False for sources that only read files (the snapshot): they need `--from-file`."""
+    tables: TablesSupport | None = None
+    """What `reconciler tables` does for this source; None: it has no tables to fill."""
+
+
+@dataclass(frozen=True)
+class TablesSupport:
+    """A source's mapping tables as `reconciler tables` handles them (docs/formats.md, "Tables files")."""
+
+    scaffold: Callable[[SourceRequest], dict[str, Any]]
+    """Observe (live or from the request's files) and return the tables document to fill in: every key the
+    observation holds, with counts and sample ids, the fields an API reports filled, the rest null."""
+    blanks: Callable[[Any, str], list[Problem]]
+    """Check a tables file's content (InputError naming the file when it is not one) and name what is still
+    blank: fields left null, filled entries without evidence."""
 
 
 class CollectedSource:
@@ -153,6 +168,55 @@ class Held:
         return f"{self.count} ({self.sample_text()})"
 
 
+Values = tuple[tuple[str, str], ...]
+"""What a table entry states, as (field, value) text."""
+
+
+class EntryUses:
+    """The table entries a mapping used, with the resources each decided (count and sample ids): the
+    provenance a source reports (`SourceReport.table_entries`). An entry counts a resource once the mapping
+    keeps it (`commit`), so a resource listed twice (project chunks, regions, export files) counts once."""
+
+    def __init__(self) -> None:
+        self.held: dict[tuple[str, str], tuple[ResourceKind, Values, Held]] = {}
+        self._pending: dict[tuple[ResourceKind, str], dict[str, tuple[str, Values]]] = {}
+
+    def add(self, table: str, key: str, kind: ResourceKind, values: Values, rid: str) -> None:
+        """Note that the entry `table`/`key` decided the resource `rid` of `kind` (one entry per table)."""
+        self._pending.setdefault((kind, rid), {})[table] = (key, values)
+
+    def commit(self, kind: ResourceKind, rid: str) -> None:
+        """The resource is counted: the entries noted for it count it."""
+        for table, (key, values) in self._pending.pop((kind, rid), {}).items():
+            self.held.setdefault((table, key), (kind, values, Held()))[2].add(rid)
+
+    def merge(self, other: EntryUses) -> None:
+        for entry, (kind, values, held) in other.held.items():
+            mine = self.held.setdefault(entry, (kind, values, Held()))[2]
+            mine.count += held.count
+            mine.samples += held.samples[: max(0, HELD_SAMPLES - len(mine.samples))]
+
+    def entries(self, basis: Callable[[str, str], tuple[str, str | None]]) -> tuple[TableEntryUse, ...]:
+        """Each entry used, with `basis(table, key)` = (origin, evidence), ordered by table and key."""
+        used = []
+        for (table, key), (kind, values, held) in sorted(self.held.items()):
+            origin, evidence = basis(table, key)
+            used.append(
+                TableEntryUse(
+                    table=table,
+                    key=key,
+                    kind=kind,
+                    attributes=tuple(name for name, _ in values),
+                    values=values,
+                    origin=origin,
+                    evidence=evidence,
+                    count=held.count,
+                    sample_ids=tuple(held.samples),
+                )
+            )
+        return tuple(used)
+
+
 def describe_groups(groups: Mapping[str, Held]) -> str:
     """`key: 3 (a, b, c); other: 1 (d)`, by key."""
     return "; ".join(f"{key}: {held.describe()}" for key, held in sorted(groups.items()))
@@ -175,12 +239,9 @@ def number_setting(source: str, settings: Mapping[str, str], key: str, low: floa
     text = settings.get(key, "")
     where, field_name = f"<{source} settings>", f"{source}.{key}"
     expected = "a whole number" if integer else "a number"
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise InputError.single(where, field_name, f"expected {expected}, found {text!r}") from None
-    if not value.is_finite():
-        raise InputError.single(where, field_name, f"expected a finite number, found {text!r}")
+    value = decimal_text(text.strip(), signed=True)
+    if value is None:
+        raise InputError.single(where, field_name, f"expected {expected}, found {text!r}")
     if integer and value != value.to_integral_value():
         raise InputError.single(where, field_name, f"expected a whole number, found {text!r}")
     if value < Decimal(str(low)):

@@ -7,20 +7,20 @@ silently dropped; the first malformed resources fail the read with their index, 
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from decimal import Decimal
 from itertools import chain
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from reconciler.base.errors import InputError, Problem, json_type_name, problems_from_validation
-from reconciler.base.jsonio import ObjectStream, open_text
+from reconciler.base.jsonio import DUPLICATE, ObjectStream, bytes_read, duplicate_path, open_text
+from reconciler.base.limits import MAX_SNAPSHOT_MB
+from reconciler.base.text import json_text_is_safe
 from reconciler.core.observation import (
     FIELDS,
     KINDS,
@@ -34,9 +34,17 @@ from reconciler.core.observation import (
     decode_resources,
     to_resource,
 )
+from reconciler.dates.clock import instant_problem
 from reconciler.sources.base import Held
 
 MAX_PROBLEMS = 20
+
+
+def _in_range(value: datetime) -> datetime:
+    problem = instant_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 class SourceFailure(BaseModel):
@@ -54,7 +62,7 @@ class SnapshotHeader(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     format: Literal["contract-reconciler/observation"] = "contract-reconciler/observation"
     version: Literal[1] = 1
-    observed_at: AwareDatetime
+    observed_at: Annotated[AwareDatetime, AfterValidator(_in_range)]
     source: Annotated[str, Field(min_length=1)]
     coverage: list[ResourceKind] | None = Field(
         None, description="kinds this snapshot observed; absent = all kinds (missing ones count as zero)"
@@ -99,6 +107,8 @@ def plain_header(raw: dict[str, Any]) -> SnapshotHeader | None:
     try:
         observed_at = datetime.fromisoformat(stamp)
     except ValueError:  # a month 13, a 25th hour
+        return None
+    if instant_problem(observed_at) is not None:  # the model names it
         return None
     coverage = raw.get("coverage")
     if coverage is not None and not _kinds(coverage, empty=True):
@@ -153,7 +163,7 @@ class SnapshotFile:
         name = str(self.path)
         problems: list[Problem] = []
         seen_resources = False
-        with open_text(self.path) as handle:
+        with open_text(self.path, MAX_SNAPSHOT_MB) as handle:
             stream = ObjectStream(handle, name)
             for key in stream.members():
                 if key != "resources":
@@ -163,6 +173,9 @@ class SnapshotFile:
                 index = 0
                 for part in stream.array_chunks():
                     if isinstance(part, str):
+                        if not json_text_is_safe(part):  # strings to make printable: read this part exactly
+                            stream.distrust_last()
+                            continue
                         try:
                             batch = decode_resources(part)
                             size = len(batch)
@@ -171,24 +184,24 @@ class SnapshotFile:
                             continue
                         except ResourceError:
                             try:  # valid JSON but an unusual element: read this part exactly
-                                raws = json.loads(part, parse_float=Decimal)
+                                raws = stream.decode_part(part)
                             except ValueError:  # not JSON after all (the cut fell inside an element)
                                 stream.distrust_last()
                                 continue
-                            batch, size = self._exactly(index, raws, problems), len(raws)
+                            batch, size = self._exactly(index, raws, problems, stream), len(raws)
                     else:
-                        batch, size = self._exactly(index, part, problems), len(part)
+                        batch, size = self._exactly(index, part, problems, stream), len(part)
                     index += size
                     self._count = index
                     if len(problems) >= MAX_PROBLEMS:
                         break
                     if self._progress is not None:
-                        self._progress(handle.buffer.tell(), index)
+                        self._progress(bytes_read(handle), index)
                     yield batch
                 if len(problems) >= MAX_PROBLEMS:
                     break
             if self._progress is not None:
-                self._progress(handle.buffer.tell(), self._count)
+                self._progress(bytes_read(handle), self._count)
         if not seen_resources and not problems:
             problems.append(Problem("resources", "required field is missing"))
         if problems:
@@ -197,23 +210,24 @@ class SnapshotFile:
             raise InputError(name, problems)
         self._read = True
 
-    def _exactly(self, start: int, raws: list[Any], problems: list[Problem]) -> list[Resource]:
+    def _exactly(self, start: int, raws: list[Any], problems: list[Problem], stream: ObjectStream) -> list[Resource]:
         """Validate elements one by one: unknown kinds and fields are recorded, malformed ones are problems."""
         valid = []
         for offset, raw in enumerate(raws):
+            if stream.duplicated and (path := duplicate_path(raw)):
+                problems.append(Problem(f"{_where(start + offset, raw)}.{path}", DUPLICATE))
+                continue
             resource = self._validate(start + offset, raw, problems)
             if resource is not None:
                 valid.append(resource)
         return valid
 
     def _validate(self, index: int, raw: Any, problems: list[Problem]) -> Resource | None:
-        where = f"resources[{index}]"
+        where = _where(index, raw)
         if not isinstance(raw, dict):
             problems.append(Problem(where, f"expected an object, found {json_type_name(raw)}"))
             return None
         rid, kind = raw.get("id"), raw.get("kind")
-        if isinstance(rid, str):
-            where += f"({rid})"
         if not isinstance(kind, str):
             reason = "required field is missing" if kind is None else f"expected a string, found {json_type_name(kind)}"
             problems.append(Problem(f"{where}.kind", reason))
@@ -270,3 +284,9 @@ class SnapshotFile:
             resource_count=self._count,
         )
         return Observation(observed_at=header.observed_at, sources=(report,), resources=resources)
+
+
+def _where(index: int, raw: Any) -> str:
+    """`resources[12](vm-1)`: the element's index, and its id when it has one."""
+    rid = raw.get("id") if isinstance(raw, dict) else None
+    return f"resources[{index}]({rid})" if isinstance(rid, str) else f"resources[{index}]"

@@ -37,7 +37,22 @@ LISTS: dict[str, tuple[str, str, str, str | None, bool]] = {
     "DescribeBandWidthShares": ("bws", "token", "BandWidthShareSet", None, True),
     "DescribeLoadBalancers": ("slb", "token", "LoadBalancerDescriptions", "TotalCount", True),
 }
-DEFAULT_PAGE = {"marker": 10, "marker-short": 10, "page": 10, "token": 10}
+DEFAULT_PAGE = {"marker": 10, "marker-short": 10, "page": 10, "token": 10, "numbered": 10}
+TABLE_LISTS: dict[str, tuple[str, str, str, str | None, bool]] = {
+    # what the API reports of instance types and families (read by `reconciler tables init`); not paged
+    "DescribeInstanceTypeConfigs": ("kec", "none", "InstanceTypeConfigSet", None, False),
+    "DescribeInstanceFamilys": ("kec", "none", "InstanceFamilySet", None, False),
+    # listings that count only when the tables say so: remote access (vpc, epc) and WAF (trade)
+    "DescribeVpnGateways": ("vpc", "token", "VpnGatewaySet", None, True),
+    "DescribeVpnTunnels": ("vpc", "token", "VpnTunnelSet", None, False),
+    "DescribeRemoteManagements": ("epc", "none", "RemoteManagementSet", None, False),
+    # trade QueryInstances: a JSON body, `page` (from 1) and `size`, `Data.RetResponse` and `Data.Total`;
+    # `productGroup` filters, `status` defaults to 2 (opened), as the SDK's documentation says
+    "QueryInstances": ("trade", "numbered", "Data.RetResponse", "Data.Total", False),
+}
+"""List APIs beside the resource listings of LISTS (kept apart: the listing fault suites page through LISTS)."""
+JSON_ACTIONS = frozenset({"QueryInstances"})
+"""Actions that take a JSON body: the real API refuses a form body (the trap `json_body` avoids)."""
 
 
 @dataclass
@@ -106,11 +121,15 @@ PAGE_FAULTS = ("lastpage", "ignore_position", "overlap", "short", "total")
 def answer(world: World, action: str, params: dict[str, str], fault: Fault | None = None) -> dict[str, Any]:
     """The body a list API answers to `params` (project scoping, its own paging style), altered by a page
     fault. No HTTP: the server's reply, and the pages of the native exports the fault suite builds."""
-    _service, style, key, total_key, scoped = LISTS[action]
+    _service, style, key, total_key, scoped = LISTS.get(action) or TABLE_LISTS[action]
     items = world.items.get(action, [])
     if scoped:
         wanted = {int(p) for p in _indexed(params, "ProjectId")} or {0}
         items = [item for item in items if int(item.get("ProjectId", 0)) in wanted]
+    if style == "none":
+        return {"RequestId": f"r-{action}", key: items}
+    if style == "numbered":
+        return _numbered(action, items, params)
     kind = fault.kind if fault is not None else None
     shift = fault.shift if fault is not None else 0
     body: dict[str, Any] = {"RequestId": f"r-{action}"}
@@ -137,6 +156,19 @@ def answer(world: World, action: str, params: dict[str, str], fault: Fault | Non
     if total_key:
         body[total_key] = len(items) + (shift if kind == "total" else 0)
     return body
+
+
+def _numbered(action: str, items: list[dict[str, Any]], params: dict[str, str]) -> dict[str, Any]:
+    """trade QueryInstances: the items of the product group asked (all without one) in the status asked (2,
+    opened, by default), page `page` of `size`."""
+    if params.get("productGroup"):
+        items = [item for item in items if str(item.get("productGroup")) == params["productGroup"]]
+    status = params.get("status") or "2"
+    items = [item for item in items if str(item.get("status")) == status]
+    size = int(params.get("size") or DEFAULT_PAGE["numbered"])
+    number = int(params.get("page") or 1)
+    page = items[(number - 1) * size : number * size]
+    return {"RequestId": f"r-{action}", "Data": {"RetResponse": page, "Total": len(items)}}
 
 
 def native_export(world: World, page_size: int) -> dict[str, list[Any]]:
@@ -227,7 +259,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             rows = [{"BucketName": n, **world.usage[n]} for n in names if n in world.usage]
             self._json(200, {"RequestId": "r-ks3bill", "Data": {"Buckets": rows}})
-        elif action in LISTS:
+        elif action in JSON_ACTIONS and "json" not in self.headers.get("Content-Type", ""):
+            self._error(400, "InvalidParameter", f"{action} expects a JSON body")
+        elif action in LISTS or action in TABLE_LISTS:
             self._json(200, answer(world, action, params, fault))
         else:
             self._error(400, "InvalidAction", f"unknown action {action!r}")

@@ -74,6 +74,53 @@ MESSAGES: Final[dict[str, str]] = {
     "source_deadline": "the source's deadline of {seconds} s (setting {setting}) passed before {what} finished",
     "pending_expansions": "short only of expansions still inside their deadline",
     "pending_not_started": "the service period has not started",
+    # attestations
+    "attestation_expiring": (
+        "the attestation {id} of {line_item} ({quantity} {unit}, by {attested_by}) is valid until {valid_until}, "
+        "{days:day|days} from now: renew it, or the line item becomes unknown"
+    ),
+    "attestation_expired": (
+        "the attestation {id} of {line_item} ({quantity} {unit}, by {attested_by}) expired at {valid_until}: renew it"
+    ),
+    "attestation_not_yet": (
+        "the attestation {id} of {line_item} is dated {attested_at}, after this check's time: not counted"
+    ),
+    "attestation_unknown": (
+        "{line_item} is attested, but {ids} expired: what it attested is not known any more (no upper bound)"
+    ),
+    "attestation_disagrees": (
+        "{line_item} is observed as {observed} but attested as {attested} ({ids}): the observed figure counts; "
+        "check the attestation or the source"
+    ),
+    "supply_exact": "{quantity}",
+    "supply_between": "{lower}–{upper}",
+    "supply_at_least": "at least {lower}",
+    "attestation_line": (
+        "{id} {line_item}: {quantity} {unit} attested by {attested_by}, evidence: {evidence}, attested "
+        "{attested_at}, valid until {valid_until}: {state}"
+    ),
+    "attestation_state_valid": "valid, counted",
+    "attestation_state_expiring": "valid, counted, expiring soon",
+    "attestation_state_expired": "expired: unknown until renewed",
+    "attestation_state_not_yet": "not yet valid at this check",
+    "attestation_state_observed": "not counted: a source observes the line item",
+    "attested_supply": "{id}: {quantity} by {attested_by} ({evidence}), valid until {valid_until}",
+    "basis_entry": (
+        "{source} {entry}: {values}; evidence: {evidence} ({origin}); {resources:resource|resources}; for {line_items}"
+    ),
+    "no_evidence": "none given",
+    "built_in": "built-in",
+    # reconciler tables init / check
+    "tables_scaffolded": "{source} tables from {origin}, written to {output}:",
+    "tables_not_complete": "{kind} not observed completely ({reason}): keys may be missing",
+    "tables_action_failed": "{action} could not be read ({reason})",
+    "tables_to_fill": "To fill: {entries:entry|entries}, each with its evidence; then: {command}",
+    "tables_nothing_to_fill": "Nothing left blank; review the evidence, then: {command}",
+    "tables_blank": "to fill: {fields}",
+    "tables_not_listed": "not listed ({reason})",
+    "tables_checked": "{file}: {source} tables, {counts}",
+    "tables_still_blank": "{count} still to fill:",
+    "tables_complete": "complete: every entry filled, each with its evidence",
     "set_aside_arch": "not {required} (is {arch})",
     "set_aside_clock": "clock {ghz} GHz below {minimum} GHz",
     "set_aside_state": "state {state}",
@@ -81,6 +128,9 @@ MESSAGES: Final[dict[str, str]] = {
     "no_ids": "reported from recorded run #{id}: the history keeps evidence counts, not the resources' ids",
     "period_not_over": "the period is not over: this report covers it up to {as_of}",
     "days_without_runs": "{missing} of {days} days have no recorded run: nothing is known of them",
+    "date_out_of_range": (
+        "{value} is outside the dates a contract can mean: from {first}-01-01 to {last}-12-31, Beijing time"
+    ),
     "no_holiday_data": (
         "no statutory holiday data for {year}: weekends only; pass --calendar FILE (holiday data covers {first}-{last})"
     ),
@@ -306,6 +356,7 @@ MESSAGES: Final[dict[str, str]] = {
 TERMS: Final[dict[str, str]] = {
     "join": "; ",
     "or_join": "; or ",
+    "list_join": ", ",
     "clause": "Art. {clause}",
     "annex_clause": "Annex {annex} item {item}",
     "subject_sep": ".",

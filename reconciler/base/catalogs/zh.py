@@ -62,6 +62,46 @@ MESSAGES: Final[dict[str, str]] = {
     "source_deadline": "在 {what} 完成之前，数据来源的时限 {seconds} 秒（设置 {setting}）已到",
     "pending_expansions": "仅差尚在期限内的扩容",
     "pending_not_started": "服务期尚未开始",
+    # 书面确认
+    "attestation_expiring": (
+        "{line_item} 的书面确认 {id}（{quantity} {unit}，确认人 {attested_by}）有效期至 {valid_until}，还剩 {days} 天："
+        "请及时续签，否则该分项将变为未知"
+    ),
+    "attestation_expired": (
+        "{line_item} 的书面确认 {id}（{quantity} {unit}，确认人 {attested_by}）已于 {valid_until} 到期：请续签"
+    ),
+    "attestation_not_yet": "{line_item} 的书面确认 {id} 签署于 {attested_at}，晚于本次核对时间：不计入",
+    "attestation_unknown": "{line_item} 有书面确认，但 {ids} 已到期：其确认的数量已无从得知（无上限）",
+    "attestation_disagrees": (
+        "{line_item} 观测为 {observed}，书面确认为 {attested}（{ids}）：以观测数为准；请核对书面确认或数据来源"
+    ),
+    "supply_exact": "{quantity}",
+    "supply_between": "{lower}–{upper}",
+    "supply_at_least": "至少 {lower}",
+    "attestation_line": (
+        "{id} {line_item}：{quantity} {unit}，确认人 {attested_by}，依据：{evidence}，确认于 {attested_at}，"
+        "有效期至 {valid_until}：{state}"
+    ),
+    "attestation_state_valid": "有效，已计入",
+    "attestation_state_expiring": "有效，已计入，即将到期",
+    "attestation_state_expired": "已到期：续签前为未知",
+    "attestation_state_not_yet": "本次核对时尚未生效",
+    "attestation_state_observed": "未计入：该分项已有数据来源观测",
+    "attested_supply": "{id}：{quantity}，确认人 {attested_by}（{evidence}），有效期至 {valid_until}",
+    "basis_entry": "{source} {entry}：{values}；依据：{evidence}（{origin}）；{resources} 个资源；用于 {line_items}",
+    "no_evidence": "未注明",
+    "built_in": "内置默认",
+    # reconciler tables init / check
+    "tables_scaffolded": "{source} 对照表，依据 {origin}，已写入 {output}：",
+    "tables_not_complete": "{kind} 未能完整观测（{reason}）：可能缺少条目",
+    "tables_action_failed": "{action} 未能读取（{reason}）",
+    "tables_to_fill": "待填写：{entries} 个条目，并注明依据；然后运行：{command}",
+    "tables_nothing_to_fill": "没有待填写的字段；请核对依据，然后运行：{command}",
+    "tables_blank": "待填写：{fields}",
+    "tables_not_listed": "未列出（{reason}）",
+    "tables_checked": "{file}：{source} 对照表，{counts}",
+    "tables_still_blank": "仍有 {count} 处待填写：",
+    "tables_complete": "已完整：每个条目均已填写并注明依据",
     "set_aside_arch": "非 {required} 平台，实为 {arch}",
     "set_aside_clock": "主频 {ghz}GHz 低于 {minimum}GHz",
     "set_aside_state": "状态为{state}",
@@ -69,6 +109,7 @@ MESSAGES: Final[dict[str, str]] = {
     "no_ids": "依据第 {id} 次核对记录：核对记录只保存计数，不保存资源编号",
     "period_not_over": "期间尚未结束：本报告统计至 {as_of}",
     "days_without_runs": "{days} 天中有 {missing} 天无核对记录，情况不明",
+    "date_out_of_range": "{value} 超出合同可指的日期范围：北京时间 {first}-01-01 至 {last}-12-31",
     "no_holiday_data": (
         "无 {year} 年法定节假日数据：仅按周末计算；请用 --calendar 提供节假日文件（内置数据覆盖 {first}-{last} 年）"
     ),
@@ -216,6 +257,7 @@ MESSAGES: Final[dict[str, str]] = {
 TERMS: Final[dict[str, str]] = {
     "join": "；",
     "or_join": "；或",
+    "list_join": "、",
     "clause": "第{clause}条",
     "annex_clause": "附件{annex}第{item}项",
     "subject_sep": " ",

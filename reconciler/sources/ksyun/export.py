@@ -12,11 +12,12 @@ from typing import Any
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json_object
+from reconciler.base.text import printable
 from reconciler.sources.ksyun.mapping import (
-    APIS,
+    API_BY_ACTION,
     KS3_BUCKETS,
-    KS3_USAGE,
     PROJECTS,
+    REFERENCE_APIS,
     Malformed,
     Pages,
     body_error,
@@ -31,7 +32,7 @@ def read_export(paths: Sequence[Path]) -> Pages:
     An action whose pages hold an error response is failed; one whose listings in any file are not whole
     (see `export_gap`) is incomplete: its pages count, more items may exist."""
     read = Pages({}, {}, [])
-    known = {api.action: api for api in (*APIS, PROJECTS, KS3_USAGE)}
+    known = dict(API_BY_ACTION)
     per_file: dict[str, list[tuple[str, list[Any]]]] = {}
     for path in paths:
         name = str(path)
@@ -55,8 +56,8 @@ def read_export(paths: Sequence[Path]) -> Pages:
             raise InputError(name, problems)
     for action, pages in read.pages.items():
         api = known[action]
-        if api is PROJECTS:
-            continue
+        if api is PROJECTS or api in REFERENCE_APIS:
+            continue  # read for what they tell, not listings of resources
         errors = [f"page {i}: {err}" for i, (_, body) in enumerate(pages) if (err := body_error(body)) is not None]
         if errors:
             read.failed[action] = f"the export of {action} holds error responses ({'; '.join(errors[:3])})"
@@ -94,4 +95,5 @@ def _read_bucket_pages(pages: list[Any], read: Pages, problems: list[Problem], a
             if not fields.get("Name"):
                 problems.append(Problem(f"{action}[{index}].Bucket.Name", "required field is missing"))
                 continue
-            read.buckets.append((fields["Name"], fields.get("Region") or None))
+            region = fields.get("Region")
+            read.buckets.append((printable(fields["Name"]), printable(region) if region else None))

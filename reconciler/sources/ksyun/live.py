@@ -26,7 +26,9 @@ from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 from reconciler.base.errors import InputError
+from reconciler.base.jsonio import parse_json
 from reconciler.base.messages import SOURCE_JOINER, source_text
+from reconciler.base.text import printable
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.sources.deadline import Deadline, TimedOut, call_within
 from reconciler.sources.ksyun.mapping import (
@@ -35,6 +37,7 @@ from reconciler.sources.ksyun.mapping import (
     KS3_USAGE,
     MAX_PROJECTS_PER_CALL,
     PROJECTS,
+    REFERENCE_APIS,
     Api,
     Malformed,
     Pages,
@@ -191,7 +194,8 @@ class LiveApi:
     def _once(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
         client = self._client(api, region)
         try:
-            text = self.within_deadlines(f"{api.action} in {region}", client.call, api.action, dict(params))
+            extra = ({"IsPostJson": True},) if api.json_body else ()  # trade QueryInstances takes a JSON body
+            text = self.within_deadlines(f"{api.action} in {region}", client.call, api.action, dict(params), *extra)
         except _HttpStatus as exc:
             raise _decode(exc.body, exc.status) from None
         except _sdk().sdk_exception as exc:
@@ -202,10 +206,11 @@ class LiveApi:
             retry = code == "ClientNetworkError"
             unreachable = retry and bool(UNREACHABLE.search(message_text))
             raise CallFailed(f"{code or 'SDK error'}: {message_text}", retry, unreachable) from None
-        try:
-            body = json.loads(text)
-        except ValueError:
-            raise CallFailed(f"HTTP 200 with a body that is not JSON: {text[:200]!r}", True) from None
+        try:  # bounded, exact and printable as every JSON read (base.jsonio)
+            body = parse_json(text, "reply")
+        except InputError as exc:
+            reason = exc.problems[0].reason if exc.problems else "not JSON"
+            raise CallFailed(f"HTTP 200 with a body that cannot be read ({reason}): {text[:200]!r}", True) from None
         if not isinstance(body, dict):
             raise CallFailed("HTTP 200 with a body that is not a JSON object", True)
         error = body_error(body)
@@ -367,9 +372,13 @@ def _redacted_logs(credentials: Credentials) -> Iterator[None]:
             logger.removeFilter(redacting)
 
 
-def fetch_live(options: Options, credentials: Credentials) -> Pages:
+def fetch_live(
+    options: Options, credentials: Credentials, apis: Sequence[Api] = APIS, waf_groups: Sequence[str] = ()
+) -> Pages:
+    """The pages of every listing of `apis` (default: the resource listings) in every region; trade
+    QueryInstances once per product group of `waf_groups`."""
     with _redacted_logs(credentials):
-        return _fetch_live(options, credentials)
+        return _fetch_live(options, credentials, apis, waf_groups)
 
 
 @dataclass(frozen=True)
@@ -381,7 +390,7 @@ class _Job:
     scope: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _fetch_live(options: Options, credentials: Credentials) -> Pages:
+def _fetch_live(options: Options, credentials: Credentials, apis: Sequence[Api], waf_groups: Sequence[str]) -> Pages:
     deadline = Deadline(options.deadline, f"{NAME}.deadline")
     live = LiveApi(options, credentials, deadline)
     fetched = Pages({}, {}, [])
@@ -391,12 +400,15 @@ def _fetch_live(options: Options, credentials: Credentials) -> Pages:
         projects = None
         project_failure = f"projects could not be listed, so not every project was observed: {exc.reason}"
     jobs: list[_Job] = []
-    for api in APIS:
+    for api in apis:
         if projects is None and api.project_scoped:
             fetched.failed[api.action] = project_failure
             continue
         scopes = _project_params(projects or [0]) if api.project_scoped else [{}]
-        jobs += [_Job(api, region, scope) for region in options.regions for scope in scopes]
+        if api.paging == "numbered":  # trade QueryInstances: one listing per product group asked
+            scopes = [{"productGroup": int(group)} for group in waf_groups] or [{}]
+        regions = options.regions if api.regional else options.regions[:1]
+        jobs += [_Job(api, region, scope) for region in regions for scope in scopes]
 
     def read(job: _Job) -> Listing | CallFailed:
         try:
@@ -476,7 +488,10 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials) -> _Ks
     except CallFailed as exc:
         answered.failed[KS3_BUCKETS] = credentials.redact(f"KS3 ListBuckets: {exc.reason}")[:500]
         return answered
-    answered.buckets = sorted((str(b.name), getattr(b, "region", None) or None) for b in buckets)
+    answered.buckets = sorted(  # names from KS3's XML, printable as every text read (base.text)
+        (printable(str(b.name)), printable(str(region)) if (region := getattr(b, "region", None)) else None)
+        for b in buckets
+    )
     now = datetime.now(CONTRACT_TZ)
     start = now.replace(day=1, hour=0, minute=0)
     names = [name for name, _ in answered.buckets]
@@ -493,3 +508,20 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials) -> _Ks
             answered.failed["QueryKs3Data"] = exc.reason
             break
     return answered
+
+
+def fetch_reference(options: Options, credentials: Credentials) -> Pages:
+    """What the API reports of instance types and families in each region (`mapping.REFERENCE_APIS`), for
+    `reconciler tables init`. An action that fails is recorded in `failed`: the scaffold then says so."""
+    with _redacted_logs(credentials):
+        live = LiveApi(options, credentials, Deadline(options.deadline, f"{NAME}.deadline"))
+        fetched = Pages({}, {}, [])
+        for api in REFERENCE_APIS:
+            fetched.pages[api.action] = []
+            for region in options.regions:
+                try:
+                    fetched.pages[api.action].append((region, live.call(api, region, {})))
+                except CallFailed as exc:
+                    fetched.failed[api.action] = exc.reason
+                    break
+        return fetched

@@ -11,25 +11,37 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias
 
+from reconciler.base.numbers import DECIMAL_HINT, exact_number
 from reconciler.core.observation import (
     Backup,
     Bandwidth,
     Bucket,
     LoadBalancer,
     PublicIp,
+    RemoteAccessAccount,
     Resource,
     ResourceKind,
     Unrecognized,
     Vm,
     Volume,
+    Waf,
+    kind_of,
 )
-from reconciler.sources.base import Held, dotted_get
-from reconciler.sources.ksyun.tables import Tables, family_of
+from reconciler.sources.base import EntryUses, Held, dotted_get
+from reconciler.sources.ksyun.tables import (
+    FAMILIES,
+    INSTANCE_STATES,
+    REMOTE_ACCESS,
+    VOLUME_TIERS,
+    WAF_PRODUCT_GROUPS,
+    Tables,
+    family_of,
+)
 
-Paging: TypeAlias = Literal["marker", "page", "token", "none"]
+Paging: TypeAlias = Literal["marker", "page", "token", "numbered", "none"]
 BYTES_PER_GB: Final = Decimal(1024) ** 3
 """KS3 reports bytes; like block storage, object storage counts binary GB as the contract's GB."""
 
@@ -50,6 +62,8 @@ class Api:
     project_scoped: bool = False
     regional: bool = True
     method: Literal["POST", "GET"] = "POST"
+    json_body: bool = False
+    """The action takes a JSON body (`POST /?Action=...`), as trade QueryInstances does."""
 
 
 PROJECTS: Final = Api(
@@ -80,7 +94,36 @@ KS3_USAGE: Final = Api(
 )
 """Bucket sizes (bytes of standard, infrequent-access and archive data); the bucket list comes from KS3 itself."""
 
-API_BY_ACTION: Final[dict[str, Api]] = {api.action: api for api in (PROJECTS, *APIS, KS3_USAGE)}
+REFERENCE_APIS: Final[tuple[Api, ...]] = (
+    Api("kec", "2016-03-04", "DescribeInstanceTypeConfigs", "none", "InstanceTypeConfigSet", (), "InstanceType"),
+    Api("kec", "2016-03-04", "DescribeInstanceFamilys", "none", "InstanceFamilySet", (), "InstanceFamily"),
+)
+"""What the API reports of instance types and families (vCPU, memory, family names; no clock, no architecture):
+read by `reconciler tables init` to help fill the family table, never counted. An export may hold them."""
+
+REMOTE_ACCESS_APIS: Final[dict[str, Api]] = {
+    "vpn_gateway": Api("vpc", "2016-03-04", "DescribeVpnGateways", "token", "VpnGatewaySet",
+                       ("remote_access_account",), "VpnGatewayId", project_scoped=True),
+    "vpn_tunnel": Api("vpc", "2016-03-04", "DescribeVpnTunnels", "token", "VpnTunnelSet",
+                      ("remote_access_account",), "VpnTunnelId"),
+    "remote_management": Api("epc", "2015-11-01", "DescribeRemoteManagements", "none", "RemoteManagementSet",
+                             ("remote_access_account",), "RemoteManagementId"),
+}  # fmt: skip
+"""The listings that may stand for remote-access accounts, by their key in the `remote_access` table; a listing
+is read for a check only when the table says its items count (docs/sources.md)."""
+TRADE_INSTANCES: Final = Api(
+    "trade", "2025-08-28", "QueryInstances", "numbered", "Data.RetResponse", ("waf",), "instanceId", "Data.Total",
+    regional=False, json_body=True,
+)  # fmt: skip
+"""Purchased instances by product group (`productGroup`); read for a check per group the `waf_product_groups`
+table says counts, each opened instance (status 2) one WAF instance. No WAF API lists WAF instances."""
+OPENED: Final = 2
+"""trade `status` of an opened (in service) instance."""
+
+API_BY_ACTION: Final[dict[str, Api]] = {
+    api.action: api
+    for api in (PROJECTS, *APIS, KS3_USAGE, *REFERENCE_APIS, *REMOTE_ACCESS_APIS.values(), TRADE_INSTANCES)
+}
 KIND_ACTIONS: Final[dict[ResourceKind, tuple[str, ...]]] = {
     "vm": ("DescribeInstances",),
     "volume": ("DescribeVolumes", "DescribeLocalVolumes"),
@@ -91,7 +134,30 @@ KIND_ACTIONS: Final[dict[ResourceKind, tuple[str, ...]]] = {
     "bucket": (KS3_BUCKETS, "QueryKs3Data"),
 }
 """Every kind the source observes and the actions it needs, all of them, to observe it completely."""
-KINDS: Final[tuple[ResourceKind, ...]] = tuple(KIND_ACTIONS)
+KINDS: Final[tuple[ResourceKind, ...]] = (*KIND_ACTIONS, "remote_access_account", "waf")
+
+
+def kind_actions(tables: Tables) -> dict[ResourceKind, tuple[str, ...]]:
+    """The kinds a check observes and the actions each needs: the fixed ones, and remote-access accounts and WAF
+    instances when the tables say which listings count (none by default: those kinds are then not observed)."""
+    actions = dict(KIND_ACTIONS)
+    remote = tuple(
+        REMOTE_ACCESS_APIS[key].action for key in tables.counting(REMOTE_ACCESS) if key in REMOTE_ACCESS_APIS
+    )
+    if remote:
+        actions["remote_access_account"] = remote
+    if tables.counting(WAF_PRODUCT_GROUPS):
+        actions["waf"] = (TRADE_INSTANCES.action,)
+    return actions
+
+
+def listed_apis(tables: Tables) -> tuple[Api, ...]:
+    """The list APIs a check reads: every resource listing, and those the tables make count."""
+    remote = [REMOTE_ACCESS_APIS[key] for key in tables.counting(REMOTE_ACCESS) if key in REMOTE_ACCESS_APIS]
+    waf = [TRADE_INSTANCES] if tables.counting(WAF_PRODUCT_GROUPS) else []
+    return (*APIS, *remote, *waf)
+
+
 PAGE_SIZE: Final = 100
 MAX_PROJECTS_PER_CALL: Final = 100
 
@@ -145,7 +211,7 @@ def items_of(api: Api, body: Any) -> list[Mapping[str, Any]]:
 
 def total_of(api: Api, body: Mapping[str, Any]) -> int | None:
     """The item count of the whole listing a page tells, where its API tells one."""
-    return int_or_none(body.get(api.total_key)) if api.total_key else None
+    return int_or_none(dotted_get(body, api.total_key)) if api.total_key else None
 
 
 def int_or_none(value: Any) -> int | None:
@@ -174,6 +240,8 @@ class Mapped:
     unknown: dict[ResourceKind, list[str]] = field(default_factory=lambda: defaultdict(list))
     """Values the tables cannot decide, by kind: those resources are counted with the attribute unknown."""
     unrecognized: list[Unrecognized] = field(default_factory=list)
+    uses: EntryUses = field(default_factory=EntryUses)
+    """The table entries that decided attributes of the resources (their provenance)."""
 
 
 def _text(item: Mapping[str, Any], key: str, where: str) -> str:
@@ -198,10 +266,9 @@ def _number(item: Mapping[str, Any], dotted: str, where: str) -> Decimal:
         raise Malformed(f"{where}.{dotted}", "required field is missing")
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise Malformed(f"{where}.{dotted}", f"expected a number, found {type(value).__name__}")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise Malformed(f"{where}.{dotted}", f"expected a number, found {value!r}") from None
+    number = exact_number(value)
+    if number is None:
+        raise Malformed(f"{where}.{dotted}", f"expected {DECIMAL_HINT}, found {value!r}")
     if not number.is_finite() or number < 0:
         raise Malformed(f"{where}.{dotted}", f"expected a non-negative number, found {value!r}")
     return number
@@ -213,23 +280,28 @@ def _project(item: Mapping[str, Any]) -> str | None:
 
 
 class _Gaps:
-    """Values missing from a table, by kind and value, with sample ids (reported, never guessed: the resource
-    is counted with the attribute unknown, so it widens its line items' bounds)."""
+    """Values missing from a table (or blank in it), by kind and value, with sample ids (reported, never guessed:
+    the resource is counted with the attribute unknown, so it widens its line items' bounds)."""
 
-    def __init__(self) -> None:
-        self.held: dict[tuple[ResourceKind, str, str], Held] = defaultdict(Held)
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self.held: dict[tuple[ResourceKind, str, str, str], Held] = defaultdict(Held)
 
-    def add(self, kind: ResourceKind, what: str, value: str, rid: str) -> None:
-        self.held[(kind, what, value)].add(rid)
+    def add(self, kind: ResourceKind, table: str, what: str, value: str, rid: str) -> None:
+        self.held[(kind, table, what, value)].add(rid)
 
     def reasons(self) -> dict[ResourceKind, list[str]]:
         reasons: dict[ResourceKind, list[str]] = defaultdict(list)
-        for (kind, what, value), held in sorted(self.held.items()):
-            reasons[kind].append(f"{held.count} with {what} {value!r} not in the ksyun tables ({held.sample_text()})")
+        for (kind, table, what, value), held in sorted(self.held.items()):
+            blank = self.tables.blanks.get((table, value))
+            where = f"blank ({', '.join(blank)}) in" if blank else "not in"
+            reasons[kind].append(f"{held.count} with {what} {value!r} {where} the ksyun tables ({held.sample_text()})")
         return reasons
 
 
-def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], tables: Tables, gaps: _Gaps) -> list[Vm]:
+def _instances(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]], tables: Tables, gaps: _Gaps, uses: EntryUses
+) -> list[Vm]:
     vms = []
     for where, item, region in items:
         rid = _text(item, "InstanceId", where)
@@ -246,10 +318,14 @@ def _instances(items: Iterable[tuple[str, Mapping[str, Any], str | None]], table
             raise Malformed(f"{where}.InstanceState.Name", "required field is missing")
         family = tables.family(instance_type)
         state = tables.instance_states.get(state_name)
-        if family is None:
-            gaps.add("vm", "instance family", family_of(instance_type), rid)
+        if family is None or family.cpu_ghz is None or family.arch is None:
+            gaps.add("vm", FAMILIES, "instance family", family_of(instance_type), rid)
+        if family is not None:
+            uses.add(FAMILIES, family_of(instance_type), "vm", family.values(), rid)
         if state is None:
-            gaps.add("vm", "instance state", state_name, rid)
+            gaps.add("vm", INSTANCE_STATES, "instance state", state_name, rid)
+        else:
+            uses.add(INSTANCE_STATES, state_name, "vm", (("state", state),), rid)
         vms.append(
             Vm(
                 id=rid,
@@ -271,6 +347,7 @@ def _volumes(
     items: Iterable[tuple[str, Mapping[str, Any], str | None]],
     tables: Tables,
     gaps: _Gaps,
+    uses: EntryUses,
     keys: tuple[str, str, str, str],
 ) -> list[Volume]:
     id_key, name_key, size_key, type_key = keys
@@ -279,9 +356,12 @@ def _volumes(
         rid = _text(item, id_key, where)
         volume_type = _text(item, type_key, where)
         size = _number(item, size_key, where)
-        tier = tables.tier(volume_type)
-        if tier is None:
-            gaps.add("volume", "volume type", volume_type, rid)
+        entry = tables.tier_entry(volume_type)
+        tier = None if entry is None else entry[1]
+        if entry is None:
+            gaps.add("volume", VOLUME_TIERS, "volume type", volume_type, rid)
+        else:
+            uses.add(VOLUME_TIERS, entry[0], "volume", (("tier", entry[1]),), rid)
         volumes.append(
             Volume(
                 id=rid,
@@ -333,7 +413,7 @@ def map_pages(
     volume type are not in the tables are counted with that attribute unknown (clock and arch, state, tier),
     and named in `unknown` with the values and sample ids."""
     mapped = Mapped()
-    gaps = _Gaps()
+    gaps = _Gaps(tables)
     seen: set[tuple[str, str]] = set()
 
     def add(resources: Iterable[Resource]) -> None:
@@ -342,15 +422,17 @@ def map_pages(
             if key not in seen:  # project chunks and regions may repeat an item; count it once
                 seen.add(key)
                 mapped.resources.append(resource)
+                mapped.uses.commit(kind_of(resource), resource.id)
 
     if "DescribeInstances" in pages:
-        add(_instances(_walk("DescribeInstances", pages["DescribeInstances"]), tables, gaps))
+        add(_instances(_walk("DescribeInstances", pages["DescribeInstances"]), tables, gaps, mapped.uses))
     if "DescribeVolumes" in pages:
         keys = ("VolumeId", "VolumeName", "Size", "VolumeType")
-        add(_volumes(_walk("DescribeVolumes", pages["DescribeVolumes"]), tables, gaps, keys))
+        add(_volumes(_walk("DescribeVolumes", pages["DescribeVolumes"]), tables, gaps, mapped.uses, keys))
     if "DescribeLocalVolumes" in pages:
         keys = ("LocalVolumeId", "LocalVolumeName", "LocalVolumeSize", "LocalVolumeType")
-        add(_volumes(_walk("DescribeLocalVolumes", pages["DescribeLocalVolumes"]), tables, gaps, keys))
+        local = _walk("DescribeLocalVolumes", pages["DescribeLocalVolumes"])
+        add(_volumes(local, tables, gaps, mapped.uses, keys))
     if "DescribeSnapshots" in pages:
         add(_backups(_walk("DescribeSnapshots", pages["DescribeSnapshots"]), ("SnapshotId", "SnapshotName", "Size")))
     if "DescribeLocalVolumeSnapshots" in pages:
@@ -364,9 +446,50 @@ def map_pages(
         add(_balancers(_walk("DescribeLoadBalancers", pages["DescribeLoadBalancers"])))
     if "QueryKs3Data" in pages:
         add(_buckets(_walk("QueryKs3Data", pages["QueryKs3Data"]), bucket_names, mapped))
+    for key in tables.counting(REMOTE_ACCESS):
+        api = REMOTE_ACCESS_APIS.get(key)
+        if api is not None and api.action in pages:
+            add(_counted(_walk(api.action, pages[api.action]), api, RemoteAccessAccount, (REMOTE_ACCESS, key), mapped))
+    if TRADE_INSTANCES.action in pages:
+        add(_waf_instances(_walk(TRADE_INSTANCES.action, pages[TRADE_INSTANCES.action]), tables, mapped))
     for kind, reasons in gaps.reasons().items():
         mapped.unknown[kind].extend(reasons)
     return mapped
+
+
+def _counted(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]],
+    api: Api,
+    cls: type[RemoteAccessAccount],
+    entry: tuple[str, str],
+    mapped: Mapped,
+) -> list[Resource]:
+    """One resource per item of a listing a table entry says counts (a VPN tunnel as a remote-access account)."""
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, api.id_key, where)
+        name = _optional_text(item, "Name", where) or _optional_text(item, api.id_key.replace("Id", "Name"), where)
+        resources.append(cls(id=rid, name=name, region=region, project=_project(item)))
+        mapped.uses.add(entry[0], entry[1], "remote_access_account", (("listing", api.action),), rid)
+    return resources
+
+
+def _waf_instances(
+    items: Iterable[tuple[str, Mapping[str, Any], str | None]], tables: Tables, mapped: Mapped
+) -> list[Resource]:
+    """One WAF instance per opened instance (status 2) of a product group the tables say is WAF; other groups and
+    instances not opened are not counted (the request asks for the counting groups only)."""
+    groups = set(tables.counting(WAF_PRODUCT_GROUPS))
+    resources: list[Resource] = []
+    for where, item, region in items:
+        rid = _text(item, "instanceId", where)
+        group = _optional_text(item, "productGroup", where)
+        if group not in groups or int_or_none(item.get("status")) != OPENED:
+            continue
+        name = _optional_text(item, "instanceName", where) or _optional_text(item, "productTypeName", where)
+        resources.append(Waf(id=rid, name=name, region=_optional_text(item, "region", where) or region))
+        mapped.uses.add(WAF_PRODUCT_GROUPS, group, "waf", (("listing", f"QueryInstances productGroup {group}"),), rid)
+    return resources
 
 
 def _addresses(items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> list[Resource]:

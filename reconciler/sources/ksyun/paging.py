@@ -13,7 +13,7 @@ from reconciler.base.messages import source_text
 from reconciler.sources.ksyun.mapping import PAGE_SIZE, Api, ids_of, int_or_none, items_of, total_of
 from reconciler.sources.listings import Inconsistent, ListingCheck
 
-POSITION = {"marker": "Marker", "page": "page number", "token": "NextToken"}
+POSITION = {"marker": "Marker", "page": "page number", "token": "NextToken", "numbered": "page"}
 """What a page's position in its listing is called, per paging style."""
 
 
@@ -32,6 +32,8 @@ def first_request(api: Api, page_size: int = PAGE_SIZE) -> dict[str, Any]:
         return {"PageNumber": 1, "PageSize": page_size}
     if api.paging == "token":
         return {"MaxResults": page_size}
+    if api.paging == "numbered":  # trade QueryInstances: page from 1, size
+        return {"page": 1, "size": page_size}
     return {}
 
 
@@ -41,6 +43,8 @@ def asked(api: Api, request: Mapping[str, Any]) -> int | None:
         return int(request["MaxResults"])
     if api.paging == "page":
         return int(request["PageSize"])
+    if api.paging == "numbered":
+        return int(request["size"])
     return None
 
 
@@ -65,6 +69,13 @@ def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any]) 
         if has_next in (True, "true", "True"):
             return {**request, "PageNumber": int(request["PageNumber"]) + 1}
         return None
+    if api.paging == "numbered":  # no position echoed; a page shorter than asked is the last
+        if count < int(request["size"]):
+            return None
+        total = total_of(api, body)
+        if total is not None and int(request["page"]) * int(request["size"]) >= total:
+            return None
+        return {**request, "page": int(request["page"]) + 1}
     if api.paging == "token":
         token = body.get("NextToken")
         if token in (None, "", 0, "0"):
@@ -106,6 +117,9 @@ def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
         try:
             for number, body in enumerate(pages, start=1):
                 check.page(ids_of(api, items_of(api, body)), total_of(api, body))
+                if api.paging == "numbered":  # the page size asked is not in the page: the total decides
+                    following = None if number == len(pages) and _numbered_end(api, pages) else {}
+                    continue
                 try:
                     following = next_request(api, request, body)
                 except SameToken as exc:
@@ -156,6 +170,11 @@ def _split(api: Api, bodies: Sequence[Any], listing: str, listings: list[list[Ma
                     )
             listings[-1].append(body)
             seen += count
+        elif api.paging == "numbered":  # nothing echoed: a listing ends at its total or on an empty page
+            if ended:
+                listings.append([])
+            listings[-1].append(body)
+            ended = _numbered_end(api, listings[-1])
         else:
             if ended:
                 listings.append([])
@@ -170,6 +189,14 @@ def _split(api: Api, bodies: Sequence[Any], listing: str, listings: list[list[Ma
             ended = following is None
             token = None if following is None else following.get("NextToken")
     return None
+
+
+def _numbered_end(api: Api, pages: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether page-numbered pages make a whole listing: an empty last page, or the items reach the total."""
+    if not pages or not items_of(api, pages[-1]):
+        return True
+    total = total_of(api, pages[-1])
+    return total is not None and sum(len(items_of(api, page)) for page in pages) >= total
 
 
 def _position(api: Api, body: Mapping[str, Any]) -> int | None:

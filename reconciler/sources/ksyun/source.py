@@ -13,24 +13,38 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from reconciler.base.errors import InputError
-from reconciler.core.observation import Observation, ResourceKind, SourceReport
+from reconciler.base.errors import InputError, Problem
+from reconciler.base.jsonio import load_json
+from reconciler.core.observation import Observation, ResourceKind, SourceReport, TableEntryUse
 from reconciler.dates.clock import CONTRACT_TZ
-from reconciler.sources.base import CollectedSource, SourceRequest, SourceSpec
+from reconciler.sources.base import CollectedSource, EntryUses, SourceRequest, SourceSpec, TablesSupport
 from reconciler.sources.ksyun.export import read_export
-from reconciler.sources.ksyun.live import fetch_live
+from reconciler.sources.ksyun.live import fetch_live, fetch_reference
 from reconciler.sources.ksyun.mapping import (
     API_BY_ACTION,
-    KIND_ACTIONS,
+    APIS,
     KINDS,
     KS3_BUCKETS,
     PROJECTS,
+    REMOTE_ACCESS_APIS,
+    TRADE_INSTANCES,
     Malformed,
     Pages,
+    kind_actions,
+    listed_apis,
     map_pages,
 )
+from reconciler.sources.ksyun.scaffold import scaffold
 from reconciler.sources.ksyun.settings import NAME, SETTINGS, credentials_of, options_of
-from reconciler.sources.ksyun.tables import Tables, load_tables
+from reconciler.sources.ksyun.tables import (
+    WAF_PRODUCT_GROUPS,
+    KsyunTablesFile,
+    Tables,
+    blank_problems,
+    load_tables,
+    parse_tables,
+    tables_from,
+)
 
 # --- the source ----------------------------------------------------------------------------------------------
 
@@ -48,6 +62,8 @@ class Observed:
     covers: frozenset[ResourceKind]
     notes: list[str]
     """What the tables cannot decide (resources counted with an attribute unknown)."""
+    table_entries: tuple[TableEntryUse, ...] = ()
+    """The table entries that decided attributes of the resources (the figures' provenance)."""
 
 
 def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], str]) -> Observed:
@@ -57,7 +73,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
     failed: dict[ResourceKind, list[str]] = {}
     incomplete: dict[ResourceKind, list[str]] = {}
     available = set(fetched.pages) | set(fetched.failed) | ({KS3_BUCKETS} if fetched.bucket_list_read else set())
-    for kind, actions in KIND_ACTIONS.items():
+    for kind, actions in kind_actions(tables).items():
         present = [action for action in actions if action in available]
         if not present:
             continue  # not observed at all (an export without these actions; KS3 without an endpoint)
@@ -74,6 +90,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         )
     resources: list[Any] = []
     unknown: dict[ResourceKind, list[str]] = {}
+    uses = EntryUses()
     for action, pages in fetched.pages.items():
         if action in fetched.failed or action == PROJECTS.action:
             continue
@@ -85,6 +102,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
                 failed.setdefault(kind, []).append(reason)
             continue
         resources.extend(mapped.resources)
+        uses.merge(mapped.uses)
         for kind, reasons in mapped.failed.items():
             failed.setdefault(kind, []).extend(reasons)
         for kind, reasons in mapped.unknown.items():
@@ -96,7 +114,8 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         if kind in covers
     ]
     kinds_incomplete = {kind: "; ".join(reasons) for kind, reasons in incomplete.items() if reasons}
-    return Observed(resources, kinds_failed, kinds_incomplete, frozenset(covers), notes)
+    entries = tuple(entry for entry in uses.entries(tables.basis_pair) if entry.kind in covers)
+    return Observed(resources, kinds_failed, kinds_incomplete, frozenset(covers), notes, entries)
 
 
 class KsyunSource(CollectedSource):
@@ -123,7 +142,7 @@ class KsyunSource(CollectedSource):
             now = datetime.now(CONTRACT_TZ)  # live: when it observed, not the check's --now (maybe another day)
             options = self.options
             credentials = credentials_of(settings)
-            fetched = fetch_live(options, credentials)
+            fetched = fetch_live(options, credentials, listed_apis(tables), tables.counting(WAF_PRODUCT_GROUPS))
             where = options.endpoint or options.domain
             detail = f"live {where}, regions {', '.join(options.regions)}; tables: {tables.origin}"
 
@@ -138,12 +157,59 @@ class KsyunSource(CollectedSource):
             failed=observed.failed,
             incomplete=observed.incomplete,
             resource_count=len(observed.resources),
+            table_entries=observed.table_entries,
         )
         return Observation(observed_at=now, sources=(report,), resources=observed.resources)
 
 
 def _open(request: SourceRequest) -> KsyunSource:
     return KsyunSource(request)
+
+
+def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
+    """The tables file to fill in for what the account (or its export) holds; the tables file in use (setting
+    `tables`) is carried over. Live, it also asks the API what it reports of instance types and families."""
+    table_path = request.settings.get("tables")
+    previous: KsyunTablesFile | None = None
+    tables = Tables()
+    if table_path:
+        previous = parse_tables(load_json(Path(table_path), "a JSON object of ksyun tables"), table_path)
+        tables = tables_from(previous, table_path)
+    moment = request.now or datetime.now(CONTRACT_TZ)
+    if request.from_files:
+        fetched = read_export(request.from_files)
+        files = ", ".join(str(path) for path in request.from_files)
+        origin = f"export {files}"
+
+        def malformed(exc: Malformed) -> str:
+            raise InputError.single(files, exc.path, exc.reason)
+
+    else:
+        options = KsyunSource(request).options
+        credentials = credentials_of(request.settings)
+        every = (*APIS, *REMOTE_ACCESS_APIS.values(), TRADE_INSTANCES)  # what may count, to decide whether it does
+        fetched = fetch_live(options, credentials, every)
+        told = fetch_reference(options, credentials)
+        fetched.pages.update(told.pages)
+        fetched.failed.update(told.failed)
+        origin = f"live {options.endpoint or options.domain}, regions {', '.join(options.regions)}"
+
+        def malformed(exc: Malformed) -> str:
+            return credentials.redact(f"a response is not of the documented shape: {exc}")
+
+    observed = observe(fetched, tables, malformed)
+    scaffolded: dict[str, Any] = {"from": origin, "at": moment.isoformat(), "tables": tables.origin}
+    if observed.failed or observed.incomplete:
+        scaffolded["not_complete"] = dict(sorted({**observed.incomplete, **observed.failed}.items()))
+    counted = {action for actions in kind_actions(tables).values() for action in actions}
+    other_failed = {action: reason for action, reason in sorted(fetched.failed.items()) if action not in counted}
+    if other_failed:  # what the API reports of types and families, the VPN, EPC and trade listings
+        scaffolded["not_listed"] = other_failed
+    return scaffold(fetched, tables, previous, scaffolded)
+
+
+def tables_blanks(raw: Any, name: str) -> list[Problem]:
+    return blank_problems(parse_tables(raw, name))
 
 
 SPEC: Final = SourceSpec(
@@ -155,4 +221,5 @@ SPEC: Final = SourceSpec(
     "ListBuckets -> list of KS3 XML answers",
     open=_open,
     settings=SETTINGS,
+    tables=TablesSupport(scaffold=scaffold_tables, blanks=tables_blanks),
 )

@@ -23,9 +23,9 @@ from reconciler.core.observation import (
     Volume,
     kind_of,
 )
-from reconciler.sources.base import Held, describe_groups, dotted_get
+from reconciler.sources.base import EntryUses, Held, describe_groups, dotted_get
 from reconciler.sources.kubernetes.quantity import QuantityError, bytes_to_gib, parse_quantity
-from reconciler.sources.kubernetes.tables import KubernetesTables
+from reconciler.sources.kubernetes.tables import INSTANCE_TYPES, MEMORY_SIZES, STORAGE_CLASSES, KubernetesTables
 
 KIND_OF_OBJECT: Final[dict[str, ResourceKind]] = {
     "Node": "vm",
@@ -141,6 +141,8 @@ class ClusterInventory:
         self._pending_lbs = Held()
         self._memory_rule: dict[str, int] = defaultdict(int)
         self.object_count = 0
+        self.uses = EntryUses()
+        """The table entries that decided attributes of the resources (their provenance)."""
 
     # -- feeding ------------------------------------------------------------------------------------------
 
@@ -171,7 +173,10 @@ class ClusterInventory:
         self.object_count += 1
         resource = {"Node": self._node, "PersistentVolume": self._volume, "Service": self._service}[kind](obj, name)
         if resource is not None:
-            self._resources.setdefault((kind_of(resource), resource.id), resource)
+            key = (kind_of(resource), resource.id)
+            if key not in self._resources:
+                self._resources[key] = resource
+                self.uses.commit(key[0], resource.id)
 
     def _node(self, obj: Mapping[str, Any], name: str) -> Vm | None:
         labels = _mapping(obj, "metadata.labels")
@@ -191,6 +196,10 @@ class ClusterInventory:
         ghz = None if entry is None else entry[1].cpu_ghz
         if ghz is None:  # Kubernetes does not report clocks: vCPU may count (bounds); memory does not need it
             self._unknown_clock[instance_type or "(no instance-type label)"].add(name)
+        provider_id = dotted_get(obj, "spec.providerID")
+        cloud_id = instance_id(provider_id) if isinstance(provider_id, str) else None
+        rid = cloud_id or f"node/{name}"
+        stated: list[tuple[str, str]] = [] if ghz is None else [("cpu_ghz", str(ghz))]
         if (
             entry is not None
             and entry[1].memory_gib is not None
@@ -198,13 +207,15 @@ class ClusterInventory:
             and (memory_gib <= entry[1].memory_gib)
         ):
             memory, rule = entry[1].memory_gib, "from the instance-type table"
+            stated.append(("memory_gb", str(memory)))
         else:
             memory, rule = round_up_memory(memory_gib, self.tables.memory_sizes_gib), "rounded up to a standard size"
+            self.uses.add(MEMORY_SIZES, str(memory), "vm", (("memory_gb", str(memory)),), rid)
+        if entry is not None and stated:
+            self.uses.add(INSTANCE_TYPES, entry[0], "vm", tuple(stated), rid)
         self._memory_rule[rule] += 1
-        provider_id = dotted_get(obj, "spec.providerID")
-        rid = instance_id(provider_id) if isinstance(provider_id, str) else None
         return Vm(
-            id=rid or f"node/{name}",
+            id=rid,
             name=name,
             region=_label(labels, REGION_LABELS),
             vcpu=int(cores),
@@ -221,15 +232,20 @@ class ClusterInventory:
         if not isinstance(storage_class, str):
             raise ObjectError(".spec.storageClassName", "expected a string")
         tier = self.tables.tier_of_class(storage_class) if storage_class else None
+        handle = dotted_get(obj, "spec.csi.volumeHandle")
+        rid = handle if isinstance(handle, str) and handle else f"pv/{name}"
         if tier is None:  # counted with an unknown tier: it may be either (bounds)
             self._unclassed[storage_class or "(no storage class)"].add(name)
         elif tier == "ignore":
             self._ignored_classes[storage_class].add(name)
+            self.uses.add(STORAGE_CLASSES, storage_class, "volume", (("tier", tier),), rid)
+            self.uses.commit("volume", rid)  # not a resource: the entry set it aside
             return None
-        handle = dotted_get(obj, "spec.csi.volumeHandle")
+        else:
+            self.uses.add(STORAGE_CLASSES, storage_class, "volume", (("tier", tier),), rid)
         labels = _mapping(obj, "metadata.labels")
         return Volume(
-            id=handle if isinstance(handle, str) and handle else f"pv/{name}",
+            id=rid,
             name=name,
             region=_label(labels, REGION_LABELS),
             size_gb=size,
@@ -290,14 +306,16 @@ class ClusterInventory:
             notes.append(f"PersistentVolumes of class {cls} ignored as configured: {held.describe()}")
         if self._pending_lbs.count:
             notes.append(f"LoadBalancer Services not yet provisioned (no ingress): {self._pending_lbs.describe()}")
+        covered = self.covered() if covers is None else covers
         return SourceReport(
             name=name,
-            covers=self.covered() if covers is None else covers,
+            covers=covered,
             detail="; ".join(notes),
             failed=failed,
             incomplete={kind: reason for kind, reason in sorted(self.incomplete.items()) if kind not in failed},
             unrecognized=tuple(unrecognized),
             resource_count=len(self._resources),
+            table_entries=tuple(e for e in self.uses.entries(self.tables.basis_pair) if e.kind in covered),
         )
 
 

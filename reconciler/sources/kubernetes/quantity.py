@@ -27,9 +27,10 @@ GIB: Final = Decimal(2**30)
 """Bytes in one GiB: Kubernetes binary gigabytes count one-for-one as the contract's GB (see docs)."""
 
 _QUANTITY = re.compile(
-    r"^(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))"
-    r"(?:(?P<binary>Ki|Mi|Gi|Ti|Pi|Ei)|(?P<exponent>[eE][+-]?\d+)|(?P<decimal>[numkMGTPE]?))$"
+    r"^(?P<number>[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))"
+    r"(?:(?P<binary>Ki|Mi|Gi|Ti|Pi|Ei)|(?P<exponent>[eE][+-]?[0-9]+)|(?P<decimal>[numkMGTPE]?))$"
 )
+"""The API's quantity grammar, with ASCII digits only (Python's `\\d` would take "５Gi" as 5 GiB)."""
 
 
 class QuantityError(ValueError):

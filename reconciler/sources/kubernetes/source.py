@@ -23,10 +23,19 @@ from typing import Any, Final
 
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
-from reconciler.base.errors import InputError
+from reconciler.base.errors import InputError, Problem
+from reconciler.base.jsonio import json_object, load_json_object, parse_json
 from reconciler.base.messages import SOURCE_JOINER, source_text
 from reconciler.core.observation import Observation
-from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, number_setting, parse_covers
+from reconciler.sources.base import (
+    CollectedSource,
+    Setting,
+    SourceRequest,
+    SourceSpec,
+    TablesSupport,
+    number_setting,
+    parse_covers,
+)
 from reconciler.sources.deadline import Deadline, TimedOut, call_within
 from reconciler.sources.kubernetes.export import read_export
 from reconciler.sources.kubernetes.mapping import (
@@ -38,7 +47,8 @@ from reconciler.sources.kubernetes.mapping import (
     ObjectError,
     object_name,
 )
-from reconciler.sources.kubernetes.tables import KubernetesTables, load_tables
+from reconciler.sources.kubernetes.scaffold import ScaffoldInventory, scaffold
+from reconciler.sources.kubernetes.tables import KubernetesTables, blank_problems, load_tables, tables_from
 from reconciler.sources.listings import Inconsistent, ListingCheck
 
 NAME: Final = "kubernetes"
@@ -150,6 +160,36 @@ def open_kubernetes(request: SourceRequest) -> KubernetesSource:
     return KubernetesSource(request)
 
 
+def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
+    """The tables file to fill in for what the cluster (or its export) holds; the tables file in use (setting
+    `tables`) is carried over."""
+    source = KubernetesSource(request)
+    tables_path = request.settings.get("tables")
+    previous = (
+        load_json_object(Path(tables_path), "a JSON object with instance_types, storage_classes")
+        if tables_path
+        else None
+    )
+    inventory = ScaffoldInventory(source.tables, source.lb_id_annotation)
+    if request.from_files:
+        for path in request.from_files:
+            read_export(path, inventory)
+        origin = "kubectl export " + ", ".join(str(p) for p in request.from_files)
+    else:
+        origin = LiveCluster(request.settings, source.limits).observe(inventory)
+    moment = request.now or datetime.now(UTC)
+    scaffolded: dict[str, Any] = {"from": origin, "at": moment.isoformat(), "tables": tables_path or "built-in"}
+    if inventory.failed:
+        scaffolded["not_complete"] = dict(sorted(inventory.failed.items()))
+    return scaffold(inventory, previous, scaffolded)
+
+
+def tables_blanks(raw: Any, name: str) -> list[Problem]:
+    data = json_object(raw, name, "a JSON object with instance_types, storage_classes")
+    tables_from(data, name)  # InputError when it is not a tables file
+    return blank_problems(data)
+
+
 SPEC: Final = SourceSpec(
     name=NAME,
     summary="A Kubernetes cluster: Nodes as VMs, PersistentVolumes by StorageClass tier, LoadBalancer Services.",
@@ -158,6 +198,7 @@ SPEC: Final = SourceSpec(
     "or one object); repeatable",
     open=open_kubernetes,
     settings=SETTINGS,
+    tables=TablesSupport(scaffold=scaffold_tables, blanks=tables_blanks),
 )
 
 
@@ -355,10 +396,13 @@ class LiveCluster:
             raise ListFailed(
                 f"listing {plural} failed after {attempts} attempt(s): {_transport_reason(exc, limits.timeout)}"
             ) from exc
-        try:
-            body = json.loads(data)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ListFailed(f"listing {plural}: the reply is not JSON") from exc
+        try:  # bounded, exact and printable as every JSON read (base.jsonio)
+            body = parse_json(bytes(data).decode("utf-8"), f"listing {plural}")
+        except UnicodeDecodeError as exc:
+            raise ListFailed(f"listing {plural}: the reply is not UTF-8 JSON") from exc
+        except InputError as exc:
+            reason = exc.problems[0].reason if exc.problems else "not JSON"
+            raise ListFailed(f"listing {plural}: the reply cannot be read ({reason})") from exc
         if not isinstance(body, dict):
             raise ListFailed(f"listing {plural}: the reply is not a list object")
         return body

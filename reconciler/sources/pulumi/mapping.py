@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final, Literal
 
 from reconciler.base.messages import source_text
+from reconciler.base.numbers import DECIMAL_HINT, exact_number
 from reconciler.core.observation import (
     Arch,
     Bandwidth,
@@ -34,7 +35,7 @@ from reconciler.core.observation import (
     Volume,
     kind_of,
 )
-from reconciler.sources.base import Held, describe_groups
+from reconciler.sources.base import EntryUses, Held, describe_groups
 
 Mapper = Literal["instance", "volume", "eip", "bandwidth", "bandwidth_association", "load_balancer", "ignore"]
 MAPPERS: Final[tuple[Mapper, ...]] = (
@@ -140,6 +141,28 @@ class PulumiTables:
     instance_types: Mapping[str, VmType] = field(default_factory=dict)
     volume_types: Mapping[str, Tier] = field(default_factory=lambda: dict(BUILTIN_VOLUME_TYPES))
     vm_states: Mapping[str, VmState] = field(default_factory=lambda: dict(BUILTIN_VM_STATES))
+    origin: str = "built-in"
+    """The tables file, or `built-in`."""
+    given: frozenset[tuple[str, str]] = frozenset()
+    """(table, key) of the entries the file gives (the others are built in)."""
+
+    def basis_pair(self, table: str, key: str) -> tuple[str, str | None]:
+        """(origin, evidence) of an entry, as `EntryUses.entries` reads it (these tables carry no evidence)."""
+        return (self.origin if (table, key) in self.given else "built-in"), None
+
+    def vm_type_key(self, label: str) -> str | None:
+        """The most specific key of the instance-type table that states something of `label`."""
+        for key in (label, label.split(".", 1)[0], "*"):
+            if key in self.instance_types:
+                return key
+        return None
+
+    def tier_key(self, volume_type: str) -> str | None:
+        """The key of the volume-type table that decides `volume_type` (exact, else the longest pattern)."""
+        if volume_type in self.volume_types:
+            return volume_type
+        matches = [p for p in self.volume_types if p.endswith("*") and volume_type.startswith(p[:-1])]
+        return max(matches, key=len) if matches else None
 
     def vm_type(self, label: str) -> VmType:
         """The merged entry: exact type, then family (before the first dot), then `*`, field by field."""
@@ -190,12 +213,9 @@ def _number(resource: Mapping[str, Any], *names: str) -> Decimal:
     path, value = _field(resource, *names)
     if value is None:
         _required(resource, path)
-    try:
-        number = Decimal(str(value)) if isinstance(value, int | str | Decimal) and not isinstance(value, bool) else None
-    except InvalidOperation:
-        number = None
+    number = exact_number(value) if not isinstance(value, float) else None
     if number is None or not number.is_finite() or number < 0:
-        raise StateError(path, f"expected a non-negative number, found {value!r}")
+        raise StateError(path, f"expected a non-negative number ({DECIMAL_HINT}), found {value!r}")
     return number
 
 
@@ -246,6 +266,8 @@ class StackInventory:
         self._open_association = False
         self._document = ""
         self._urns: set[str] = set()
+        self.uses = EntryUses()
+        """The table entries that decided attributes of the resources (their provenance)."""
         self._twice: dict[ResourceKind, dict[str, Held]] = defaultdict(lambda: defaultdict(Held))
         """URNs a state holds more than once (outside old copies pending deletion), by kind and document."""
 
@@ -312,7 +334,10 @@ class StackInventory:
             self._keep(LoadBalancer(id=rid, name=name, region=region))
 
     def _keep(self, resource: Resource) -> None:
-        self._resources.setdefault((kind_of(resource), resource.id), resource)
+        key = (kind_of(resource), resource.id)
+        if key not in self._resources:
+            self._resources[key] = resource
+            self.uses.commit(key[0], resource.id)
 
     def _unknown(self, resource: Mapping[str, Any], name: str, *names: str) -> str | None:
         """A text value, or UNKNOWN (noted) when it is unknown until apply."""
@@ -349,6 +374,13 @@ class StackInventory:
         known = VmType() if planned else self.tables.vm_type(instance_type)
         if known.vcpu is None or known.memory_gib is None or known.cpu_ghz is None or known.arch is None:
             self._unresolved_vms["(known after apply)" if planned else instance_type].add(name)
+        type_key = None if planned else self.tables.vm_type_key(instance_type)
+        if type_key is not None:
+            stated = {"vcpu": known.vcpu, "memory_gb": known.memory_gib, "cpu_ghz": known.cpu_ghz, "arch": known.arch}
+            values = tuple((k, str(v)) for k, v in stated.items() if v is not None)
+            self.uses.add("instance_types", type_key, "vm", values, rid)
+        if state is not None and status is not None and status in self.tables.vm_states:
+            self.uses.add("vm_states", status, "vm", (("state", state),), rid)
         self._keep(
             Vm(
                 id=rid,
@@ -373,6 +405,9 @@ class StackInventory:
         tier = None if volume_type == UNKNOWN else self.tables.tier(volume_type)
         if tier is None and volume_type != UNKNOWN:
             self._unknown_volume_types[volume_type or "(no volume type)"].add(name)
+        tier_key = None if tier is None else self.tables.tier_key(volume_type)
+        if tier is not None and tier_key is not None:
+            self.uses.add("volume_types", tier_key, "volume", (("tier", tier),), rid)
         self._keep(Volume(id=rid, name=name, region=region, size_gb=size, tier=tier))
 
     def _counted(self) -> dict[tuple[str, str], Resource]:
@@ -430,11 +465,13 @@ class StackInventory:
                 for document, held in sorted(documents.items())
             )
             incomplete[kind] = f"{incomplete[kind]}; {twice}" if kind in incomplete else twice
+        covered = frozenset(self.seen) if covers is None else covers
         return SourceReport(
             name=name,
-            covers=frozenset(self.seen) if covers is None else covers,
+            covers=covered,
             detail="; ".join(notes),
             incomplete=incomplete,
             unrecognized=unrecognized,
             resource_count=len(self._counted()),
+            table_entries=tuple(e for e in self.uses.entries(self.tables.basis_pair) if e.kind in covered),
         )

@@ -17,14 +17,16 @@ import signal
 import subprocess
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
 from reconciler.base.messages import source_text
-from reconciler.core.observation import Observation
+from reconciler.base.numbers import exact_number
+from reconciler.core.observation import MAX_COUNT, MAX_SIZE, Observation
+from reconciler.dates.clock import instant_problem
 from reconciler.sources.base import (
     CollectedSource,
     Setting,
@@ -116,7 +118,8 @@ def load_tables(path: Path | None) -> PulumiTables:
             instance_types[key] = parsed
     if problems:
         raise InputError(where, problems)
-    return PulumiTables(types, instance_types, volume_types, states)
+    given = frozenset((name, key) for name in ("instance_types", "volume_types", "vm_states") for key in table(name))
+    return PulumiTables(types, instance_types, volume_types, states, origin=where, given=given)
 
 
 def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
@@ -132,12 +135,11 @@ def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
         if key not in entry:
             continue
         raw = entry[key]
-        try:
-            number = Decimal(str(raw)) if isinstance(raw, int | str | Decimal) and not isinstance(raw, bool) else None
-        except InvalidOperation:
-            number = None
+        number = exact_number(raw) if not isinstance(raw, float) else None
         if number is None or not number.is_finite() or number <= 0 or (key == "cpu_ghz" and number >= 100):
             problems.append(Problem(f"{where}.{key}", "expected a positive number"))
+        elif number > (most := MAX_COUNT if key == "vcpu" else MAX_SIZE):
+            problems.append(Problem(f"{where}.{key}", f"larger than any real machine (at most {most:,})"))
         elif key == "vcpu" and number != number.to_integral_value():
             problems.append(Problem(f"{where}.{key}", "expected a whole number"))
         else:
@@ -150,7 +152,7 @@ def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
     return VmType(**values)
 
 
-_FRACTION = re.compile(r"(\.\d{6})\d+")
+_FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+")
 
 
 def manifest_time(deployment: Mapping[str, Any]) -> datetime | None:
@@ -207,7 +209,11 @@ def read_deployment(
             break
     if problems:
         raise InputError(where, problems)
-    return manifest_time(deployment)
+    moment = manifest_time(deployment)
+    problem = None if moment is None else instant_problem(moment)
+    if problem is not None:
+        raise InputError.single(where, "deployment.manifest.time", problem)
+    return moment
 
 
 class PulumiSource(CollectedSource):
