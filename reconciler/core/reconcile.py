@@ -400,7 +400,7 @@ def _supply(
     observers = [s for s in sources if kind in s.covers or kind in s.failed or kind in s.incomplete]
     reasons: list[Message] = []
     if observers:
-        provenance = Provenance(
+        provenance = Provenance.model_construct(
             supplied_by="observed",
             sources=[s.name for s in observers],
             table_entries=_table_entries(observers, kind, attributes_read(meter, item.constraints)),
@@ -418,7 +418,9 @@ def _supply(
     expired = [ref.id for ref in attestations if ref.state is AttestationState.EXPIRED]
     if expired:
         reasons.append(message("attestation_unknown", line_item=item.id, ids=expired))
-    provenance = Provenance(supplied_by="attested", sources=[], table_entries=[], attestations=list(attestations))
+    provenance = Provenance.model_construct(
+        supplied_by="attested", sources=[], table_entries=[], attestations=list(attestations)
+    )
     return given[0], given[1], reasons, None, provenance
 
 
