@@ -143,11 +143,14 @@ class SnapshotFile:
     """A snapshot on disk. Iterate `resources()` once, then `observation()` gives header and health.
 
     `progress`, if given, is called once per chunk read with (bytes of the file read so far, resources so far).
+    `typed=False` reads every resource by the generic path (each element decoded exactly, then converted):
+    the same resources, report and problems as the typed decoder's (tests/test_snapshot_paths.py), slower.
     """
 
-    def __init__(self, path: Path, progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(self, path: Path, progress: Callable[[int, int], None] | None = None, *, typed: bool = True) -> None:
         self.path = path
         self._progress = progress
+        self._typed = typed
         self._header: dict[str, Any] = {}
         self._count = 0
         self._unknown_kinds: dict[str, Held] = defaultdict(Held)
@@ -173,7 +176,8 @@ class SnapshotFile:
                 index = 0
                 for part in stream.array_chunks():
                     if isinstance(part, str):
-                        if not json_text_is_safe(part):  # strings to make printable: read this part exactly
+                        if not (self._typed and json_text_is_safe(part)):  # strings to make printable, or
+                            # the generic path asked for: read this part exactly
                             stream.distrust_last()
                             continue
                         try:
