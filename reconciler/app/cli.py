@@ -596,6 +596,7 @@ def tables_check(
     """Validate a tables file and name what is still blank. Exit 0 when complete, 1 when something is still
     blank (a null field, a filled entry without evidence), 2 when it is not a tables file."""
     from reconciler.app.tables_command import check_tables
+    from reconciler.core.models import ExitCode
     from reconciler.report.tables import check_json, check_text
 
     checked = check_tables(path, source)
