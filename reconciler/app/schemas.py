@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-SchemaName = Literal["contract", "observation", "reconciliation", "tables", "attestations"]
-SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation", "tables", "attestations")
+SchemaName = Literal["contract", "observation", "reconciliation", "tables", "attestations", "fleet"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation", "tables", "attestations", "fleet")
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -18,10 +18,13 @@ def json_schema(name: SchemaName) -> dict[str, Any]:
     from reconciler.core.attestations import AttestationFile
     from reconciler.core.models import Reconciliation
     from reconciler.core.observation import resource_json_schema
+    from reconciler.fleet.model import FleetFile
     from reconciler.sources.snapshot import SnapshotDocument
 
     if name == "contract":
         schema = Contract.model_json_schema(by_alias=True)
+    elif name == "fleet":
+        schema = FleetFile.model_json_schema(by_alias=True)
     elif name == "reconciliation":
         schema = Reconciliation.model_json_schema(by_alias=True, mode="serialization")
     elif name == "attestations":
