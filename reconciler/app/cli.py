@@ -17,47 +17,24 @@ from datetime import datetime
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from reconciler.app.attestations import load_attestations
-from reconciler.app.pipeline import check_sources, load_checked_contract
-from reconciler.app.progress import Progress, observing_status, snapshot_progress
-from reconciler.app.schemas import SCHEMA_NAMES, SchemaName, schema_text
+from reconciler.app.schemas import SCHEMA_NAMES
 from reconciler.base.errors import InputError
-from reconciler.base.jsonio import load_json
-from reconciler.base.text import printable
-from reconciler.contract.checks import check_contract
-from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
-from reconciler.contract.obligations import DEFAULT_SOON_DAYS, obligations
-from reconciler.core.meters import MeterPolicy
-from reconciler.core.models import ExitCode, Reconciliation, Status
-from reconciler.core.observation import VmState
-from reconciler.dates.clock import CONTRACT_TZ, parse_instant
-from reconciler.dates.periods import (
-    MAX_DAYS,
-    MAX_MONTHS,
-    Rule,
-    YearCalendar,
-    calendar_from_data,
-    length_problem,
-    period_end,
-)
-from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
-from reconciler.report.console import render_console
-from reconciler.report.deadline import deadline_json, deadline_text
-from reconciler.report.json_output import write_json
-from reconciler.report.junit import render_junit
+from reconciler.contract.load import DEFAULT_CONTRACT
+from reconciler.contract.obligations import DEFAULT_SOON_DAYS
+from reconciler.dates.periods import Rule
 from reconciler.report.labels import Lang, PageLang
-from reconciler.report.markdown import render_markdown
-from reconciler.report.outputs import prepare_output, write_output
-from reconciler.report.plan_change import render_plan_change
-from reconciler.report.text import verdict_line
-from reconciler.report.validation import validation_json, validation_text
-from reconciler.sources.base import SourceRequest
-from reconciler.sources.select import open_sources, source_requests
-from reconciler.sources.terraform.source import reads_a_plan
+
+if TYPE_CHECKING:
+    from reconciler.app.progress import Progress
+    from reconciler.core.attestations import Attestation
+    from reconciler.core.models import ExitCode, Reconciliation
+    from reconciler.core.observation import VmState
+    from reconciler.dates.periods import YearCalendar
+    from reconciler.sources.base import SourceRequest
 
 app = typer.Typer(
     help="Reconcile the cloud service contract's capacity against what is provisioned.",
@@ -112,6 +89,11 @@ def validate(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = "en",
 ) -> None:
     """Load the contract and check all of its arithmetic. Exit 2 if its figures contradict each other."""
+    from reconciler.contract.checks import check_contract
+    from reconciler.contract.load import load_contract
+    from reconciler.core.models import ExitCode
+    from reconciler.report.validation import validation_json, validation_text
+
     contract = load_contract(path)
     checked = check_contract(contract)
     if output_format is ValidateFormat.JSON:
@@ -212,6 +194,11 @@ def check(
     ] = False,
 ) -> None:
     """Reconcile what the sources observe against the contract: per line item entitled, supplied, gap and status."""
+    from reconciler.app.pipeline import check_sources, load_checked_contract
+    from reconciler.core.meters import MeterPolicy
+    from reconciler.report.outputs import prepare_output, write_output
+    from reconciler.sources.select import open_sources, source_requests
+
     moment = _parse_now(now)
     policy = MeterPolicy(counted_vm_states=_parse_states(count_states))
     options = [*(source_option or []), *_plan_option(plan, source or [])]
@@ -220,28 +207,40 @@ def check(
         if path is not None:
             prepare_output(path)
     loaded, warnings = load_checked_contract(contract)
-    attested = load_attestations(attest or [])
+    attested = _attestations(attest)
     with _progress_of(requests) as progress:
         requests = [replace(request, progress=progress) for request in requests]
         result = check_sources(
             loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history), attested
         )
     if junit is not None:
+        from reconciler.report.junit import render_junit
+
         junit_xml = render_junit(result)
         write_output(junit, lambda out: out.write(junit_xml))
     if markdown is not None:
+        from reconciler.report.markdown import render_markdown
+
         markdown_text = render_markdown(result, lang).encode("utf-8")
         write_output(markdown, lambda out: out.write(markdown_text))
     if json_file is not None:
+        from reconciler.report.json_output import write_json
+
         write_output(json_file, partial(write_json, result))
     if output_format is CheckFormat.JSON:
         _print_json(result)
     elif output_format is CheckFormat.MARKDOWN:
+        from reconciler.report.markdown import render_markdown
+
         sys.stdout.write(render_markdown(result, lang))
     else:
+        from reconciler.report.console import render_console
+
         render_console(result, sys.stdout, lang)
     before = _before_the_plan(requests, result)
     if before is not None and output_format is not CheckFormat.JSON:
+        from reconciler.report.plan_change import render_plan_change
+
         sys.stdout.write("\n")
         render_plan_change(
             check_sources(loaded, warnings, open_sources(before), moment, policy, None, attested),
@@ -260,7 +259,10 @@ def _before_the_plan(requests: list[SourceRequest], result: Reconciliation) -> l
     """The same sources without the planned change (a Pulumi export without its preview, a Terraform plan's
     prior state), when one of them read a plan; None otherwise."""
     planned = [r for r in requests if r.name == "pulumi" and r.settings.get("plan")]
-    planned += [r for r in requests if r.name == "terraform" and reads_a_plan(result.sources, r)]
+    if any(r.name == "terraform" for r in requests):  # the Terraform source's module only when it was asked for
+        from reconciler.sources.terraform.source import reads_a_plan
+
+        planned += [r for r in requests if r.name == "terraform" and reads_a_plan(result.sources, r)]
     if not planned:
         return None
     before = []
@@ -277,6 +279,8 @@ def _before_the_plan(requests: list[SourceRequest], result: Reconciliation) -> l
 def plan_gate_verdict(result: Reconciliation) -> tuple[ExitCode, str]:
     """The exit code and sentence of `check --plan-gate`: only a shortfall fails a plan (1); a line item that may
     be short (its bounds allow it: a value unknown until apply, a failed source) is 3; anything else passes."""
+    from reconciler.core.models import ExitCode, Status
+
     short = [f.line_item.value for f in result.findings if f.status is Status.SHORT]
     maybe = [f.line_item.value for f in result.findings if f.status is Status.UNKNOWN and Status.SHORT in f.possible]
     if short:
@@ -341,6 +345,7 @@ def report(
 ) -> None:
     """Write a report to a file (HTML, PDF, Markdown or JSON): the contract's status from an observation or the
     latest recorded run, or the acceptance materials of Art. 6 built from the run history."""
+    from reconciler.app.pipeline import load_checked_contract
     from reconciler.app.report_command import (  # the report machinery (Jinja2, acceptance) only for `report`
         acceptance_report,
         parse_month,
@@ -349,6 +354,9 @@ def report(
         status_from_history,
         status_from_observation,
     )
+    from reconciler.report.outputs import prepare_output, write_output
+    from reconciler.report.text import verdict_line
+    from reconciler.sources.select import open_sources, source_requests
 
     moment = _parse_now(now)
     page_format = output_format in (ReportFormat.HTML, ReportFormat.PDF)
@@ -367,7 +375,7 @@ def report(
         )
     prepare_output(output)
     loaded, warnings = load_checked_contract(contract)
-    attested = load_attestations(attest or [])
+    attested = _attestations(attest)
     store = _history_store(history, no_history)
     if kind is ReportKind.STATUS:
         if observing:
@@ -440,6 +448,9 @@ def deadline(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = "en",
 ) -> None:
     """When a period ends under the Civil Code (Art. 201-203): N natural or working days, or N months."""
+    from reconciler.dates.periods import period_end
+    from reconciler.report.deadline import deadline_json, deadline_text
+
     days = None if days_text is None else _whole_number("--days", days_text)
     months = None if months_text is None else _whole_number("--months", months_text)
     start = _parse_instant_option("--from", event)
@@ -486,6 +497,11 @@ def calendar(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of text and Markdown output.")] = "en",
 ) -> None:
     """Every dated obligation of the contract, its date under the period rules, and whether it is past or due soon."""
+    from reconciler.contract.load import load_contract
+    from reconciler.contract.obligations import obligations
+    from reconciler.dates.periods import MAX_DAYS
+    from reconciler.report.calendar import calendar_json, calendar_markdown, calendar_text
+
     moment = _parse_now(now)
     soon_days = _whole_number("--soon-days", soon_days_text)
     if not 0 <= soon_days <= MAX_DAYS:
@@ -516,6 +532,8 @@ def schema(
         raise InputError.single(
             "<argument NAME>", "", f"unknown schema {name!r}; choose one of {', '.join(SCHEMA_NAMES)}"
         )
+    from reconciler.app.schemas import SchemaName, schema_text
+
     chosen: SchemaName = name
     sys.stdout.write(schema_text(chosen))
 
@@ -543,6 +561,7 @@ def tables_init(
     fields an API reports filled, the rest null, each entry with an `evidence` field. The tables file in use
     (the source's `tables` setting) is carried over."""
     from reconciler.app.tables_command import init_tables, write_document
+    from reconciler.report.outputs import prepare_output, write_output
     from reconciler.report.tables import scaffold_text
 
     moment = _parse_now(now)
@@ -577,6 +596,7 @@ def tables_check(
     """Validate a tables file and name what is still blank. Exit 0 when complete, 1 when something is still
     blank (a null field, a filled entry without evidence), 2 when it is not a tables file."""
     from reconciler.app.tables_command import check_tables
+    from reconciler.core.models import ExitCode
     from reconciler.report.tables import check_json, check_text
 
     checked = check_tables(path, source)
@@ -601,6 +621,8 @@ def sources(
 
 
 def _print_json(result: Reconciliation) -> None:
+    from reconciler.report.json_output import write_json
+
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a replaced stdout (tests, embedding)
         data = io.BytesIO()
@@ -616,6 +638,8 @@ def _print_json(result: Reconciliation) -> None:
 def _progress_of(requests: list[SourceRequest]) -> Iterator[Progress | None]:
     """While observing: a progress bar when the one input is a big file (a snapshot), else a spinner naming
     the sources (live APIs and native exports). Nothing when not on a terminal or in CI."""
+    from reconciler.app.progress import observing_status, snapshot_progress
+
     files = [path for request in requests for path in request.from_files]
     if len(requests) == 1 and len(files) == 1 and requests[0].name == "snapshot":
         with snapshot_progress(files[0], sys.stderr, os.environ) as progress:
@@ -635,12 +659,16 @@ def _history_store(history: str | None, no_history: bool) -> str | None:
 
 
 def _parse_now(text: str | None) -> datetime:
+    from reconciler.dates.clock import CONTRACT_TZ
+
     if text is None:
         return datetime.now(CONTRACT_TZ)
     return _parse_instant_option("--now", text)
 
 
 def _parse_instant_option(option: str, text: str) -> datetime:
+    from reconciler.dates.clock import parse_instant
+
     try:
         return parse_instant(text)
     except ValueError as exc:
@@ -655,12 +683,17 @@ def _whole_number(option: str, text: str) -> int:
 
 
 def _check_count(option: str, value: int) -> None:
+    from reconciler.dates.periods import MAX_DAYS, MAX_MONTHS, length_problem
+
     problem = length_problem(value, MAX_MONTHS if option == "--months" else MAX_DAYS)
     if problem is not None:
         raise InputError.single(f"<option {option}>", "", problem)
 
 
 def _load_calendars(paths: list[Path]) -> list[YearCalendar]:
+    from reconciler.base.jsonio import load_json
+    from reconciler.dates.periods import calendar_from_data
+
     calendars: dict[int, YearCalendar] = {}
     for path in paths:
         loaded = calendar_from_data(load_json(path), _shown(path))
@@ -683,8 +716,19 @@ def _parse_states(text: str) -> frozenset[VmState]:
     return frozenset(s for s in allowed if s in states)
 
 
+def _attestations(paths: list[Path] | None) -> list[Attestation]:
+    """The attestations of the --attest files; their models are loaded only when a file is given."""
+    if not paths:
+        return []
+    from reconciler.app.attestations import load_attestations
+
+    return load_attestations(paths)
+
+
 def _shown(path: Path) -> str:
     """A file name as the outputs show it: printable (a name may hold control characters or undecodable bytes)."""
+    from reconciler.base.text import printable
+
     return printable(str(path))
 
 
@@ -702,6 +746,8 @@ def main() -> None:
     try:
         app()
     except InputError as exc:
+        from reconciler.core.models import ExitCode
+
         sys.stderr.write(f"error: {exc.render()}\n")
         sys.exit(int(ExitCode.INVALID_INPUT))
     except KeyboardInterrupt:

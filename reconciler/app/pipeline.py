@@ -10,13 +10,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from reconciler.base.cache import cached
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.messages import Message, message
-from reconciler.contract.checks import Severity, check_contract
-from reconciler.contract.load import load_contract
+from reconciler.contract.load import contract_text, parse_contract
 from reconciler.contract.model import Contract
 from reconciler.core.attestations import Attestation
-from reconciler.core.changes import changes_since
 from reconciler.core.meters import MeterPolicy, measure
 from reconciler.core.models import Reconciliation
 from reconciler.core.reconcile import assess, contract_ref
@@ -26,23 +25,32 @@ from reconciler.sources.combined import CombinedSource
 def load_checked_contract(path: Path, refuse_errors: bool = True) -> tuple[Contract, list[Message]]:
     """Load a contract and refuse it if its own figures contradict each other; its warnings are passed on.
     With `refuse_errors=False` (the Pulumi program: its mandatory policy blocks instead) errors are passed on
-    as warnings too."""
-    contract = load_contract(path)
+    as warnings too. The checked contract is kept in the derived-data cache (`base.cache`): a run with the
+    same file and code neither validates nor checks it again."""
+    text = contract_text(path)
+    contract, errors, discrepancies = cached(
+        "checked-contract", text, lambda: _checked(parse_contract(text, path)), tuple
+    )
+    if errors and refuse_errors:
+        inconsistent = "the contract's arithmetic is inconsistent; `reconciler validate` shows every check"
+        raise InputError(str(path), [*errors, Problem("", inconsistent)])
+    return contract, [warning for error, warning in discrepancies if not (error and refuse_errors)]
+
+
+def _checked(contract: Contract) -> tuple[Contract, list[Problem], list[tuple[bool, Message]]]:
+    """The contract, its arithmetic's errors as problems, and every error and warning as a message (whether it
+    is an error, the message), in the checks' order."""
+    from reconciler.contract.checks import Severity, check_contract  # only when the cache does not hold it
+
     checked = check_contract(contract, words=False)
     errors = [d for d in checked.discrepancies if d.severity is Severity.ERROR]
-    if errors and refuse_errors:
-        raise InputError(
-            str(path),
-            [Problem(d.subject, f"{d.message} (likely cause: {d.likely_cause})") for d in errors]
-            + [Problem("", "the contract's arithmetic is inconsistent; `reconciler validate` shows every check")],
-        )
-    passed_on = (Severity.WARNING,) if refuse_errors else (Severity.ERROR, Severity.WARNING)
-    warnings = [
-        message("contract_discrepancy", subject=d.subject, detail=d.message)
+    problems = [Problem(d.subject, f"{d.message} (likely cause: {d.likely_cause})") for d in errors]
+    discrepancies = [
+        (d.severity is Severity.ERROR, message("contract_discrepancy", subject=d.subject, detail=d.message))
         for d in checked.discrepancies
-        if d.severity in passed_on
+        if d.severity in (Severity.ERROR, Severity.WARNING)
     ]
-    return contract, warnings
+    return contract, problems, discrepancies
 
 
 def check_sources(
@@ -62,7 +70,8 @@ def check_sources(
     if history is None:
         result = assess(contract, source.observation(), measurement, now, (), attestations)
         return result.model_copy(update={"warnings": [*result.warnings, *warnings]})
-    from reconciler.history.store import open_history  # SQLAlchemy costs 0.15 s to import: only when recording
+    from reconciler.core.changes import changes_since  # deepdiff, and SQLAlchemy (0.15 s): only when recording
+    from reconciler.history.store import open_history
 
     with open_history(history) as store:
         past = store.past_runs(contract=contract_ref(contract))

@@ -8,21 +8,19 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from reconciler.contract.model import Contract
-from reconciler.core.attestations import AttestationFile
-from reconciler.core.models import Reconciliation
-from reconciler.core.observation import resource_json_schema
-from reconciler.fleet.model import FleetFile
-from reconciler.sources.ksyun.tables import KsyunTablesFile
-from reconciler.sources.kubernetes.tables import KubernetesTablesFile
-from reconciler.sources.snapshot import SnapshotDocument
-
 SchemaName = Literal["contract", "observation", "reconciliation", "tables", "attestations", "fleet"]
 SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation", "tables", "attestations", "fleet")
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def json_schema(name: SchemaName) -> dict[str, Any]:
+    from reconciler.contract.model import Contract  # the models only when a schema is asked for
+    from reconciler.core.attestations import AttestationFile
+    from reconciler.core.models import Reconciliation
+    from reconciler.core.observation import resource_json_schema
+    from reconciler.fleet.model import FleetFile
+    from reconciler.sources.snapshot import SnapshotDocument
+
     if name == "contract":
         schema = Contract.model_json_schema(by_alias=True)
     elif name == "fleet":
@@ -47,6 +45,9 @@ def schema_text(name: SchemaName) -> str:
 
 def _tables_schema() -> dict[str, Any]:
     """A tables file of any source that has one: each source's format, told apart by its `source` member."""
+    from reconciler.sources.ksyun.tables import KsyunTablesFile
+    from reconciler.sources.kubernetes.tables import KubernetesTablesFile
+
     defs: dict[str, Any] = {}
     options = []
     for model in (KsyunTablesFile, KubernetesTablesFile):

@@ -98,7 +98,7 @@ Instant = Annotated[AwareDatetime, AfterValidator(_contract_instant)]
 class Strict(BaseModel):
     """Base of every contract model: unknown fields are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Party(Strict):
@@ -144,7 +144,7 @@ class LineItem(Strict):
     quantity: PositiveDecimal
     billing_months: Annotated[Whole, Field(le=1200)]
     line_total: Amount = Field(description="CNY as stated in the contract for the whole period")
-    constraints: Constraints = Constraints()
+    constraints: Constraints = Constraints.model_construct()  # not Constraints(): no validator is built on import
 
     @property
     def monthly_fee(self) -> Decimal:
@@ -267,7 +267,7 @@ class Contract(Strict):
     supplement_cap: SupplementCap
     expansions: list[Expansion] = Field(default_factory=list)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @model_validator(mode="after")
     def _references(self) -> Contract:

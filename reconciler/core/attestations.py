@@ -31,7 +31,7 @@ class Attestation(BaseModel):
     """One statement: `attested_by` attests that `quantity` of `line_item` (in its contract unit) is supplied, on
     `evidence`, from `attested_at` until `valid_until`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")] | None = Field(
         None, description="a stable name for reports (default: LINE_ITEM#N, N its place among the line item's)"
@@ -58,7 +58,7 @@ class Attestation(BaseModel):
 class AttestationFile(BaseModel):
     """The attestation file (JSON or YAML): `attestations`, a list of `Attestation`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     format: Literal["contract-reconciler/attestations"] | None = None
     version: Literal[1] | None = None

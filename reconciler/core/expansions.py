@@ -66,7 +66,7 @@ def _status(
     else:
         state = ExpansionState.OPEN
     seconds = left // timedelta(seconds=1)
-    return ExpansionStatus(
+    return ExpansionStatus.model_construct(
         id=expansion.id,
         line_item=expansion.line_item,
         quantity=expansion.quantity,

@@ -56,7 +56,7 @@ def assess_exposure(
         items = _delay_days_once(items, seq)
         items.sort(key=lambda i: (seq[i.line_item], i.clause != DELAY_CLAUSE, i.expansion or ""))
         total = sum((i.amount for i in items if i.counted), Decimal("0.00"))
-    return Exposure(total=total, items=items, disclaimer=DISCLAIMER)
+    return Exposure.model_construct(total=total, items=items, disclaimer=DISCLAIMER)
 
 
 def _late(expansion: ExpansionStatus) -> bool:
@@ -94,7 +94,7 @@ def _expansion_item(contract: Contract, rule: PenaltyRule, expansion: ExpansionS
     else:
         applies = True
         reasons = [message("overdue_after_notice", due_at=expansion.due_at)]
-    return ExposureItem(
+    return ExposureItem.model_construct(
         clause=rule.clause,
         line_item=expansion.line_item,
         expansion=expansion.id,
@@ -125,7 +125,7 @@ def _delay_item(
     reasons = [since, DAY_RULE]
     if termination:
         reasons.append(message("termination", days=threshold, clause=rule.clause))
-    return ExposureItem(
+    return ExposureItem.model_construct(
         clause=rule.clause,
         line_item=finding.line_item,
         expansion=None,

@@ -54,7 +54,7 @@ SetAsideRule: TypeAlias = Literal["arch", "min_cpu_ghz", "state"]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class ExpansionState(StrEnum):
@@ -385,7 +385,7 @@ class Reconciliation(Frozen):
         None, description="what changed since the previous recorded run; null on the first one or without history"
     )
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True, defer_build=True)
 
     def finding(self, item_id: LineItemId | str) -> Finding:
         for finding in self.findings:

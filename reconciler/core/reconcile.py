@@ -63,7 +63,7 @@ SAMPLE_REPEATED: Final = 5
 
 def contract_ref(contract: Contract) -> ContractRef:
     """How a reconciliation (and the history) names the contract it was made for."""
-    return ContractRef(
+    return ContractRef.model_construct(
         title_zh=contract.title_zh,
         title_en=contract.title_en,
         service_start=contract.service_period.start.isoformat(),
@@ -141,7 +141,7 @@ def _assess(
     summary = summarize(findings, measurement.resource_count)
     verdict, exit_code = bounds.verdict(findings)
     expansions = track(contract, {f.line_item.value: f.supplied_lower for f in findings}, now, history)
-    return Reconciliation(
+    return Reconciliation.model_construct(
         now=now,
         observed_at=observation.observed_at.astimezone(CONTRACT_TZ),  # one zone in every report: Beijing
         contract=contract_ref(contract),
@@ -218,7 +218,7 @@ def summarize(findings: Sequence[Finding], resources_observed: int) -> Summary:
 
     surplus_open = any(f.surplus_value_monthly is not None and f.surplus_value_possible is None for f in findings)
     deadlines_ = [f.pending_due_at for f in findings if f.pending_due_at is not None]
-    return Summary(
+    return Summary.model_construct(
         line_items=len(findings),
         by_status={status: sum(1 for f in findings if f.status is status) for status in Status},
         shortfall_value_monthly=total(f.shortfall_value_monthly for f in findings),
@@ -293,7 +293,7 @@ def _finding(
     }
     supply = _supply(item, tally, list(sources), attestations)
     if supply is None:
-        return Finding(
+        return Finding.model_construct(
             **common,
             **_UNMEASURED,
             status=Status.NOT_OBSERVED,
@@ -303,13 +303,14 @@ def _finding(
         )
     lower, upper, reasons, evidence, provenance = supply
     exact = lower if upper == lower else None
-    bounds_ = {"supplied": exact, "supplied_lower": lower, "supplied_upper": upper}
     if ended:
         reasons.insert(0, message("ended_item", end=contract.service_period.end))
         zero = Decimal("0.00")
-        return Finding(
+        return Finding.model_construct(
             **common,
-            **bounds_,
+            supplied=exact,
+            supplied_lower=lower,
+            supplied_upper=upper,
             gap=None,
             gap_value_monthly=None,
             status=Status.ENDED,
@@ -342,9 +343,11 @@ def _finding(
         pending_due_at = min(upcoming) if upcoming else None
     else:
         pending_due_at = None
-    return Finding(
+    return Finding.model_construct(
         **common,
-        **bounds_,
+        supplied=exact,
+        supplied_lower=lower,
+        supplied_upper=upper,
         gap=None if exact is None else exact - entitled,
         gap_value_monthly=None if exact is None else to_fen((exact - entitled) * price),
         status=status,
@@ -397,7 +400,7 @@ def _supply(
     observers = [s for s in sources if kind in s.covers or kind in s.failed or kind in s.incomplete]
     reasons: list[Message] = []
     if observers:
-        provenance = Provenance(
+        provenance = Provenance.model_construct(
             supplied_by="observed",
             sources=[s.name for s in observers],
             table_entries=_table_entries(observers, kind, attributes_read(meter, item.constraints)),
@@ -415,7 +418,9 @@ def _supply(
     expired = [ref.id for ref in attestations if ref.state is AttestationState.EXPIRED]
     if expired:
         reasons.append(message("attestation_unknown", line_item=item.id, ids=expired))
-    provenance = Provenance(supplied_by="attested", sources=[], table_entries=[], attestations=list(attestations))
+    provenance = Provenance.model_construct(
+        supplied_by="attested", sources=[], table_entries=[], attestations=list(attestations)
+    )
     return given[0], given[1], reasons, None, provenance
 
 
@@ -482,7 +487,7 @@ def _set_aside(groups: Iterable[SetAsideGroup]) -> list[SetAside]:
 
 
 def _source_summary(source: SourceReport) -> SourceSummary:
-    return SourceSummary(
+    return SourceSummary.model_construct(
         name=source.name,
         detail=source.detail,
         covers=sorted(source.covers),
@@ -490,7 +495,9 @@ def _source_summary(source: SourceReport) -> SourceSummary:
         incomplete=dict(sorted(source.incomplete.items())),
         resource_count=source.resource_count,
         unrecognized=[
-            UnrecognizedInput(what=u.what, name=u.name, kind=u.kind, count=u.count, sample_ids=list(u.sample_ids))
+            UnrecognizedInput.model_construct(
+                what=u.what, name=u.name, kind=u.kind, count=u.count, sample_ids=list(u.sample_ids)
+            )
             for u in sorted(source.unrecognized, key=lambda u: (u.what, u.kind, u.name))
         ],
     )

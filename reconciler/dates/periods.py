@@ -11,9 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
-
-import chinese_calendar
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.messages import Message, Names, message
@@ -32,13 +31,25 @@ class Rule(StrEnum):
     CALENDAR_DAYS = "calendar-days"
 
 
-def _library_years() -> range:
+@cache
+def library_years() -> range:
+    """Years for which `chinese_calendar` has the State Council's holiday schedule (it raises for any other
+    year). The library is imported only when a period meets a day that may be a rest day."""
+    import chinese_calendar
+
     years = {day.year for day in chinese_calendar.holidays}
     return range(min(years), max(years) + 1)
 
 
-LIBRARY_YEARS: range = _library_years()
-"""Years for which `chinese_calendar` has the State Council's holiday schedule (it raises for any other year)."""
+if TYPE_CHECKING:
+    LIBRARY_YEARS: range
+    """`library_years()`."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LIBRARY_YEARS":
+        return library_years()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -291,9 +302,11 @@ class _RestDays:
             if day in supplied.holidays:
                 return "extended_supplied", {"source": supplied.source}
             return _weekend(day)
-        if day.year not in LIBRARY_YEARS:
+        if day.year not in library_years():
             self._weekends_only.add(day.year)
             return _weekend(day)
+        import chinese_calendar
+
         try:
             on_rest, name = chinese_calendar.get_holiday_detail(day)
         except NotImplementedError:  # a gap in the library's years
@@ -306,7 +319,8 @@ class _RestDays:
         return _holiday(str(name))
 
     def warnings(self) -> tuple[Message, ...]:
-        first, last = LIBRARY_YEARS.start, LIBRARY_YEARS.stop - 1
+        years = library_years()
+        first, last = years.start, years.stop - 1
         return tuple(
             message("no_holiday_data", year=year, first=first, last=last) for year in sorted(self._weekends_only)
         )
@@ -319,6 +333,8 @@ def _weekend(day: date) -> _Why | None:
 
 
 def _holiday(name: str) -> _Why:
+    import chinese_calendar
+
     try:
         chinese = str(chinese_calendar.Holiday(name).chinese)
     except ValueError:  # a name the library does not translate: the same in both languages

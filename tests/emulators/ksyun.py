@@ -92,6 +92,8 @@ class World:
     in_flight: int = 0
     most_in_flight: int = 0
     """The most API requests being answered at once."""
+    latency: float = 0.0
+    """Seconds every request waits before it is answered (a remote API's round trip; bench/live.py)."""
 
     def take_fault(self, action: str) -> Fault | None:
         with self.lock:
@@ -227,6 +229,8 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         with world.lock:
             world.requests.append({"path": url.path, "params": params, "auth": auth, "host": self.headers["Host"]})
+        if world.latency:
+            time.sleep(world.latency)
         if auth.startswith("KSS "):
             self._ks3(url.path)
             return
