@@ -93,7 +93,7 @@ HistoryOption = Annotated[
     typer.Option(
         "--history",
         envvar="RECONCILER_HISTORY",
-        help="Run history store: a SQLite file or sqlite:///FILE, or postgresql://USER:PASSWORD@HOST:PORT/DB "
+        help="Run history store: a SQLite file or sqlite:///FILE, or postgresql://USER:PASSWORD@HOST:PORT/DB (or postgres://...) "
         "(default: .reconciler/history.sqlite). Deadlines in seconds as URL parameters: connect_timeout=10, "
         "statement_timeout=60, lock_timeout=30.",
     ),
