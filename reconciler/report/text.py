@@ -153,8 +153,14 @@ def status(finding: Finding, lang: Lang) -> str:
 
 
 def attested(finding: Finding) -> bool:
-    """Whether the line item's supply is attested (no source observes it)."""
-    return finding.provenance is not None and finding.provenance.supplied_by == "attested"
+    """Whether the line item's supply is attested: no source observes it and an attestation counts (an expired
+    one no longer does: the line item is then unknown, not attested)."""
+    provenance = finding.provenance
+    return (
+        provenance is not None
+        and provenance.supplied_by == "attested"
+        and any(ref.counted for ref in provenance.attestations)
+    )
 
 
 def basis_lines(result: Reconciliation, lang: Lang) -> list[str]:

@@ -86,7 +86,9 @@ MESSAGES: Final[dict[str, str]] = {
         "the attestation {id} of {line_item} is dated {attested_at}, after this check's time: not counted"
     ),
     "attestation_unknown": (
-        "{line_item} is attested, but {ids} expired: what it attested is not known any more (no upper bound)"
+        "{line_item} is attested, but {ids} expired: what it attested is not known any more (no upper bound); "
+        "renew it: a new entry with a new valid_until in the attestations file, by the person who attests "
+        "(docs/operations.md, step 6)"
     ),
     "attestation_disagrees": (
         "{line_item} is observed as {observed} but attested as {attested} ({ids}): the observed figure counts; "
