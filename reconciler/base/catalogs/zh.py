@@ -73,7 +73,7 @@ MESSAGES: Final[dict[str, str]] = {
     "attestation_not_yet": "{line_item} 的书面确认 {id} 签署于 {attested_at}，晚于本次核对时间：不计入",
     "attestation_unknown": (
         "{line_item} 有书面确认，但 {ids} 已到期：其确认的数量已无从得知（无上限）；请续签：由确认人在书面确认文件中"
-        "新增一条记录，写明新的 valid_until（见 docs/operations.md 第 6 步）"
+        "新增一条记录，写明新的有效期"
     ),
     "attestation_disagrees": (
         "{line_item} 观测为 {observed}，书面确认为 {attested}（{ids}）：以观测数为准；请核对书面确认或数据来源"
