@@ -68,6 +68,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "undecided: some line items may be short or over (a source failed or knowledge is partial)",
         "无法确定：部分分项可能不足或超出（数据来源失败或信息不全）",
     ),
+    "verdict_ended": (
+        "the service period ended on {end}: nothing is due or entitled any more",
+        "服务期已于 {end} 结束：不再有应交付或应享有的数量",
+    ),
     "exit": ("(exit {code})", "（退出码 {code}）"),
     "cny": ("CNY", "元"),
     "for_example": ("e.g.", "例如"),

@@ -251,7 +251,10 @@ def summary_values(result: Reconciliation, lang: Lang) -> list[tuple[str, str]]:
 def verdict_line(result: Reconciliation, lang: Lang) -> str:
     key = "verdict_unknown" if result.verdict is Verdict.UNKNOWN else result.verdict.value
     exit_code = label("exit", lang).format(code=int(result.exit_code))
-    return f"{label('verdict', lang)}: {label(key, lang)}{'' if lang == 'zh' else ' '}{exit_code}"
+    shown = label(key, lang)
+    if result.findings and all(f.status is Status.ENDED for f in result.findings):  # nothing was met: nothing is due
+        shown = label("verdict_ended", lang).format(end=day(date.fromisoformat(result.contract.service_end), lang))
+    return f"{label('verdict', lang)}: {shown}{'' if lang == 'zh' else ' '}{exit_code}"
 
 
 def notes(result: Reconciliation, lang: Lang) -> list[str]:
