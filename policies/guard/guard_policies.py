@@ -42,9 +42,9 @@ from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import load_json
 from reconciler.core.changes import bounds_text
-from reconciler.core.meters import METER_BY_ITEM
 from reconciler.core.models import Finding, Reconciliation, Status
-from reconciler.core.observation import Observation, Resource, kind_of
+from reconciler.core.observation import Observation, Resource
+from reconciler.core.plan_causes import plan_causes
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
 from reconciler.sources.base import Source
 from reconciler.sources.combined import CombinedSource
@@ -183,43 +183,15 @@ def _outside(settings: GuardSettings, now: datetime) -> list[Source]:
     return [open_sources(source_requests(names, files, options, None, os.environ, now))]
 
 
-def _causes(finding: Finding, before: Sequence[Resource], after: Sequence[Resource]) -> list[str]:
-    """This stack's resources that hold less of the line item after the change than before, biggest loss first
-    (a value unknown until apply is not a loss)."""
-    meter = METER_BY_ITEM[finding.line_item]
-    amount = meter.amount_of()
-
-    def held(resource: Resource | None) -> Decimal | None:
-        if resource is None or kind_of(resource) != meter.kind:
-            return Decimal(0)
-        selected = [getattr(resource, attribute, None) == value for attribute, value in meter.where]
-        if not all(selected):
-            unknown = any(getattr(resource, attribute, None) is None for attribute, _ in meter.where)
-            return None if unknown else Decimal(0)
-        value = amount(resource)
-        return None if value is None else Decimal(value)
-
-    planned = {(kind_of(r), r.name): r for r in after}
-    losses = []
-    for resource in before:
-        had = held(resource)
-        if not had:
-            continue
-        now = planned.get((kind_of(resource), resource.name))
-        left = held(now)
-        if left is not None and left < had:
-            change = "removed" if now is None else f"{had} -> {left}"
-            losses.append((left - had, f"{resource.name} ({change})"))
-    return [text for _, text in sorted(losses, key=lambda loss: (loss[0], loss[1]))]
-
-
 def judge(settings: GuardSettings, resources: Sequence[Mapping[str, Any]]) -> Judgement:
     """Reconcile this stack as planned, plus the supply outside it, against the contract."""
     now = settings.now or datetime.now(CONTRACT_TZ)
     contract, warnings = load_checked_contract(settings.contract, refuse_errors=False)
     after = _inventory(settings, resources)
     planned = _Observed(
-        Observation(observed_at=now, sources=(after.report("this stack as planned", "pulumi preview", None),)),
+        Observation(
+            observed_at=now, sources=(after.report("this stack as planned", "pulumi preview", None, planned=True),)
+        ),
         after.resources(),
     )
     before: list[Resource] = []
@@ -230,8 +202,11 @@ def judge(settings: GuardSettings, resources: Sequence[Mapping[str, Any]]) -> Ju
     ours = frozenset(r.id for r in (*before, *after.resources()))
     outside: list[Source] = [_Without(source, ours) for source in _outside(settings, now)]
     result = check_sources(contract, warnings, CombinedSource([planned, *outside]), now)
+    planned_now = after.resources()
     causes = {
-        f.line_item.value: _causes(f, before, after.resources()) for f in result.findings if f.status is Status.SHORT
+        f.line_item.value: [cause.text() for cause in plan_causes(f.line_item, before, planned_now)]
+        for f in result.findings
+        if f.status is Status.SHORT
     }
     return Judgement(result, causes)
 

@@ -10,7 +10,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -27,13 +27,15 @@ from reconciler.app.progress import Progress, observing_status, snapshot_progres
 from reconciler.app.schemas import SCHEMA_NAMES, SchemaName, schema_text
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import load_json
+from reconciler.base.messages import Message, message, say
 from reconciler.base.text import printable
 from reconciler.contract.checks import check_contract
 from reconciler.contract.load import DEFAULT_CONTRACT, load_contract
 from reconciler.contract.obligations import DEFAULT_SOON_DAYS, obligations
 from reconciler.core.meters import MeterPolicy
 from reconciler.core.models import ExitCode, Reconciliation, Status
-from reconciler.core.observation import VmState
+from reconciler.core.observation import Resource, VmState
+from reconciler.core.plan_causes import plan_causes
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
 from reconciler.dates.periods import (
     MAX_DAYS,
@@ -93,9 +95,9 @@ HistoryOption = Annotated[
     typer.Option(
         "--history",
         envvar="RECONCILER_HISTORY",
-        help="Run history store: a SQLite file or sqlite:///FILE, or postgresql://USER:PASSWORD@HOST:PORT/DB (or postgres://...) "
-        "(default: .reconciler/history.sqlite). Deadlines in seconds as URL parameters: connect_timeout=10, "
-        "statement_timeout=60, lock_timeout=30.",
+        help="Run history store: a SQLite file or sqlite:///FILE, or postgresql://USER:PASSWORD@HOST:PORT/DB "
+        "(or postgres://...; default: .reconciler/history.sqlite). Deadlines in seconds as URL parameters: "
+        "connect_timeout=10, statement_timeout=60, lock_timeout=30.",
     ),
 ]
 NoHistoryOption = Annotated[
@@ -221,10 +223,18 @@ def check(
             prepare_output(path)
     loaded, warnings = load_checked_contract(contract)
     attested = load_attestations(attest or [])
+    planned: list[Resource] | None = [] if plan_gate else None
     with _progress_of(requests) as progress:
         requests = [replace(request, progress=progress) for request in requests]
         result = check_sources(
-            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history), attested
+            loaded,
+            warnings,
+            open_sources(requests),
+            moment,
+            policy,
+            _history_store(history, no_history),
+            attested,
+            keep=planned,
         )
     if junit is not None:
         junit_xml = render_junit(result)
@@ -241,17 +251,16 @@ def check(
     else:
         render_console(result, sys.stdout, lang)
     before = _before_the_plan(requests, result)
-    if before is not None and output_format is not CheckFormat.JSON:
-        sys.stdout.write("\n")
-        render_plan_change(
-            check_sources(loaded, warnings, open_sources(before), moment, policy, None, attested),
-            result,
-            sys.stdout,
-            lang,
-        )
+    held: list[Resource] = []
+    if before is not None and (plan_gate or output_format is not CheckFormat.JSON):
+        prior = check_sources(loaded, warnings, open_sources(before), moment, policy, None, attested, keep=held)
+        if output_format is not CheckFormat.JSON:
+            sys.stdout.write("\n")
+            render_plan_change(prior, result, sys.stdout, lang)
     if plan_gate:
-        code, verdict = plan_gate_verdict(result)
-        sys.stderr.write(f"Plan gate: {verdict} (exit {code})\n")
+        code, lines = plan_gate_verdict(result, held, planned or [])
+        verdict, *causes = lines
+        sys.stderr.write(say(verdict, lang) + "\n" + "".join(f"- {say(cause, lang)}\n" for cause in causes))
         raise typer.Exit(code)
     raise typer.Exit(int(result.exit_code))
 
@@ -274,16 +283,27 @@ def _before_the_plan(requests: list[SourceRequest], result: Reconciliation) -> l
     return before
 
 
-def plan_gate_verdict(result: Reconciliation) -> tuple[ExitCode, str]:
-    """The exit code and sentence of `check --plan-gate`: only a shortfall fails a plan (1); a line item that may
-    be short (its bounds allow it: a value unknown until apply, a failed source) is 3; anything else passes."""
-    short = [f.line_item.value for f in result.findings if f.status is Status.SHORT]
-    maybe = [f.line_item.value for f in result.findings if f.status is Status.UNKNOWN and Status.SHORT in f.possible]
+def plan_gate_verdict(
+    result: Reconciliation, before: Sequence[Resource] = (), after: Sequence[Resource] = ()
+) -> tuple[ExitCode, list[Message]]:
+    """The exit code and sentences of `check --plan-gate`: only a shortfall fails a plan (1); a line item that may
+    be short (its bounds allow it: a value unknown until apply, a failed source) is 3; anything else passes. With
+    the resources `before` and `after` the change, each short line item is followed by the resources the change
+    leaves with less of it (`ksyun_instance.this["app-13"] (removed)`, `db-1 (128 -> 64)`)."""
+    short = [f.line_item for f in result.findings if f.status is Status.SHORT]
+    maybe = [f.line_item for f in result.findings if f.status is Status.UNKNOWN and Status.SHORT in f.possible]
     if short:
-        return ExitCode.DRIFT, "the plan would leave " + ", ".join(short) + " short"
-    if maybe:
-        return ExitCode.SOURCE_FAILED, "cannot judge " + ", ".join(maybe) + ": they may be short (see above)"
-    return ExitCode.OK, "no line item would be short"
+        code, verdict = ExitCode.DRIFT, message("plan_gate_short", line_items=short)
+    elif maybe:
+        code, verdict = ExitCode.SOURCE_FAILED, message("plan_gate_maybe_short", line_items=maybe)
+    else:
+        code, verdict = ExitCode.OK, message("plan_gate_ok")
+    lines = [message("plan_gate", verdict=verdict, code=int(code))]
+    for item in short if before else []:
+        causes = plan_causes(item, before, after)
+        if causes:
+            lines.append(message("plan_gate_causes", line_item=item, causes=[cause.message() for cause in causes]))
+    return code, lines
 
 
 class ReportFormat(StrEnum):

@@ -197,6 +197,15 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "tables_checked": {"file": _K.TEXT, "source": _K.TEXT, "counts": _K.TEXT},
     "tables_still_blank": {"count": _K.INT},
     "tables_complete": {},
+    # check --plan-gate (app.cli) and what a planned change takes (core.plan_causes)
+    "plan_gate": {"verdict": _K.MESSAGE, "code": _K.INT},
+    "plan_gate_short": {"line_items": _K.LINE_ITEMS},
+    "plan_gate_maybe_short": {"line_items": _K.LINE_ITEMS},
+    "plan_gate_ok": {},
+    "plan_gate_causes": {"line_item": _K.LINE_ITEM, "causes": _K.MESSAGES},
+    "plan_resource_removed": {"name": _K.TEXT},
+    "plan_resource_reduced": {"name": _K.TEXT, "before": _K.QUANTITY, "after": _K.QUANTITY},
+    "plan_not_a_delay": {},
     # meters: why resources were set aside
     "set_aside_arch": {"arch": _K.TEXT, "required": _K.TEXT},
     "set_aside_clock": {"ghz": _K.FIGURE, "minimum": _K.FIGURE},

@@ -123,6 +123,17 @@ MESSAGES: Final[dict[str, str]] = {
     "tables_checked": "{file}: {source} tables, {counts}",
     "tables_still_blank": "{count} still to fill:",
     "tables_complete": "complete: every entry filled, each with its evidence",
+    "plan_gate": "Plan gate: {verdict} (exit {code})",
+    "plan_gate_short": "the plan would leave {line_items} short",
+    "plan_gate_maybe_short": "cannot judge {line_items}, which may be short (see above)",
+    "plan_gate_ok": "no line item would be short",
+    "plan_gate_causes": "{line_item}: the change leaves less of it in {causes}",
+    "plan_resource_removed": "{name} (removed)",
+    "plan_resource_reduced": "{name} ({before} -> {after})",
+    "plan_not_a_delay": (
+        "this check reads a planned change: no Art. 12.3 delay is counted, since a change not yet applied delays "
+        "nothing"
+    ),
     "set_aside_arch": "not {required} (is {arch})",
     "set_aside_clock": "clock {ghz} GHz below {minimum} GHz",
     "set_aside_state": "state {state}",

@@ -427,9 +427,11 @@ class StackInventory:
         counted = self._counted()
         return [counted[key] for key in sorted(counted)]
 
-    def report(self, name: str, detail: str, covers: frozenset[ResourceKind] | None) -> SourceReport:
+    def report(
+        self, name: str, detail: str, covers: frozenset[ResourceKind] | None, planned: bool = False
+    ) -> SourceReport:
         """The source's report; what the tables cannot decide is counted with unknown attributes (bounds) and
-        named in the detail."""
+        named in the detail. `planned`: the resources are a planned change's (SourceReport.planned)."""
         notes = [detail] if detail else []
         if self._unresolved_vms:
             groups = describe_groups(self._unresolved_vms)
@@ -474,4 +476,5 @@ class StackInventory:
             unrecognized=unrecognized,
             resource_count=len(self._counted()),
             table_entries=tuple(e for e in self.uses.entries(self.tables.basis_pair) if e.kind in covered),
+            planned=planned,
         )

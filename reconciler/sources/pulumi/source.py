@@ -260,7 +260,7 @@ class PulumiSource(CollectedSource):
             moment = read_deployment(document, where, inventory, plan)
             times.append(moment or observed_at)
         resources = inventory.resources()
-        report = inventory.report(name, detail, self.covers)
+        report = inventory.report(name, detail, self.covers, planned=plan is not None)
         observed_at = min(times) if times else (self.request.now or datetime.now(UTC))
         return Observation(observed_at=observed_at, sources=(report,), resources=resources)
 

@@ -25,7 +25,7 @@ from reconciler.sources.terraform.show import SHOW_DOCUMENT, plan_time, show_res
 NAME: Final = "terraform"
 MAX_PROBLEMS: Final = 20
 PLAN_MARK: Final = "(plan)"
-"""How the report's detail marks a file read as a plan (a state reads `(state)`)."""
+"""How the report's detail marks a file read as a plan (`FILE (plan)`; a state reads `FILE (state)`)."""
 
 SETTINGS: Final = (
     Setting(
@@ -66,7 +66,7 @@ class TerraformSource(CollectedSource):
             document = load_json(path, SHOW_DOCUMENT)
             prior = self.request.settings.get("prior", "").lower() in ("true", "1", "yes")
             resources, is_plan = show_resources(document, str(path), prior)
-            kinds_of_document.append(PLAN_MARK if is_plan and not prior else "(prior state)" if is_plan else "(state)")
+            kinds_of_document.append("plan" if is_plan and not prior else "prior state" if is_plan else "state")
             problems: list[Problem] = []
             for resource in resources:
                 try:
@@ -84,7 +84,12 @@ class TerraformSource(CollectedSource):
         files = ", ".join(
             f"{path} ({kind})" for path, kind in zip(self.request.from_files, kinds_of_document, strict=True)
         )
-        report = inventory.report(f"{NAME}:{self.request.from_files[0]}", f"terraform show -json {files}", self.covers)
+        report = inventory.report(
+            f"{NAME}:{self.request.from_files[0]}",
+            f"terraform show -json {files}",
+            self.covers,
+            planned="plan" in kinds_of_document,
+        )
         observed_at = min(times) if times else (self.request.now or datetime.now(UTC))
         return Observation(observed_at=observed_at, sources=(report,), resources=inventory.resources())
 
