@@ -561,14 +561,16 @@ def tables_init(
     """List every instance family / instance type, state, volume type and storage class the source observes
     (live, or its --from-file export), with counts and sample ids, and write the tables file to fill in: the
     fields an API reports filled, the rest null, each entry with an `evidence` field. The tables file in use
-    (the source's `tables` setting) is carried over."""
+    (the source's `tables` setting), or the --output file when it already holds tables, is carried over: what
+    was filled stays, what is new is added (and named)."""
     from reconciler.app.tables_command import init_tables, write_document
     from reconciler.report.tables import scaffold_text
 
     moment = _parse_now(now)
     if output is not None:
         prepare_output(output)
-    document, blanks = init_tables(source, from_file or [], source_option or [], os.environ, moment)
+    scaffolded = init_tables(source, from_file or [], source_option or [], os.environ, moment, output)
+    document = scaffolded.document
     if output is None:
         sys.stdout.flush()
         buffer = getattr(sys.stdout, "buffer", None)
@@ -581,8 +583,9 @@ def tables_init(
             buffer.flush()
         return
     write_output(output, partial(write_document, document))
-    todo = [(problem.field, problem.reason) for problem in blanks]
-    sys.stdout.write(scaffold_text(document, str(output), todo, lang))
+    todo = [(problem.field, problem.reason) for problem in scaffolded.blanks]
+    carried = None if scaffolded.carried is None else (scaffolded.carried, scaffolded.new)
+    sys.stdout.write(scaffold_text(document, str(output), todo, lang, carried))
 
 
 @tables_app.command("check")

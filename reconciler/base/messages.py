@@ -197,6 +197,9 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "tables_checked": {"file": _K.TEXT, "source": _K.TEXT, "counts": _K.TEXT},
     "tables_still_blank": {"count": _K.INT},
     "tables_complete": {},
+    "tables_carried": {"file": _K.TEXT, "new": _K.INT, "keys": _K.IDS},
+    "tables_carried_nothing_new": {"file": _K.TEXT},
+    "tables_new_mark": {},
     # check --plan-gate (app.cli) and what a planned change takes (core.plan_causes)
     "plan_gate": {"verdict": _K.MESSAGE, "code": _K.INT},
     "plan_gate_short": {"line_items": _K.LINE_ITEMS},
