@@ -145,10 +145,22 @@ class PulumiTables:
     """The tables file, or `built-in`."""
     given: frozenset[tuple[str, str]] = frozenset()
     """(table, key) of the entries the file gives (the others are built in)."""
+    evidence: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(table, key) -> the evidence the file gives for the entry (its `evidence` member)."""
 
     def basis_pair(self, table: str, key: str) -> tuple[str, str | None]:
-        """(origin, evidence) of an entry, as `EntryUses.entries` reads it (these tables carry no evidence)."""
-        return (self.origin if (table, key) in self.given else "built-in"), None
+        """(origin, evidence) of an entry, as `EntryUses.entries` reads it: the file and the evidence it gives, or
+        `built-in` (docs/sources.md) for the defaults."""
+        keys = [key]
+        if table == "instance_types":  # the entry merges the family's and `*`'s: each one's evidence counts
+            keys += [k for k in (key.split(".", 1)[0], "*") if k != key and k in self.instance_types]
+        given = [k for k in keys if (table, k) in self.given]
+        if not given:
+            return "built-in", None
+        stated = [(k, self.evidence[(table, k)]) for k in given if (table, k) in self.evidence]
+        if len(stated) <= 1:
+            return self.origin, stated[0][1] if stated else None
+        return self.origin, "; ".join(f"[{k}] {text}" for k, text in stated)
 
     def vm_type_key(self, label: str) -> str | None:
         """The most specific key of the instance-type table that states something of `label`."""

@@ -25,6 +25,7 @@ from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
 from reconciler.base.messages import source_text
 from reconciler.base.numbers import exact_number
+from reconciler.base.text import printable
 from reconciler.core.observation import MAX_COUNT, MAX_SIZE, Observation
 from reconciler.dates.clock import instant_problem
 from reconciler.sources.base import (
@@ -102,31 +103,68 @@ def load_tables(path: Path | None) -> PulumiTables:
             problems.append(Problem(f"types.{token}", f"expected one of {', '.join(MAPPERS)}"))
         else:
             types[token] = mapper
-    for name, tier in table("volume_types").items():
+    evidence: dict[tuple[str, str], str] = {}
+    for name, given_tier in table("volume_types").items():
+        tier = _entry_value(given_tier, "tier", f"volume_types.{name}", problems, evidence)
         if tier not in ("standard", "performance"):
             problems.append(Problem(f"volume_types.{name}", "expected standard or performance"))
         else:
             volume_types[name] = tier
-    for name, state in table("vm_states").items():
+    for name, given_state in table("vm_states").items():
+        state = _entry_value(given_state, "state", f"vm_states.{name}", problems, evidence)
         if state not in ("running", "stopped", "terminated"):
             problems.append(Problem(f"vm_states.{name}", "expected running, stopped or terminated"))
         else:
             states[name] = state
     for key, entry in table("instance_types").items():
-        parsed = _vm_type(entry, f"instance_types.{key}", problems)
+        parsed = _vm_type(entry, f"instance_types.{key}", problems, evidence)
         if parsed is not None:
             instance_types[key] = parsed
     if problems:
         raise InputError(where, problems)
     given = frozenset((name, key) for name in ("instance_types", "volume_types", "vm_states") for key in table(name))
-    return PulumiTables(types, instance_types, volume_types, states, origin=where, given=given)
+    return PulumiTables(types, instance_types, volume_types, states, origin=where, given=given, evidence=evidence)
 
 
-def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
+MAX_EVIDENCE: Final = 2000
+"""Characters of an entry's `evidence` (as in the ksyun and kubernetes tables)."""
+
+
+def _evidence(
+    entry: Mapping[str, Any], where: str, problems: list[Problem], evidence: dict[tuple[str, str], str]
+) -> None:
+    """Note an entry's `evidence` (optional: where its figures come from) under its (table, key)."""
+    if "evidence" not in entry or entry["evidence"] is None:
+        return
+    text = entry["evidence"]
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_EVIDENCE:
+        problems.append(Problem(f"{where}.evidence", f"expected text of 1 to {MAX_EVIDENCE} characters"))
+        return
+    table, _, key = where.partition(".")
+    evidence[(table, key)] = printable(text)
+
+
+def _entry_value(
+    entry: Any, name: str, where: str, problems: list[Problem], evidence: dict[tuple[str, str], str]
+) -> Any:
+    """The value of a short (`"standard"`) or full (`{"tier": "standard", "evidence": "..."}`) entry."""
+    if not isinstance(entry, dict):
+        return entry
+    problems += [
+        Problem(f"{where}.{k}", f"unknown field (known: {name}, evidence)")
+        for k in entry
+        if k not in (name, "evidence")
+    ]
+    _evidence(entry, where, problems, evidence)
+    return entry.get(name)
+
+
+def _vm_type(entry: Any, where: str, problems: list[Problem], evidence: dict[tuple[str, str], str]) -> VmType | None:
     if not isinstance(entry, dict):
         problems.append(Problem(where, "expected an object with vcpu, memory_gib, cpu_ghz, arch"))
         return None
-    fields = {"vcpu", "memory_gib", "cpu_ghz", "arch"}
+    _evidence(entry, where, problems, evidence)
+    fields = {"vcpu", "memory_gib", "cpu_ghz", "arch", "evidence"}
     problems += [
         Problem(f"{where}.{k}", f"unknown field (known: {', '.join(sorted(fields))})") for k in entry if k not in fields
     ]

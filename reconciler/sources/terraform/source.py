@@ -10,6 +10,7 @@ tfplan > plan.json`, then `reconciler check --source terraform --from-file plan.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -43,7 +44,7 @@ def terraform_tables(path: Path | None) -> PulumiTables:
     """The pulumi source's tables, with Terraform resource types in `types` turned into the bridged tokens."""
     tables = load_tables(path)
     types = {token(key) if ":" not in key else key: mapper for key, mapper in tables.types.items()}
-    return PulumiTables(types, tables.instance_types, tables.volume_types, tables.vm_states)
+    return replace(tables, types=types)
 
 
 class TerraformSource(CollectedSource):
