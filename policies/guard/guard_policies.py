@@ -50,7 +50,7 @@ from reconciler.sources.base import Source
 from reconciler.sources.combined import CombinedSource
 from reconciler.sources.pulumi.mapping import PLANNED, StackInventory, StateError
 from reconciler.sources.pulumi.source import EXPORT_DOCUMENT, load_tables, read_deployment
-from reconciler.sources.select import open_sources, source_requests
+from reconciler.sources.select import open_sources, setting_paths, source_requests
 
 SHORTFALL = "contract-capacity-after-change"
 UNKNOWN = "contract-capacity-unknown-after-change"
@@ -179,7 +179,8 @@ def _outside(settings: GuardSettings, now: datetime) -> list[Source]:
         name, sep, file = item.strip().rpartition("=")
         if file:
             files.append(f"{name}{sep}{_path(file, 'outside.observed')}")
-    options = [f"{key}={value}" for key, value in (given.get("options") or {}).items()]
+    pairs = [(str(key), str(value)) for key, value in (given.get("options") or {}).items()]
+    options = [f"{key}={value}" for key, value in setting_paths(pairs, HERE)]  # relative to the pack, as the others
     return [open_sources(source_requests(names, files, options, None, os.environ, now))]
 
 

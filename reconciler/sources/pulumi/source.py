@@ -57,8 +57,13 @@ DEFAULT_CLI: Final = Path.home() / ".cache/contract-reconciler/pulumi/3.274.1/bi
 
 SETTINGS: Final = (
     Setting("stack", "stack to export live with the pulumi CLI (e.g. organization/gov-cloud/prod)", env="PULUMI_STACK"),
-    Setting("cwd", "directory to run the pulumi CLI in (a project directory, for short stack names)"),
-    Setting("cli", f"the pulumi CLI (default: `pulumi` on PATH, else {DEFAULT_CLI})", env="RECONCILER_PULUMI_CLI"),
+    Setting("cwd", "directory to run the pulumi CLI in (a project directory, for short stack names)", path="file"),
+    Setting(
+        "cli",
+        f"the pulumi CLI (default: `pulumi` on PATH, else {DEFAULT_CLI})",
+        env="RECONCILER_PULUMI_CLI",
+        path="command",
+    ),
     Setting(
         "timeout",
         "seconds for the whole source: `pulumi stack export` and whatever it starts are killed after it",
@@ -69,12 +74,14 @@ SETTINGS: Final = (
         "JSON file extending the tables: types (token -> instance|volume|eip|bandwidth|bandwidth_association|"
         "load_balancer|ignore), instance_types, volume_types, vm_states (docs/sources.md)",
         env="RECONCILER_PULUMI_TABLES",
+        path="file",
     ),
     Setting("covers", "kinds the stack declares completely (default: the kinds it holds a resource of)"),
     Setting(
         "plan",
         "`pulumi preview --json` output of a change to the stack: observe the stack as it will be once applied "
         "(its export with the preview's steps applied; one export file, or the live stack)",
+        path="file",
     ),
 )
 

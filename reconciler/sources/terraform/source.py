@@ -34,6 +34,7 @@ SETTINGS: Final = (
         "JSON file extending the tables, as for the pulumi source (docs/sources.md); `types` may name Terraform "
         "resource types (ksyun_instance) or bridged tokens",
         env="RECONCILER_TERRAFORM_TABLES",
+        path="file",
     ),
     Setting("covers", "kinds the configuration declares completely (default: the kinds it holds a resource of)"),
     Setting("prior", "true: read a plan's prior state (the resources before the change) instead of the plan"),
