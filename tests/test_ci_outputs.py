@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import threading
 import xml.etree.ElementTree as ET
@@ -738,3 +739,32 @@ def test_a_missing_output_directory_is_made_and_a_refused_run_leaves_none(cli: C
     assert (tmp_path / "reports" / "nightly" / "junit.xml").is_file()
     assert refused.exit_code == 2
     assert not (tmp_path / "other").exists()
+
+
+def test_every_stated_go_version_is_the_one_the_go_modules_need() -> None:
+    """The CI recipes, the Makefile and the docs state the Go that builds the Pulumi CLI and tools/: the `go` line
+    of tools/*/go.mod (a `1.26` image or setup-go version resolves to its newest patch, which is newer)."""
+    root = Path(__file__).resolve().parents[1]
+    needed = {(module / "go.mod").read_text(encoding="utf-8").split("\ngo ", 1)[1].split()[0] for module in
+              (root / "tools").iterdir() if (module / "go.mod").is_file()}  # fmt: skip
+    assert len(needed) == 1, needed
+    [minimum] = needed
+    major_minor = ".".join(minimum.split(".")[:2])
+    texts = {path: path.read_text(encoding="utf-8") for path in [
+        root / "Makefile", root / "README.md", *(root / "docs").glob("*.md"), *(root / "examples" / "ci").iterdir(),
+        *(root / "scripts").glob("*.sh"),
+    ]}  # fmt: skip
+    stated = [
+        (path.name, found)
+        for path, text in texts.items()
+        for pattern in (
+            r"golang:(\d+\.\d+(?:\.\d+)?)",
+            r"go-version: \"?(\d+\.\d+(?:\.\d+)?)",
+            r"Go\s+>=\s+(\d+\.\d+(?:\.\d+)?)",
+        )
+        for found in re.findall(pattern, text)
+    ]
+    assert stated, "no Go version stated anywhere"
+    wrong = [(name, found) for name, found in stated if found not in (minimum, major_minor)]
+    assert not wrong, f"Go {minimum} is needed (tools/*/go.mod); stated otherwise: {wrong}"
+    assert "go-version-file: tools/pulumi-language-python/go.mod" in texts[root / "docs" / "pulumi.md"]
