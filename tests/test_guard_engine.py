@@ -84,7 +84,9 @@ def test_a_blocked_preview_ends_with_the_violations_not_a_traceback(pulumi: Pulu
     pulumi.use(SCALED_DOWN)
     pack, config = guard
     for _ in range(5):
-        run = pulumi.cli("preview", "--diff", "--policy-pack", str(pack), "--policy-pack-config", str(config), check=False)
+        run = pulumi.cli(
+            "preview", "--diff", "--policy-pack", str(pack), "--policy-pack-config", str(config), check=False
+        )
         assert run.code == 1, run.output
         assert "compute.vcpu would be short once this change is applied" in run.stdout
         assert "Traceback" not in run.output, run.output[-2000:]

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from reconciler.base.errors import InputError, problems_from_validation
 from reconciler.base.jsonio import load_json
+from reconciler.base.recognize import refuse_other_format
 from reconciler.contract.model import Contract
 
 DEFAULT_CONTRACT = Path("contract_inventory.json")
@@ -31,4 +32,5 @@ def load_contract(path: Path = DEFAULT_CONTRACT) -> Contract:
     try:
         return Contract.model_validate(raw)
     except ValidationError as exc:
+        refuse_other_format(raw, str(path), "contract")
         raise InputError(str(path), problems_from_validation(exc.errors(), raw)) from exc

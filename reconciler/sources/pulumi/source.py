@@ -25,6 +25,7 @@ from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
 from reconciler.base.messages import source_text
 from reconciler.base.numbers import exact_number
+from reconciler.base.recognize import refuse_other_format
 from reconciler.base.text import printable
 from reconciler.core.observation import MAX_COUNT, MAX_SIZE, Observation
 from reconciler.dates.clock import instant_problem
@@ -223,6 +224,8 @@ def read_deployment(
     preview --json` (and its file) applied when `plan` is given; returns the export's manifest time."""
     data = json_object(data, where, EXPORT_DOCUMENT)
     version = data.get("version")
+    if version != 3 or not isinstance(data.get("deployment"), dict):
+        refuse_other_format(data, where, "pulumi_export", "pulumi")
     if version != 3:
         raise InputError.single(where, "version", f"expected deployment version 3, found {version!r}")
     deployment = data.get("deployment")
