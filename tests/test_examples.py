@@ -233,3 +233,4 @@ def test_the_calendar_example_shows_the_format_and_says_it_is_not_the_schedule(c
     result = cli("deadline", "--from", "2027-02-01T10:00:00+08:00", "--days", "7", "--calendar", path)
     assert result.exit_code == 0
     assert "no statutory holiday data" not in result.stdout
+    assert "says it is an EXAMPLE, not the 2027 holiday schedule" in result.stderr  # who runs it is told

@@ -405,3 +405,12 @@ def test_a_plans_prior_state_is_the_inventory_before_it() -> None:
 
     assert supplied(before) == APPLIED
     assert {f["status"] for f in first.json()["findings"]} == {"not_observed"}  # a first plan: nothing before
+
+
+def test_terraform_without_tables_points_at_its_own_tables_setting() -> None:
+    result = run_cli(
+        "check", "--source", "terraform", "--from-file", TERRAFORM / "tenancy-state.json",
+        "--now", NOW, "--no-history",
+    )  # fmt: skip
+    assert "add them to the tables file (setting terraform.tables)" in result.stdout
+    assert "pulumi.tables" not in result.stdout

@@ -404,7 +404,11 @@ def report(
         chosen: Literal["monthly", "summary"] = "monthly" if kind is ReportKind.MONTHLY else "summary"
         made, series = acceptance_report(loaded, chosen, moment, store, month)
         write_output(output, render_acceptance(made, series, loaded, output_format.value, language))
-        summary = f"{made.coverage.runs} runs on {made.coverage.days_with_runs} of {made.coverage.days} days"
+        runs, days = made.coverage.runs, made.coverage.days
+        summary = (
+            f"{runs} {'run' if runs == 1 else 'runs'} on {made.coverage.days_with_runs} of {days} "
+            f"{'day' if days == 1 else 'days'}"
+        )
     sys.stdout.write(f"{_shown(output)}: {kind.value} {output_format.value} report written; {summary}\n")
 
 
@@ -686,7 +690,13 @@ def _check_count(option: str, value: int) -> None:
 def _load_calendars(paths: list[Path]) -> list[YearCalendar]:
     calendars: dict[int, YearCalendar] = {}
     for path in paths:
-        loaded = calendar_from_data(load_json(path), _shown(path))
+        data = load_json(path)
+        loaded = calendar_from_data(data, _shown(path))
+        note = data.get("note") if isinstance(data, dict) else None
+        if isinstance(note, str) and re.search(r"\bEXAMPLE\b", note):  # its dates only show the format
+            sys.stderr.write(
+                f"warning: {say(message('calendar_example', file=_shown(path), year=loaded.year), 'en')}\n"
+            )
         if loaded.year in calendars:
             raise InputError.single(
                 str(path), "year", f"{loaded.year} is already given by {calendars[loaded.year].source}"

@@ -115,6 +115,7 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "listing_read_again": {"listing": _K.TEXT},
     "listing_twice": {"listing": _K.TEXT, "sample": _K.TEXT},
     # an input file of another format than the option it was given to (base.recognize)
+    "calendar_example": {"file": _K.TEXT, "year": _K.YEAR},
     "looks_like": {"what": _K.MESSAGE, "expected": _K.MESSAGE, "hint": _K.MESSAGE},
     "format_kubectl": {"tool": _K.TEXT, "command": _K.TEXT},
     "format_pulumi_export": {"tool": _K.TEXT, "command": _K.TEXT},

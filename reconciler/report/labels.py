@@ -227,6 +227,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "cal_rule": ("Rule", "计算规则"),
     "cal_anchor": ("From", "起算事件"),
     "cal_soon": ("due soon: within {days} days", "即将到期：{days} 日内"),
+    "cal_soon_one": ("due soon: within 1 day", "即将到期：1 日内"),
     "cal_conditional": ("conditional", "附条件"),
     "cal_condition": ("Condition", "条件"),
     "cal_extended": ("extended", "顺延"),

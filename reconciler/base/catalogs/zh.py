@@ -57,6 +57,9 @@ MESSAGES: Final[dict[str, str]] = {
     "listing_starts_late": "{listing}：第 {page} 页位于 {position} {at}：其前面的页缺失",
     "listing_read_again": "{listing}：已从第一页重新读取",
     "listing_twice": "{listing}：{sample} 出现了不止一次",
+    "calendar_example": (
+        "{file} 注明仅为示例，并非 {year} 年节假日安排：据此算出的期限不是合同期限；请使用按公布安排填写的日历文件"
+    ),
     "looks_like": "该文件看起来是「{what}」，而不是「{expected}」；{hint}",
     "format_kubectl": "{tool} 导出文件（`{command}`）",
     "format_pulumi_export": "{tool} 堆栈导出文件（`{command}`）",

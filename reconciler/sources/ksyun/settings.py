@@ -70,7 +70,11 @@ def options_of(settings: Mapping[str, str]) -> Options:
         raise InputError.single(WHERE, f"{NAME}.regions", "name at least one region, e.g. cn-beijing-6")
     scheme = settings.get("scheme", "https")
     if scheme not in ("https", "http"):
-        raise InputError.single(WHERE, f"{NAME}.scheme", f"expected https or http, found {scheme!r}")
+        raise InputError.single(
+            WHERE,
+            f"{NAME}.scheme",
+            f"expected https or http, found {scheme!r} (from --source-option {NAME}.scheme, else KSYUN_SCHEME)",
+        )
     endpoint = settings.get("endpoint") or None
     if endpoint is not None and "://" in endpoint:
         # The SDK would send the scheme in the Host header; the scheme has its own setting.

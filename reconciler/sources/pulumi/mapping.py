@@ -450,7 +450,7 @@ class StackInventory:
             notes.append(
                 f"vCPU, memory, CPU clock or architecture unknown for instance types not (fully) in the "
                 f"instance-type table ({groups}): counted as unknown (bounds); add them to the tables file "
-                "(setting pulumi.tables)"
+                f"(setting {'terraform' if name.startswith('terraform') else 'pulumi'}.tables)"
             )
         if self._unknown_states:
             groups = describe_groups(self._unknown_states)
