@@ -38,10 +38,11 @@ venv: $(STAMP)
 
 # Headless Chromium (browser tests of the HTML report), CJK fonts, Pango/HarfBuzz/fontconfig that WeasyPrint
 # loads for the PDF report, and the PostgreSQL server the history tests start throwaway copies of
-# (tests/postgres_support.py; under root they run it as the package's `postgres` account). Debian packages;
+# (tests/postgres_support.py; under root they run it as the package's `postgres` account), and poppler-utils
+# (pdftotext and pdftoppm: the PDF layout tests read every word's box and draw the pages). Debian packages;
 # the guard installs them when any one is missing.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 \
-	postgresql
+	postgresql poppler-utils
 system-deps:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
@@ -133,9 +134,10 @@ test: lint typecheck go-check unit
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/fleet.py
 
 schemas: setup
-	for name in contract observation reconciliation tables attestations; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done
+	for name in contract observation reconciliation tables attestations fleet; do $(BIN)/reconciler schema $$name > schemas/$$name.schema.json; done
 
 lock: setup
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --extra pulumi --no-emit-index-url --no-emit-find-links \

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reconciler.base.messages import plain_text
 from reconciler.contract.load import load_contract
 from reconciler.contract.model import Contract
 from reconciler.core.bounds import possible_statuses
@@ -81,7 +82,7 @@ def test_bandwidth_without_the_shares_listing_is_not_short_when_the_eips_carry_w
     assert (bandwidth["supplied_lower"], bandwidth["supplied_upper"]) == ("200", None)  # shares could only add
     assert (bandwidth["status"], bandwidth["possible"]) == ("unknown", ["met", "over"])
     assert "not short; possibly over" in bandwidth["reason"]["text"]
-    assert "DescribeBandWidthShares missing" in document["sources"][0]["incomplete"]["bandwidth"]
+    assert "DescribeBandWidthShares missing" in document["sources"][0]["incomplete"]["bandwidth"]["text"]
     assert bandwidth["shortfall_value_monthly"] == bandwidth["shortfall_value_possible"] == "0.00"
     # the gate that fails on shortfalls (Pulumi's diff) passes it; public IPs need no shares: still exact
     assert not shortfall_open({"status": bandwidth["status"], "possible": bandwidth["possible"]})
@@ -273,8 +274,8 @@ def test_bounds_contain_the_truth_and_a_definite_status_is_the_truths(
         SourceReport(
             "test",
             frozenset(KINDS),
-            failed=dict.fromkeys(failed, "denied"),
-            incomplete=dict.fromkeys(cut, "paging may have skipped items"),
+            failed=dict.fromkeys(failed, plain_text("denied")),
+            incomplete=dict.fromkeys(cut, plain_text("paging may have skipped items")),
         ),
     )
     real = _check(truth, SourceReport("truth", frozenset(KINDS)))

@@ -96,13 +96,13 @@ def test_console_and_markdown_show_the_changes(cli: Cli, write_snapshot: Any) ->
     assert "- Recorded as run #1: the first recorded run" in first
     console = _check(cli, short).stdout
     assert "Recorded as run #2; since run #1 at 2026-11-25 09:00: 1 new, 0 resolved, 0 changed" in console
-    new = "  new: compute.vcpu met -> short (supplied 1,232 -> 1,216, gap 0 -> -16, gap_value_monthly 0.00 -> -224.32)"
-    assert f"{new}\n" in console  # the status as old -> new; unchanged fields (the VM count) are not listed
+    new = "  new: compute.vcpu met → short (supplied 1,232 → 1,216, gap 0 → -16, gap_value_monthly 0.00 → -224.32)"
+    assert f"{new}\n" in console  # the status as old → new; unchanged fields (the VM count) are not listed
     markdown = _check(cli, met, "--format", "markdown").stdout
     assert "- Recorded as run #3; since run #2 at 2026-11-25 09:00: 0 new, 1 resolved, 0 changed" in markdown
-    assert "  - resolved: compute.vcpu short -> met (supplied 1,216 -> 1,232, gap -16 -> 0" in markdown
+    assert "  - resolved: compute.vcpu short → met (supplied 1,216 → 1,232, gap -16 → 0" in markdown
     chinese = _check(cli, met, "--format", "markdown", "--lang", "zh").stdout
-    assert "- 已记录为第 4 次核对; 与第 3 次核对（2026年11月25日 09:00）相比: 无变化" in chinese
+    assert "- 已记录为第 4 次核对；与第 3 次核对（2026年11月25日 09:00）相比：无变化" in chinese
     alone = _check(cli, met, "--no-history").stdout
     assert "Recorded as run" not in alone
     assert "since run" not in alone

@@ -45,7 +45,7 @@ def test_console_at_80_columns_keeps_every_line_item_whole_on_one_line(
         if lang == "en"
         else ["云主机vCPU", "高性能存储", "主机负载均衡", "远程接入", "WAF防护"]
     )
-    table = out.split("Checked at:" if lang == "en" else "核对时间:")[0]
+    table = out.split("Checked at:" if lang == "en" else "核对时间：")[0]
     rows = [line for line in table.splitlines() if any(line.startswith(name + " ") for name in names)]
     assert len(rows) == len(names), out  # one line per line item, its id or name whole
     assert all(_cells(row) <= 80 for row in table.splitlines()[1:]), out  # the title wraps as the terminal does
@@ -185,6 +185,6 @@ def test_figures_too_wide_for_the_compact_table_take_two_lines_each(
     else:  # the Chinese short names leave room for the compact table
         [row] = [line for line in lines if line.startswith("互联网链路带宽 ")]
         assert "≥" in row
-        assert "未知 (" in row
-    table = out.split("Checked at:" if lang == "en" else "核对时间:")[0]
+        assert "未知（" in row
+    table = out.split("Checked at:" if lang == "en" else "核对时间：")[0]
     assert all(_cells(line) <= 80 for line in table.splitlines()[1:]), out

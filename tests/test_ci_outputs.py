@@ -26,6 +26,7 @@ import yaml
 from reconciler.app.progress import observing_status, progress_wanted, snapshot_progress
 from reconciler.base import jsonio
 from reconciler.base.errors import InputError
+from reconciler.base.messages import plain_text
 from reconciler.contract.model import Contract
 from reconciler.core.models import Reconciliation, Status
 from reconciler.core.observation import KINDS, Observation, SourceReport
@@ -325,7 +326,7 @@ def _every_state(contract_data: dict[str, Any]) -> Reconciliation:
     source = SourceReport(
         "test",
         frozenset(k for k in KINDS if k != "load_balancer"),  # not observed
-        failed={"waf": "WAF inventory API denied (403)\x01"},  # unknown, with a character XML cannot carry
+        failed={"waf": plain_text("WAF inventory API denied (403)\x01")},  # unknown, with a character XML cannot carry
     )
     observation = Observation(AT, (source,), structs(resources))
     nov20, nov22 = (datetime(2026, 11, day, 9, 0, tzinfo=CONTRACT_TZ) for day in (20, 22))
@@ -436,7 +437,9 @@ def test_junit_is_deterministic_and_only_uses_now(contract_data: dict[str, Any])
 
 
 def test_text_xml_cannot_carry_is_escaped(contract: Contract) -> None:
-    source = SourceReport("test", frozenset(KINDS), failed={"vm": "bad \udc80 byte and \x1b[31m colour\ufffe"})
+    source = SourceReport(
+        "test", frozenset(KINDS), failed={"vm": plain_text("bad \udc80 byte and \x1b[31m colour\ufffe")}
+    )
     result = reconcile(contract, Observation(AT, (source,), structs(met_resources())), AT)
     document = render_junit(result)
     error = _cases(document)["line_items", "compute.vcpu"].find("error")

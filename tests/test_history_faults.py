@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from reconciler.history.store import HEAD
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT, CliResult
 from tests.test_report_history import CONTRACT, NIGHTS, record_nights
@@ -87,7 +88,7 @@ def _report(history: Path, output: Path, *args: str) -> CliResult:
         (
             "UPDATE alembic_version SET version_num = '0099'",
             "cannot open the history store: its schema is at revision '0099', which this reconciler does not "
-            "know (contract-reconciler 0.1.0 knows revisions up to 0003)",
+            f"know (contract-reconciler 0.1.0 knows revisions up to {HEAD})",
             True,
         ),
     ],

@@ -131,7 +131,7 @@ def test_migrations_racing_on_an_empty_database_create_the_schema_once(
     with postgres_server.connect(postgres_url.rsplit("/", 1)[1]) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
         tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").fetchall()
-    assert tables == [("alembic_version",), ("findings",), ("runs",)]
+    assert tables == [("alembic_version",), ("deliveries",), ("findings",), ("fleet_outcomes",), ("runs",)]
 
 
 def test_eight_processes_ten_checks_each_lose_and_duplicate_nothing(

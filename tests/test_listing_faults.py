@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from reconciler.base.messages import plain_text
 from reconciler.core.observation import Resource, kind_of
 from reconciler.sources.listings import Inconsistent, ListingCheck
 from tests.cli_runner import run_cli
@@ -32,7 +33,7 @@ def pages_of(check: ListingCheck, *pages: tuple[list[str], int | None, int | Non
             check.page(ids, total, asked)
         check.end()
     except Inconsistent as exc:
-        return exc.reason
+        return str(exc.reason)
     return None
 
 
@@ -56,7 +57,7 @@ def pages_of(check: ListingCheck, *pages: tuple[list[str], int | None, int | Non
     ],
 )
 def test_each_rule_names_the_page_that_breaks_it(pages: list[Any], reason: str | None) -> None:
-    found = pages_of(ListingCheck("L"), *pages)
+    found = pages_of(ListingCheck(plain_text("L")), *pages)
     assert found == reason if reason is None else (found is not None and found.startswith(reason)), found
 
 
@@ -126,7 +127,7 @@ def test_a_paging_fault_that_stays_makes_the_listing_incomplete_never_wrong(
     assert report.failed == {}
     assert list(report.incomplete) == ([kind, "bandwidth"] if kind == "public_ip" else [kind])
     listing = f"{action} in cn-beijing-6"
-    assert f"{listing}: read again from the first page" in report.incomplete[kind]
+    assert f"{listing}: read again from the first page" in str(report.incomplete[kind])
     seen = ids_of_kind(resources, kind)
     assert seen
     assert seen <= ids_of_kind(truth, kind)  # only what exists counts, never an item twice
@@ -154,7 +155,7 @@ def test_a_page_loop_is_read_again_then_incomplete(endpoint: str, world: World) 
     """A NextToken that does not advance: the listing would never end."""
     world.faults.append(Fault("DescribeLoadBalancers", "ignore_position", times=99, skip=1))
     _, report = observe(settings(endpoint, page_size="5"))
-    assert "read again from the first page" in report.incomplete["load_balancer"]
+    assert "read again from the first page" in str(report.incomplete["load_balancer"])
     calls = [r for r in world.requests if r["params"].get("Action") == "DescribeLoadBalancers"]
     assert len(calls) == 4  # two pages per read, two reads: stopped at the repeat, not at 10,000 pages
 

@@ -26,6 +26,7 @@ from reconciler.base.messages import (
     to_json,
 )
 from reconciler.contract.model import LineItemId, Unit
+from reconciler.core.models import Status
 from reconciler.core.observation import KINDS, VmState
 from reconciler.dates.clock import CONTRACT_TZ
 
@@ -50,6 +51,9 @@ def sample(kind: Kind) -> Any:
         Kind.DURATION: 140400,
         Kind.LINE_ITEM: "compute.vcpu",
         Kind.LINE_ITEMS: ("compute.vcpu", "security.waf"),
+        Kind.ITEM: "storage.performance",
+        Kind.STATUS: "not_observed",
+        Kind.ATTRIBUTES: ("cpu_ghz", "tier"),
         Kind.RESOURCE_KIND: "vm",
         Kind.VM_STATE: "terminated",
         Kind.UNIT: "instance",
@@ -89,12 +93,17 @@ def test_the_vocabularies_name_every_line_item_resource_kind_state_and_unit_in_b
         *(f"kind.{kind}" for kind in KINDS),
         *(f"vm_state.{state}" for state in get_args(VmState)),
         *(f"unit.{u.value}" for u in Unit),
+        *(f"item.{item.value}" for item in LineItemId),
+        *(f"status.{status.value}" for status in Status),
     }
     assert wanted <= set(zh.TERMS)
 
 
-# Latin words that may stand in Chinese text: units and platform names, the CLI option a warning points to
-_ALLOWED_LATIN = re.compile(r"vCPU|GHz|GB|TB|Mbps|IP|WAF|x86_64|x86|aarch64|--calendar|«TEXT»|vm-\d|EXP-[\w-]+")
+# Latin words that may stand in Chinese text: units and platform names, the CLI option a warning points to,
+# protocol and tool names in a source's reasons
+_ALLOWED_LATIN = re.compile(
+    r"vCPU|GHz|GB|TB|Mbps|IP|WAF|x86_64|x86|aarch64|--calendar|«TEXT»|vm-\d|EXP-[\w-]+|HTTP|JSON|API|SDK|pulumi"
+)
 
 
 def english_words(text: str) -> list[str]:
@@ -215,7 +224,7 @@ def test_durations_per_language() -> None:
     [
         ("termination", {"days": 1, "clause": "12.3"}, "the delay has reached 1 day:"),
         ("termination", {"days": 30, "clause": "12.3"}, "the delay has reached 30 days:"),
-        ("listing_too_long", {"listing": "kec DescribeInstances", "pages": 1}, "1 page"),
+        ("listing_too_long", {"listing": plain_text("kec DescribeInstances"), "pages": 1}, "1 page"),
         ("billing_months", {"line_item": "compute.vcpu", "billed": 1, "months": 12}, "billed for 1 month,"),
     ],
 )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from reconciler.base.messages import plain_text
 from reconciler.contract.model import Contract
 from reconciler.core.models import ExitCode, Status, Verdict
 from reconciler.core.observation import KINDS, Observation, SourceReport
@@ -77,7 +78,7 @@ def test_nonconforming_and_terminated_vms_are_evidence_not_supply(contract: Cont
 
 
 def test_failed_source_makes_its_line_items_unknown_and_exit_3(contract: Contract) -> None:
-    observation = _observe(met_resources(), failed={"waf": "WAF inventory API denied (403)"})
+    observation = _observe(met_resources(), failed={"waf": plain_text("WAF inventory API denied (403)")})
     result = reconcile(contract, observation, NOW)
     waf = result.finding("security.waf")
     assert (waf.status, waf.supplied, waf.gap) == (Status.UNKNOWN, None, None)
@@ -93,7 +94,7 @@ def test_failed_source_makes_its_line_items_unknown_and_exit_3(contract: Contrac
 
 def test_a_definite_shortfall_is_not_masked_by_a_failed_source(contract: Contract) -> None:
     resources = [r for r in met_resources() if r["kind"] != "bandwidth"]
-    observation = _observe(resources, failed={"waf": "timeout"})
+    observation = _observe(resources, failed={"waf": plain_text("timeout")})
     assert reconcile(contract, observation, NOW).exit_code is ExitCode.DRIFT
 
 
@@ -182,7 +183,7 @@ def test_streamed_json_is_the_models_own_serialization(contract: Contract) -> No
     import io
 
     resources = [*met_resources(), vm("arm", 16, 32, arch="aarch64")]
-    result = reconcile(contract, _observe(resources, failed={"waf": "timeout"}), NOW)
+    result = reconcile(contract, _observe(resources, failed={"waf": plain_text("timeout")}), NOW)
     out = io.BytesIO()
     write_json(result, out)
     assert out.getvalue().decode() == result.model_dump_json(indent=2, by_alias=True) + "\n"

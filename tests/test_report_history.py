@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +33,7 @@ import pytest
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT, CliResult, dumps, met_resources, snapshot_document, vm
 from tests.test_expansions import at
-from tests.test_report_html import VCPU_ZH, chromium, console_errors, parse
+from tests.test_report_html import chromium, console_errors, parse
 
 CONTRACT = ROOT / "examples" / "contract-with-expansion.json"
 AS_OF = "2026-12-05T00:00:00+08:00"
@@ -234,13 +235,22 @@ def test_monthly_report_figures(store: dict[str, Any], tmp_path: Path) -> None:
             "2026-11-29/2026-11-30",
         ],
         "runs": 7,
+        "days_short": 2,
+        "days_over": 0,
+        "days_unknown": 1,
     }
     by_item = {a["line_item"]: a for a in report["availability"]}
     vcpu = by_item["compute.vcpu"]
-    assert vcpu["days"] == {"met": 4, "short": 2, "unknown": 0, "no_run": 24}  # 11-04 had a short and a met run
+    assert vcpu["days"] == {
+        "met": 4,
+        "over": 0,
+        "short": 2,
+        "unknown": 0,
+        "no_run": 24,
+    }  # 11-04 had a short and a met run
     assert (vcpu["runs"], vcpu["runs_short"], vcpu["lowest_supplied"]) == (7, 2, "1216")
     assert (vcpu["entitled_at_end"], vcpu["supplied_at_end"]) == ("1296", "1296")
-    assert by_item["security.waf"]["days"] == {"met": 5, "short": 0, "unknown": 1, "no_run": 24}
+    assert by_item["security.waf"]["days"] == {"met": 5, "over": 0, "short": 0, "unknown": 1, "no_run": 24}
     [episode] = report["episodes"]  # December's shortfall starts after the month
     assert (episode["line_item"], episode["start"], episode["end"], episode["runs"]) == (
         "compute.vcpu",
@@ -267,7 +277,8 @@ def test_monthly_report_figures(store: dict[str, Any], tmp_path: Path) -> None:
     )
     assert report["exposure_accrued"] == "92200.78"
     [incident] = report["incidents"]
-    assert (incident["run_id"], incident["failed"], incident["unknown_line_items"]) == (
+    failed = {kind: why["text"] for kind, why in incident["failed"].items()}
+    assert (incident["run_id"], failed, incident["unknown_line_items"]) == (
         5,
         {"waf": "403 from the WAF API"},
         ["security.waf"],
@@ -321,7 +332,7 @@ def test_summary_report_figures(store: dict[str, Any], tmp_path: Path) -> None:
     # 2026-07-17 .. 2026-12-04: 15 + 31 + 30 + 31 + 30 + 4 days
     assert (report["coverage"]["days"], report["coverage"]["days_with_runs"], report["coverage"]["runs"]) == (141, 7, 8)
     vcpu = next(a for a in report["availability"] if a["line_item"] == "compute.vcpu")
-    assert vcpu["days"] == {"met": 4, "short": 3, "unknown": 0, "no_run": 134}
+    assert vcpu["days"] == {"met": 4, "over": 0, "short": 3, "unknown": 0, "no_run": 134}
     assert [(e["start"], e["end"]) for e in report["episodes"]] == [
         ("2026-11-03T02:00:00+08:00", "2026-11-04T20:00:00+08:00"),
         ("2026-12-02T02:00:00+08:00", None),
@@ -335,6 +346,7 @@ def test_summary_report_figures(store: dict[str, Any], tmp_path: Path) -> None:
         "days_with_runs": 0,
         "runs": 0,
         "days_short": 0,
+        "days_over": 0,
         "incidents": 0,
         "exposure_accrued": "0.00",
     }
@@ -374,7 +386,32 @@ def test_chromium_renders_the_monthly_report(store: dict[str, Any], tmp_path: Pa
     assert page.rows["security.waf"]["days-unknown"] == "1"
     assert "92,200.78" in page.text
     assert "403 from the WAF API" in page.text
-    assert "2026-11-05 – 2026-11-09 2026年11月5日至2026年11月9日" in page.text  # --lang both: the ranges in each
+    # --lang both: the days without a run listed once in each language, each range once
+    english = ", ".join(
+        [
+            "2026-11-01",
+            "2026-11-05 – 2026-11-09",
+            "2026-11-11 – 2026-11-19",
+            "2026-11-21 – 2026-11-27",
+            "2026-11-29 – 2026-11-30",
+        ]
+    )
+    chinese = "、".join(
+        [
+            "2026年11月1日",
+            "2026年11月5日至2026年11月9日",
+            "2026年11月11日至2026年11月19日",
+            "2026年11月21日至2026年11月27日",
+            "2026年11月29日至2026年11月30日",
+        ]
+    )
+    missing = re.search(r'<td id="coverage-missing">(.*?)</td>', done.stdout)
+    assert missing is not None
+    assert parse(missing.group(1)).text == f"{english} {chinese}"
+    # the first screen: what was short, the expansion delivered late, the undecided day, the days without a run
+    assert "vCPU: short on 2 days (2 of 7 checks)" in page.text
+    assert "云主机vCPU：2 天供给不足（7 次核对中 2 次）" in page.text
+    assert "24 天无核对记录" in page.text
     assert "contract total x rate x days = 2,305,019.62 x 0.02 x 2" in page.text
     assert "合同总价 × 每日违约金比例 × 延期天数 = 2,305,019.62 × 0.02 × 2" in page.text
     assert "24 of 30 days have no recorded run" in page.text
@@ -397,7 +434,7 @@ def test_chromium_renders_a_chinese_report_from_history_in_chinese(store: dict[s
     assert "合同总价 × 每日违约金比例 × 延期天数 = 2,305,019.62 × 0.02 × 1" in status_text
     assert "1 日，起算于 2026年12月2日 02:00" in status_text
     assert "依据第 8 次核对记录：核对记录只保存计数，不保存资源编号" in status_text
-    assert "-5天2小时0分" in status_text  # the expansion's time left, delivered late
+    assert "-5天2小时0分" not in status_text  # no time left is shown for an expansion already delivered
     assert page_row_unit(status, "network.load_balancer") == "个"
     assert "期间尚未结束：本报告统计至 2026年12月5日 00:00" in summary_text
     assert "141 天中有 134 天无核对记录，情况不明" in summary_text
@@ -450,7 +487,7 @@ def test_pdf_of_the_monthly_report(store: dict[str, Any], tmp_path: Path) -> Non
         "逾期完成",
     ):
         assert expected in text
-    assert "".join(VCPU_ZH.split()) in text
+    assert "云主机vCPU" in text
 
 
 def test_pdf_of_the_summary_report_in_chinese(store: dict[str, Any], tmp_path: Path) -> None:
@@ -556,6 +593,6 @@ def test_day_counts_of_a_day_a_source_failed(overlap_store: dict[str, Any], tmp_
     unknown if no run observed it: 11-04's only run could not see the VMs."""
     monthly = _json(overlap_store, tmp_path, "--kind", "monthly", "--period", "2026-11", "--now", AS_OF)
     days = {a["line_item"]: a["days"] for a in monthly["availability"]}
-    assert days["compute.vcpu"] == {"met": 0, "short": 1, "unknown": 1, "no_run": 28}
-    assert days["storage.performance"] == {"met": 0, "short": 2, "unknown": 0, "no_run": 28}
-    assert days["compute.memory"] == {"met": 1, "short": 0, "unknown": 1, "no_run": 28}
+    assert days["compute.vcpu"] == {"met": 0, "over": 0, "short": 1, "unknown": 1, "no_run": 28}
+    assert days["storage.performance"] == {"met": 0, "over": 0, "short": 2, "unknown": 0, "no_run": 28}
+    assert days["compute.memory"] == {"met": 1, "over": 0, "short": 0, "unknown": 1, "no_run": 28}

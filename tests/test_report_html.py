@@ -106,8 +106,13 @@ def test_html_report_carries_the_figures_and_chinese_names(report_file: Path) ->
     assert "北京市应急指挥保障中心2026-2027年度信息系统政务云租用项目（第一包）服务合同" in text
     assert "北京金山云网络技术有限公司" in text
     assert "2,305,019.62" in text  # the contract total
-    assert "存在不足或超出" in text
-    assert "shortfall or surplus" in text
+    # the first screen says what is wrong in words, without the check's exit code
+    assert "2 line items are short of what is due, worth 596.80 CNY a month" in text
+    assert "2 个分项低于应交付数量，月值 596.80 元" in text
+    assert "vCPU: 16 vCPU short of what is due (1,216 supplied, 1,232 due), worth 224.32 CNY a month" in text
+    assert "云主机vCPU：比应交付少 16 vCPU（实有 1,216，应交付 1,232），月值 224.32 元" in text
+    assert "exit 1" not in text
+    assert "退出码" not in text
     assert "46,100.39" in text  # exposure counted: Art. 12.3 once a day for two short line items
     assert "参考测算，不构成法律结论" in text
     assert "98.7 %" in text  # compute.vcpu in the chart: 1216 / 1232
@@ -169,12 +174,24 @@ def test_html_report_in_one_language(tmp_path: Path, cli: Callable[..., CliResul
 
 
 def test_report_markdown_and_json_reuse_the_check_renderers(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    """The report's Markdown is the check's with the first screen in place of the verdict and exit code, then
+    the calendar and the trends; its JSON is the check's."""
     markdown, data = tmp_path / "report.md", tmp_path / "report.json"
     common = ("--observed", OBSERVATION, "--now", NOW, "--no-history")
     assert cli("report", *common, "--format", "markdown", "--lang", "zh", "--output", markdown).exit_code == 0
     assert cli("report", *common, "--format", "json", "--output", data).exit_code == 0
-    check = cli("check", *common, "--format", "markdown", "--lang", "zh")
-    assert markdown.read_text(encoding="utf-8").startswith(check.stdout)
+    check = cli("check", *common, "--format", "markdown", "--lang", "zh").stdout
+    report = markdown.read_text(encoding="utf-8")
+    verdict = "**结论：存在不足或超出（退出码 1）**"
+    assert verdict in check
+    title, _, body = check.partition(verdict)
+    assert report.startswith(
+        title + "**2 个分项低于应交付数量，月值 596.80 元；2 个分项超出合同数量，月值 734.37 元**\n"
+    )
+    assert body.strip() in report  # the check's figures, notes, expansions and exposure, unchanged
+    assert "退出码" not in report
+    assert "**付款及验收日历**" in report
+    assert "**历次核对趋势**" in report
     assert json.loads(data.read_text(encoding="utf-8")) == cli("check", *common, "--format", "json").json()
 
 

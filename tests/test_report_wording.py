@@ -105,7 +105,7 @@ def test_chinese_check_on_the_console_and_in_markdown(cli: Callable[..., CliResu
         assert "剩余 1天15小时0分" in out
         assert "期限 2026年11月26日 24:00" in out
         assert "30 个资源" in out
-        assert "云主机vCPU：1 个未计入（非 x86_64 平台，实为 aarch64），16 vCPU: vm-arm-1" in out
+        assert "云主机vCPU：1 个未计入（非 x86_64 平台，实为 aarch64），16 vCPU：vm-arm-1" in out
         for english in ("contract total", " x rate", "1d 15h", "instance", "account", "resources", "不计入，"):
             assert english not in out, (output_format, english)
         for iso in ("T09:00", "+08:00", "compute.vcpu:", "Art."):
@@ -139,7 +139,7 @@ def test_html_in_both_languages_carries_each_sentence_in_each(tmp_path: Path, cl
     assert "30 resources 30 个资源" in text
     # the vCPU bar (93.8 %; due is below the entitlement while EXP-2026-001 runs) ends just before the due
     # tick: its percent is written clear past the tick (2 units wide), not over it
-    bar = html[html.index('data-line-item="1. compute.vcpu"') :]
+    bar = html[html.index('data-line-item="compute.vcpu"') :]
     tick = float(re.search(r'<line x1="([\d.]+)"', bar).group(1))  # type: ignore[union-attr]
     label = float(re.search(r'<text x="([\d.]+)"[^>]*>93\.8 %', bar).group(1))  # type: ignore[union-attr]
     assert label >= tick + 5
@@ -258,15 +258,15 @@ def test_chinese_amounts_are_in_yuan_and_english_ones_in_cny(tmp_path: Path, cli
         zh = cli("check", *args, "--format", output_format, "--lang", "zh").stdout
         # only what is overdue is a shortfall: vCPU 1216 of 1232 due (-224.32) and performance storage (-372.48);
         # the expansion still inside its 7 days (1296 entitled) is pending beside it, with its deadline
-        assert "短缺月值: -596.80 元 已逾期; 待交付 -897.28 元, 最近期限 2026年11月26日 24:00" in zh
-        assert "超配月值: +734.37 元" in zh
+        assert "短缺月值：-596.80 元（已逾期）；待交付 -897.28 元，最近期限 2026年11月26日 24:00" in zh
+        assert "超配月值：+734.37 元" in zh
         assert "计入合计 46,100.39 元" in zh
-        assert "第12.3条 云主机vCPU: 46,100.39 元 = 合同总价" in zh
+        assert "第12.3条 云主机vCPU：46,100.39 元 = 合同总价" in zh
         assert "存在不足或超出（退出码 1）" in zh
         assert "CNY" not in zh
         assert "exit" not in zh
         en = cli("check", *args, "--format", output_format).stdout
-        assert "-596.80 CNY overdue; pending -897.28 CNY, next deadline 2026-11-26 24:00" in en
+        assert "-596.80 CNY (overdue); pending -897.28 CNY, next deadline 2026-11-26 24:00" in en
         assert "total counted 46,100.39 CNY" in en
         assert "(exit 1)" in en
         assert "元" not in en
@@ -275,10 +275,10 @@ def test_chinese_amounts_are_in_yuan_and_english_ones_in_cny(tmp_path: Path, cli
         output = tmp_path / f"{lang}.html"
         assert cli("report", *args, "--lang", lang, "--output", output).exit_code == 0
         pages[lang] = parse_html(output.read_text(encoding="utf-8")).text
-    assert "-596.80 元 已逾期" in pages["zh"]
+    assert "-596.80 元（已逾期）" in pages["zh"]
     assert "CNY" not in pages["zh"]
-    assert "-596.80 CNY overdue" in pages["both"]
-    assert "-596.80 元 已逾期" in pages["both"]
+    assert "-596.80 CNY (overdue)" in pages["both"]
+    assert "-596.80 元（已逾期）" in pages["both"]
     assert "-596.80 CNY" in pages["en"]
     assert "元" not in pages["en"]
     # a Chinese-only page names the contract and its parties in Chinese only

@@ -392,6 +392,20 @@ def test_the_check_shows_each_line_item_before_and_after_the_plan() -> None:
         assert result.exit_code == 1
         assert result.stdout.rstrip().endswith("\n".join(lines)), result.stdout[-600:]
 
+    chinese = run_cli(
+        "check", "--source", "terraform", "--from-file", TERRAFORM / "tenancy-plan-scaled-down.json",
+        "--source-option", f"terraform.tables={TABLES}", "--now", NOW, "--no-history", "--lang", "zh",
+    )  # fmt: skip
+    assert chinese.stdout.rstrip().endswith(
+        "\n".join(
+            [
+                "计划变更前 -> 变更后：",
+                "- 云主机vCPU：1,232 -> 1,104 vCPU（满足 -> 不足）",
+                "- 云主机内存：2,896 -> 2,128 GB（满足 -> 不足）",
+                "- 普通存储：52,116 -> 48,000 GB（满足 -> 不足）",
+            ]
+        )
+    ), chinese.stdout[-600:]
     state = run_cli(
         "check", "--source", "terraform", "--from-file", TERRAFORM / "tenancy-state.json",
         "--source-option", f"terraform.tables={TABLES}", "--now", NOW, "--no-history",

@@ -202,7 +202,7 @@ def test_a_stack_the_cli_cannot_export_is_unknown(backend: Path) -> None:
     report = result.json()
     statuses = {f["line_item"]: f["status"] for f in report["findings"]}
     assert {item for item, status in statuses.items() if status == "unknown"} == set(EXPECTED)
-    reason = report["sources"][0]["failed"]["vm"]
+    reason = report["sources"][0]["failed"]["vm"]["text"]
     assert "pulumi stack export failed" in reason
     assert "no stack named" in reason
     assert "test-only" not in result.stdout + result.stderr  # the passphrase is never shown

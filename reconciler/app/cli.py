@@ -721,6 +721,12 @@ def _shown(path: Path) -> str:
     return printable(str(path))
 
 
+from reconciler.app.fleet_cli import fleet_app, serve  # noqa: E402 (the fleet's commands join the main command)
+
+app.add_typer(fleet_app, name="fleet")
+app.command()(serve)
+
+
 def main() -> None:
     """Console script entry point: run the app, turning bad input into exit 2 without a traceback."""
     for stream in (sys.stdout, sys.stderr):  # a last guard: text is made printable where it is read (base.text)

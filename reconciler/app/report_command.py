@@ -128,7 +128,9 @@ def render_acceptance(
     if output_format == "markdown":
         from reconciler.report.acceptance_markdown import render_acceptance_markdown
 
-        return _bytes(render_acceptance_markdown(report, series, "zh" if lang == "zh" else "en").encode("utf-8"))
+        return _bytes(
+            render_acceptance_markdown(report, contract, series, "zh" if lang == "zh" else "en").encode("utf-8")
+        )
     from reconciler.report.html import render_acceptance_html
 
     page = render_acceptance_html(report, contract, series, lang)

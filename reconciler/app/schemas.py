@@ -12,19 +12,22 @@ from reconciler.contract.model import Contract
 from reconciler.core.attestations import AttestationFile
 from reconciler.core.models import Reconciliation
 from reconciler.core.observation import resource_json_schema
+from reconciler.fleet.model import FleetFile
 from reconciler.sources.ksyun.tables import KsyunTablesFile
 from reconciler.sources.kubernetes.tables import KubernetesTablesFile
 from reconciler.sources.pulumi.tables_file import PulumiTablesFile
 from reconciler.sources.snapshot import SnapshotDocument
 
-SchemaName = Literal["contract", "observation", "reconciliation", "tables", "attestations"]
-SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation", "tables", "attestations")
+SchemaName = Literal["contract", "observation", "reconciliation", "tables", "attestations", "fleet"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("contract", "observation", "reconciliation", "tables", "attestations", "fleet")
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def json_schema(name: SchemaName) -> dict[str, Any]:
     if name == "contract":
         schema = Contract.model_json_schema(by_alias=True)
+    elif name == "fleet":
+        schema = FleetFile.model_json_schema(by_alias=True)
     elif name == "reconciliation":
         schema = Reconciliation.model_json_schema(by_alias=True, mode="serialization")
     elif name == "attestations":

@@ -131,15 +131,23 @@ def duration(seconds: int, lang: Lang) -> str:
     return sign + gap.join(f"{count}{_UNITS[lang][unit]}" for count, unit in parts)
 
 
-def short_instant(value: datetime) -> str:
-    """An instant where room is short (a chart's label), the same in every language: 11-25 09:00."""
+def short_day(value: date, lang: Lang = "en") -> str:
+    """A day where room is short (a chart's tick), without its year: 11-25 / 11月25日."""
+    if lang == "zh":
+        return f"{value.month}月{value.day}日"
+    return f"{value:%m-%d}"
+
+
+def short_instant(value: datetime, lang: Lang = "en") -> str:
+    """An instant where room is short (a chart's label): 11-25 09:00 / 11月25日 09:00."""
     local = value.astimezone(CONTRACT_TZ)
-    return f"{local:%m-%d} {local:%H:%M}"
+    return f"{short_day(local.date(), lang)} {local:%H:%M}"
 
 
-def short_deadline(value: datetime) -> str:
-    """A deadline where room is short: 11-26 24:00 for one that ends with a day (see `deadline`)."""
+def short_deadline(value: datetime, lang: Lang = "en") -> str:
+    """A deadline where room is short: 11-26 24:00 / 11月26日 24:00 for one that ends with a day (see
+    `deadline`)."""
     local = value.astimezone(CONTRACT_TZ)
     if local.timetz().replace(tzinfo=None) == time(0) and local.microsecond == 0:
-        return f"{local - timedelta(days=1):%m-%d} 24:00"
-    return short_instant(value)
+        return f"{short_day(local.date() - timedelta(days=1), lang)} 24:00"
+    return short_instant(value, lang)

@@ -44,6 +44,9 @@ class Kind(StrEnum):
     DURATION = "duration"  # seconds
     LINE_ITEM = "line_item"  # a line item id: the id in English, its short name in Chinese
     LINE_ITEMS = "line_items"  # several line items, each as LINE_ITEM, joined as a list
+    ITEM = "item"  # a line item id, named for the contract owner: its plain name in every language
+    STATUS = "status"  # a line item's status (met, short, ...), as a word
+    ATTRIBUTES = "attributes"  # resource attributes a source could not tell (cpu_ghz, tier, ...), named
     RESOURCE_KIND = "resource_kind"  # vm, volume, ...: named in each language
     VM_STATE = "vm_state"  # running, stopped, terminated
     UNIT = "unit"  # a line item's unit
@@ -79,7 +82,7 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "observed_after_now": {"observed_at": _K.INSTANT, "now": _K.INSTANT},
     "stale_observation": {"observed_at": _K.INSTANT, "hours": _K.INT},
     "source_failed": {"kind": _K.RESOURCE_KIND, "failures": _K.MESSAGES},
-    "source_error": {"source": _K.TEXT, "text": _K.TEXT},
+    "source_error": {"source": _K.TEXT, "reason": _K.MESSAGE},
     "observed_twice": {"count": _K.INT, "sample": _K.IDS},
     "contract_discrepancy": {"subject": _K.SUBJECT, "detail": _K.MESSAGE},
     "listing_incomplete": {"kind": _K.RESOURCE_KIND, "reasons": _K.MESSAGES},
@@ -92,28 +95,29 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "outcome_met_over": {},
     "not_observed": {"kind": _K.RESOURCE_KIND},
     # sources: listings checked for what they claim (sources.listings); `listing` names the call or the file
-    "listing_twice_on_page": {"listing": _K.TEXT, "page": _K.INT, "sample": _K.TEXT},
-    "listing_repeats": {"listing": _K.TEXT, "count": _K.INT, "items": _K.INT, "page": _K.INT, "sample": _K.TEXT},
-    "listing_total_changed": {"listing": _K.TEXT, "page": _K.INT, "total": _K.INT, "before": _K.INT},
-    "listing_short_page": {"listing": _K.TEXT, "page": _K.INT, "count": _K.INT, "size": _K.INT},
-    "listing_over_total": {"listing": _K.TEXT, "distinct": _K.INT, "total": _K.INT},
-    "listing_under_total": {"listing": _K.TEXT, "distinct": _K.INT, "total": _K.INT},
-    "listing_same_token": {"listing": _K.TEXT, "page": _K.INT, "position": _K.TEXT, "token": _K.TEXT},
-    "listing_no_end": {"listing": _K.TEXT},
-    "listing_no_page": {"listing": _K.TEXT},
-    "listing_end_unconfirmed": {"listing": _K.TEXT, "count": _K.INT},
-    "listing_too_long": {"listing": _K.TEXT, "pages": _K.INT},
-    "listing_unplaced": {"listing": _K.TEXT, "page": _K.INT, "position": _K.TEXT},
+    "listing_twice_on_page": {"listing": _K.MESSAGE, "page": _K.INT, "sample": _K.TEXT},
+    "listing_repeats": {"listing": _K.MESSAGE, "count": _K.INT, "items": _K.INT, "page": _K.INT, "sample": _K.TEXT},
+    "listing_total_changed": {"listing": _K.MESSAGE, "page": _K.INT, "total": _K.INT, "before": _K.INT},
+    "listing_short_page": {"listing": _K.MESSAGE, "page": _K.INT, "count": _K.INT, "size": _K.INT},
+    "listing_over_total": {"listing": _K.MESSAGE, "distinct": _K.INT, "total": _K.INT},
+    "listing_under_total": {"listing": _K.MESSAGE, "distinct": _K.INT, "total": _K.INT},
+    "listing_same_token": {"listing": _K.MESSAGE, "page": _K.INT, "position": _K.TEXT, "token": _K.TEXT},
+    "listing_no_end": {"listing": _K.MESSAGE},
+    "listing_no_page": {"listing": _K.MESSAGE},
+    "listing_end_unconfirmed": {"listing": _K.MESSAGE, "count": _K.INT},
+    "listing_too_long": {"listing": _K.MESSAGE, "pages": _K.INT},
+    "listing_unplaced": {"listing": _K.MESSAGE, "page": _K.INT, "position": _K.TEXT},
     "listing_pages_missing": {
-        "listing": _K.TEXT,
+        "listing": _K.MESSAGE,
         "page": _K.INT,
         "position": _K.TEXT,
         "at": _K.TEXT,
         "expected": _K.TEXT,
     },
-    "listing_starts_late": {"listing": _K.TEXT, "page": _K.INT, "position": _K.TEXT, "at": _K.TEXT},
-    "listing_read_again": {"listing": _K.TEXT},
-    "listing_twice": {"listing": _K.TEXT, "sample": _K.TEXT},
+    "listing_starts_late": {"listing": _K.MESSAGE, "page": _K.INT, "position": _K.TEXT, "at": _K.TEXT},
+    "listing_read_again": {"listing": _K.MESSAGE},
+    "listing_twice": {"listing": _K.MESSAGE, "sample": _K.TEXT},
+    "listing_partial": {"listing": _K.MESSAGE, "what": _K.TEXT},
     # an input file of another format than the option it was given to (base.recognize)
     "calendar_example": {"file": _K.TEXT, "year": _K.YEAR},
     "looks_like": {"what": _K.MESSAGE, "expected": _K.MESSAGE, "hint": _K.MESSAGE},
@@ -130,10 +134,53 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "use_source": {"option": _K.TEXT},
     "use_option": {"option": _K.TEXT},
     "use_tables": {"option": _K.TEXT},
-    "listing_partial": {"listing": _K.TEXT, "what": _K.TEXT},
     # sources: deadlines
     "request_deadline": {"seconds": _K.FIGURE, "setting": _K.TEXT},
-    "source_deadline": {"seconds": _K.FIGURE, "setting": _K.TEXT, "what": _K.TEXT},
+    "source_deadline": {"seconds": _K.FIGURE, "setting": _K.TEXT, "what": _K.MESSAGE},
+    # sources: what a listing is (the `listing` of the sentences above)
+    "listing_api": {"action": _K.TEXT, "region": _K.TEXT},
+    "listing_export": {"action": _K.TEXT},
+    "listing_export_file": {"action": _K.TEXT, "file": _K.TEXT},
+    "listing_part": {"listing": _K.MESSAGE, "index": _K.INT, "count": _K.INT},
+    "listing_objects": {"plural": _K.TEXT},
+    "listing_file": {"file": _K.TEXT},
+    "listing_state": {"document": _K.TEXT},
+    "call_named": {"service": _K.TEXT, "action": _K.TEXT, "region": _K.TEXT},
+    # sources: why a call or a listing failed (a provider's own words are TEXT values, quoted as they are)
+    "call_failed": {"call": _K.MESSAGE, "reason": _K.MESSAGE},
+    "after_attempts": {"reason": _K.MESSAGE, "attempts": _K.INT},
+    "not_tried": {"call": _K.MESSAGE, "host": _K.TEXT, "reason": _K.MESSAGE},
+    "api_error": {"code": _K.TEXT, "text": _K.TEXT},
+    "sdk_error": {"text": _K.TEXT},
+    "http_error": {"status": _K.TEXT, "error": _K.TEXT},
+    "http_not_api_error": {"status": _K.TEXT, "body": _K.TEXT},
+    "body_unreadable": {"reason": _K.TEXT, "body": _K.TEXT},
+    "body_not_object": {},
+    "response_malformed": {"detail": _K.TEXT},
+    "projects_failed": {"reason": _K.MESSAGE},
+    "projects_partial": {"listed": _K.INT, "total": _K.INT},
+    "field_not_number": {"path": _K.TEXT},
+    "export_errors": {"action": _K.TEXT, "errors": _K.MESSAGES},
+    "page_error": {"page": _K.INT, "error": _K.TEXT},
+    "actions_missing": {"actions": _K.TEXT},
+    "object_malformed": {"kind": _K.TEXT, "detail": _K.TEXT},
+    "items_not_objects": {"listing": _K.MESSAGE},
+    "continue_expired": {"listing": _K.MESSAGE, "times": _K.INT},
+    "continue_looping": {"listing": _K.MESSAGE, "pages": _K.INT, "items": _K.INT},
+    "list_failed": {"listing": _K.MESSAGE, "status": _K.TEXT},
+    "list_failed_attempts": {"listing": _K.MESSAGE, "attempts": _K.INT, "status": _K.TEXT},
+    "list_failed_after": {"listing": _K.MESSAGE, "attempts": _K.INT, "reason": _K.MESSAGE},
+    "list_forbidden": {"plural": _K.TEXT, "status": _K.TEXT},
+    "server_said": {"reason": _K.MESSAGE, "text": _K.TEXT},
+    "cannot_connect": {},
+    "transport_error": {"error": _K.TEXT},
+    "reply_not_utf8": {"listing": _K.MESSAGE},
+    "reply_unreadable": {"listing": _K.MESSAGE, "reason": _K.TEXT},
+    "reply_not_list": {"listing": _K.MESSAGE},
+    "cli_not_found": {"setting": _K.TEXT},
+    "cli_cannot_run": {"cli": _K.TEXT, "error": _K.TEXT},
+    "cli_failed": {"command": _K.TEXT, "code": _K.INT, "stderr": _K.TEXT},
+    "planned_bandwidth_unknown": {"groups": _K.TEXT},
     "pending_expansions": {},
     "pending_not_started": {},
     # attestations (core.attestations): warnings at the check's now, and the reason of attested supply
@@ -315,6 +362,142 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "termination": {"days": _K.INT, "clause": _K.CLAUSE},
     "delay_days_once": {"line_item": _K.LINE_ITEM, "days": _K.INT},
     "one_event": {"one_event": _K.CLAUSE, "heavier": _K.CLAUSE, "line_item": _K.LINE_ITEM, "amount": _K.MONEY},
+    # the first screen of every report (report.overview): what is wrong, how much, by when, in plain words
+    "ov_ok": {},
+    "ov_not_started": {"start": _K.DATE},
+    "ov_ended": {"end": _K.DATE},
+    "ov_banner_short": {"count": _K.INT, "value": _K.MONEY},
+    "ov_banner_short_range": {"count": _K.INT, "value": _K.MONEY, "most": _K.MONEY},
+    "ov_banner_pending": {"count": _K.INT},
+    "ov_banner_over": {"count": _K.INT, "value": _K.MONEY},
+    "ov_banner_unknown": {"count": _K.INT},
+    "ov_banner_not_observed": {"count": _K.INT},
+    "ov_banner_at_risk": {"count": _K.INT, "due": _K.DEADLINE},
+    "ov_banner_overdue": {"count": _K.INT},
+    "ov_short": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "supplied": _K.QUANTITY,
+        "due": _K.QUANTITY,
+        "value": _K.MONEY,
+    },
+    "ov_short_range": {
+        "item": _K.ITEM,
+        "least": _K.QUANTITY,
+        "most": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "value": _K.MONEY,
+        "value_most": _K.MONEY,
+    },
+    "ov_over": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "supplied": _K.QUANTITY,
+        "entitled": _K.QUANTITY,
+        "value": _K.MONEY,
+    },
+    "ov_over_range": {
+        "item": _K.ITEM,
+        "least": _K.QUANTITY,
+        "most": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "value": _K.MONEY,
+        "value_most": _K.MONEY,
+    },
+    "ov_over_at_least": {"item": _K.ITEM, "least": _K.QUANTITY, "unit": _K.UNIT, "value": _K.MONEY},
+    "ov_expansion_open": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+        "left": _K.DURATION,
+    },
+    "ov_expansion_at_risk": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+        "left": _K.DURATION,
+    },
+    "ov_expansion_overdue": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+    },
+    "ov_expansion_late": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+        "at": _K.INSTANT,
+    },
+    "ov_expansion_on_time": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "at": _K.INSTANT,
+    },
+    "ov_expansion_due": {
+        "item": _K.ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "requested": _K.INSTANT,
+        "due": _K.DEADLINE,
+    },
+    "ov_unknown": {"item": _K.ITEM, "cause": _K.MESSAGE, "outcome": _K.MESSAGE, "resolve": _K.MESSAGE},
+    "ov_not_observed": {"item": _K.ITEM, "kind": _K.RESOURCE_KIND},
+    "ov_cause_failed": {"kind": _K.RESOURCE_KIND},
+    "ov_cause_incomplete": {"kind": _K.RESOURCE_KIND},
+    "ov_cause_attributes": {"count": _K.INT, "attributes": _K.ATTRIBUTES},
+    "ov_cause_other": {},
+    "ov_cause_attestation": {},
+    "ov_resolve_attestation": {},
+    "ov_resolve_failed": {},
+    "ov_resolve_incomplete": {},
+    "ov_resolve_attributes": {},
+    "ov_resolve_failed_past": {},
+    "ov_changes": {"previous": _K.INSTANT, "changes": _K.MESSAGES},
+    "ov_changes_none": {"previous": _K.INSTANT},
+    "ov_change_status": {"item": _K.ITEM, "before": _K.STATUS, "after": _K.STATUS},
+    "ov_change_figures": {"item": _K.ITEM, "status": _K.STATUS},
+    "ov_first_run": {},
+    "ov_no_history": {},
+    "ov_exposure": {"amount": _K.MONEY},
+    "ov_termination": {"item": _K.ITEM, "days": _K.INT},
+    "ov_period_ok": {},
+    "ov_period_banner_short": {"count": _K.INT, "days": _K.INT},
+    "ov_period_banner_over": {"count": _K.INT, "days": _K.INT},
+    "ov_period_banner_unknown": {"days": _K.INT},
+    "ov_period_banner_no_run": {"days": _K.INT},
+    "ov_period_banner_late": {"count": _K.INT},
+    "ov_period_short": {
+        "item": _K.ITEM,
+        "days": _K.INT,
+        "runs": _K.INT,
+        "total": _K.INT,
+        "gap": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "value": _K.MONEY,
+    },
+    "ov_period_over": {"item": _K.ITEM, "days": _K.INT, "quantity": _K.QUANTITY, "unit": _K.UNIT, "value": _K.MONEY},
+    "ov_period_unknown": {"item": _K.ITEM, "days": _K.INT, "cause": _K.MESSAGE, "resolve": _K.MESSAGE},
+    "ov_cause_failed_runs": {"kinds": _K.MESSAGES, "runs": _K.INT},
+    "ov_kind": {"kind": _K.RESOURCE_KIND},
+    "ov_period_no_run": {"days": _K.INT, "ranges": _K.MESSAGES},
+    "ov_day": {"day": _K.DATE},
+    "ov_day_range": {"first": _K.DATE, "last": _K.DATE},
+    "ov_more": {"count": _K.INT},
+    "ov_exposure_accrued": {"amount": _K.MONEY},
+    "ov_period_changes": {"previous": _K.INSTANT, "changes": _K.MESSAGES},
+    "ov_period_no_change": {"previous": _K.INSTANT},
     # contract checks: discrepancies and their likely causes
     "expansion_outside_period": {"expansion": _K.TEXT, "at": _K.INSTANT, "opens": _K.INSTANT, "closes": _K.DEADLINE},
     "expansion_notice_before_request": {"expansion": _K.TEXT, "notice": _K.INSTANT, "requested": _K.INSTANT},
@@ -389,6 +572,47 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "cause_leading_numeral": {"numeral": _K.TEXT},
     "cause_words_disagree": {},
     "likely_causes": {"causes": _K.ALTERNATIVES},
+    # fleet notifications: one per change of state of a contract (fleet.events)
+    "notice_subject": {"contract": _K.NAMES},
+    "notice_item_short": {
+        "contract": _K.NAMES,
+        "line_item": _K.LINE_ITEM,
+        "supplied": _K.QUANTITY,
+        "due": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "value": _K.MONEY,
+    },
+    "notice_item_resolved": {"contract": _K.NAMES, "line_item": _K.LINE_ITEM},
+    "notice_expansion_at_risk": {
+        "contract": _K.NAMES,
+        "expansion": _K.TEXT,
+        "line_item": _K.LINE_ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "due_at": _K.DEADLINE,
+        "left": _K.DURATION,
+    },
+    "notice_expansion_overdue": {
+        "contract": _K.NAMES,
+        "expansion": _K.TEXT,
+        "line_item": _K.LINE_ITEM,
+        "quantity": _K.QUANTITY,
+        "unit": _K.UNIT,
+        "due_at": _K.DEADLINE,
+    },
+    "notice_expansion_fulfilled": {
+        "contract": _K.NAMES,
+        "expansion": _K.TEXT,
+        "line_item": _K.LINE_ITEM,
+        "at": _K.INSTANT,
+    },
+    "notice_source_failing": {"contract": _K.NAMES, "source": _K.TEXT, "reasons": _K.MESSAGES},
+    "notice_source_recovered": {"contract": _K.NAMES, "source": _K.TEXT},
+    "notice_check_failing": {"contract": _K.NAMES, "reason": _K.TEXT},
+    "notice_check_recovered": {"contract": _K.NAMES},
+    "notice_period_ending": {"contract": _K.NAMES, "end": _K.DATE, "days": _K.INT},
+    "notice_period_ended": {"contract": _K.NAMES, "end": _K.DATE},
+    "notice_report": {"url": _K.TEXT},
 }
 """Every message key and the kind of each of its values; each catalog words every key with every value."""
 
@@ -404,6 +628,8 @@ _TYPES: Final[dict[Kind, tuple[type, ...]]] = {
     Kind.DURATION: (int,),
     Kind.LINE_ITEM: (str,),
     Kind.LINE_ITEMS: (tuple, list),
+    Kind.ITEM: (str,),
+    Kind.STATUS: (str,),
     Kind.RESOURCE_KIND: (str,),
     Kind.VM_STATE: (str,),
     Kind.UNIT: (str,),
@@ -412,6 +638,7 @@ _TYPES: Final[dict[Kind, tuple[type, ...]]] = {
     Kind.TEXT: (str,),
     Kind.NAMES: (Names,),
     Kind.IDS: (tuple, list),
+    Kind.ATTRIBUTES: (tuple, list),
     Kind.MESSAGE: (),  # Message, checked below
     Kind.MESSAGES: (tuple, list),
     Kind.ALTERNATIVES: (tuple, list),
@@ -477,7 +704,7 @@ def message(key: str, **values: Any) -> Message:
         elif kind in (Kind.MESSAGES, Kind.ALTERNATIVES):
             value = tuple(value)
             ok = all(isinstance(v, Message) for v in value)
-        elif kind is Kind.IDS:
+        elif kind in (Kind.IDS, Kind.ATTRIBUTES):
             value = tuple(str(v) for v in value)
             ok = True
         elif kind is Kind.LINE_ITEMS:
@@ -505,15 +732,33 @@ def joined(messages: Sequence[Message]) -> Message | None:
     return message("sentences", parts=messages)
 
 
-SOURCE_JOINER: Final = "; "
-"""Between a source's sentences in one reason text (`source_text`)."""
+def combined(messages: Sequence[Message]) -> Message:
+    """Several reasons as one message, each once and in order (a source's reasons for one kind). ValueError
+    when there is none."""
+    whole = joined(list(dict.fromkeys(messages)))
+    if whole is None:
+        raise ValueError("no reason to combine")
+    return whole
 
 
-def source_text(key: str, **values: Any) -> str:
-    """A source's own sentence as the English text its failure and listing reasons travel as (through exceptions,
-    credential redaction and joins) until it reaches `SourceReport`; the core quotes that text in a message
-    (`source_error`). Declared and worded in the catalogs like every sentence."""
-    return say(message(key, **values), "en")
+def redacted(msg: Message, redact: Callable[[str], str]) -> Message:
+    """The message with `redact` applied to every text from outside it quotes (TEXT and IDS values, nested
+    messages included): a source's reasons pass through its credential redaction this way."""
+    kinds = KEYS.get(msg.key, {})
+    values: dict[str, Any] = {}
+    for name, value in msg.values.items():
+        kind = kinds.get(name, Kind.TEXT)
+        if kind is Kind.TEXT:
+            values[name] = redact(value)
+        elif kind is Kind.IDS:
+            values[name] = tuple(redact(v) for v in value)
+        elif kind is Kind.MESSAGE:
+            values[name] = redacted(value, redact)
+        elif kind in (Kind.MESSAGES, Kind.ALTERNATIVES):
+            values[name] = tuple(redacted(v, redact) for v in value)
+        else:
+            values[name] = value
+    return Message(msg.key, values)
 
 
 def plain_text(text: str) -> Message:
@@ -613,6 +858,11 @@ _WRITERS: Final[dict[Kind, Callable[[Any, Lang], str]]] = {
     Kind.DURATION: formats.duration,
     Kind.LINE_ITEM: line_item_name,
     Kind.LINE_ITEMS: lambda v, lang: CATALOGS[lang].TERMS["list_join"].join(line_item_name(i, lang) for i in v),
+    Kind.ITEM: _terms("item"),
+    Kind.STATUS: _terms("status"),
+    Kind.ATTRIBUTES: lambda v, lang: (
+        CATALOGS[lang].TERMS["list_join"].join(CATALOGS[lang].TERMS.get(f"attribute.{a}", a) for a in v)
+    ),
     Kind.RESOURCE_KIND: _terms("kind"),
     Kind.VM_STATE: _terms("vm_state"),
     Kind.UNIT: _terms("unit"),
@@ -645,7 +895,7 @@ def _json_value(kind: Kind, value: Any) -> Any:
         return value.isoformat()
     if kind is Kind.NAMES:
         return {"en": value.en, "zh": value.zh}
-    if kind in (Kind.IDS, Kind.LINE_ITEMS):
+    if kind in (Kind.IDS, Kind.LINE_ITEMS, Kind.ATTRIBUTES):
         return list(value)
     if kind is Kind.MESSAGE:
         return to_json(value)

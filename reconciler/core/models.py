@@ -321,8 +321,8 @@ class SourceSummary(Frozen):
     name: str
     detail: str
     covers: list[ResourceKind]
-    failed: dict[str, str]
-    incomplete: dict[str, str] = Field(
+    failed: dict[str, Message] = Field(description="kinds the source failed on, and why")
+    incomplete: dict[str, Message] = Field(
         default_factory=dict, description="kinds whose listing may be incomplete, and why (upper bound open)"
     )
     resource_count: int

@@ -24,6 +24,7 @@ from typing import Annotated, Any, Final, Literal, TypeAlias, get_args
 
 import msgspec
 
+from reconciler.base.messages import Message, redacted
 from reconciler.base.numbers import DECIMAL_HINT, decimal_text
 from reconciler.base.text import printable
 
@@ -417,8 +418,8 @@ class SourceReport:
     name: str
     covers: frozenset[ResourceKind]
     detail: str = ""
-    failed: Mapping[ResourceKind, str] = field(default_factory=dict)
-    incomplete: Mapping[ResourceKind, str] = field(default_factory=dict)
+    failed: Mapping[ResourceKind, Message] = field(default_factory=dict)
+    incomplete: Mapping[ResourceKind, Message] = field(default_factory=dict)
     unrecognized: tuple[Unrecognized, ...] = ()
     resource_count: int = 0
     table_entries: tuple[TableEntryUse, ...] = ()
@@ -430,8 +431,10 @@ class SourceReport:
         control characters or undecodable bytes, and every output shows these."""
         object.__setattr__(self, "name", printable(self.name))
         object.__setattr__(self, "detail", printable(self.detail))
-        object.__setattr__(self, "failed", {kind: printable(why) for kind, why in self.failed.items()})
-        object.__setattr__(self, "incomplete", {kind: printable(why) for kind, why in self.incomplete.items()})
+        object.__setattr__(self, "failed", {kind: redacted(why, printable) for kind, why in self.failed.items()})
+        object.__setattr__(
+            self, "incomplete", {kind: redacted(why, printable) for kind, why in self.incomplete.items()}
+        )
 
 
 @dataclass(frozen=True)

@@ -393,9 +393,9 @@ def _supply(
     attestation counts or has expired; None when neither (not observed)."""
     meter = METER_BY_ITEM[item.id]
     kind = meter.kind
-    failures = [message("source_error", source=s.name, text=s.failed[kind]) for s in sources if kind in s.failed]
+    failures = [message("source_error", source=s.name, reason=s.failed[kind]) for s in sources if kind in s.failed]
     incomplete = [
-        message("source_error", source=s.name, text=s.incomplete[kind]) for s in sources if kind in s.incomplete
+        message("source_error", source=s.name, reason=s.incomplete[kind]) for s in sources if kind in s.incomplete
     ]
     observers = [s for s in sources if kind in s.covers or kind in s.failed or kind in s.incomplete]
     reasons: list[Message] = []

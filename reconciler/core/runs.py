@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from reconciler.base.messages import Message
+from reconciler.base.messages import Message, from_json
 from reconciler.base.money import arithmetic, to_fen
 from reconciler.core import bounds
 from reconciler.core.models import OUTCOMES, Finding, Status
@@ -59,9 +59,14 @@ class RecordedRun:
         return past_run(self.run_id, self.now, self.observed_at, self.findings)
 
     @property
-    def failed_sources(self) -> dict[str, dict[str, str]]:
-        """Source name -> {resource kind: failure} for every source that failed during this run."""
-        return {str(s["name"]): dict(s.get("failed") or {}) for s in self.sources if s.get("failed")}
+    def failed_sources(self) -> dict[str, dict[str, Message]]:
+        """Source name -> {resource kind: why} for every source that failed during this run (a reason recorded as
+        text by an older version reads as that text)."""
+        return {
+            str(s["name"]): {str(kind): from_json(why) for kind, why in (s.get("failed") or {}).items()}
+            for s in self.sources
+            if s.get("failed")
+        }
 
 
 def past_run(run_id: int, now: datetime, observed_at: datetime, findings: Iterable[Mapping[str, Any]]) -> PastRun:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 DEFAULT_PATH: Final = Path(".reconciler") / "history.sqlite"
 """The store when neither --history nor RECONCILER_HISTORY names one, relative to the current directory."""
 ENV_VAR: Final = "RECONCILER_HISTORY"
-HEAD: Final = "0003"
+HEAD: Final = "0004"
 """The newest migration in `reconciler/history/migrations/versions/` (a test keeps the two in step)."""
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 APPLICATION_NAME: Final = "reconciler"
@@ -87,6 +87,49 @@ findings = sa.Table(
     sa.Column("supplied_upper", sa.Text(), nullable=True),
     sa.Index("ix_findings_line_item_status", "line_item", "status"),
 )
+fleet_outcomes = sa.Table(
+    "fleet_outcomes",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("batch", sa.Text(), nullable=False),
+    sa.Column("contract", sa.Text(), nullable=False),
+    sa.Column("shard", sa.Text(), nullable=False),
+    sa.Column("now", sa.Text(), nullable=False),
+    sa.Column("started_at", sa.Text(), nullable=False),
+    sa.Column("finished_at", sa.Text(), nullable=False),
+    sa.Column("duration_seconds", sa.Float(), nullable=False),
+    sa.Column("exit_code", sa.Integer(), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("shortfall_value", sa.Text(), nullable=True),
+    sa.Column("run_id", sa.Integer(), sa.ForeignKey("runs.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("problem", sa.Text(), nullable=True),
+    sa.Column("digest", sa.JSON(), nullable=True),
+    sa.Index("ix_fleet_outcomes_contract_id", "contract", "id"),
+    sqlite_autoincrement=True,
+)
+"""One row per contract per `reconciler fleet check`: its exit code, its run (none when it could not be checked),
+what went wrong, and the digest the fleet's notifications, metrics and overview read (`fleet.digest`)."""
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(64), nullable=False, unique=True),
+    sa.Column("contract", sa.Text(), nullable=False),
+    sa.Column("target", sa.Text(), nullable=False),
+    sa.Column("subject", sa.Text(), nullable=False),
+    sa.Column("previous_state", sa.Text(), nullable=False),
+    sa.Column("state", sa.Text(), nullable=False),
+    sa.Column("outcome_id", sa.Integer(), sa.ForeignKey("fleet_outcomes.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("event", sa.JSON(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("claimed_at", sa.Text(), nullable=False),
+    sa.Column("finished_at", sa.Text(), nullable=True),
+    sa.Column("detail", sa.Text(), nullable=True),
+    sa.Index("ix_deliveries_contract_target_subject", "contract", "target", "subject", "id"),
+    sqlite_autoincrement=True,
+)
+"""Every notification of a change of state: claimed under a unique key before it is sent, then sent or failed."""
 
 _T = TypeVar("_T")
 
@@ -255,6 +298,155 @@ class History:
         with self._translated("the history store failed"):
             rows = self._retrying(lambda: self._rows(query))
         return [self._recorded(row) for row in rows]
+
+    # -- the fleet: outcomes and deliveries ------------------------------------------------------------------
+
+    def record_outcome(self, outcome: Mapping[str, Any]) -> int:
+        """Record one contract's result of a fleet check (a `fleet_outcomes` row's columns); return its id."""
+        row = {**outcome, "contract": _text(str(outcome["contract"]))}
+        with self._translated("the history store failed to record the contract's outcome"):
+            return self._retrying(lambda: self._insert(fleet_outcomes, row))
+
+    def latest_outcomes(self, contracts: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """The newest outcome of each contract (of `contracts`, else of all), by contract name."""
+        if self._empty:
+            return []
+        newest = sa.select(sa.func.max(fleet_outcomes.c.id)).group_by(fleet_outcomes.c.contract)
+        query = sa.select(*self._outcome_columns()).where(fleet_outcomes.c.id.in_(newest))
+        if contracts is not None:
+            query = query.where(fleet_outcomes.c.contract.in_([_text(c) for c in contracts]))
+        with self._translated("the history store failed"):
+            rows = self._retrying(lambda: self._rows(query.order_by(fleet_outcomes.c.contract)))
+        return [self._outcome(row) for row in rows]
+
+    def outcome_series(self, contracts: Sequence[str], limit: int) -> dict[str, list[dict[str, Any]]]:
+        """The last `limit` outcomes of each contract, oldest first, without their digests: for trend lines."""
+        if self._empty or not contracts:
+            return {}
+        columns = [c for c in fleet_outcomes.c if c.name != "digest"]
+        ranked = (
+            sa.select(
+                *columns,
+                sa.func.row_number()
+                .over(partition_by=fleet_outcomes.c.contract, order_by=fleet_outcomes.c.id.desc())
+                .label("rank"),
+            )
+            .where(fleet_outcomes.c.contract.in_([_text(c) for c in contracts]))
+            .subquery()
+        )
+        query = sa.select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.contract, ranked.c.id)
+        with self._translated("the history store failed"):
+            rows = self._retrying(lambda: self._rows(query))
+        series: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            data = dict(row._mapping)
+            data.pop("rank", None)
+            series.setdefault(str(row.contract), []).append(data)
+        return series
+
+    def delivered_states(self, contract: str, target: str) -> dict[str, str]:
+        """Each subject's state as last told to `target` for `contract`: the newest delivery sent or claimed
+        (a claim whose send was cut off counts as told: a notification is never sent twice)."""
+        if self._empty:
+            return {}
+        newest = (
+            sa.select(sa.func.max(deliveries.c.id))
+            .where(
+                deliveries.c.contract == _text(contract),
+                deliveries.c.target == _text(target),
+                deliveries.c.status.in_(("sent", "claimed")),
+            )
+            .group_by(deliveries.c.subject)
+        )
+        query = sa.select(deliveries.c.subject, deliveries.c.state).where(deliveries.c.id.in_(newest))
+        with self._translated("the history store failed"):
+            rows = self._retrying(lambda: self._rows(query))
+        return {str(row.subject): str(row.state) for row in rows}
+
+    def claim_delivery(self, delivery: Mapping[str, Any]) -> bool:
+        """Claim a notification before sending it: True when this process may send it (a new key, or one whose
+        earlier send failed), False when it was sent or is being sent already."""
+        row = {**delivery, "status": "claimed", "attempts": 0}
+        with self._translated("the history store failed to record a notification"):
+            return self._retrying(lambda: self._claim(row))
+
+    def finish_delivery(self, key: str, status: str, attempts: int, finished_at: datetime, detail: str | None) -> None:
+        """Record how a claimed notification ended: `sent`, or `failed` (a later run may try it again)."""
+        update = (
+            deliveries.update()
+            .where(deliveries.c.key == key)
+            .values(status=status, attempts=attempts, finished_at=finished_at.isoformat(), detail=detail)
+        )
+        with self._translated("the history store failed to record a notification"):
+            self._retrying(lambda: self._execute(update))
+
+    def deliveries(self, contract: str | None = None) -> list[dict[str, Any]]:
+        """Every delivery recorded (of `contract`), in the order they were claimed."""
+        if self._empty:
+            return []
+        query = sa.select(*[c for c in deliveries.c if c.name != "event"], self._as_recorded(deliveries.c.event))
+        if contract is not None:
+            query = query.where(deliveries.c.contract == _text(contract))
+        with self._translated("the history store failed"):
+            rows = self._retrying(lambda: self._rows(query.order_by(deliveries.c.id)))
+        return [{**row._mapping, "event": self._json_cell("deliveries", row.id, "event", row.event)} for row in rows]
+
+    def _outcome_columns(self) -> list[Any]:
+        return [c for c in fleet_outcomes.c if c.name != "digest"] + [self._as_recorded(fleet_outcomes.c.digest)]
+
+    def _outcome(self, row: sa.Row[Any]) -> dict[str, Any]:
+        data = dict(row._mapping)
+        if data["digest"] is not None:
+            data["digest"] = self._json_cell("fleet_outcomes", row.id, "digest", data["digest"])
+        return data
+
+    def _json_cell(self, table: str, row_id: int, name: str, stored: object) -> Any:
+        try:
+            if isinstance(stored, bytes | bytearray | memoryview):
+                stored = bytes(stored).decode("utf-8")
+            if not isinstance(stored, str):
+                raise TypeError(f"expected JSON text, got {type(stored).__name__}")
+            return json.loads(stored)
+        except _BAD_RECORD as exc:
+            raise InputError.single(
+                f"<history {self.shown}>",
+                f"{table}[id={row_id}].{name}",
+                f"not valid JSON ({_describe(exc)}): the store was damaged or edited",
+            ) from exc
+
+    def _insert(self, table: sa.Table, row: Mapping[str, Any]) -> int:
+        with self._transaction(write=True) as conn:
+            key = conn.execute(table.insert(), dict(row)).inserted_primary_key
+            if key is None:
+                raise RuntimeError(f"the database did not report the new {table.name} row's id")
+            return int(key[0])
+
+    def _execute(self, statement: sa.Executable) -> None:
+        with self._transaction(write=True) as conn:
+            conn.execute(statement)
+
+    def _claim(self, row: Mapping[str, Any]) -> bool:
+        with self._transaction(write=True) as conn:
+            if conn.dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+                insert: Any = pg_insert(deliveries)
+            else:
+                from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+                insert = sqlite_insert(deliveries)
+            # RETURNING tells whether the row went in (rowcount is not reliable for it on every driver)
+            done = conn.execute(
+                insert.values(**row).on_conflict_do_nothing(index_elements=["key"]).returning(deliveries.c.id)
+            )
+            if done.first() is not None:
+                return True
+            again = conn.execute(
+                deliveries.update()
+                .where(deliveries.c.key == row["key"], deliveries.c.status == "failed")
+                .values(status="claimed", claimed_at=row["claimed_at"], finished_at=None, detail=None)
+            )
+            return bool(again.rowcount == 1)
 
     # -- reading rows back ----------------------------------------------------------------------------------
 

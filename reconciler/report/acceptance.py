@@ -7,6 +7,7 @@ report's `--now`) is passed in; only what the runs recorded is counted, and days
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -27,7 +28,7 @@ from reconciler.dates.clock import end_of_day, in_contract_tz, start_of_day
 from reconciler.history.replay import replay
 
 Kind = Literal["monthly", "summary"]
-DayStatus = Literal["met", "short", "unknown", "no_run"]
+DayStatus = Literal["met", "over", "short", "unknown", "no_run"]
 Outcome = Literal["on_time", "late", "overdue", "open"]
 SUPPLIED_STATUSES = frozenset({Status.MET, Status.PENDING, Status.OVER})
 """A run with one of these statuses saw at least what was due of the line item."""
@@ -49,12 +50,18 @@ class Coverage(_Frozen):
     days_without_runs: int
     missing: list[str] = Field(description="days without a run, as single days or ranges first/last")
     runs: int
+    days_short: int = Field(0, description="days on which any line item was short")
+    days_over: int = Field(0, description="days on which a line item was over and none short")
+    days_unknown: int = Field(0, description="days with runs on which a line item could not be decided")
 
 
 class DayCounts(_Frozen):
     met: int = Field(
-        description="days on which every run that observed the line item saw at least what was due (met, "
-        "pending or over); runs that could not observe it do not count"
+        description="days on which every run that observed the line item saw at least what was due and none more "
+        "than the entitlement (met or pending); runs that could not observe it do not count"
+    )
+    over: int = Field(
+        0, description="days on which no run found the line item short and a run that observed it found it over"
     )
     short: int = Field(description="days with at least one run showing the line item short")
     unknown: int = Field(description="days with runs, none of which could observe the line item")
@@ -75,6 +82,10 @@ class Availability(_Frozen):
     lowest_supplied: Decimal | None = Field(
         description="the lowest exact supply of the runs (bounds that differ are left out)"
     )
+    largest_surplus: Decimal | None = Field(
+        None, description="the largest surplus (supplied - entitled) a run found, certain from its bounds"
+    )
+    largest_surplus_value: Decimal | None = Field(None, description="that run's surplus value, CNY per month")
     entitled_at_end: Decimal | None = Field(description="entitled at the window's last run")
     supplied_at_end: Decimal | None = Field(description="supplied at the window's last run")
 
@@ -128,8 +139,17 @@ class Incident(_Frozen):
     run_id: int
     now: datetime
     source: str
-    failed: dict[str, str] = Field(description="resource kind -> failure")
+    failed: dict[str, Message] = Field(description="resource kind -> why it failed")
     unknown_line_items: list[str]
+
+
+class SincePrevious(_Frozen):
+    """Each line item's status at the window's last run against the last run before the window's last month (the
+    end of the previous monthly report)."""
+
+    previous_check: datetime = Field(description="the last run before the window's last month")
+    before: dict[str, Status]
+    after: dict[str, Status] = Field(description="at the window's last run")
 
 
 class RunRow(_Frozen):
@@ -147,6 +167,7 @@ class MonthRow(_Frozen):
     days_with_runs: int
     runs: int
     days_short: int = Field(description="days with at least one line item short")
+    days_over: int = Field(0, description="days with a line item over and none short")
     incidents: int
     exposure_accrued: Decimal
 
@@ -173,6 +194,9 @@ class AcceptanceReport(_Frozen):
     incidents: list[Incident]
     runs: list[RunRow] = Field(description="every run of the window (monthly report); empty in the summary")
     months: list[MonthRow] = Field(description="one row per month of the service (summary report); else empty")
+    since_previous: SincePrevious | None = Field(
+        None, description="what changed since the previous month's end; null without a run on either side"
+    )
     warnings: list[Message]
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
@@ -240,6 +264,9 @@ class _Builder:
 
     def __post_init__(self) -> None:
         self.ordered = _ordered(self.all_runs, self.as_of)
+        by_id = sorted(self.all_runs, key=lambda r: r.run_id)
+        self._ids = [r.run_id for r in by_id]
+        self._pasts = [r.past() for r in by_id]  # each run read as the core reads earlier runs, once
 
     def report(self, kind: Kind, period: str, start: datetime, end: datetime) -> AcceptanceReport:
         with arithmetic():
@@ -257,6 +284,7 @@ class _Builder:
         if not complete:
             warnings.append(message("period_not_over", as_of=self.as_of))
         missing_days = [d for d in days if d not in by_day]
+        availability, totals = self._availability(inside, days, by_day)
         if missing_days:
             warnings.append(message("days_without_runs", missing=len(missing_days), days=len(days)))
         return AcceptanceReport(
@@ -275,8 +303,11 @@ class _Builder:
                 days_without_runs=len(missing_days),
                 missing=_ranges(missing_days),
                 runs=len(inside),
+                days_short=totals["short"],
+                days_over=totals["over"],
+                days_unknown=totals["unknown"],
             ),
-            availability=self._availability(inside, days, by_day),
+            availability=availability,
             episodes=self._episodes(start, end),
             expansions=self._expansions(kind, start, end),
             exposure=exposure,
@@ -285,6 +316,7 @@ class _Builder:
             incidents=[i for run in inside for i in _incidents(run)],
             runs=[_run_row(run) for run in inside] if kind == "monthly" else [],
             months=self._months(start, end) if kind == "summary" else [],
+            since_previous=self._since_previous(inside, end),
             warnings=warnings,
         )
 
@@ -305,22 +337,42 @@ class _Builder:
 
     def _replay(self, run: RecordedRun) -> Reconciliation:
         if run.run_id not in self._replays:
-            earlier = [r.past() for r in self.all_runs if r.run_id < run.run_id]
+            earlier = self._pasts[: bisect_left(self._ids, run.run_id)]
             self._replays[run.run_id] = replay(self.contract, run, earlier)
         return self._replays[run.run_id]
 
+    def _since_previous(self, inside: list[RecordedRun], end: datetime) -> SincePrevious | None:
+        if not inside:
+            return None
+        last_month = start_of_day(in_contract_tz(end - timedelta(microseconds=1)).date().replace(day=1))
+        earlier = [r for r in self.ordered if r.now < last_month]
+        if not earlier or inside[-1].now < last_month:
+            return None
+
+        def statuses(run: RecordedRun) -> dict[str, Status]:
+            return {str(rec["line_item"]): _decided_status(rec) for rec in run.findings}
+
+        return SincePrevious(previous_check=earlier[-1].now, before=statuses(earlier[-1]), after=statuses(inside[-1]))
+
     def _availability(
         self, inside: list[RecordedRun], days: list[date], by_day: dict[date, list[RecordedRun]]
-    ) -> list[Availability]:
+    ) -> tuple[list[Availability], dict[str, int]]:
+        """Each line item's days and runs, and the days on which any line item was short, over (none short) or
+        undecided."""
         result = []
+        marks: dict[date, set[str]] = {day: set() for day in days}
         for item in self.contract.line_items:
             key = item.id.value
-            counts = {"met": 0, "short": 0, "unknown": 0, "no_run": 0}
+            counts = {"met": 0, "over": 0, "short": 0, "unknown": 0, "no_run": 0}
             for day in days:
-                counts[_day_status([_status(r, key) for r in by_day.get(day, [])])] += 1
+                status = _day_status([_status(r, key) for r in by_day.get(day, [])])
+                counts[status] += 1
+                marks[day].add(status)
             records = [rec for r in inside for rec in r.findings if rec["line_item"] == key]
             supplied = [Decimal(str(rec["supplied"])) for rec in records if rec.get("supplied") is not None]
             last = records[-1] if records else None
+            surpluses = [_surplus(rec) for rec in records if rec["status"] == Status.OVER]
+            surplus = max((s for s in surpluses if s is not None), key=lambda s: s[0], default=None)
             result.append(
                 Availability(
                     line_item=key,
@@ -332,13 +384,20 @@ class _Builder:
                     runs=len(records),
                     runs_short=sum(1 for rec in records if rec["status"] == Status.SHORT),
                     lowest_supplied=min(supplied) if supplied else None,
+                    largest_surplus=None if surplus is None else surplus[0],
+                    largest_surplus_value=None if surplus is None else surplus[1],
                     entitled_at_end=None if last is None else Decimal(str(last["entitled"])),
                     supplied_at_end=None
                     if last is None or last.get("supplied") is None
                     else Decimal(str(last["supplied"])),
                 )
             )
-        return result
+        totals = {
+            "short": sum(1 for m in marks.values() if "short" in m),
+            "over": sum(1 for m in marks.values() if "over" in m and "short" not in m),
+            "unknown": sum(1 for m in marks.values() if "unknown" in m),
+        }
+        return result, totals
 
     def _episodes(self, start: datetime, end: datetime) -> list[Episode]:
         """Every shortfall episode that overlaps the window, from all runs up to its end."""
@@ -503,6 +562,9 @@ class _Builder:
             short_days = {
                 in_contract_tz(r.now).date() for r in inside if any(f["status"] == Status.SHORT for f in r.findings)
             }
+            over_days = {
+                in_contract_tz(r.now).date() for r in inside if any(f["status"] == Status.OVER for f in r.findings)
+            }
             rows.append(
                 MonthRow(
                     month=f"{year:04d}-{month:02d}",
@@ -510,6 +572,7 @@ class _Builder:
                     days_with_runs=len(run_days),
                     runs=len(inside),
                     days_short=len(short_days),
+                    days_over=len(over_days - short_days),
                     incidents=sum(len(_incidents(r)) for r in inside),
                     exposure_accrued=sum((e.accrued for e in self._exposure(month_start, month_end)), Decimal("0.00")),
                 )
@@ -554,14 +617,25 @@ def _decided_status(record: Mapping[str, Any]) -> Status:
 
 def _day_status(statuses: list[Status | None]) -> DayStatus:
     """A day's status from its runs' statuses of one line item: short if any run found it short (for certain);
-    met if every run that observed it saw at least what was due; unknown if none observed it; no_run without
-    runs."""
+    over if none did and a run that observed it found more than the entitlement; met if every run that observed
+    it saw at least what was due and no more than entitled; unknown if none observed it; no_run without runs."""
     if not statuses:
         return "no_run"
     seen = [s for s in statuses if observed(s)]
     if not seen:
         return "unknown"
-    return "short" if Status.SHORT in seen else "met"
+    if Status.SHORT in seen:
+        return "short"
+    return "over" if Status.OVER in seen else "met"
+
+
+def _surplus(record: Mapping[str, Any]) -> tuple[Decimal, Decimal | None] | None:
+    """An over run's certain surplus (its lower bound above the entitlement) and that surplus's monthly value."""
+    lower = record.get("supplied_lower", record.get("supplied"))
+    if lower is None:
+        return None
+    value = record.get("surplus_value_monthly")
+    return Decimal(str(lower)) - Decimal(str(record["entitled"])), None if value is None else Decimal(str(value))
 
 
 def _episode(

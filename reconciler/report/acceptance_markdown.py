@@ -7,39 +7,53 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reconciler.base.messages import say
+from reconciler.base.messages import say, term
+from reconciler.contract.model import Contract
 from reconciler.history.trends import Trend
 from reconciler.report import text
 from reconciler.report.acceptance import AcceptanceReport
 from reconciler.report.labels import Lang, label
+from reconciler.report.markdown import overview_lines
+from reconciler.report.overview import period_overview
 from reconciler.report.status_markdown import trend_table
 
 
-def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend], lang: Lang = "en") -> str:
+def render_acceptance_markdown(
+    report: AcceptanceReport, contract: Contract, trends: Sequence[Trend], lang: Lang = "en"
+) -> str:
     def lab(key: str) -> str:
         return label(key, lang)
 
+    def items(ids: Sequence[str]) -> str:
+        return text.list_join(lang).join(text.item_label(i, lang) for i in ids) or "-"
+
+    colon = text.colon(lang)
     title = lab("monthly_title" if report.kind == "monthly" else "summary_title")
+    period = text.period_name(report.kind, report.period, lang)
     c = report.coverage
     lines = [
-        f"## {title} · {report.period}: {report.contract.title_zh}",
+        f"## {title} · {period}{colon}{report.contract.title_zh}",
+        "",
+        *overview_lines(period_overview(report, contract), lang),
+        "",
+        f"- {lab('period')}{colon}{text.when(report.window_start, lang)} – {text.deadline(report.window_end, lang)}"
+        + ("" if report.complete else text.bracketed(lab("incomplete"), lang)),
+        f"- {lab('as_of')}{colon}{text.when(report.as_of, lang)}",
         "",
         f"_{lab('acceptance_note')}_",
         "",
-        f"- {lab('period')}: {text.when(report.window_start, lang)} – {text.deadline(report.window_end, lang)}"
-        + ("" if report.complete else f" ({lab('incomplete')})"),
-        f"- {lab('as_of')}: {text.when(report.as_of, lang)}",
-        "",
         f"**{lab('coverage')}**",
         "",
-        f"- {lab('days')}: {c.days}",
-        f"- {lab('days_with_runs')}: {c.days_with_runs}",
-        f"- {lab('days_without_runs')}: {c.days_without_runs}",
-        f"- {lab('runs')}: {c.runs}",
+        f"- {lab('days')}{colon}{c.days}",
+        f"- {lab('days_with_runs')}{colon}{c.days_with_runs}",
+        f"- {lab('days_without_runs')}{colon}{c.days_without_runs}",
+        f"- {lab('runs')}{colon}{c.runs}",
     ]
     if c.missing:
-        lines.append(f"- {lab('missing_days')}: {', '.join(text.day_range(r, lang) for r in c.missing)}")
-    headers = ["#", lab("line_item"), lab("days_met"), lab("days_short"), lab("days_unknown"), lab("days_no_run")]
+        ranges = text.list_join(lang).join(text.day_range(r, lang) for r in c.missing)
+        lines.append(f"- {lab('missing_days')}{colon}{ranges}")
+    headers = ["#", lab("line_item"), lab("days_met"), lab("days_over"), lab("days_short"), lab("days_unknown")]
+    headers.append(lab("days_no_run"))
     headers += [lab("runs_short"), lab("lowest"), lab("entitled"), lab("supplied")]
     lines += [
         "",
@@ -50,12 +64,13 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
     ]
     lines += text.table(
         headers,
-        "rlrrrrrrrr",
+        "rlrrrrrrrrr",
         (
             [
                 str(v.seq),
-                f"{v.line_item} {v.name_zh if lang == 'zh' else v.name_en}",
+                f"{text.item_label(v.line_item, lang)} `{v.line_item}`",
                 str(v.days.met),
+                str(v.days.over),
                 str(v.days.short),
                 str(v.days.unknown),
                 str(v.days.no_run),
@@ -75,7 +90,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             "lllrrr",
             (
                 [
-                    e.line_item,
+                    text.item_label(e.line_item, lang),
                     f"{text.when(e.start, lang)} (#{e.start_run_id})",
                     f"{text.when(e.end, lang)} (#{e.end_run_id})" if e.end else lab("ongoing"),
                     str(e.runs),
@@ -96,7 +111,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             (
                 [
                     x.id,
-                    x.line_item,
+                    text.item_label(x.line_item, lang),
                     f"+{text.quantity(x.quantity, lang)}",
                     text.when(x.requested_at, lang),
                     text.deadline(x.due_at, lang),
@@ -108,7 +123,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
         )
     else:
         lines.append(lab("no_expansions"))
-    lines += ["", f"**{lab('exposure_accrued')}: {text.yuan(report.exposure_accrued, lang)} {lab('cny')}**", ""]
+    lines += ["", f"**{lab('exposure_accrued')}{colon}{text.yuan(report.exposure_accrued, lang)} {lab('cny')}**", ""]
     if report.exposure:
         headers = [lab(key) for key in ("clause", "event", "since", "delay_days_count", "amount_at_end", "accrued")]
         lines += text.table(
@@ -117,7 +132,7 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             (
                 [
                     text.clause(item.clause, lang),
-                    ", ".join(item.line_items) + (f" {item.expansion}" if item.expansion else ""),
+                    items(item.line_items) + (f" {item.expansion}" if item.expansion else ""),
                     text.when(item.since, lang),
                     "-" if item.days is None else str(item.days),
                     text.yuan(item.amount_at_end, lang),
@@ -131,10 +146,13 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
     lines += ["", f"**{lab('incidents')}**", ""]
     if report.incidents:
         for i in report.incidents:
-            failed = "; ".join(f"{kind}: {reason}" for kind, reason in i.failed.items())
-            unknown = ", ".join(i.unknown_line_items) or "-"
+            failed = text.semicolon(lang).join(
+                f"{term(f'kind.{kind}', lang)}{colon}{say(reason, lang)}" for kind, reason in i.failed.items()
+            )
+            unknown = items(i.unknown_line_items)
             lines.append(
-                f"- #{i.run_id} {text.when(i.now, lang)} `{i.source}`: {failed} ({lab('unknown_items')}: {unknown})"
+                f"- #{i.run_id} {text.when(i.now, lang)} `{i.source}`{colon}{failed}"
+                + text.bracketed(f"{lab('unknown_items')}{colon}{unknown}", lang)
             )
     else:
         lines.append(lab("none"))
@@ -144,17 +162,18 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             f"**{lab('months_table')}**",
             "",
         ]
-        headers = [lab(key) for key in ("month", "days", "days_with_runs", "runs", "days_any_short", "incident_count")]
+        headers = [lab(key) for key in ("month", "days", "days_with_runs", "runs", "days_any_short", "days_any_over")]
         lines += text.table(
-            [*headers, lab("accrued")],
-            "lrrrrrr",
+            [*headers, lab("incident_count"), lab("accrued")],
+            "lrrrrrrr",
             (
                 [
-                    m.month,
+                    text.period_name("monthly", m.month, lang),
                     str(m.days),
                     str(m.days_with_runs),
                     str(m.runs),
                     str(m.days_short),
+                    str(m.days_over),
                     str(m.incidents),
                     text.yuan(m.exposure_accrued, lang),
                 ]
@@ -169,16 +188,16 @@ def render_acceptance_markdown(report: AcceptanceReport, trends: Sequence[Trend]
             "",
         ]
         lines += text.table(
-            [lab(key) for key in ("run", "now", "verdict", "short", "over", "unknown")],
+            [lab(key) for key in ("run", "now", "verdict", "col_short", "col_over", "col_unknown")],
             "llllll",
             (
                 [
                     f"#{run.run_id}",
                     text.when(run.now, lang),
-                    lab("verdict_unknown" if run.verdict == "unknown" else run.verdict),
-                    ", ".join(run.short) or "-",
-                    ", ".join(run.over) or "-",
-                    ", ".join(run.unknown) or "-",
+                    lab(f"run.{run.verdict}"),
+                    items(run.short),
+                    items(run.over),
+                    items(run.unknown),
                 ]
                 for run in report.runs
             ),

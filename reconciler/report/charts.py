@@ -11,15 +11,21 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from reconciler.base.formats import short_deadline, short_instant
+from reconciler.base.formats import Lang, day, short_day, short_deadline, short_instant
 from reconciler.core.models import Status
 from reconciler.dates.clock import in_contract_tz
 from reconciler.history.trends import Trend
 from reconciler.report.text import quantity
 
 TREND_WIDTH = 320
-TREND_HEIGHT = 70
+TREND_HEIGHT = 84
 TREND_PAD = 6
+TREND_PLOT_RIGHT = 252
+"""The lines end here; the value labels stand in the gutter to the right, where no line crosses them."""
+TREND_PLOT_BOTTOM = 64
+"""The lines end here; the first and last run's days stand below."""
+MAX_DOTS = 62
+"""A dot per run up to about two months of nightly runs; beyond, the line alone (short runs keep their red dot)."""
 TIMELINE_WIDTH = 960
 TIMELINE_LABEL = 210
 TIMELINE_ROW = 34
@@ -37,18 +43,23 @@ class TrendChart:
     due: str
     short_points: tuple[tuple[float, float], ...]
     points: tuple[tuple[float, float], ...]
-    """Every observed (x, y) of the supplied line, for the runs' dots."""
+    """Every observed (x, y) of the supplied line, for the runs' dots; none past MAX_DOTS runs."""
     low: str
     """The axis label at the bottom; empty for a flat series (one value, shown as `high`)."""
     high: str
     high_y: float
     """Where `high` is written: the top, or beside the line of a flat series."""
+    low_y: float
+    first_day: str
+    """The first run's day, in the reader's format, under the left end of the lines."""
+    last_day: str
     first_supplied: str
     last_supplied: str
     lowest_supplied: str
 
 
-def trend_chart(trend: Trend) -> TrendChart:
+def trend_chart(trend: Trend, lang: Lang = "en") -> TrendChart:
+    """The chart of one line item's trend; days under it as `lang` writes them."""
     points = trend.points
     values = [v for p in points for v in (p.supplied, p.entitled, p.due) if v is not None]
     low, high = (min(values), max(values)) if values else (Decimal(0), Decimal(1))
@@ -60,12 +71,12 @@ def trend_chart(trend: Trend) -> TrendChart:
 
     def x(now: datetime) -> float:
         if first is None or span <= 0:
-            return TREND_WIDTH / 2
-        return TREND_PAD + (now - first).total_seconds() / span * (TREND_WIDTH - 2 * TREND_PAD)
+            return TREND_PLOT_RIGHT / 2
+        return TREND_PAD + (now - first).total_seconds() / span * (TREND_PLOT_RIGHT - 2 * TREND_PAD)
 
     def y(value: Decimal) -> float:
         share = float((value - low) / (high - low))
-        return TREND_HEIGHT - TREND_PAD - share * (TREND_HEIGHT - 2 * TREND_PAD)
+        return TREND_PLOT_BOTTOM - TREND_PAD - share * (TREND_PLOT_BOTTOM - 2 * TREND_PAD)
 
     stretches: list[list[str]] = [[]]
     observed: list[tuple[float, float]] = []
@@ -87,10 +98,13 @@ def trend_chart(trend: Trend) -> TrendChart:
             for p in points
             if p.status is Status.SHORT and p.supplied is not None
         ),
-        points=tuple(observed),
+        points=tuple(observed) if len(observed) <= MAX_DOTS else (),
         low="" if flat else quantity(low),
         high=quantity(low + 1) if flat else quantity(high),
-        high_y=TREND_HEIGHT / 2 - 4 if flat else 11,
+        high_y=TREND_PLOT_BOTTOM / 2 + 4 if flat else TREND_PAD + 8,
+        low_y=TREND_PLOT_BOTTOM - TREND_PAD,
+        first_day="" if first is None else day(in_contract_tz(first).date(), lang),
+        last_day="" if last is None or last == first else day(in_contract_tz(last).date(), lang),
         first_supplied=_text(supplied[0] if supplied else None),
         last_supplied=_text(supplied[-1] if supplied else None),
         lowest_supplied=_text(min(supplied) if supplied else None),
@@ -130,6 +144,8 @@ class ExpansionLike(Protocol):
 @dataclass(frozen=True)
 class TimelineRow:
     id: str
+    label: str
+    """What the row is, for people: the line item and the quantity it adds."""
     state: str
     y: float
     requested_x: float
@@ -157,8 +173,15 @@ class Timeline:
     left: int
 
 
-def timeline(expansions: Sequence[ExpansionLike], states: Sequence[str], now: datetime) -> Timeline:
-    """Each expansion as a bar from its request to its deadline, a dot where it was delivered, and `now`."""
+def timeline(
+    expansions: Sequence[ExpansionLike],
+    states: Sequence[str],
+    now: datetime,
+    labels: Sequence[str],
+    lang: Lang = "en",
+) -> Timeline:
+    """Each expansion as a bar from its request to its deadline (labelled with `labels`), a dot where it was
+    delivered, and `now`; days and times as `lang` writes them."""
     instants = [now]
     for e in expansions:
         instants += [e.requested_at, e.due_at, *([e.fulfilled_at] if e.fulfilled_at else [])]
@@ -171,31 +194,32 @@ def timeline(expansions: Sequence[ExpansionLike], states: Sequence[str], now: da
         return round(TIMELINE_LABEL + (at - start).total_seconds() / span * usable, 1)
 
     rows = []
-    for index, (e, state) in enumerate(zip(expansions, states, strict=True)):
+    for index, (e, state, label) in enumerate(zip(expansions, states, labels, strict=True)):
         fulfilled = e.fulfilled_at
         rows.append(
             TimelineRow(
                 id=e.id,
+                label=label,
                 state=state,
                 y=TIMELINE_TOP + index * TIMELINE_ROW,
                 requested_x=x(e.requested_at),
                 due_x=x(e.due_at),
                 fulfilled_x=None if fulfilled is None else x(fulfilled),
                 late=(fulfilled is not None and fulfilled > e.due_at) or (fulfilled is None and e.due_at <= now),
-                due_label=short_deadline(e.due_at),
+                due_label=short_deadline(e.due_at, lang),
             )
         )
     days = (end - start).days
     step = max(1, -(-days // 8))  # at most about 8 day ticks
     ticks = tuple(
-        Ticks(x=x(start + timedelta(days=n)), label=(start + timedelta(days=n)).strftime("%Y-%m-%d"))
+        Ticks(x=x(start + timedelta(days=n)), label=short_day((start + timedelta(days=n)).date(), lang))
         for n in range(0, days + 1, step)
     )
     return Timeline(
         rows=tuple(rows),
         ticks=ticks,
         now_x=x(now),
-        now_label=short_instant(now),
+        now_label=short_instant(now, lang),
         width=TIMELINE_WIDTH,
         height=TIMELINE_TOP + TIMELINE_ROW * max(1, len(rows)) + 10,
         left=TIMELINE_LABEL,

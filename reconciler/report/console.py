@@ -72,15 +72,15 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
                 console.print(head, style=_STYLE[finding.status], markup=False, soft_wrap=True)
                 console.print(f"  {figures}", markup=False, soft_wrap=True)
     console.print(
-        f"{label('now', lang)}: {text.when(result.now, lang)}   {label('observed_at', lang)}: "
-        f"{text.when(result.observed_at, lang)}",
+        f"{label('now', lang)}{text.colon(lang)}{text.when(result.now, lang)}   {label('observed_at', lang)}"
+        f"{text.colon(lang)}{text.when(result.observed_at, lang)}",
         markup=False,
         soft_wrap=True,
     )
     for source in result.sources:
         console.print(
-            f"{label('sources', lang)}: {source.name} ({source.detail}), "
-            f"{counted(source.resource_count, 'resources', lang)}",
+            f"{label('sources', lang)}{text.colon(lang)}{source.name}{text.bracketed(source.detail, lang)}"
+            f"{text.comma(lang)}{counted(source.resource_count, 'resources', lang)}",
             markup=False,
             soft_wrap=True,
         )
@@ -98,11 +98,13 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
         ("basis_attested", text.attestation_lines(result, lang)),
     ):
         if lines:
-            console.print(f"{label(key, lang)}:", markup=False)
+            console.print(f"{label(key, lang)}{text.colon(lang).rstrip()}", markup=False)
         for line in lines:
             console.print(f"- {line}", markup=False, soft_wrap=True)
-    none = "" if result.expansions else f" {label('no_expansions', lang)}"
-    console.print(f"{label('expansions', lang)}:{none}", markup=False)
+    none = "" if result.expansions else label("no_expansions", lang)
+    console.print(
+        f"{label('expansions', lang)}{text.colon(lang).rstrip() if not none else text.colon(lang)}{none}", markup=False
+    )
     for line in text.expansion_lines(result, lang):
         console.print(f"- {line}", markup=False, soft_wrap=True)
     console.print(text.exposure_total(result, lang), markup=False)

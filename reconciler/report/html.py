@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from reconciler.base.messages import Message, say, term
 from reconciler.contract.model import Contract
 from reconciler.contract.obligations import Obligation
 from reconciler.core.models import Finding, Reconciliation, Status
@@ -22,6 +23,7 @@ from reconciler.report import text
 from reconciler.report.acceptance import AcceptanceReport
 from reconciler.report.charts import timeline, trend_chart
 from reconciler.report.labels import Lang, PageLang, counted, label, unit
+from reconciler.report.overview import Overview, period_overview, status_overview
 
 TEMPLATE = "report.html.j2"
 ACCEPTANCE_TEMPLATE = "acceptance.html.j2"
@@ -31,8 +33,10 @@ CHART_WIDTH = 960
 LABEL_WIDTH = 250
 BAR_LEFT = LABEL_WIDTH + 10
 BAR_SPACE = CHART_WIDTH - BAR_LEFT - 80
-ROW_HEIGHT = 46
-BAR_HEIGHT = 14
+ROW_HEIGHT = 36
+ROW_HEIGHT_BOTH = 44
+"""A row whose label is in two lines: Chinese, then English."""
+BAR_HEIGHT = 12
 TOP = 30
 LABEL_ROOM = 56
 """Room the percent label takes after the bar; a due tick inside it pushes the label past the tick."""
@@ -48,7 +52,9 @@ class Bar:
     """One line item in the chart: the contracted bar (100 %) and the supplied one, as % of the entitlement."""
 
     y: int
-    name: str
+    id: str
+    names: tuple[str, ...]
+    """The label's lines: the line item's name in the page's language(s)."""
     title: str
     status: str
     short: bool
@@ -83,6 +89,28 @@ class _Words:
     def name(self, zh: str | None, en: str | None) -> Markup:
         return self.words(lambda language: (zh if language == "zh" else en) or "")
 
+    def plain(self, make: Words) -> str:
+        """Text without markup (a `<title>`, the PDF's title): Chinese, then English, when both."""
+        if self.lang != "both":
+            return make(self.lang)
+        zh, en = make("zh"), make("en")
+        return zh if zh == en else f"{zh} / {en}"
+
+    def chart_lang(self) -> Lang:
+        """The language of a chart's dates: the page's, or English (numbers only) on a page in both."""
+        return "zh" if self.lang == "zh" else "en"
+
+    def overview(self, overview: Overview) -> dict[str, Any]:
+        """The first screen, each sentence in the page's language(s)."""
+        return {
+            "tone": overview.tone,
+            "banner": self.sentence(overview.banner),
+            "points": [(p.severity, p.topic, self.sentence(p.text)) for p in overview.points],
+        }
+
+    def sentence(self, msg: Message) -> Markup:
+        return self.words(lambda language: say(msg, language))
+
 
 def _environment() -> Environment:
     return Environment(
@@ -93,6 +121,12 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def render_template(name: str, **context: Any) -> str:
+    """One of the report package's templates rendered with `context`: the one place Jinja2 is used (the fleet's
+    overview page renders through it too)."""
+    return _environment().get_template(name).render(**context)
 
 
 def _common(w: _Words, lang: PageLang) -> dict[str, Any]:
@@ -119,7 +153,27 @@ def _common(w: _Words, lang: PageLang) -> dict[str, Any]:
         "unit": lambda value: w.words(lambda language: unit(value, language)),
         "counted": lambda count, key: w.words(lambda language: counted(count, key, language)),
         "delay_since": lambda days, first: w.words(lambda language: text.delay_since(days, first, language)),
-        "day_range": lambda days: w.words(lambda language: text.day_range(days, language)),
+        "day_ranges": lambda ranges: w.words(
+            lambda language: text.list_join(language).join(text.day_range(r, language) for r in ranges)
+        ),
+        "item": lambda line_item: w.words(lambda language: term(f"item.{line_item}", language)),
+        "items": lambda line_items: w.words(
+            lambda language: text.list_join(language).join(term(f"item.{i}", language) for i in line_items) or "-"
+        ),
+        "kind": lambda value: w.words(lambda language: term(f"kind.{value}", language)),
+        # punctuation between figures: the language's own, or the English on a page in both languages
+        "colon": text.colon("zh" if lang == "zh" else "en"),
+        "comma": text.comma("zh" if lang == "zh" else "en"),
+        "window": lambda start, end: w.words(
+            lambda language: f"{text.when(start, language)} – {text.deadline(end, language)}"
+        ),
+        "service_period": lambda period: w.words(
+            lambda language: (
+                f"{text.day(period.start, language)} – {text.day(period.end, language)}"
+                + text.bracketed(f"{period.months} {label('months', language)}", language)
+            )
+        ),
+        "month": lambda value: w.words(lambda language: text.period_name("monthly", value, language)),
     }
 
 
@@ -137,6 +191,7 @@ def render_html(
     w = _Words(lang)
     bars, scale = _bars(result.findings, lang)
     dated = [o for o in calendar if o.due_at is not None]
+    units = {f.line_item.value: f.unit.value for f in result.findings}
     source = (
         w.words(
             lambda language: label("from_history", language).format(
@@ -153,29 +208,35 @@ def render_html(
             **_common(w, lang),
             r=result,
             contract=contract,
-            verdict=w.words(lambda language: text.verdict_line(result, language)),
+            page_title=w.plain(lambda language: f"{label('report_title', language)} - {result.contract.title_zh}"),
+            overview=w.overview(status_overview(result)),
             notes=w.lines(lambda language: text.notes(result, language)),
             basis=w.lines(lambda language: text.basis_lines(result, language)),
             attested=w.lines(lambda language: text.attestation_lines(result, language)),
             summary=_summary(w, result),
-            exposure_total=w.words(lambda language: text.exposure_total(result, language)),
             history=w.words(lambda language: text.history_heading(result, language) or ""),
             changes=w.lines(lambda language: text.change_lines(result, language)),
             from_history=source,
             bars=bars,
             chart_width=CHART_WIDTH,
-            chart_height=TOP + ROW_HEIGHT * len(bars) + 20,
+            chart_height=TOP + (ROW_HEIGHT_BOTH if lang == "both" else ROW_HEIGHT) * len(bars) + 20,
             bar_left=BAR_LEFT,
             bar_height=BAR_HEIGHT,
             hundred_x=BAR_LEFT + BAR_SPACE * 100 / float(scale),
             scale_label=f"{text.quantity(scale)} %",
             scale_x=BAR_LEFT + BAR_SPACE,
-            timeline=timeline(result.expansions, [e.state.value for e in result.expansions], result.now)
+            timeline=timeline(
+                result.expansions,
+                [e.state.value for e in result.expansions],
+                result.now,
+                [_expansion_label(w, e.line_item.value, e.quantity, units) for e in result.expansions],
+                w.chart_lang(),
+            )
             if result.expansions
             else None,
             calendar=dated,
             calendar_warnings=list(dict.fromkeys(warning for o in dated for warning in o.warnings)),
-            trends=[trend_chart(t) for t in trends],
+            trends=[trend_chart(t, w.chart_lang()) for t in trends],
         )
     )
     return page if page.endswith("\n") else page + "\n"
@@ -186,6 +247,8 @@ def render_acceptance_html(
 ) -> str:
     """The monthly operations report or the service summary report as one self-contained HTML page."""
     w = _Words(lang)
+    title_key = "monthly_title" if report.kind == "monthly" else "summary_title"
+    units = {item.id.value: item.unit.value for item in contract.line_items}
     page = (
         _environment()
         .get_template(ACCEPTANCE_TEMPLATE)
@@ -193,15 +256,34 @@ def render_acceptance_html(
             **_common(w, lang),
             a=report,
             contract=contract,
-            title=w.label("monthly_title" if report.kind == "monthly" else "summary_title"),
-            title_zh=label("monthly_title" if report.kind == "monthly" else "summary_title", "zh"),
-            timeline=timeline(report.expansions, [e.outcome for e in report.expansions], report.window_end)
+            title=w.label(title_key),
+            period=w.words(lambda language: text.period_name(report.kind, report.period, language)),
+            page_title=w.plain(
+                lambda language: (
+                    f"{label(title_key, language)} {text.period_name(report.kind, report.period, language)}"
+                    f" - {report.contract.title_zh}"
+                )
+            ),
+            overview=w.overview(period_overview(report, contract)),
+            timeline=timeline(
+                report.expansions,
+                [e.outcome for e in report.expansions],
+                report.as_of,
+                [_expansion_label(w, e.line_item, e.quantity, units) for e in report.expansions],
+                w.chart_lang(),
+            )
             if report.expansions
             else None,
-            trends=[trend_chart(t) for t in trends],
+            trends=[trend_chart(t, w.chart_lang()) for t in trends],
         )
     )
     return page if page.endswith("\n") else page + "\n"
+
+
+def _expansion_label(w: _Words, line_item: str, quantity: Decimal, units: dict[str, str]) -> str:
+    """A timeline row's label: the line item's name and what the expansion adds, `vCPU +64`."""
+    chart = w.chart_lang() if w.lang != "both" else "zh"
+    return f"{term(f'item.{line_item}', chart)} +{text.quantity(quantity, chart)}"
 
 
 def _summary(w: _Words, result: Reconciliation) -> list[tuple[str, Markup]]:
@@ -234,12 +316,18 @@ def _bars(findings: list[Finding], lang: PageLang) -> tuple[list[Bar], Decimal]:
         supplied_width = None if percent is None else float(min(percent, scale)) * per_percent
         due_x = BAR_LEFT + float(due) * per_percent if due is not None and f.due < f.entitled else None
         label_x = BAR_LEFT + (supplied_width or 0.0) + 6
-        if due_x is not None and label_x - 8 <= due_x <= label_x + LABEL_ROOM:
-            label_x = due_x + 6
+        hundred_x = BAR_LEFT + 100 * per_percent
+        for line_x in sorted(x for x in (due_x, hundred_x) if x is not None):  # no line strikes the label
+            if label_x - 8 <= line_x <= label_x + LABEL_ROOM:
+                label_x = line_x + 6
+        names: tuple[str, ...] = (f"{f.seq}. {term(f'item.{f.line_item.value}', 'zh' if lang == 'both' else lang)}",)
+        if lang == "both":
+            names += (term(f"item.{f.line_item.value}", "en"),)
         bars.append(
             Bar(
-                y=TOP + index * ROW_HEIGHT,
-                name=f"{f.seq}. {f.line_item.value}",
+                y=TOP + index * (ROW_HEIGHT_BOTH if lang == "both" else ROW_HEIGHT),
+                id=f.line_item.value,
+                names=names,
                 title=f.name_en if lang == "en" else f.name_zh,
                 status=f.status.value,
                 short=f.status is Status.SHORT,

@@ -9,19 +9,23 @@ from reconciler.base.messages import say
 from reconciler.core.models import Reconciliation
 from reconciler.report import text
 from reconciler.report.labels import Lang, counted, label
+from reconciler.report.overview import Overview
 
 
-def render_markdown(result: Reconciliation, lang: Lang = "en") -> str:
+def render_markdown(result: Reconciliation, lang: Lang = "en", overview: Overview | None = None) -> str:
+    """The check as Markdown. With `overview` (the report's first screen) the verdict is said in its words, not
+    as a verdict and exit code (`reconciler report --format markdown`)."""
     headers = ["#" if key == "#" else label(key, lang) for key in text.COLUMNS]
     lines = [
-        f"## {label('title', lang)}: {result.contract.title_zh}",
+        f"## {label('title', lang)}{text.colon(lang)}{result.contract.title_zh}",
         "",
-        f"**{text.verdict_line(result, lang)}**",
+        *(overview_lines(overview, lang) if overview is not None else [f"**{text.verdict_line(result, lang)}**"]),
         "",
-        f"- {label('now', lang)}: {text.when(result.now, lang)}",
-        f"- {label('observed_at', lang)}: {text.when(result.observed_at, lang)}",
+        f"- {label('now', lang)}{text.colon(lang)}{text.when(result.now, lang)}",
+        f"- {label('observed_at', lang)}{text.colon(lang)}{text.when(result.observed_at, lang)}",
         *(
-            f"- {label('sources', lang)}: `{s.name}` ({s.detail}), {counted(s.resource_count, 'resources', lang)}"
+            f"- {label('sources', lang)}{text.colon(lang)}`{s.name}`{text.bracketed(s.detail, lang)}{text.comma(lang)}"
+            f"{counted(s.resource_count, 'resources', lang)}"
             for s in result.sources
         ),
         *(f"- {line}" for line in text.summary_lines(result, lang)),
@@ -58,3 +62,8 @@ def _history(result: Reconciliation, lang: Lang) -> list[str]:
     if heading is None:
         return []
     return [f"- {heading}", *(f"  - {line}" for line in text.change_lines(result, lang))]
+
+
+def overview_lines(overview: Overview, lang: Lang) -> list[str]:
+    """The first screen in Markdown: the banner in bold, one point a line."""
+    return [f"**{say(overview.banner, lang)}**", "", *(f"- {say(p.text, lang)}" for p in overview.points)]

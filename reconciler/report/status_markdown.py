@@ -15,6 +15,7 @@ from reconciler.history.trends import Trend
 from reconciler.report import text
 from reconciler.report.labels import Lang, label
 from reconciler.report.markdown import render_markdown
+from reconciler.report.overview import status_overview
 
 
 def render_status_markdown(
@@ -28,7 +29,7 @@ def render_status_markdown(
     lines: list[str] = []
     if from_history:
         lines += [f"> {label('from_history', lang).format(id=result.run_id, now=text.when(result.now, lang))}", ""]
-    lines.append(render_markdown(result, lang).rstrip("\n"))
+    lines.append(render_markdown(result, lang, status_overview(result)).rstrip("\n"))
     dated = [o for o in calendar if o.day is not None]
     if dated:
         columns = ("cal_date", "cal_state", "cal_clause", "cal_obligation")
@@ -42,7 +43,7 @@ def render_status_markdown(
         for o in dated:
             description = say(o.description, lang)
             if o.conditional:
-                description += f" *({label('cal_conditional', lang)})*"
+                description += f" *{text.bracketed(label('cal_conditional', lang), lang).strip()}*"
             cells = [text.day(o.day, lang), label(o.state.value, lang), o.clause, description]
             lines.append(text.table_row(cells))
     lines += ["", f"**{label('trends', lang)}**", ""]
@@ -61,7 +62,7 @@ def trend_table(trends: Sequence[Trend], lang: Lang) -> list[str]:
         supplied = [p.supplied for p in t.points if p.supplied is not None]
         cells = [
             str(t.seq),
-            t.line_item,
+            text.item_label(t.line_item, lang),
             str(len(t.points)),
             text.quantity(supplied[0] if supplied else None, lang),
             text.quantity(supplied[-1] if supplied else None, lang),

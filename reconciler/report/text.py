@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from reconciler.base import formats
-from reconciler.base.messages import Message, clause_name, line_item_name, message, plain_text, say
+from reconciler.base.messages import Message, clause_name, line_item_name, message, plain_text, say, term
 from reconciler.core.models import (
     AttestationRef,
     AttestationState,
@@ -69,6 +69,44 @@ def day_range(text: str, lang: Lang) -> str:
     """A range of days as the JSON writes it (2026-11-05/2026-11-09, or one day) for people."""
     first, _, last = text.partition("/")
     return formats.day_range(date.fromisoformat(first), date.fromisoformat(last or first), lang)
+
+
+def list_join(lang: Lang) -> str:
+    """Between the items of a list in running text: ", " / "、"."""
+    return "、" if lang == "zh" else ", "
+
+
+def colon(lang: Lang) -> str:
+    """After a label: ": " / "："."""
+    return "：" if lang == "zh" else ": "
+
+
+def semicolon(lang: Lang) -> str:
+    """Between two clauses: "; " / "；"."""
+    return "；" if lang == "zh" else "; "
+
+
+def comma(lang: Lang) -> str:
+    """Between two phrases: ", " / "，"."""
+    return "，" if lang == "zh" else ", "
+
+
+def bracketed(value: str, lang: Lang) -> str:
+    """An aside: " (x)" / "（x）"."""
+    return f"（{value}）" if lang == "zh" else f" ({value})"
+
+
+def period_name(kind: str, period: str, lang: Lang) -> str:
+    """A report's period for people: a month (2026-11 / 2026年11月), or the service's days (a summary)."""
+    if kind == "monthly":
+        year, _, month = period.partition("-")
+        return f"{year}年{int(month)}月" if lang == "zh" else period
+    return day_range(period, lang)
+
+
+def item_label(item: str, lang: Lang) -> str:
+    """A line item named for the contract owner: vCPU, Performance storage / 云主机vCPU, 高性能存储."""
+    return term(f"item.{item}", lang)
 
 
 def item_name(item: str, lang: Lang) -> str:
@@ -146,9 +184,9 @@ def status(finding: Finding, lang: Lang) -> str:
     `met (attested)`."""
     shown = label(finding.status.value, lang)
     if finding.status is Status.UNKNOWN and finding.possible:
-        shown += f" ({'/'.join(label(s.value, lang) for s in finding.possible)})"
+        shown += bracketed("/".join(label(s.value, lang) for s in finding.possible), lang)
     if attested(finding):
-        shown += f"（{label('attested', lang)}）" if lang == "zh" else f" ({label('attested', lang)})"
+        shown += bracketed(label("attested", lang), lang)
     return shown
 
 
@@ -222,7 +260,7 @@ def attestation_message(ref: AttestationRef, unit_value: str) -> Message:
 
 def summary_lines(result: Reconciliation, lang: Lang) -> list[str]:
     """The monthly values with their labels: `Shortfall value per month: -224.32 CNY overdue; ...`."""
-    return [f"{label(key, lang)}: {shown}" for key, shown in summary_values(result, lang)]
+    return [f"{label(key, lang)}{colon(lang)}{shown}" for key, shown in summary_values(result, lang)]
 
 
 def summary_values(result: Reconciliation, lang: Lang) -> list[tuple[str, str]]:
@@ -230,21 +268,21 @@ def summary_values(result: Reconciliation, lang: Lang) -> list[tuple[str, str]]:
     it go), what is pending beside it with its next deadline, and the surplus."""
     s = result.summary
     cny = label("cny", lang)
-    shortfall = f"{money(s.shortfall_value_monthly, lang)} {cny} {label('shortfall_overdue', lang)}"
+    shortfall = f"{money(s.shortfall_value_monthly, lang)} {cny}" + bracketed(label("shortfall_overdue", lang), lang)
     if s.shortfall_value_possible != s.shortfall_value_monthly:
-        shortfall += f" ({label('possibly', lang).format(value=money(s.shortfall_value_possible, lang))})"
+        shortfall += bracketed(label("possibly", lang).format(value=money(s.shortfall_value_possible, lang)), lang)
     if s.pending_value_monthly or s.pending_value_possible:
         pending = money(s.pending_value_monthly, lang)
         if s.pending_value_possible != s.pending_value_monthly:
-            pending += f" ({label('possibly', lang).format(value=money(s.pending_value_possible, lang))})"
-        shortfall += f"; {label('pending_value', lang)} {pending} {cny}"
+            pending += bracketed(label("possibly", lang).format(value=money(s.pending_value_possible, lang)), lang)
+        shortfall += f"{semicolon(lang)}{label('pending_value', lang)} {pending} {cny}"
         if s.pending_due_at is not None:
-            shortfall += f", {label('pending_until', lang)} {deadline(s.pending_due_at, lang)}"
+            shortfall += f"{comma(lang)}{label('pending_until', lang)} {deadline(s.pending_due_at, lang)}"
     surplus = f"{money(s.surplus_value_monthly, lang)} {cny}"
     if s.surplus_value_possible is None:
-        surplus += f" ({label('possibly_unbounded', lang)})"
+        surplus += bracketed(label("possibly_unbounded", lang), lang)
     elif s.surplus_value_possible != s.surplus_value_monthly:
-        surplus += f" ({label('possibly_up', lang).format(value=money(s.surplus_value_possible, lang))})"
+        surplus += bracketed(label("possibly_up", lang).format(value=money(s.surplus_value_possible, lang)), lang)
     return [("shortfall_value", shortfall), ("surplus_value", surplus)]
 
 
@@ -254,7 +292,7 @@ def verdict_line(result: Reconciliation, lang: Lang) -> str:
     shown = label(key, lang)
     if result.findings and all(f.status is Status.ENDED for f in result.findings):  # nothing was met: nothing is due
         shown = label("verdict_ended", lang).format(end=day(date.fromisoformat(result.contract.service_end), lang))
-    return f"{label('verdict', lang)}: {shown}{'' if lang == 'zh' else ' '}{exit_code}"
+    return f"{label('verdict', lang)}{colon(lang)}{shown}{'' if lang == 'zh' else ' '}{exit_code}"
 
 
 def notes(result: Reconciliation, lang: Lang) -> list[str]:
@@ -263,11 +301,12 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
     for f in result.findings:
         name = item_name(f.line_item.value, lang)
         if f.reason:
-            lines.append(f"{name}: {label(f.status.value, lang)} - {say(f.reason, lang)}")
+            dash = " —" if lang == "zh" else " -"
+            lines.append(f"{name}{colon(lang)}{label(f.status.value, lang)}{dash} {say(f.reason, lang)}")
         if f.evidence is None:
             continue
         for uncertain in f.evidence.uncertain:
-            lines.append(f"{name}: {uncertain_note(uncertain, f.unit.value, lang)}")
+            lines.append(f"{name}{colon(lang)}{uncertain_note(uncertain, f.unit.value, lang)}")
         for group in [*f.evidence.nonconforming, *f.evidence.excluded]:
             reason = say(group.detail, lang)
             amount = f"{quantity(group.quantity, lang)} {unit(f.unit.value, lang)}"
@@ -276,13 +315,14 @@ def notes(result: Reconciliation, lang: Lang) -> list[str]:
                 line = f"{name}：{counted(group.count, 'not_counted', lang)}（{reason}），{amount}"
             else:
                 line = f"{name}: {counted(group.count, 'not_counted', lang)} ({reason}), {amount}"
-            lines.append(line + (f": {sample}" if group.ids else ""))
+            lines.append(line + (f"{colon(lang)}{sample}" if group.ids else ""))
     for source in result.sources:
         for u in source.unrecognized:
             what = label("unrecognized." + u.what, lang).format(name=u.name, kind=u.kind)
             lines.append(
-                f"{source.name}: {label('unrecognized', lang)}: {what}, {counted(u.count, 'resources', lang)} "
-                f"({label('for_example', lang)} {', '.join(u.sample_ids)})"
+                f"{source.name}{colon(lang)}{label('unrecognized', lang)}{colon(lang)}{what}{comma(lang)}"
+                f"{counted(u.count, 'resources', lang)}"
+                + bracketed(f"{label('for_example', lang)} {', '.join(u.sample_ids)}", lang)
             )
     return lines
 
@@ -301,21 +341,23 @@ def uncertain_note(group: Uncertain, unit_value: str, lang: Lang) -> str:
         quantity=quantity_text,
     )
     sample = ", ".join(group.ids[:3]) + (", ..." if group.count > 3 else "")
-    return line + (f": {sample}" if group.ids else "")
+    return line + (f"{colon(lang)}{sample}" if group.ids else "")
 
 
 def expansion_lines(result: Reconciliation, lang: Lang) -> list[str]:
     """One line per expansion: id, line item, quantity, request, deadline, time left, state."""
     lines = []
     for e in result.expansions:
+        c = comma(lang)
         line = (
-            f"{e.id} {item_name(e.line_item.value, lang)} +{quantity(e.quantity, lang)}: {label('requested', lang)} "
-            f"{when(e.requested_at, lang)}, {label('due_by', lang)} {deadline(e.due_at, lang)}, "
-            f"{label('left', lang)} {duration(e.remaining_seconds, lang)}: {label('expansion.' + e.state.value, lang)}"
+            f"{e.id} {item_name(e.line_item.value, lang)} +{quantity(e.quantity, lang)}{colon(lang)}"
+            f"{label('requested', lang)} {when(e.requested_at, lang)}{c}{label('due_by', lang)} "
+            f"{deadline(e.due_at, lang)}{c}{label('left', lang)} {duration(e.remaining_seconds, lang)}{colon(lang)}"
+            f"{label('expansion.' + e.state.value, lang)}"
         )
         if e.fulfilled_at is not None:
-            line += f" ({label('fulfilled', lang)} {when(e.fulfilled_at, lang)})"
-        lines.append(line + "".join(f"; {say(w, lang)}" for w in e.warnings))
+            line += bracketed(f"{label('fulfilled', lang)} {when(e.fulfilled_at, lang)}", lang)
+        lines.append(line + "".join(f"{semicolon(lang)}{say(w, lang)}" for w in e.warnings))
     return lines
 
 
@@ -325,15 +367,15 @@ def exposure_lines(result: Reconciliation, lang: Lang) -> list[str]:
     for item in result.exposure.items:
         event = item_name(item.line_item.value, lang) + (f" {item.expansion}" if item.expansion else "")
         amount = f"{yuan(item.amount, lang)} {label('cny', lang)}"
-        line = f"{clause(item.clause, lang)} {event}: {amount} = {say(item.formula, lang)}"
+        line = f"{clause(item.clause, lang)} {event}{colon(lang)}{amount} = {say(item.formula, lang)}"
         if item.days is not None:
-            line += f" ({delay_since(item.days, item.inputs['first_seen_short'], lang)})"
+            line += bracketed(delay_since(item.days, item.inputs["first_seen_short"], lang), lang)
         if item.termination_right:
-            line += f"; {label('termination_right', lang)}"
+            line += f"{semicolon(lang)}{label('termination_right', lang)}"
         if not item.applies:
-            line += f"; {label('cannot_apply', lang)}: {say(item.reasons[0], lang)}"
+            line += f"{semicolon(lang)}{label('cannot_apply', lang)}{colon(lang)}{say(item.reasons[0], lang)}"
         elif item.not_counted is not None:
-            line += f"; {label('not_counted', lang)}: {say(item.not_counted, lang)}"
+            line += f"{semicolon(lang)}{label('not_counted', lang)}{colon(lang)}{say(item.not_counted, lang)}"
         lines.append(line)
     return lines
 
@@ -356,7 +398,7 @@ def sentence(value: Message | None, lang: Lang) -> str:
 
 def exposure_total(result: Reconciliation, lang: Lang) -> str:
     total = f"{yuan(result.exposure.total, lang)} {label('cny', lang)}"
-    return f"{label('exposure', lang)}: {label('exposure_total', lang)} {total}"
+    return f"{label('exposure', lang)}{colon(lang)}{label('exposure_total', lang)} {total}"
 
 
 def history_heading(result: Reconciliation, lang: Lang) -> str | None:
@@ -367,15 +409,15 @@ def history_heading(result: Reconciliation, lang: Lang) -> str | None:
     recorded = label("run_recorded", lang).format(id=result.run_id)
     changes = result.changes
     if changes is None:
-        return f"{recorded}: {label('first_run', lang)}"
+        return f"{recorded}{colon(lang)}{label('first_run', lang)}"
     since = label("since_run", lang).format(id=changes.previous_run_id, now=when(changes.previous_now, lang))
     if changes.empty:
-        return f"{recorded}; {since}: {label('no_change', lang)}"
-    counts = ", ".join(
+        return f"{recorded}{semicolon(lang)}{since}{colon(lang)}{label('no_change', lang)}"
+    counts = comma(lang).join(
         f"{len(items)} {label('change.' + kind, lang)}"
         for kind, items in (("new", changes.new), ("resolved", changes.resolved), ("changed", changes.changed))
     )
-    return f"{recorded}; {since}: {counts}"
+    return f"{recorded}{semicolon(lang)}{since}{colon(lang)}{counts}"
 
 
 _NOT_SHOWN = frozenset({"status", "reason"})  # the status is shown as old -> new; reasons are in the notes
@@ -391,14 +433,14 @@ def change_lines(result: Reconciliation, lang: Lang) -> list[str]:
         for item in items:
             before = label(item.previous_status, lang) if item.previous_status else "-"
             status = label(item.status, lang)
-            line = f"{label('change.' + kind, lang)}: {item_name(item.line_item, lang)} "
-            line += f"{before} -> {status}" if before != status else status
+            line = f"{label('change.' + kind, lang)}{colon(lang)}{item_name(item.line_item, lang)} "
+            line += f"{before} → {status}" if before != status else status
             figures = [
-                f"{field_name(c.field, lang)} {_value(c.field, c.old, lang)} -> {_value(c.field, c.new, lang)}"
+                f"{field_name(c.field, lang)} {_value(c.field, c.old, lang)} → {_value(c.field, c.new, lang)}"
                 for c in item.fields
                 if c.field not in _NOT_SHOWN
             ]
-            lines.append(line + (f" ({', '.join(figures)})" if figures else ""))
+            lines.append(line + (bracketed(comma(lang).join(figures), lang) if figures else ""))
     return lines
 
 

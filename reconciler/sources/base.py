@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, overload
 
 from reconciler.base.errors import InputError, Problem
+from reconciler.base.messages import Message
 from reconciler.base.numbers import decimal_text
 from reconciler.core.observation import Observation, Resource, ResourceKind, SourceReport, TableEntryUse
 
@@ -279,6 +280,6 @@ def parse_covers(source: str, text: str | None, kinds: Sequence[ResourceKind]) -
     return frozenset(kind for kind in kinds if kind in given)
 
 
-def failed_report(name: str, kinds: Sequence[ResourceKind], reason: str, detail: str = "") -> SourceReport:
+def failed_report(name: str, kinds: Sequence[ResourceKind], reason: Message, detail: str = "") -> SourceReport:
     """The report of a source that could observe none of its kinds: all of them become `unknown`."""
     return SourceReport(name=name, covers=frozenset(kinds), detail=detail, failed=dict.fromkeys(kinds, reason))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from reconciler.base.messages import source_text
+from reconciler.base.messages import Message, message
 
 T = TypeVar("T")
 
@@ -35,9 +35,9 @@ class Deadline:
     def passed(self) -> bool:
         return self.remaining() <= 0
 
-    def reason(self, what: str) -> str:
+    def reason(self, what: Message) -> Message:
         """Why `what` (a listing, a call) did not finish: this deadline passed."""
-        return source_text("source_deadline", seconds=Decimal(f"{self.seconds:g}"), setting=self.setting, what=what)
+        return message("source_deadline", seconds=Decimal(f"{self.seconds:g}"), setting=self.setting, what=what)
 
 
 class TimedOut(Exception):

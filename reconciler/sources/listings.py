@@ -19,15 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reconciler.base.messages import source_text
+from reconciler.base.messages import Message, message
 from reconciler.sources.base import Held
 
 
 class Inconsistent(Exception):
     """A listing whose pages contradict each other or the total they tell; `reason` is one sentence."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Message) -> None:
+        super().__init__(str(reason))
         self.reason = reason
 
 
@@ -36,7 +36,7 @@ class ListingCheck:
     """The pages of one listing so far. Feed each page to `page` in order, then call `end` (both raise
     `Inconsistent`). `listing` names it in the sentences, e.g. "DescribeInstances in cn-beijing-6"."""
 
-    listing: str
+    listing: Message
     pages_may_be_short: bool = False
     """Kubernetes: a page may hold fewer items than asked and still be followed by more."""
     pages: int = 0
@@ -59,10 +59,10 @@ class ListingCheck:
         page of the listing). The page's ids are recorded even when it breaks a rule (they were seen)."""
         self.pages += 1
         number = self.pages
-        problems: list[str] = []
+        problems: list[Message] = []
         if self.short is not None and ids:  # a page came back short, and yet the listing went on
             at, count, size = self.short
-            problems.append(source_text("listing_short_page", listing=self.listing, page=at, count=count, size=size))
+            problems.append(message("listing_short_page", listing=self.listing, page=at, count=count, size=size))
         elif (
             asked is None
             and not self.pages_may_be_short
@@ -73,7 +73,7 @@ class ListingCheck:
             # an export: the page before this one held fewer items than another page of the listing
             size = max(self.fullest, len(ids))
             problems.append(
-                source_text("listing_short_page", listing=self.listing, page=number - 1, count=self.last, size=size)
+                message("listing_short_page", listing=self.listing, page=number - 1, count=self.last, size=size)
             )
         on_page: set[str] = set()
         twice, before = Held(), Held()
@@ -85,10 +85,10 @@ class ListingCheck:
             on_page.add(item)
         if twice.count:
             sample = twice.sample_text()
-            problems.append(source_text("listing_twice_on_page", listing=self.listing, page=number, sample=sample))
+            problems.append(message("listing_twice_on_page", listing=self.listing, page=number, sample=sample))
         if before.count:
             problems.append(
-                source_text(
+                message(
                     "listing_repeats",
                     listing=self.listing,
                     count=before.count,
@@ -100,9 +100,7 @@ class ListingCheck:
         if total is not None:
             if self.total is not None and total != self.total:
                 problems.append(
-                    source_text(
-                        "listing_total_changed", listing=self.listing, page=number, total=total, before=self.total
-                    )
+                    message("listing_total_changed", listing=self.listing, page=number, total=total, before=self.total)
                 )
             self.total = total if self.total is None else self.total
         self.ids |= on_page
@@ -110,7 +108,7 @@ class ListingCheck:
         self.last = len(ids)
         if self.total is not None and len(self.ids) > self.total:
             problems.append(
-                source_text("listing_over_total", listing=self.listing, distinct=len(self.ids), total=self.total)
+                message("listing_over_total", listing=self.listing, distinct=len(self.ids), total=self.total)
             )
         if asked is not None and len(ids) < asked and self.short is None:
             self.short = (number, len(ids), asked)
@@ -121,5 +119,5 @@ class ListingCheck:
         """The listing ended (its last page said so): the distinct ids must have reached the total told."""
         if self.total is not None and len(self.ids) < self.total:
             raise Inconsistent(
-                source_text("listing_under_total", listing=self.listing, distinct=len(self.ids), total=self.total)
+                message("listing_under_total", listing=self.listing, distinct=len(self.ids), total=self.total)
             )

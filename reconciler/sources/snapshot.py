@@ -19,6 +19,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from reconciler.base.errors import InputError, Problem, json_type_name, problems_from_validation
 from reconciler.base.jsonio import DUPLICATE, ObjectStream, bytes_read, duplicate_path, open_text
 from reconciler.base.limits import MAX_SNAPSHOT_MB
+from reconciler.base.messages import Message, combined, plain_text
 from reconciler.base.recognize import refuse_other_format
 from reconciler.base.text import json_text_is_safe
 from reconciler.core.observation import (
@@ -209,20 +210,21 @@ class SnapshotFile:
             Unrecognized("field", field_name, kind, held.count, tuple(held.samples))
             for (kind, field_name), held in sorted(self._unknown_fields.items())
         ]
-        failed: dict[ResourceKind, str] = {}
+        # the snapshot's own words (a provider's error, what a listing lacked): quoted as they are
+        failed: dict[ResourceKind, list[Message]] = {}
         for failure in header.failures:
             for kind in failure.kinds:
-                failed[kind] = f"{failed[kind]}; {failure.reason}" if kind in failed else failure.reason
-        incomplete: dict[ResourceKind, str] = {}
+                failed.setdefault(kind, []).append(plain_text(failure.reason))
+        incomplete: dict[ResourceKind, list[Message]] = {}
         for listing in header.incomplete:
             for kind in listing.kinds:
-                incomplete[kind] = f"{incomplete[kind]}; {listing.reason}" if kind in incomplete else listing.reason
+                incomplete.setdefault(kind, []).append(plain_text(listing.reason))
         report = SourceReport(
             name=f"snapshot:{self.path}",
             detail=header.source,
             covers=frozenset(header.coverage if header.coverage is not None else KINDS),
-            failed=failed,
-            incomplete=incomplete,
+            failed={kind: combined(reasons) for kind, reasons in failed.items()},
+            incomplete={kind: combined(reasons) for kind, reasons in incomplete.items()},
             unrecognized=tuple(unrecognized),
             resource_count=self._count,
         )

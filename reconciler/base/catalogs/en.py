@@ -19,7 +19,7 @@ MESSAGES: Final[dict[str, str]] = {
         "changed since"
     ),
     "source_failed": "a source failed while observing {kind}: {failures}",
-    "source_error": "{source}: {text}",
+    "source_error": "{source}: {reason}",
     "observed_twice": (
         "{count:resource was|resources were} observed by more than one source and counted once, as the first "
         "source given saw them (e.g. {sample})"
@@ -90,6 +90,52 @@ MESSAGES: Final[dict[str, str]] = {
     "use_option": "give it as {option}",
     "use_tables": "give it as the source's tables: {option}",
     "listing_partial": "{listing}: its metadata says more items follow ({what}): it is one page of a longer list",
+    "listing_api": "{action} in {region}",
+    "listing_export": "the export of {action}",
+    "listing_export_file": "the export of {action} in {file}",
+    "listing_part": "{listing} (listing {index} of {count})",
+    "listing_objects": "listing {plural}",
+    "listing_file": "the export {file}",
+    "listing_state": "the state {document}",
+    "call_named": "{service} {action} in {region}",
+    "call_failed": "{call}: {reason}",
+    "after_attempts": "{reason} (after {attempts:attempt|attempts})",
+    "not_tried": "{call}: not tried, {host} did not answer earlier in this run ({reason})",
+    "api_error": "{code}: {text}",
+    "sdk_error": "SDK error: {text}",
+    "http_error": "HTTP {status} {error}",
+    "http_not_api_error": "HTTP {status} with a body that is not an API error: {body}",
+    "body_unreadable": "HTTP 200 with a body that cannot be read ({reason}): {body}",
+    "body_not_object": "HTTP 200 with a body that is not a JSON object",
+    "response_malformed": "a response is not of the documented shape: {detail}",
+    "projects_failed": "projects could not be listed, so not every project was observed: {reason}",
+    "projects_partial": "{listed} of {total} projects listed",
+    "field_not_number": "{path} is not a number",
+    "export_errors": "the export of {action} holds error responses ({errors})",
+    "page_error": "page {page}: {error}",
+    "actions_missing": "not observed: {actions} missing",
+    "object_malformed": "the API server returned a malformed {kind}: {detail}",
+    "items_not_objects": "{listing}: the reply's items are not a list of objects",
+    "continue_expired": "{listing}: the continue token expired (410 Gone) {times:time|times} in a row",
+    "continue_looping": (
+        "{listing}: still a continue token after {pages} pages ({items} items), stopped: the API server may be looping"
+    ),
+    "list_failed": "{listing} failed ({status})",
+    "list_failed_attempts": "{listing} failed after {attempts:attempt|attempts} ({status})",
+    "list_failed_after": "{listing} failed after {attempts:attempt|attempts}: {reason}",
+    "list_forbidden": "the credentials may not list {plural} ({status})",
+    "server_said": "{reason}: {text}",
+    "cannot_connect": "cannot connect to the API server",
+    "transport_error": "{error}",
+    "reply_not_utf8": "{listing}: the reply is not UTF-8 JSON",
+    "reply_unreadable": "{listing}: the reply cannot be read ({reason})",
+    "reply_not_list": "{listing}: the reply is not a list object",
+    "cli_not_found": "the pulumi CLI was not found (setting {setting})",
+    "cli_cannot_run": "cannot run the pulumi CLI {cli}: {error}",
+    "cli_failed": "{command} failed (exit {code}): {stderr}",
+    "planned_bandwidth_unknown": (
+        "planned bandwidth unknown until apply ({groups}): what is certain counts, more may come"
+    ),
     "request_deadline": "no complete answer within {seconds} s (setting {setting})",
     "source_deadline": "the source's deadline of {seconds} s (setting {setting}) passed before {what} finished",
     "pending_expansions": "short only of expansions still inside their deadline",
@@ -387,6 +433,126 @@ MESSAGES: Final[dict[str, str]] = {
     "cause_leading_numeral": "the leading numeral {numeral} is missing from the words",
     "cause_words_disagree": "words and figures disagree",
     "likely_causes": "{causes}",
+    # fleet notifications
+    "notice_subject": "Contract capacity: {contract}",
+    "notice_item_short": (
+        "{contract}: {line_item} is short: at most {supplied} {unit} supplied of {due} due, "
+        "a shortfall worth {value} CNY a month"
+    ),
+    "notice_item_resolved": "{contract}: {line_item} is no longer short",
+    "notice_expansion_at_risk": (
+        "{contract}: expansion {expansion} ({quantity} {unit} of {line_item}) is at risk: due {due_at}, {left} left"
+    ),
+    "notice_expansion_overdue": (
+        "{contract}: expansion {expansion} ({quantity} {unit} of {line_item}) is overdue since {due_at}"
+    ),
+    "notice_expansion_fulfilled": "{contract}: expansion {expansion} of {line_item} was delivered at {at}",
+    "notice_source_failing": "{contract}: the source {source} failed: {reasons}",
+    "notice_source_recovered": "{contract}: the source {source} observes again",
+    "notice_check_failing": "{contract}: the contract could not be checked: {reason}",
+    "notice_check_recovered": "{contract}: the contract is checked again",
+    "notice_period_ending": "{contract}: the service period ends on {end}: {days:day|days} left",
+    "notice_period_ended": "{contract}: the service period ended on {end}",
+    "notice_report": "Report: {url}",
+    "ov_ok": "Every line item is supplied as the contract requires.",
+    "ov_not_started": "The service period starts on {start}: nothing is due yet.",
+    "ov_ended": "The service period ended on {end}: nothing is due any more.",
+    "ov_banner_short": "{count:line item is|line items are} short of what is due, worth {value} CNY a month",
+    "ov_banner_short_range": (
+        "{count:line item is|line items are} short of what is due, worth {value} to {most} CNY a month"
+    ),
+    "ov_banner_pending": "{count:line item awaits|line items await} an expansion still inside its deadline",
+    "ov_banner_over": "{count:line item is|line items are} over the contract, worth {value} CNY a month",
+    "ov_banner_unknown": "{count:line item cannot|line items cannot} be decided",
+    "ov_banner_not_observed": "{count:line item is|line items are} not observed by any source",
+    "ov_banner_at_risk": "{count:expansion falls|expansions fall} due within 48 hours (by {due})",
+    "ov_banner_overdue": "{count:expansion is|expansions are} overdue",
+    "ov_short": (
+        "{item}: {quantity} {unit} short of what is due ({supplied} supplied, {due} due), worth {value} CNY a month"
+    ),
+    "ov_short_range": (
+        "{item}: {least} to {most} {unit} short of what is due, worth {value} to {value_most} CNY a month"
+    ),
+    "ov_over": (
+        "{item}: {quantity} {unit} over the contract ({supplied} supplied, {entitled} entitled), worth {value} CNY "
+        "a month"
+    ),
+    "ov_over_range": "{item}: {least} to {most} {unit} over the contract, worth {value} to {value_most} CNY a month",
+    "ov_over_at_least": "{item}: at least {least} {unit} over the contract, worth at least {value} CNY a month",
+    "ov_expansion_open": (
+        "{item}: the expansion by {quantity} {unit} requested {requested} is due by {due} ({left} left)"
+    ),
+    "ov_expansion_at_risk": (
+        "{item}: the expansion by {quantity} {unit} requested {requested} is due by {due}, only {left} left"
+    ),
+    "ov_expansion_overdue": (
+        "{item}: the expansion by {quantity} {unit} requested {requested} was due by {due} and is not delivered"
+    ),
+    "ov_expansion_late": (
+        "{item}: the expansion by {quantity} {unit} requested {requested} was delivered late, on {at} (due by {due})"
+    ),
+    "ov_expansion_on_time": (
+        "{item}: the expansion by {quantity} {unit} requested {requested} was delivered on time, on {at}"
+    ),
+    "ov_expansion_due": "{item}: the expansion by {quantity} {unit} requested {requested} is due by {due}",
+    "ov_unknown": "{item} cannot be decided: {cause}; {outcome}. To resolve: {resolve}",
+    "ov_not_observed": (
+        "{item}: no chosen data source observes {kind}. To resolve: add a source that does (see the sources guide)"
+    ),
+    "ov_cause_failed": "a data source could not list {kind}",
+    "ov_cause_incomplete": "the listing of {kind} may be incomplete",
+    "ov_cause_attributes": "the {attributes} of {count:resource is|resources are} not known",
+    "ov_cause_other": "what was observed does not decide it",
+    "ov_cause_attestation": "the written attestation of its supply has expired",
+    "ov_resolve_attestation": "have the supply attested again, or add a data source that observes it",
+    "ov_resolve_failed": (
+        "check the data source named in the notes (its access and credentials) and run the check again"
+    ),
+    "ov_resolve_incomplete": (
+        "run the check again; if the listing stays incomplete, ask the provider why its pages do not add up"
+    ),
+    "ov_resolve_attributes": "add the missing instance or volume types to the source's tables file",
+    "ov_resolve_failed_past": (
+        "check the data source named under Incidents so that later checks succeed; recorded checks stay undecided"
+    ),
+    "ov_changes": "Since the check of {previous}: {changes}.",
+    "ov_changes_none": "Nothing changed since the check of {previous}.",
+    "ov_change_status": "{item} {before} → {after}",
+    "ov_change_figures": "{item} still {status}, its figures changed",
+    "ov_first_run": "This is the first recorded check: there is nothing earlier to compare with.",
+    "ov_no_history": "No earlier check was read, so what changed cannot be shown.",
+    "ov_exposure": "Indicative penalties under the contract: {amount} CNY (for a conversation, not a claim).",
+    "ov_termination": (
+        "{item} has been below the contract's baseline for {days:day|days}: the client may terminate (Art. 12.3)."
+    ),
+    "ov_period_ok": "Every line item was supplied as the contract requires on every day with a recorded check.",
+    "ov_period_banner_short": "{count:line item was|line items were} short on {days:day|days}",
+    "ov_period_banner_over": "{count:line item was|line items were} over the contract on {days:day|days}",
+    "ov_period_banner_unknown": "{days:day was|days were} undecided for some line item",
+    "ov_period_banner_no_run": "{days:day has|days have} no recorded check",
+    "ov_period_banner_late": "{count:expansion was|expansions were} late or not delivered",
+    "ov_period_short": (
+        "{item}: short on {days:day|days} ({runs} of {total} checks), at worst {gap} {unit} below the "
+        "entitlement, worth {value} CNY a month"
+    ),
+    "ov_period_over": "{item}: over the contract on {days:day|days}, by up to {quantity} {unit} ({value} CNY a month)",
+    "ov_period_unknown": "{item}: undecided on {days:day|days}: {cause}. To resolve: {resolve}",
+    "ov_cause_failed_runs": "a data source could not list {kinds} during {runs:check|checks}",
+    "ov_kind": "{kind}",
+    "ov_period_no_run": (
+        "No check was recorded on {days:day|days} ({ranges}): nothing is known of them. To resolve: make sure "
+        "the nightly check runs every day"
+    ),
+    "ov_day": "{day}",
+    "ov_day_range": "{first} – {last}",
+    "ov_more": "{count} more",
+    "ov_exposure_accrued": (
+        "Indicative penalties accrued in the period: {amount} CNY (for a conversation, not a claim)."
+    ),
+    "ov_period_changes": "At the end of the period, compared with the last check before it ({previous}): {changes}.",
+    "ov_period_no_change": (
+        "At the end of the period every line item stands as at the last check before it ({previous})."
+    ),
 }
 
 TERMS: Final[dict[str, str]] = {
@@ -434,4 +600,30 @@ TERMS: Final[dict[str, str]] = {
     "unit.IP": "IP",
     "unit.instance": "instance",
     "unit.account": "account",
+    "item.compute.vcpu": "vCPU",
+    "item.compute.memory": "Memory",
+    "item.storage.standard": "Standard storage",
+    "item.storage.performance": "Performance storage",
+    "item.storage.object": "Object storage",
+    "item.backup.host": "Host backup",
+    "item.network.bandwidth": "Internet bandwidth",
+    "item.network.public_ip": "Public IP addresses",
+    "item.network.load_balancer": "Load balancing",
+    "item.network.remote_access": "Remote access",
+    "item.security.waf": "WAF protection",
+    "status.met": "met",
+    "status.pending": "pending",
+    "status.short": "short",
+    "status.over": "over",
+    "status.unknown": "unknown",
+    "status.not_observed": "not observed",
+    "status.ended": "ended",
+    "attribute.arch": "architecture",
+    "attribute.cpu_ghz": "CPU clock",
+    "attribute.state": "state",
+    "attribute.tier": "storage tier",
+    "attribute.vcpu": "vCPU count",
+    "attribute.memory_gb": "memory size",
+    "attribute.size_gb": "size",
+    "attribute.mbps": "bandwidth",
 }

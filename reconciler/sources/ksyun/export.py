@@ -12,6 +12,7 @@ from typing import Any
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json_object
+from reconciler.base.messages import joined, message
 from reconciler.base.recognize import refuse_other_format
 from reconciler.base.text import printable
 from reconciler.sources.ksyun.mapping import (
@@ -61,21 +62,30 @@ def read_export(paths: Sequence[Path]) -> Pages:
         api = known[action]
         if api is PROJECTS or api in REFERENCE_APIS:
             continue  # read for what they tell, not listings of resources
-        errors = [f"page {i}: {err}" for i, (_, body) in enumerate(pages) if (err := body_error(body)) is not None]
+        errors = [
+            message("page_error", page=i, error=str(err))
+            for i, (_, body) in enumerate(pages)
+            if (err := body_error(body)) is not None
+        ]
         if errors:
-            read.failed[action] = f"the export of {action} holds error responses ({'; '.join(errors[:3])})"
+            read.failed[action] = message("export_errors", action=action, errors=errors[:3])
             continue
         gaps = []
         for name, bodies in per_file[action]:
-            where = f" in {name}" if len(paths) > 1 else ""
+            listing = (
+                message("listing_export_file", action=action, file=name)
+                if len(paths) > 1
+                else message("listing_export", action=action)
+            )
             try:
-                gap = export_gap(api, bodies, f"the export of {action}{where}")
+                gap = export_gap(api, bodies, listing)
             except Malformed:
                 break  # reported with its path by map_pages
             if gap is not None:
                 gaps.append(gap)
-        if gaps:
-            read.incomplete[action] = "; ".join(gaps)
+        whole = joined(gaps)
+        if whole is not None:
+            read.incomplete[action] = whole
     return read
 
 

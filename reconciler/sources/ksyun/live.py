@@ -27,7 +27,7 @@ from typing import Any, Final, TypeVar
 
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import parse_json
-from reconciler.base.messages import SOURCE_JOINER, source_text
+from reconciler.base.messages import Message, combined, message, plain_text, redacted
 from reconciler.base.text import printable
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.sources.deadline import Deadline, TimedOut, call_within
@@ -61,6 +61,7 @@ UNREACHABLE: Final = re.compile(
     re.IGNORECASE,
 )
 """The SDK's network errors that say the host could not be connected to (not a slow or broken answer)."""
+LIST_BUCKETS: Final = plain_text("KS3 ListBuckets")
 MAX_PAGES: Final = 10_000
 """A listing longer than this is treated as a paging loop (10^6 items at 100 per page)."""
 
@@ -72,8 +73,8 @@ class CallFailed(Exception):
     """A call that failed; `retryable` says whether another attempt may succeed, `network` that the host could
     not be connected to at all (refused, no route, connection timed out, name not resolved)."""
 
-    def __init__(self, reason: str, retryable: bool, network: bool = False) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Message, retryable: bool, network: bool = False) -> None:
+        super().__init__(str(reason))
         self.reason = reason
         self.retryable = retryable
         self.network = network
@@ -86,12 +87,12 @@ def _decode(text: str, status: int | None) -> CallFailed:
     except ValueError:
         body = None
     error = body_error(body) if isinstance(body, dict) else None
-    where = f"HTTP {status}" if status is not None else "HTTP 200"
+    shown = str(status) if status is not None else "200"
     if error is None:
         retry = status is None or status == 429 or status >= 500
-        return CallFailed(f"{where} with a body that is not an API error: {text[:200]!r}", retry)
+        return CallFailed(message("http_not_api_error", status=shown, body=repr(text[:200])), retry)
     retry = (status is not None and (status == 429 or status >= 500)) or bool(RETRYABLE_CODE.search(error.code))
-    return CallFailed(f"{where} {error}", retry)
+    return CallFailed(message("http_error", status=shown, error=str(error)), retry)
 
 
 class _HttpStatus(Exception):
@@ -152,7 +153,7 @@ class LiveApi:
         self.credentials = credentials
         self.deadline = deadline
         self._lock = threading.Lock()
-        self._unreachable: dict[str, str] = {}
+        self._unreachable: dict[str, Message] = {}
         """Hosts that did not answer any attempt of a call, and why: later calls to them are not tried (an
         unreachable endpoint would otherwise cost every API its whole series of retries)."""
 
@@ -174,7 +175,7 @@ class LiveApi:
             raise InputError.single(WHERE, f"{NAME}.access_key", self.credentials.redact(str(exc))) from None
         return sdk.client_class(api.service, api.version, cred, region, sdk.profile(httpProfile=http))
 
-    def within_deadlines(self, what: str, call: Callable[..., T], *args: Any) -> T:
+    def within_deadlines(self, what: Message, call: Callable[..., T], *args: Any) -> T:
         """`call(*args)` waited for until the request's deadline (`timeout`) or the source's, whichever comes
         first. CallFailed when it did not return: retryable if only the request's deadline passed."""
         remaining = self.deadline.remaining()
@@ -186,7 +187,7 @@ class LiveApi:
         except TimedOut:
             if seconds < self.options.timeout:
                 raise CallFailed(self.deadline.reason(what), False) from None
-            reason = source_text(
+            reason = message(
                 "request_deadline", seconds=Decimal(f"{self.options.timeout:g}"), setting=f"{NAME}.timeout"
             )
             raise CallFailed(reason, True) from None
@@ -194,8 +195,9 @@ class LiveApi:
     def _once(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
         client = self._client(api, region)
         try:
+            what = message("listing_api", action=api.action, region=region)
             extra = ({"IsPostJson": True},) if api.json_body else ()  # trade QueryInstances takes a JSON body
-            text = self.within_deadlines(f"{api.action} in {region}", client.call, api.action, dict(params), *extra)
+            text = self.within_deadlines(what, client.call, api.action, dict(params), *extra)
         except _HttpStatus as exc:
             raise _decode(exc.body, exc.status) from None
         except _sdk().sdk_exception as exc:
@@ -205,17 +207,22 @@ class LiveApi:
             # not be connected to at all is not asked again in this run
             retry = code == "ClientNetworkError"
             unreachable = retry and bool(UNREACHABLE.search(message_text))
-            raise CallFailed(f"{code or 'SDK error'}: {message_text}", retry, unreachable) from None
+            reason = (
+                message("api_error", code=code, text=message_text) if code else message("sdk_error", text=message_text)
+            )
+            raise CallFailed(reason, retry, unreachable) from None
         try:  # bounded, exact and printable as every JSON read (base.jsonio)
             body = parse_json(text, "reply")
         except InputError as exc:
-            reason = exc.problems[0].reason if exc.problems else "not JSON"
-            raise CallFailed(f"HTTP 200 with a body that cannot be read ({reason}): {text[:200]!r}", True) from None
+            why = exc.problems[0].reason if exc.problems else "not JSON"
+            raise CallFailed(message("body_unreadable", reason=why, body=repr(text[:200])), True) from None
         if not isinstance(body, dict):
-            raise CallFailed("HTTP 200 with a body that is not a JSON object", True)
+            raise CallFailed(message("body_not_object"), True)
         error = body_error(body)
         if error is not None:  # an Error inside a 200: `call()` does not check for it
-            raise CallFailed(f"HTTP 200 {error}", bool(RETRYABLE_CODE.search(error.code)))
+            raise CallFailed(
+                message("http_error", status="200", error=str(error)), bool(RETRYABLE_CODE.search(error.code))
+            )
         return body
 
     def retrying(self) -> Any:
@@ -232,32 +239,33 @@ class LiveApi:
     def call(self, api: Api, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """The body of one successful call; CallFailed (reason redacted) once attempts or time are spent."""
         host = self.host(api)
+        named = message("call_named", service=api.service, action=api.action, region=region)
         with self._lock:
             unreachable = self._unreachable.get(host)
         if unreachable is not None:
-            reason = f"{api.service} {api.action} in {region}: not tried, {host} did not answer earlier in this run"
-            raise CallFailed(f"{reason} ({unreachable})", False, True)
+            raise CallFailed(message("not_tried", call=named, host=host, reason=unreachable), False, True)
         retrying = self.retrying()
         try:
             body: dict[str, Any] = retrying(self._once, api, region, params)
         except CallFailed as exc:
             attempts = retrying.statistics.get("attempt_number", 1)
-            reason = f"{api.service} {api.action} in {region}: {exc.reason}"
+            reason = message("call_failed", call=named, reason=exc.reason)
             if exc.retryable:
-                reason += f" (after {attempts} attempts)"
+                reason = message("after_attempts", reason=reason, attempts=attempts)
                 if self.deadline.passed():
-                    reason += SOURCE_JOINER + self.deadline.reason(f"{api.action} in {region}")
+                    what = message("listing_api", action=api.action, region=region)
+                    reason = combined([reason, self.deadline.reason(what)])
             if exc.network:
                 with self._lock:
-                    self._unreachable.setdefault(host, self.credentials.redact(exc.reason))
-            raise CallFailed(self.credentials.redact(reason), exc.retryable, exc.network) from None
+                    self._unreachable.setdefault(host, redacted(exc.reason, self.credentials.redact))
+            raise CallFailed(redacted(reason, self.credentials.redact), exc.retryable, exc.network) from None
         return body
 
     def listing(self, api: Api, region: str, base: Mapping[str, Any]) -> Listing:
         """Every page of one listing, checked page by page; one that contradicts itself is read again from its
         first page, and if it does again, the read that saw more items is kept, incomplete. CallFailed when a
         call fails."""
-        label = f"{api.action} in {region}"
+        label = message("listing_api", action=api.action, region=region)
         first = self._read(api, region, base, label)
         if first.incomplete is None:
             return first
@@ -265,12 +273,11 @@ class LiveApi:
         if second.incomplete is None:
             return second
         kept = second if second.distinct >= first.distinct else first
-        reason = SOURCE_JOINER.join(
-            (first.incomplete, source_text("listing_read_again", listing=label), second.incomplete)
-        )
-        return Listing(kept.pages, kept.distinct, self.credentials.redact(reason))
+        again = message("listing_read_again", listing=label)
+        reason = message("sentences", parts=[first.incomplete, again, second.incomplete])  # each read says its own
+        return Listing(kept.pages, kept.distinct, redacted(reason, self.credentials.redact))
 
-    def _read(self, api: Api, region: str, base: Mapping[str, Any], label: str) -> Listing:
+    def _read(self, api: Api, region: str, base: Mapping[str, Any], label: Message) -> Listing:
         """One read of a listing from its first page, up to the first page that breaks a rule."""
         request: dict[str, Any] = {**base, **first_request(api, self.options.page_size)}
         check = ListingCheck(label)
@@ -289,9 +296,10 @@ class LiveApi:
             except SameToken as exc:
                 return Listing(pages, check.distinct, same_token(label, number, exc.token))
             except Malformed as exc:
-                raise CallFailed(self.credentials.redact(f"{label}: {exc}"), False) from None
+                detail = message("response_malformed", detail=self.credentials.redact(str(exc)))
+                raise CallFailed(message("call_failed", call=label, reason=detail), False) from None
             request = following
-        return Listing(pages, check.distinct, source_text("listing_too_long", listing=label, pages=MAX_PAGES))
+        return Listing(pages, check.distinct, message("listing_too_long", listing=label, pages=MAX_PAGES))
 
 
 @dataclass
@@ -300,7 +308,7 @@ class Listing:
 
     pages: list[dict[str, Any]]
     distinct: int
-    incomplete: str | None = None
+    incomplete: Message | None = None
 
 
 # --- live observation ----------------------------------------------------------------------------------------
@@ -308,19 +316,23 @@ class Listing:
 
 def _project_ids(live: LiveApi, region: str) -> list[int]:
     body = live.call(PROJECTS, region, {})
+    call = plain_text(f"iam {PROJECTS.action}")
     try:
         projects = items_of(PROJECTS, body)
     except Malformed as exc:
-        raise CallFailed(f"iam {PROJECTS.action}: {exc}", False) from None
+        reason = message("response_malformed", detail=str(exc))
+        raise CallFailed(message("call_failed", call=call, reason=reason), False) from None
     total = body.get("ListProjectResult", {}).get("Total")
     if isinstance(total, int) and total > len(projects):
-        raise CallFailed(f"iam {PROJECTS.action}: {len(projects)} of {total} projects listed", False)
+        reason = message("projects_partial", listed=len(projects), total=total)
+        raise CallFailed(message("call_failed", call=call, reason=reason), False)
     ids = {0}  # the default project, whether or not IAM lists it
     for index, project in enumerate(projects):
         try:
             ids.add(int(project["ProjectId"]))
         except (KeyError, TypeError, ValueError):
-            raise CallFailed(f"iam {PROJECTS.action}: ProjectList[{index}].ProjectId is not a number", False) from None
+            reason = message("field_not_number", path=f"ProjectList[{index}].ProjectId")
+            raise CallFailed(message("call_failed", call=call, reason=reason), False) from None
     return sorted(ids)
 
 
@@ -398,7 +410,7 @@ def _fetch_live(options: Options, credentials: Credentials, apis: Sequence[Api],
         projects: list[int] | None = _project_ids(live, options.regions[0])
     except CallFailed as exc:
         projects = None
-        project_failure = f"projects could not be listed, so not every project was observed: {exc.reason}"
+        project_failure = message("projects_failed", reason=exc.reason)
     jobs: list[_Job] = []
     for api in apis:
         if projects is None and api.project_scoped:
@@ -429,9 +441,7 @@ def _fetch_live(options: Options, credentials: Credentials, apis: Sequence[Api],
         fetched.pages[action].extend((job.region, body) for body in result.pages)
         if result.incomplete is not None:
             before = fetched.incomplete.get(action)
-            fetched.incomplete[action] = (
-                result.incomplete if before is None else before + SOURCE_JOINER + result.incomplete
-            )
+            fetched.incomplete[action] = result.incomplete if before is None else combined([before, result.incomplete])
     if ks3 is not None:
         ks3.result().merge_into(fetched)
     return fetched
@@ -443,7 +453,7 @@ class _Ks3:
 
     buckets: list[tuple[str, str | None]] | None = None
     usage: list[dict[str, Any]] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, Message] = field(default_factory=dict)
 
     def merge_into(self, fetched: Pages) -> None:
         fetched.failed.update(self.failed)
@@ -476,17 +486,19 @@ def _fetch_ks3(live: LiveApi, options: Options, credentials: Credentials) -> _Ks
 
     def list_buckets() -> Any:
         try:
-            return live.within_deadlines("KS3 ListBuckets", connection.get_all_buckets)
+            return live.within_deadlines(LIST_BUCKETS, connection.get_all_buckets)
         except CallFailed:
             raise
         except Exception as exc:  # ks3sdk raises its own errors and the transport's: retried alike
-            raise CallFailed(f"{type(exc).__name__}: {exc}", True) from exc
+            raise CallFailed(message("api_error", code=type(exc).__name__, text=str(exc)[:500]), True) from exc
 
     retrying = live.retrying()
     try:
         buckets = retrying(list_buckets)
     except CallFailed as exc:
-        answered.failed[KS3_BUCKETS] = credentials.redact(f"KS3 ListBuckets: {exc.reason}")[:500]
+        answered.failed[KS3_BUCKETS] = redacted(
+            message("call_failed", call=LIST_BUCKETS, reason=exc.reason), credentials.redact
+        )
         return answered
     answered.buckets = sorted(  # names from KS3's XML, printable as every text read (base.text)
         (printable(str(b.name)), printable(str(region)) if (region := getattr(b, "region", None)) else None)

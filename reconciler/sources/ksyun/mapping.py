@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias
 
+from reconciler.base.messages import Message
 from reconciler.base.numbers import DECIMAL_HINT, exact_number
 from reconciler.core.observation import (
     Backup,
@@ -236,7 +237,7 @@ Page: TypeAlias = tuple[str | None, Any]
 @dataclass
 class Mapped:
     resources: list[Resource] = field(default_factory=list)
-    failed: dict[ResourceKind, list[str]] = field(default_factory=lambda: defaultdict(list))
+    failed: dict[ResourceKind, list[Message]] = field(default_factory=lambda: defaultdict(list))
     unknown: dict[ResourceKind, list[str]] = field(default_factory=lambda: defaultdict(list))
     """Values the tables cannot decide, by kind: those resources are counted with the attribute unknown."""
     unrecognized: list[Unrecognized] = field(default_factory=list)
@@ -566,8 +567,8 @@ class Pages:
     """What was fetched or read: pages per action, actions that failed (with why), KS3 bucket names."""
 
     pages: dict[str, list[Page]]
-    failed: dict[str, str]
+    failed: dict[str, Message]
     buckets: list[tuple[str, str | None]]
     bucket_list_read: bool = False
-    incomplete: dict[str, str] = field(default_factory=dict)
+    incomplete: dict[str, Message] = field(default_factory=dict)
     """Actions whose listings may be incomplete, and why: their pages count, more items may exist."""

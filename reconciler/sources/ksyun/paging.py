@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reconciler.base.messages import source_text
+from reconciler.base.messages import Message, message
 from reconciler.sources.ksyun.mapping import PAGE_SIZE, Api, ids_of, int_or_none, items_of, total_of
 from reconciler.sources.listings import Inconsistent, ListingCheck
 
@@ -86,12 +86,12 @@ def next_request(api: Api, request: Mapping[str, Any], body: Mapping[str, Any]) 
     return None
 
 
-def same_token(listing: str, page: int, token: str) -> str:
+def same_token(listing: Message, page: int, token: str) -> Message:
     """The sentence for a NextToken that came back unchanged."""
-    return source_text("listing_same_token", listing=listing, page=page, position="NextToken", token=repr(token))
+    return message("listing_same_token", listing=listing, page=page, position="NextToken", token=repr(token))
 
 
-def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
+def export_gap(api: Api, bodies: Sequence[Any], listing: Message) -> Message | None:
     """Why the pages of `api` read from one export file are not whole listings, or None when they are.
 
     A file may hold several listings one after another (one per region, per project chunk). A listing starts
@@ -104,13 +104,17 @@ def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
     if api.paging == "none":
         return None
     if not bodies:  # even an empty listing has a page
-        return source_text("listing_no_page", listing=listing)
+        return message("listing_no_page", listing=listing)
     listings: list[list[Mapping[str, Any]]] = []
     reason = _split(api, bodies, listing, listings)
     if reason is not None:
         return reason
     for index, pages in enumerate(listings):
-        label = f"{listing} (listing {index + 1} of {len(listings)})" if len(listings) > 1 else listing
+        label = (
+            message("listing_part", listing=listing, index=index + 1, count=len(listings))
+            if len(listings) > 1
+            else listing
+        )
         check = ListingCheck(label)
         request: dict[str, Any] = first_request(api)
         following: dict[str, Any] | None = None
@@ -130,13 +134,15 @@ def export_gap(api: Api, bodies: Sequence[Any], listing: str) -> str | None:
             return exc.reason
         last = len(items_of(api, pages[-1]))
         if api.paging == "marker" and api.total_key is None and last:
-            return source_text("listing_end_unconfirmed", listing=label, count=last)
+            return message("listing_end_unconfirmed", listing=label, count=last)
         if api.paging != "marker" and following is not None:
-            return source_text("listing_no_end", listing=label)
+            return message("listing_no_end", listing=label)
     return None
 
 
-def _split(api: Api, bodies: Sequence[Any], listing: str, listings: list[list[Mapping[str, Any]]]) -> str | None:
+def _split(
+    api: Api, bodies: Sequence[Any], listing: Message, listings: list[list[Mapping[str, Any]]]
+) -> Message | None:
     """The file's pages split into listings (appended to `listings`), or why they cannot be placed."""
     seen = 0  # items of the current listing (marker paging), or its pages (page paging)
     ended = True  # token paging: the page before ended its listing
@@ -144,23 +150,21 @@ def _split(api: Api, bodies: Sequence[Any], listing: str, listings: list[list[Ma
     for number, body in enumerate(bodies):
         count = len(items_of(api, body))
         if api.paging in ("marker", "page"):
-            what, first = ("Marker", 0) if api.paging == "marker" else ("page number", 1)
+            what, first = ("Marker", 0) if api.paging == "marker" else ("PageNumber", 1)
             position = _position(api, body)
             if position is None:
                 if listings:
-                    return source_text("listing_unplaced", listing=listing, page=number + 1, position=what)
+                    return message("listing_unplaced", listing=listing, page=number + 1, position=what)
                 position = first
             if position == first:
                 listings.append([])
                 seen = 0
             elif not listings:
-                return source_text(
-                    "listing_starts_late", listing=listing, page=number + 1, position=what, at=str(position)
-                )
+                return message("listing_starts_late", listing=listing, page=number + 1, position=what, at=str(position))
             else:
                 expected = seen if api.paging == "marker" else len(listings[-1]) + 1
                 if position != expected:
-                    return source_text(
+                    return message(
                         "listing_pages_missing",
                         listing=listing,
                         page=number + 1,

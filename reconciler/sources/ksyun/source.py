@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json
+from reconciler.base.messages import Message, combined, message
 from reconciler.core.observation import Observation, ResourceKind, SourceReport, TableEntryUse
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.sources.base import CollectedSource, EntryUses, SourceRequest, SourceSpec, TablesSupport
@@ -54,9 +55,9 @@ class Observed:
     """What `observe` makes of the fetched pages."""
 
     resources: list[Any]
-    failed: dict[ResourceKind, str]
+    failed: dict[ResourceKind, Message]
     """Kinds an action failed on (an error, a malformed answer): what was seen counts, the upper bound is open."""
-    incomplete: dict[ResourceKind, str]
+    incomplete: dict[ResourceKind, Message]
     """Kinds some of whose actions were not read at all (left out of an export), or whose listings do not add up
     (read again and still contradicting themselves; in an export at once): the same bounds."""
     covers: frozenset[ResourceKind]
@@ -66,12 +67,12 @@ class Observed:
     """The table entries that decided attributes of the resources (the figures' provenance)."""
 
 
-def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], str]) -> Observed:
+def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], Message]) -> Observed:
     """Resources, failed, incomplete and covered kinds from the fetched pages (one rule for live and file).
     `on_malformed` raises (a file: InputError) or returns the reason the action's kinds failed (live)."""
     covers: set[ResourceKind] = set()
-    failed: dict[ResourceKind, list[str]] = {}
-    incomplete: dict[ResourceKind, list[str]] = {}
+    failed: dict[ResourceKind, list[Message]] = {}
+    incomplete: dict[ResourceKind, list[Message]] = {}
     available = set(fetched.pages) | set(fetched.failed) | ({KS3_BUCKETS} if fetched.bucket_list_read else set())
     for kind, actions in kind_actions(tables).items():
         present = [action for action in actions if action in available]
@@ -81,7 +82,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
         reasons = [fetched.failed[action] for action in actions if action in fetched.failed]
         missing = [action for action in actions if action not in available]
         if missing:  # e.g. bandwidth without DescribeBandWidthShares: the EIPs seen are a lower bound
-            incomplete[kind] = [f"not observed: {', '.join(missing)} missing"]
+            incomplete[kind] = [message("actions_missing", actions=", ".join(missing))]
         if reasons:
             failed[kind] = reasons
         # listings whose pages do not add up (`paging`, `sources.listings`): what they saw counts
@@ -103,17 +104,17 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
             continue
         resources.extend(mapped.resources)
         uses.merge(mapped.uses)
-        for kind, reasons in mapped.failed.items():
-            failed.setdefault(kind, []).extend(reasons)
-        for kind, reasons in mapped.unknown.items():
-            unknown.setdefault(kind, []).extend(reasons)
-    kinds_failed = {kind: "; ".join(dict.fromkeys(reasons)) for kind, reasons in failed.items() if kind in covers}
+        for kind, why in mapped.failed.items():
+            failed.setdefault(kind, []).extend(why)
+        for kind, values in mapped.unknown.items():
+            unknown.setdefault(kind, []).extend(values)
+    kinds_failed = {kind: combined(reasons) for kind, reasons in failed.items() if kind in covers}
     notes = [
-        f"{kind} counted with attributes unknown (bounds): {'; '.join(reasons)}"
-        for kind, reasons in sorted(unknown.items())
+        f"{kind} counted with attributes unknown (bounds): {'; '.join(values)}"
+        for kind, values in sorted(unknown.items())
         if kind in covers
     ]
-    kinds_incomplete = {kind: "; ".join(reasons) for kind, reasons in incomplete.items() if reasons}
+    kinds_incomplete = {kind: combined(reasons) for kind, reasons in incomplete.items() if reasons}
     entries = tuple(entry for entry in uses.entries(tables.basis_pair) if entry.kind in covers)
     return Observed(resources, kinds_failed, kinds_incomplete, frozenset(covers), notes, entries)
 
@@ -135,7 +136,7 @@ class KsyunSource(CollectedSource):
             files = ", ".join(str(path) for path in self.request.from_files)
             detail = f"export {files}; tables: {tables.origin}"
 
-            def malformed(exc: Malformed) -> str:
+            def malformed(exc: Malformed) -> Message:
                 raise InputError.single(files, exc.path, exc.reason)
 
         else:
@@ -146,8 +147,8 @@ class KsyunSource(CollectedSource):
             where = options.endpoint or options.domain
             detail = f"live {where}, regions {', '.join(options.regions)}; tables: {tables.origin}"
 
-            def malformed(exc: Malformed) -> str:
-                return credentials.redact(f"a response is not of the documented shape: {exc}")
+            def malformed(exc: Malformed) -> Message:
+                return message("response_malformed", detail=credentials.redact(str(exc)))
 
         observed = observe(fetched, tables, malformed)
         report = SourceReport(
@@ -181,7 +182,7 @@ def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
         files = ", ".join(str(path) for path in request.from_files)
         origin = f"export {files}"
 
-        def malformed(exc: Malformed) -> str:
+        def malformed(exc: Malformed) -> Message:
             raise InputError.single(files, exc.path, exc.reason)
 
     else:
@@ -194,15 +195,18 @@ def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
         fetched.failed.update(told.failed)
         origin = f"live {options.endpoint or options.domain}, regions {', '.join(options.regions)}"
 
-        def malformed(exc: Malformed) -> str:
-            return credentials.redact(f"a response is not of the documented shape: {exc}")
+        def malformed(exc: Malformed) -> Message:
+            return message("response_malformed", detail=credentials.redact(str(exc)))
 
     observed = observe(fetched, tables, malformed)
     scaffolded: dict[str, Any] = {"from": origin, "at": moment.isoformat(), "tables": tables.origin}
     if observed.failed or observed.incomplete:
-        scaffolded["not_complete"] = dict(sorted({**observed.incomplete, **observed.failed}.items()))
+        # the tables file is read by whoever fills it in: the reasons in English, as the JSON output's text
+        scaffolded["not_complete"] = {
+            kind: str(why) for kind, why in sorted({**observed.incomplete, **observed.failed}.items())
+        }
     counted = {action for actions in kind_actions(tables).values() for action in actions}
-    other_failed = {action: reason for action, reason in sorted(fetched.failed.items()) if action not in counted}
+    other_failed = {action: str(why) for action, why in sorted(fetched.failed.items()) if action not in counted}
     if other_failed:  # what the API reports of types and families, the VPN, EPC and trade listings
         scaffolded["not_listed"] = other_failed
     return scaffold(fetched, tables, previous, scaffolded)

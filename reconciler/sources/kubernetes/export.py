@@ -14,7 +14,7 @@ from typing import Any
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import load_json_object
-from reconciler.base.messages import source_text
+from reconciler.base.messages import message
 from reconciler.base.recognize import refuse_other_format
 from reconciler.sources.base import Held
 from reconciler.sources.kubernetes.mapping import KIND_OF_OBJECT, ClusterInventory, ObjectError, object_name
@@ -91,7 +91,7 @@ def _check_list(
         if metadata.get(key) not in (None, "", 0)
     ]
     if more:
-        reason = source_text("listing_partial", listing=f"the export {where}", what=", ".join(more))
+        reason = message("listing_partial", listing=message("listing_file", file=where), what=", ".join(more))
         for name in sorted(kinds):
             inventory.set_incomplete(KIND_OF_OBJECT[name], reason)
     seen: set[tuple[str, str]] = set()
@@ -108,7 +108,7 @@ def _check_list(
             twice.setdefault(of, Held()).add(f"{of}/{key[1]}")
         seen.add(key)
     for of, held in sorted(twice.items()):
-        reason = source_text("listing_twice", listing=f"the export {where}", sample=held.sample_text())
+        reason = message("listing_twice", listing=message("listing_file", file=where), sample=held.sample_text())
         inventory.set_incomplete(KIND_OF_OBJECT[of], reason)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from reconciler.base.messages import Message, combined
 from reconciler.core.observation import (
     Arch,
     LoadBalancer,
@@ -131,8 +132,8 @@ class ClusterInventory:
         self._resources: dict[tuple[str, str], Resource] = {}
         self._objects: set[tuple[str, str]] = set()
         self.listed_kinds: set[str] = set()
-        self.failed: dict[ResourceKind, str] = {}
-        self.incomplete: dict[ResourceKind, str] = {}
+        self.failed: dict[ResourceKind, list[Message]] = {}
+        self.incomplete: dict[ResourceKind, list[Message]] = {}
         self._unknown_clock: dict[str, Held] = defaultdict(Held)
         self._unclassed: dict[str, Held] = defaultdict(Held)
         self._other_arch: dict[str, Held] = defaultdict(Held)
@@ -150,12 +151,12 @@ class ClusterInventory:
         """A whole list of this Kubernetes kind (Node, PersistentVolume, Service) was read."""
         self.listed_kinds.add(kind)
 
-    def fail(self, kind: ResourceKind, reason: str) -> None:
-        _add_reason(self.failed, kind, reason)
+    def fail(self, kind: ResourceKind, reason: Message) -> None:
+        self.failed.setdefault(kind, []).append(reason)
 
-    def set_incomplete(self, kind: ResourceKind, reason: str) -> None:
+    def set_incomplete(self, kind: ResourceKind, reason: Message) -> None:
         """The list of this kind may be incomplete: its objects count, more may exist."""
-        _add_reason(self.incomplete, kind, reason)
+        self.incomplete.setdefault(kind, []).append(reason)
 
     def add(self, obj: Mapping[str, Any], kind: str | None = None) -> None:
         """Map one object; `kind` is the list's item kind when the object does not carry one (API lists)."""
@@ -275,7 +276,7 @@ class ClusterInventory:
     def report(self, name: str, detail: str, covers: frozenset[ResourceKind] | None = None) -> SourceReport:
         """The source's report: kinds listed (or `covers`), failures, and in the detail what the tables cannot
         decide (those resources are counted with the attribute unknown: they widen the line items' bounds)."""
-        failed = dict(self.failed)
+        failed = {kind: combined(reasons) for kind, reasons in self.failed.items()}
         unknown = []
         if self._unknown_clock:
             groups = describe_groups(self._unknown_clock)
@@ -312,7 +313,9 @@ class ClusterInventory:
             covers=covered,
             detail="; ".join(notes),
             failed=failed,
-            incomplete={kind: reason for kind, reason in sorted(self.incomplete.items()) if kind not in failed},
+            incomplete={
+                kind: combined(reasons) for kind, reasons in sorted(self.incomplete.items()) if kind not in failed
+            },
             unrecognized=tuple(unrecognized),
             resource_count=len(self._resources),
             table_entries=tuple(e for e in self.uses.entries(self.tables.basis_pair) if e.kind in covered),
@@ -331,8 +334,3 @@ def _name_or_unnamed(obj: Mapping[str, Any]) -> str:
         return object_name(obj)
     except ObjectError:
         return "(unnamed)"
-
-
-def _add_reason(failed: dict[ResourceKind, str], kind: ResourceKind, reason: str) -> None:
-    """Record why `kind` failed, after any reason already recorded."""
-    failed[kind] = f"{failed[kind]}; {reason}" if kind in failed else reason

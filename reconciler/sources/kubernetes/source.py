@@ -25,7 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import json_object, load_json_object, parse_json
-from reconciler.base.messages import SOURCE_JOINER, source_text
+from reconciler.base.messages import Message, message
 from reconciler.core.observation import Observation
 from reconciler.sources.base import (
     CollectedSource,
@@ -211,8 +211,8 @@ SPEC: Final = SourceSpec(
 class ListFailed(Exception):
     """A list could not be read completely; `reason` is safe to show (no credentials, no headers)."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Message) -> None:
+        super().__init__(str(reason))
         self.reason = reason
 
 
@@ -287,7 +287,7 @@ class LiveCluster:
                 for item in listed.items:
                     inventory.add(item, kind)
             except ObjectError as exc:
-                inventory.fail(KIND_OF_OBJECT[kind], f"the API server returned a malformed {kind}: {exc}")
+                inventory.fail(KIND_OF_OBJECT[kind], message("object_malformed", kind=kind, detail=str(exc)))
                 continue
             inventory.listed(kind)
             if listed.incomplete is not None:
@@ -304,17 +304,20 @@ class LiveCluster:
         if second.incomplete is None:
             return second
         kept = second if second.distinct >= first.distinct else first
-        again = source_text("listing_read_again", listing=f"listing {plural}")
-        return Listed(kept.items, kept.distinct, SOURCE_JOINER.join((first.incomplete, again, second.incomplete)))
+        again = message("listing_read_again", listing=message("listing_objects", plural=plural))
+        return Listed(
+            kept.items, kept.distinct, message("sentences", parts=[first.incomplete, again, second.incomplete])
+        )
 
     def _read(self, call: Callable[..., Any], plural: str, deadline: Deadline) -> Listed:
         """One read of a paginated list; restarts from the first page when the continue token expired.
         A list still handing out continue tokens after MAX_PAGES pages fails (a server that loops)."""
         from kubernetes.client.exceptions import ApiException
 
+        listing = message("listing_objects", plural=plural)
         for _restart in range(MAX_RESTARTS + 1):
             items: list[dict[str, Any]] = []
-            check = ListingCheck(f"listing {plural}", pages_may_be_short=True)  # the API server may send short pages
+            check = ListingCheck(listing, pages_may_be_short=True)  # the API server may send short pages
             token: str | None = None
             try:
                 for _page in range(MAX_PAGES):
@@ -323,7 +326,7 @@ class LiveCluster:
                     if page_items is None:
                         page_items = []
                     if not isinstance(page_items, list) or not all(isinstance(i, dict) for i in page_items):
-                        raise ListFailed(f"listing {plural}: the reply's items are not a list of objects")
+                        raise ListFailed(message("items_not_objects", listing=listing))
                     metadata = page.get("metadata")
                     metadata = metadata if isinstance(metadata, dict) else {}
                     remaining = _whole(metadata.get("remainingItemCount"))
@@ -338,14 +341,11 @@ class LiveCluster:
                         return Listed(items, check.distinct, exc.reason)
                     if not token:
                         return Listed(items, check.distinct)
-                raise ListFailed(
-                    f"listing {plural}: still a continue token after {MAX_PAGES} pages ({len(items)} items), "
-                    "stopped: the API server may be looping"
-                )
+                raise ListFailed(message("continue_looping", listing=listing, pages=MAX_PAGES, items=len(items)))
             except ApiException as exc:
                 if exc.status != 410:
                     raise ListFailed(_api_reason(plural, exc, 1)) from exc
-        raise ListFailed(f"listing {plural}: the continue token expired (410 Gone) {MAX_RESTARTS + 1} times in a row")
+        raise ListFailed(message("continue_expired", listing=listing, times=MAX_RESTARTS + 1))
 
     def _page(self, call: Callable[..., Any], plural: str, token: str | None, deadline: Deadline) -> dict[str, Any]:
         """One page, retried on throttling, server errors, transport failures and replies not complete within
@@ -354,6 +354,7 @@ class LiveCluster:
         from urllib3.exceptions import HTTPError
 
         limits = self.limits
+        listing = message("listing_objects", plural=plural)
         kwargs: dict[str, Any] = {"limit": limits.page_size, "_preload_content": False}
         kwargs["_request_timeout"] = (limits.timeout, limits.timeout)
         if token:
@@ -363,7 +364,7 @@ class LiveCluster:
             """The whole reply, its body read to the end, or TimedOut at the request's or source's deadline."""
             remaining = deadline.remaining()
             if remaining <= 0:
-                raise ListFailed(deadline.reason(f"listing {plural}"))
+                raise ListFailed(deadline.reason(listing))
             data: bytes = call_within(min(limits.timeout, remaining), lambda: call(**kwargs).data)
             return data
 
@@ -394,20 +395,19 @@ class LiveCluster:
             raise ListFailed(_api_reason(plural, exc, attempts)) from exc
         except (HTTPError, TimedOut) as exc:
             if deadline.passed():
-                raise ListFailed(deadline.reason(f"listing {plural}")) from exc
+                raise ListFailed(deadline.reason(listing)) from exc
             attempts = retrying.statistics.get("attempt_number", 1)
-            raise ListFailed(
-                f"listing {plural} failed after {attempts} attempt(s): {_transport_reason(exc, limits.timeout)}"
-            ) from exc
+            reason = _transport_reason(exc, limits.timeout)
+            raise ListFailed(message("list_failed_after", listing=listing, attempts=attempts, reason=reason)) from exc
         try:  # bounded, exact and printable as every JSON read (base.jsonio)
             body = parse_json(bytes(data).decode("utf-8"), f"listing {plural}")
         except UnicodeDecodeError as exc:
-            raise ListFailed(f"listing {plural}: the reply is not UTF-8 JSON") from exc
+            raise ListFailed(message("reply_not_utf8", listing=listing)) from exc
         except InputError as exc:
-            reason = exc.problems[0].reason if exc.problems else "not JSON"
-            raise ListFailed(f"listing {plural}: the reply cannot be read ({reason})") from exc
+            why = exc.problems[0].reason if exc.problems else "not JSON"
+            raise ListFailed(message("reply_unreadable", listing=listing, reason=why)) from exc
         if not isinstance(body, dict):
-            raise ListFailed(f"listing {plural}: the reply is not a list object")
+            raise ListFailed(message("reply_not_list", listing=listing))
         return body
 
 
@@ -417,7 +417,7 @@ class Listed:
 
     items: list[dict[str, Any]]
     distinct: int
-    incomplete: str | None = None
+    incomplete: Message | None = None
 
 
 def _whole(value: Any) -> int | None:
@@ -447,35 +447,36 @@ def _retry_after(exc: BaseException | None) -> float | None:
         return None
 
 
-def _api_reason(plural: str, exc: Any, attempts: int) -> str:
+def _api_reason(plural: str, exc: Any, attempts: int) -> Message:
     """Why a list failed, from the status and the API server's Status message (never headers or tokens)."""
     status = exc.status
-    message = ""
+    said = ""
     try:
         body = json.loads(exc.body) if exc.body else None
         if isinstance(body, dict) and isinstance(body.get("message"), str):
-            message = body["message"][:300]
+            said = body["message"][:300]
     except (ValueError, TypeError):
         pass
     what = f"HTTP {status} {exc.reason or ''}".strip()
+    listing = message("listing_objects", plural=plural)
     if status in (401, 403):
-        lead = f"the credentials may not list {plural} ({what})"
+        lead = message("list_forbidden", plural=plural, status=what)
     elif attempts > 1:
-        lead = f"listing {plural} failed after {attempts} attempts ({what})"
+        lead = message("list_failed_attempts", listing=listing, attempts=attempts, status=what)
     else:
-        lead = f"listing {plural} failed ({what})"
-    return f"{lead}: {message}" if message else lead
+        lead = message("list_failed", listing=listing, status=what)
+    return message("server_said", reason=lead, text=said) if said else lead
 
 
-def _transport_reason(exc: Exception, timeout: float) -> str:
+def _transport_reason(exc: Exception, timeout: float) -> Message:
     from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
 
     inner = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
     if isinstance(inner, ReadTimeoutError | TimedOut):  # a socket read, or the whole reply, past `timeout`
-        return source_text("request_deadline", seconds=Decimal(f"{timeout:g}"), setting=f"{NAME}.timeout")
+        return message("request_deadline", seconds=Decimal(f"{timeout:g}"), setting=f"{NAME}.timeout")
     if isinstance(inner, NewConnectionError):
-        return "cannot connect to the API server"
-    return type(inner).__name__
+        return message("cannot_connect")
+    return message("transport_error", error=type(inner).__name__)
 
 
 def _first_line(exc: BaseException) -> str:

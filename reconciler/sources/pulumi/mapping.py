@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from reconciler.base.messages import source_text
+from reconciler.base.messages import Message, combined, message
 from reconciler.base.numbers import DECIMAL_HINT, exact_number
 from reconciler.core.observation import (
     Arch,
@@ -463,28 +463,24 @@ class StackInventory:
                 f"planned resources with values unknown until apply, counted as unknown (bounds): "
                 f"{_groups(self._unknown_until_apply)}"
             )
-        incomplete: dict[ResourceKind, str] = {}
+        incomplete: dict[ResourceKind, list[Message]] = {}
         if self._unlinked:
-            incomplete["bandwidth"] = (
-                f"planned bandwidth unknown until apply ({_groups(self._unlinked)}): what is certain counts, "
-                "more may come"
-            )
+            incomplete["bandwidth"] = [message("planned_bandwidth_unknown", groups=_groups(self._unlinked))]
         unrecognized = tuple(
             Unrecognized("kind", rtype, rtype, held.count, tuple(held.samples))
             for rtype, held in sorted(self._unknown_types.items())
         )
         for kind, documents in sorted(self._twice.items()):
-            twice = "; ".join(
-                source_text("listing_twice", listing=f"the state {document}", sample=held.sample_text())
+            incomplete.setdefault(kind, []).extend(
+                message("listing_twice", listing=message("listing_state", document=document), sample=held.sample_text())
                 for document, held in sorted(documents.items())
             )
-            incomplete[kind] = f"{incomplete[kind]}; {twice}" if kind in incomplete else twice
         covered = frozenset(self.seen) if covers is None else covers
         return SourceReport(
             name=name,
             covers=covered,
             detail="; ".join(notes),
-            incomplete=incomplete,
+            incomplete={kind: combined(reasons) for kind, reasons in sorted(incomplete.items())},
             unrecognized=unrecognized,
             resource_count=len(self._counted()),
             table_entries=tuple(e for e in self.uses.entries(self.tables.basis_pair) if e.kind in covered),

@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
-from reconciler.base.messages import source_text
+from reconciler.base.messages import Message, message, plain_text
 from reconciler.base.numbers import exact_number
 from reconciler.base.recognize import refuse_other_format
 from reconciler.base.text import printable
@@ -316,22 +316,21 @@ class PulumiSource(CollectedSource):
         settings = self.request.settings
         cli = settings.get("cli") or shutil.which("pulumi") or (str(DEFAULT_CLI) if DEFAULT_CLI.exists() else None)
         if cli is None:
-            raise ExportFailed("the pulumi CLI was not found (setting pulumi.cli)")
+            raise ExportFailed(message("cli_not_found", setting=f"{NAME}.cli"))
         timeout = self.timeout
         command = [cli, "stack", "export", "--stack", stack, "--non-interactive"]
         try:
             done = run_within(command, timeout, settings.get("cwd") or None)
         except subprocess.TimeoutExpired as exc:
-            what = "pulumi stack export"
-            reason = source_text(
-                "source_deadline", seconds=Decimal(f"{timeout:g}"), setting=f"{NAME}.timeout", what=what
-            )
+            what = plain_text("pulumi stack export")
+            reason = message("source_deadline", seconds=Decimal(f"{timeout:g}"), setting=f"{NAME}.timeout", what=what)
             raise ExportFailed(reason) from exc
         except OSError as exc:
-            raise ExportFailed(f"cannot run the pulumi CLI {cli}: {exc.strerror or exc}") from exc
+            raise ExportFailed(message("cli_cannot_run", cli=cli, error=str(exc.strerror or exc))) from exc
         if done.returncode != 0:
             first = next((line.strip() for line in done.stderr.splitlines() if line.strip()), "no message")
-            raise ExportFailed(f"pulumi stack export failed (exit {done.returncode}): {first[:300]}")
+            failed = message("cli_failed", command="pulumi stack export", code=done.returncode, stderr=first[:300])
+            raise ExportFailed(failed)
         return done.stdout
 
 
@@ -353,8 +352,8 @@ def run_within(command: list[str], timeout: float, cwd: str | None) -> subproces
 
 
 class ExportFailed(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Message) -> None:
+        super().__init__(str(reason))
         self.reason = reason
 
 
