@@ -115,8 +115,13 @@ engines: pulumi
 # providers; gofmt, vet and their tests. Their dependencies come from the Go module proxy; the module and build
 # caches stay at Go's defaults, outside the repository.
 GO_MODULES := tools/pulumi-language-python tools/ksyun-test-providers
+# The Go they need: the `go` line of their go.mod (that of the Pulumi CLI 3.274.1 they build against).
+GO_MIN = $(shell sed -n 's/^go //p' tools/pulumi-language-python/go.mod)
 go-check:
-	@command -v go >/dev/null || { echo "go-check: Go >= 1.24 must be on PATH" >&2; exit 1; }
+	@command -v go >/dev/null || { echo "go-check: Go >= $(GO_MIN) must be on PATH" >&2; exit 1; }
+	@have=$$(go env GOVERSION | sed 's/^go//'); \
+	[ "$$(printf '%s\n%s\n' "$(GO_MIN)" "$$have" | sort -V | head -n1)" = "$(GO_MIN)" ] || \
+	{ echo "go-check: Go >= $(GO_MIN) needed (tools/*/go.mod), found $$have" >&2; exit 1; }
 	@for module in $(GO_MODULES); do \
 		unformatted=$$(cd $$module && gofmt -l .); [ -z "$$unformatted" ] || { echo "go-check: run gofmt -w on: $$unformatted in $$module" >&2; exit 1; }; \
 	done

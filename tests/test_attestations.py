@@ -166,6 +166,20 @@ def test_check_attest_reads_yaml_and_every_face_says_attested(tmp_path: Path) ->
     assert "attestation waf-2026 security.waf: 2 instance attested by Zhang Wei" in junit.read_text(encoding="utf-8")
 
 
+def test_an_expired_attestation_is_not_labelled_attested_and_says_how_to_renew_it(tmp_path: Path) -> None:
+    path = tmp_path / "attestations.yaml"
+    path.write_text(YAML_FILE.replace("2027-07-17T00:00:00+08:00", "2026-11-20T00:00:00+08:00"), encoding="utf-8")
+    args = ("check", "--source", "ksyun", "--from-file", ROOT / "tests/data/ksyun/export.json", "--attest", path,
+            "--now", NOW, "--no-history")  # fmt: skip
+    console = run_cli(*args).stdout
+    [row] = [line for line in console.splitlines() if "security.waf" in line and "unknown" in line][:1]
+    assert "(attested)" not in row
+    assert "renew it: a new entry with a new valid_until in the attestations file" in console
+    markdown = run_cli(*args, "--format", "markdown", "--lang", "zh").stdout
+    assert "未知（书面确认）" not in markdown
+    assert "请续签" in markdown
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

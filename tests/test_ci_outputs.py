@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import threading
 import xml.etree.ElementTree as ET
@@ -708,3 +709,65 @@ def test_the_gitlab_script_runs_as_written_and_exits_with_the_checks_code(tmp_pa
     assert produced == [
         "capacity-report.html", "reconciliation.json", "reconciliation.junit.xml", "reconciliation.md",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        pytest.param(lambda tmp: tmp / ("x" * 250 + ".xml"), id="a name too long for its temporary file"),
+        pytest.param(lambda tmp: Path("/proc/reconciler-junit.xml"), id="a pseudo file system"),
+        pytest.param(lambda tmp: Path("/proc/reconciler/out/junit.xml"), id="a directory that cannot be made"),
+    ],
+)
+@pytest.mark.parametrize("option", ["--junit", "--markdown", "--json"])
+def test_an_unwritable_output_is_refused_before_the_run_is_recorded(
+    cli: Cli, tmp_path: Path, history_store: str, option: str, target: Callable[[Path], Path]
+) -> None:
+    """docs/ci.md: a path that cannot be written is exit 2, checked before the check runs and records anything
+    (the check tries a temporary file beside the target; as root, permissions alone say nothing)."""
+    path = target(tmp_path)
+    result = cli("check", "--observed", SMALL, "--now", NOW, option, path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path}: cannot be written: ")
+    assert "Traceback" not in result.stderr
+    assert not Path(history_store.removeprefix("sqlite:///")).exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_output_directory_is_made_and_a_refused_run_leaves_none(cli: Cli, tmp_path: Path) -> None:
+    made = check_small(cli, "--junit", tmp_path / "reports" / "nightly" / "junit.xml")
+    refused = cli("check", "--observed", tmp_path / "absent.json", "--now", NOW, "--no-history",
+                  "--json", tmp_path / "other" / "deep" / "r.json")  # fmt: skip
+    assert made.exit_code == 1
+    assert (tmp_path / "reports" / "nightly" / "junit.xml").is_file()
+    assert refused.exit_code == 2
+    assert not (tmp_path / "other").exists()
+
+
+def test_every_stated_go_version_is_the_one_the_go_modules_need() -> None:
+    """The CI recipes, the Makefile and the docs state the Go that builds the Pulumi CLI and tools/: the `go` line
+    of tools/*/go.mod (a `1.26` image or setup-go version resolves to its newest patch, which is newer)."""
+    root = Path(__file__).resolve().parents[1]
+    needed = {(module / "go.mod").read_text(encoding="utf-8").split("\ngo ", 1)[1].split()[0] for module in
+              (root / "tools").iterdir() if (module / "go.mod").is_file()}  # fmt: skip
+    assert len(needed) == 1, needed
+    [minimum] = needed
+    major_minor = ".".join(minimum.split(".")[:2])
+    texts = {path: path.read_text(encoding="utf-8") for path in [
+        root / "Makefile", root / "README.md", *(root / "docs").glob("*.md"), *(root / "examples" / "ci").iterdir(),
+        *(root / "scripts").glob("*.sh"),
+    ]}  # fmt: skip
+    stated = [
+        (path.name, found)
+        for path, text in texts.items()
+        for pattern in (
+            r"golang:(\d+\.\d+(?:\.\d+)?)",
+            r"go-version: \"?(\d+\.\d+(?:\.\d+)?)",
+            r"Go\s+>=\s+(\d+\.\d+(?:\.\d+)?)",
+        )
+        for found in re.findall(pattern, text)
+    ]
+    assert stated, "no Go version stated anywhere"
+    wrong = [(name, found) for name, found in stated if found not in (minimum, major_minor)]
+    assert not wrong, f"Go {minimum} is needed (tools/*/go.mod); stated otherwise: {wrong}"
+    assert "go-version-file: tools/pulumi-language-python/go.mod" in texts[root / "docs" / "pulumi.md"]

@@ -151,6 +151,21 @@ def test_validate_json_matches_golden_file(cli: Cli, golden: Any) -> None:
     golden("validate.json", cli("validate", "contract_inventory.json", "--format", "json").stdout)
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Verdict: the service period ended on 2027-07-16: nothing is due or entitled any more (exit 0)"),
+        ("zh", "服务期已于 2027年7月16日 结束"),
+    ],
+)
+def test_after_the_service_period_the_verdict_says_it_ended_not_that_all_is_met(cli: Cli, lang: str, said: str) -> None:
+    result = cli("check", "--observed", SMALL, "--now", "2027-08-01T09:00:00+08:00", "--no-history", "--lang", lang)
+    assert result.exit_code == 0
+    assert said in result.stdout
+    assert "all line items met" not in result.stdout
+    assert "全部分项满足" not in result.stdout
+
+
 def test_count_states_option_changes_what_counts(cli: Cli) -> None:
     default = cli("check", "--observed", SMALL, "--now", NOW, "--format", "json").json()
     running = cli("check", "--observed", SMALL, "--now", NOW, "--format", "json", "--count-states", "running").json()

@@ -192,6 +192,39 @@ def test_every_example_tables_file_follows_the_published_schema() -> None:
         jsonschema.validate(json.loads((ROOT / "examples" / name).read_text(encoding="utf-8")), schema)
 
 
+def test_the_pulumi_and_terraform_tables_files_follow_the_published_schema_and_the_loader_agrees(
+    tmp_path: Path,
+) -> None:
+    import jsonschema
+
+    from reconciler.base.errors import InputError
+    from reconciler.sources.pulumi.source import load_tables
+
+    schema = json.loads((ROOT / "schemas" / "tables.schema.json").read_text(encoding="utf-8"))
+    for path in (
+        ROOT / "tests" / "engines" / "tenancy-tables.json",
+        ROOT / "tests" / "data" / "pulumi" / "tables.json",
+    ):
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
+        load_tables(path)
+    documented = {
+        "instance_types": {"S6": {"cpu_ghz": "2.6", "arch": "x86_64", "evidence": "lscpu on web-1"}},
+        "volume_types": {"ESSD_PL0": "standard", "EHDD": {"tier": "standard", "evidence": "price list"}},
+        "vm_states": {"ShutdownNoCharge": {"state": "stopped", "evidence": "agreed 2026-08-01"}},
+    }
+    bad = {"volume_types": {"EHDD": {"tier": "standard", "source": "me"}}}
+    for document, valid in ((documented, True), (bad, False)):
+        path = tmp_path / "tables.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+        try:
+            load_tables(path)
+            loaded = True
+        except InputError:
+            loaded = False
+        assert (not errors, loaded) == (valid, valid), document
+
+
 def test_the_calendar_example_shows_the_format_and_says_it_is_not_the_schedule(cli: Callable[..., CliResult]) -> None:
     path = ROOT / "examples" / "calendar-2027.example.json"
     note = json.loads(path.read_text(encoding="utf-8"))["note"]
@@ -200,3 +233,4 @@ def test_the_calendar_example_shows_the_format_and_says_it_is_not_the_schedule(c
     result = cli("deadline", "--from", "2027-02-01T10:00:00+08:00", "--days", "7", "--calendar", path)
     assert result.exit_code == 0
     assert "no statutory holiday data" not in result.stdout
+    assert "says it is an EXAMPLE, not the 2027 holiday schedule" in result.stderr  # who runs it is told

@@ -77,6 +77,23 @@ def test_the_guard_blocks_a_scale_down_at_preview_naming_the_resources(
     assert {"app-13", "app-14", "logs-1"} <= names
 
 
+def test_a_blocked_preview_ends_with_the_violations_not_a_traceback(pulumi: Pulumi, guard: tuple[Path, Path]) -> None:
+    """The engine ends the program, still waiting for it when the guard fails the preview, with SIGINT; the
+    language host (tools/pulumi-language-python) ends it quietly instead of a KeyboardInterrupt traceback, which
+    came in more than half of these previews before."""
+    pulumi.use(SCALED_DOWN)
+    pack, config = guard
+    for _ in range(5):
+        run = pulumi.cli(
+            "preview", "--diff", "--policy-pack", str(pack), "--policy-pack-config", str(config), check=False
+        )
+        assert run.code == 1, run.output
+        assert "compute.vcpu would be short once this change is applied" in run.stdout
+        assert "Traceback" not in run.output, run.output[-2000:]
+        assert "KeyboardInterrupt" not in run.output
+        assert run.output.rstrip().endswith("error: preview failed"), run.output[-500:]
+
+
 def test_the_guard_passes_instances_whose_type_is_chosen_at_apply(pulumi: Pulumi, guard: tuple[Path, Path]) -> None:
     """Their vCPU and memory are unknown until apply, but can only add: no line item can fall short."""
     run = guarded_preview(pulumi, guard, GROWN)

@@ -268,3 +268,15 @@ def test_a_wrong_password_is_named_and_no_password_is_shown(postgres_server: Pos
     assert ":***@127.0.0.1" in done.stderr
     assert "not-the-password" not in done.stderr
     assert not postgres_server.leaked(done.stdout + done.stderr)
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_a_postgres_url_as_libpq_and_ci_services_write_it_records_the_run(
+    postgres_server: PostgresServer, postgres_url: str, scheme: str
+) -> None:
+    """`postgres://` (libpq, Heroku, most CI services) and `postgresql://` mean the psycopg 3 driver."""
+    url = postgres_url.replace("postgresql+psycopg://", f"{scheme}://", 1)
+    done = _check_here(url)
+    assert done.exit_code == 1, done.stderr  # the small observation has shortfalls: recorded, then drift
+    assert "no database kind" not in done.stderr
+    assert len(_run_ids(postgres_server, postgres_url.rsplit("/", 1)[1])) == 1

@@ -217,3 +217,24 @@ def test_durations_per_language() -> None:
     ]
     assert formats.duration(140400, "zh") == "1天15小时0分"
     assert formats.duration(59, "zh") == "59秒"
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "text"),
+    [
+        ("termination", {"days": 1, "clause": "12.3"}, "the delay has reached 1 day:"),
+        ("termination", {"days": 30, "clause": "12.3"}, "the delay has reached 30 days:"),
+        ("listing_too_long", {"listing": plain_text("kec DescribeInstances"), "pages": 1}, "1 page"),
+        ("billing_months", {"line_item": "compute.vcpu", "billed": 1, "months": 12}, "billed for 1 month,"),
+    ],
+)
+def test_one_of_a_unit_is_singular(key: str, values: dict[str, object], text: str) -> None:
+    assert text in say(message(key, **values), "en")
+
+
+def test_the_calendar_says_within_1_day_not_1_days() -> None:
+    from tests.cli_runner import run_cli
+
+    one = run_cli("calendar", "--soon-days", "1", "--now", "2026-11-25T09:00:00+08:00").stdout
+    assert "due soon: within 1 day" in one
+    assert "1 days" not in one

@@ -4,6 +4,7 @@ console, Markdown, JUnit, HTML. The table entries are those that decided an attr
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -110,3 +111,64 @@ def test_a_pulumi_stack_names_the_instance_type_entries_its_vms_rest_on(cli: Cal
         str(data / "tables.json"),
     )
     assert entries[("vm_states", "active")] == ({"state": "running"}, "built-in")
+
+
+def test_pulumi_and_terraform_tables_give_their_file_and_evidence_with_every_entry(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    tables = tmp_path / "tables.json"
+    tables.write_text(
+        json.dumps(
+            {
+                "instance_types": {
+                    "S6": {"cpu_ghz": "2.6", "arch": "x86_64", "evidence": "lscpu on web-1"},
+                    "S6.16A": {"vcpu": 16, "memory_gib": 16, "evidence": "type sheet row S6.16A"},
+                    "S6.32C": {"vcpu": 32, "memory_gib": 128},
+                    "S6.64B": {"vcpu": 64, "memory_gib": 128},
+                },
+                "volume_types": {"EHDD": {"tier": "standard", "evidence": "price list 2026"}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    engines = ROOT / "tests" / "data"
+    for source, export in (
+        ("terraform", engines / "terraform" / "tenancy-state.json"),
+        ("pulumi", engines / "pulumi" / "tenancy-export.json"),
+    ):
+        args = ("check", "--source", source, "--from-file", export, "--source-option", f"{source}.tables={tables}",
+                "--now", NOW, "--no-history")  # fmt: skip
+        findings = {f["line_item"]: f for f in cli(*args, "--format", "json").json()["findings"]}
+        entries = {
+            (e["table"], e["key"]): (e["origin"], e["evidence"])
+            for item in ("compute.vcpu", "storage.standard")
+            for e in findings[item]["provenance"]["table_entries"]
+        }
+        assert entries[("instance_types", "S6.16A")] == (
+            str(tables),
+            "[S6.16A] type sheet row S6.16A; [S6] lscpu on web-1",
+        ), source
+        assert entries[("instance_types", "S6.32C")] == (str(tables), "lscpu on web-1"), source
+        assert entries[("volume_types", "EHDD")] == (str(tables), "price list 2026"), source
+        assert entries[("vm_states", "active")] == ("built-in", None), source
+        console = cli(*args).stdout
+        assert "tier standard; evidence: price list 2026" in console, source
+
+
+def test_a_pulumi_tables_entry_with_bad_evidence_is_an_input_error(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    tables = tmp_path / "tables.json"
+    tables.write_text(
+        json.dumps({"volume_types": {"EHDD": {"tier": "standard", "evidence": ""}, "X": {"tier": "fast", "by": "me"}}}),
+        encoding="utf-8",
+    )
+    result = cli(
+        "check", "--source", "pulumi", "--from-file", ROOT / "tests" / "data" / "pulumi" / "tenancy-export.json",
+        "--source-option", f"pulumi.tables={tables}", "--now", NOW, "--no-history",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{tables}: volume_types.EHDD.evidence: expected text of 1 to 2000 characters" in result.stderr
+    assert f"{tables}: volume_types.X.by: unknown field (known: tier, evidence)" in result.stderr
+    assert f"{tables}: volume_types.X: expected standard or performance" in result.stderr
+    assert "Traceback" not in result.stderr

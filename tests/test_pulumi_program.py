@@ -4,6 +4,7 @@ state, and the stack outputs a user reads. The real engine runs it in test_pulum
 from __future__ import annotations
 
 import fnmatch
+import json
 import runpy
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,7 @@ def run_program(monkeypatch: pytest.MonkeyPatch) -> Run:
         pulumi.runtime.set_mocks(recorder, project="reconciler", stack="unit", preview=False)
         for key in ("contract", "observed", "source", "now", "attest"):
             pulumi.runtime.set_config(f"reconciler:{key}", config.get(key, ""))
+        pulumi.runtime.set_config("reconciler:sourceOptions", config.get("sourceOptions", "{}"))
 
         @pulumi.runtime.test
         def program() -> None:
@@ -182,3 +184,38 @@ def test_stack_setting_files_are_git_ignored_and_the_project_file_is_not() -> No
     assert ignored("Pulumi.dev.yaml")
     assert not ignored("Pulumi.yaml")
     assert not ignored("PulumiPolicy.yaml")
+
+
+def test_relative_paths_in_source_options_are_relative_to_the_project_not_to_stacks(run_program: Run) -> None:
+    """The engine runs the program in stacks/; `pulumi.tables` as written beside Pulumi.yaml still names the
+    project's file: the vCPU of tests/data/pulumi/stack-prod.json needs its instance types (12, hand-computed)."""
+    options = json.dumps({"pulumi.tables": "tests/data/pulumi/tables.json", "pulumi.timeout": "30"})
+    _, exports = run_program(
+        source="pulumi", observed="tests/data/pulumi/stack-prod.json", now=NOW, sourceOptions=options
+    )
+    assert (exports["compute.vcpu"]["supplied"], exports["compute.memory"]["supplied"]) == ("12", "44")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (
+            {"pulumi.tables": "tables/missing.json"},
+            f'{ROOT / "tables" / "missing.json"} (stack setting reconciler:sourceOptions["pulumi.tables"]): ',
+        ),
+        (
+            {"pulumi.timeout": "soon"},
+            'stack setting reconciler:sourceOptions["pulumi.timeout"]: pulumi.timeout: expected a number',
+        ),
+        (
+            {"pulumi.tabels": "tables.json"},
+            'stack setting reconciler:sourceOptions["pulumi.tabels"]: pulumi.tabels: the pulumi source has no such',
+        ),
+    ],
+)
+def test_a_bad_source_option_names_its_stack_setting(run_program: Run, options: dict[str, str], expected: str) -> None:
+    with pytest.raises(pulumi.RunError) as raised:
+        run_program(
+            source="pulumi", observed="tests/data/pulumi/stack-prod.json", now=NOW, sourceOptions=json.dumps(options)
+        )
+    assert expected in str(raised.value)

@@ -320,10 +320,37 @@ def test_the_plan_gate_fails_only_a_shortfall_and_names_the_line_items() -> None
         short.stderr
     )
     assert maybe.exit_code == 3
-    assert "Plan gate: cannot judge network.bandwidth: they may be short (see above) (exit 3)" in maybe.stderr
+    assert "Plan gate: cannot judge network.bandwidth, which may be short (see above) (exit 3)" in maybe.stderr
     for passed in (only_adds, applied):  # instances of unknown type can only add: never short
         assert passed.exit_code == 0
         assert "Plan gate: no line item would be short (exit 0)" in passed.stderr
+
+
+def test_the_plan_gate_names_the_resources_that_cause_a_shortfall_and_counts_no_delay_for_a_plan() -> None:
+    terraform = plan_gate("--from-file", TERRAFORM / "tenancy-plan-scaled-down.json")
+    pulumi = check(
+        "pulumi", "--from-file", PULUMI / "tenancy-export.json", "--plan", PULUMI / "tenancy-preview-scaled-down.json",
+        "--plan-gate", "--lang", "zh",
+    )  # fmt: skip
+
+    assert terraform.exit_code == pulumi.exit_code == 1
+    assert '- compute.vcpu: the change leaves less of it in ksyun_instance.this["app-13"] (removed); ' in (
+        terraform.stderr
+    )
+    assert 'ksyun_instance.this["db-1"] (128 -> 64)' in terraform.stderr
+    assert '- storage.standard: the change leaves less of it in ksyun_volume.this["logs-1"] (removed)' in (
+        terraform.stderr
+    )
+    assert "计划检查：该计划将使 云主机vCPU、云主机内存、普通存储 不足（退出码 1）" in pulumi.stderr
+    assert "- 云主机vCPU：此变更减少了以下资源中的数量：app-13（删除）；app-14（删除）\n" in pulumi.stderr
+    assert "db-1（128 -> 64）" in pulumi.stderr
+    [source] = terraform.json()["sources"]
+    assert source["detail"].startswith(f"terraform show -json {TERRAFORM / 'tenancy-plan-scaled-down.json'} (plan)")
+    assert "((plan))" not in source["detail"]
+    for result in (terraform, pulumi):  # a change not applied delays nothing: no Art. 12.3 exposure
+        document = result.json()
+        assert [item for item in document["exposure"]["items"] if item["clause"] == "12.3"] == []
+        assert any(warning["key"] == "plan_not_a_delay" for warning in document["warnings"])
 
 
 def test_the_plan_gate_counts_the_supply_outside_the_configuration(tmp_path: Path) -> None:
@@ -392,3 +419,12 @@ def test_a_plans_prior_state_is_the_inventory_before_it() -> None:
 
     assert supplied(before) == APPLIED
     assert {f["status"] for f in first.json()["findings"]} == {"not_observed"}  # a first plan: nothing before
+
+
+def test_terraform_without_tables_points_at_its_own_tables_setting() -> None:
+    result = run_cli(
+        "check", "--source", "terraform", "--from-file", TERRAFORM / "tenancy-state.json",
+        "--now", NOW, "--no-history",
+    )  # fmt: skip
+    assert "add them to the tables file (setting terraform.tables)" in result.stdout
+    assert "pulumi.tables" not in result.stdout

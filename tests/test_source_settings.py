@@ -58,3 +58,13 @@ def test_a_missing_number_names_the_setting() -> None:
     assert caught.value.file == "<demo settings>"
     assert caught.value.problems[0].field == "demo.wait"
     assert caught.value.problems[0].reason == "expected a number, found ''"
+
+
+def test_a_bad_scheme_from_the_environment_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.cli_runner import run_cli
+
+    monkeypatch.setenv("KSYUN_SCHEME", "ftp")
+    result = run_cli("check", "--source", "ksyun", "--no-history")
+    assert result.exit_code == 2
+    assert "ksyun.scheme: expected https or http, found 'ftp'" in result.stderr
+    assert "KSYUN_SCHEME" in result.stderr

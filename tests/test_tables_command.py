@@ -101,3 +101,52 @@ def test_the_check_output_in_json(cli: Callable[..., CliResult]) -> None:
         "complete": True,
         "blank": [],
     }
+
+
+def test_init_on_a_filled_output_file_keeps_every_filled_entry_and_names_what_is_new(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """docs/operations.md step 7: re-run `tables init` when the account gains a family, state or volume type."""
+    filled = json.loads((ROOT / "examples" / "ksyun-tables.json").read_text(encoding="utf-8"))
+    m6 = filled["families"].pop("M6")  # the family the account gained since the file was filled
+    output = tmp_path / "ksyun-tables.json"
+    output.write_text(json.dumps(filled, ensure_ascii=False), encoding="utf-8")
+
+    result = cli("tables", "init", "--source", "ksyun", "--from-file", ROOT / "examples" / "ksyun-export.json",
+                 "--now", NOW, "--output", output)  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(output.read_text(encoding="utf-8"))
+    for family in ("C6", "N3", "S6"):
+        kept = document["families"][family]
+        assert (kept["cpu_ghz"], kept["arch"], kept["evidence"]) == (
+            filled["families"][family]["cpu_ghz"], "x86_64", filled["families"][family]["evidence"],
+        )  # fmt: skip
+    assert document["remote_access"]["vpn_tunnel"]["counts"] is False
+    assert document["scaffolded"]["filled"] == filled["scaffolded"]["filled"]  # the operator's note
+    assert (document["families"]["M6"]["cpu_ghz"], m6["cpu_ghz"]) == (None, 2.6)
+    assert "    M6 [new]: instances 10" in result.stdout
+    assert f"Carried over from {output}: every entry as it was filled; new: 1 entry (families.M6)" in result.stdout
+    assert "To fill: 1 entry" in result.stdout
+    again = cli("tables", "init", "--source", "ksyun", "--from-file", ROOT / "examples" / "ksyun-export.json",
+                "--now", NOW, "--output", output, "--lang", "zh")  # fmt: skip
+    assert f"沿用 {output}：已填写的条目保持不变；没有新增条目" in again.stdout
+
+
+def test_init_refuses_to_replace_a_filled_output_with_another_tables_file_carried_over(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    output = tmp_path / "ksyun-tables.json"
+    output.write_bytes((ROOT / "examples" / "ksyun-tables.json").read_bytes())
+    before = output.read_bytes()
+    result = cli("tables", "init", "--source", "ksyun", "--from-file", KSYUN / "export.json", "--now", NOW,
+                 "--source-option", f"ksyun.tables={KSYUN / 'tables.json'}", "--output", output)  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{output}: already holds tables, and ksyun.tables names another file" in result.stderr
+    assert output.read_bytes() == before
+    empty = tmp_path / "empty.json"
+    empty.write_text("", encoding="utf-8")
+    fresh = cli("tables", "init", "--source", "ksyun", "--from-file", KSYUN / "export.json", "--now", NOW,
+                "--output", empty)  # fmt: skip
+    assert fresh.exit_code == 0
+    assert "Carried over" not in fresh.stdout

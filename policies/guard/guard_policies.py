@@ -42,15 +42,15 @@ from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import load_json
 from reconciler.core.changes import bounds_text
-from reconciler.core.meters import METER_BY_ITEM
 from reconciler.core.models import Finding, Reconciliation, Status
-from reconciler.core.observation import Observation, Resource, kind_of
+from reconciler.core.observation import Observation, Resource
+from reconciler.core.plan_causes import plan_causes
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
 from reconciler.sources.base import Source
 from reconciler.sources.combined import CombinedSource
 from reconciler.sources.pulumi.mapping import PLANNED, StackInventory, StateError
 from reconciler.sources.pulumi.source import EXPORT_DOCUMENT, load_tables, read_deployment
-from reconciler.sources.select import open_sources, source_requests
+from reconciler.sources.select import open_sources, setting_paths, source_requests
 
 SHORTFALL = "contract-capacity-after-change"
 UNKNOWN = "contract-capacity-unknown-after-change"
@@ -179,38 +179,9 @@ def _outside(settings: GuardSettings, now: datetime) -> list[Source]:
         name, sep, file = item.strip().rpartition("=")
         if file:
             files.append(f"{name}{sep}{_path(file, 'outside.observed')}")
-    options = [f"{key}={value}" for key, value in (given.get("options") or {}).items()]
+    pairs = [(str(key), str(value)) for key, value in (given.get("options") or {}).items()]
+    options = [f"{key}={value}" for key, value in setting_paths(pairs, HERE)]  # relative to the pack, as the others
     return [open_sources(source_requests(names, files, options, None, os.environ, now))]
-
-
-def _causes(finding: Finding, before: Sequence[Resource], after: Sequence[Resource]) -> list[str]:
-    """This stack's resources that hold less of the line item after the change than before, biggest loss first
-    (a value unknown until apply is not a loss)."""
-    meter = METER_BY_ITEM[finding.line_item]
-    amount = meter.amount_of()
-
-    def held(resource: Resource | None) -> Decimal | None:
-        if resource is None or kind_of(resource) != meter.kind:
-            return Decimal(0)
-        selected = [getattr(resource, attribute, None) == value for attribute, value in meter.where]
-        if not all(selected):
-            unknown = any(getattr(resource, attribute, None) is None for attribute, _ in meter.where)
-            return None if unknown else Decimal(0)
-        value = amount(resource)
-        return None if value is None else Decimal(value)
-
-    planned = {(kind_of(r), r.name): r for r in after}
-    losses = []
-    for resource in before:
-        had = held(resource)
-        if not had:
-            continue
-        now = planned.get((kind_of(resource), resource.name))
-        left = held(now)
-        if left is not None and left < had:
-            change = "removed" if now is None else f"{had} -> {left}"
-            losses.append((left - had, f"{resource.name} ({change})"))
-    return [text for _, text in sorted(losses, key=lambda loss: (loss[0], loss[1]))]
 
 
 def judge(settings: GuardSettings, resources: Sequence[Mapping[str, Any]]) -> Judgement:
@@ -219,7 +190,9 @@ def judge(settings: GuardSettings, resources: Sequence[Mapping[str, Any]]) -> Ju
     contract, warnings = load_checked_contract(settings.contract, refuse_errors=False)
     after = _inventory(settings, resources)
     planned = _Observed(
-        Observation(observed_at=now, sources=(after.report("this stack as planned", "pulumi preview", None),)),
+        Observation(
+            observed_at=now, sources=(after.report("this stack as planned", "pulumi preview", None, planned=True),)
+        ),
         after.resources(),
     )
     before: list[Resource] = []
@@ -230,8 +203,11 @@ def judge(settings: GuardSettings, resources: Sequence[Mapping[str, Any]]) -> Ju
     ours = frozenset(r.id for r in (*before, *after.resources()))
     outside: list[Source] = [_Without(source, ours) for source in _outside(settings, now)]
     result = check_sources(contract, warnings, CombinedSource([planned, *outside]), now)
+    planned_now = after.resources()
     causes = {
-        f.line_item.value: _causes(f, before, after.resources()) for f in result.findings if f.status is Status.SHORT
+        f.line_item.value: [cause.text() for cause in plan_causes(f.line_item, before, planned_now)]
+        for f in result.findings
+        if f.status is Status.SHORT
     }
     return Judgement(result, causes)
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from reconciler.base.errors import InputError, Problem, problems_from_validation
 from reconciler.base.jsonio import load_json, read_text
+from reconciler.base.recognize import refuse_other_format
 from reconciler.base.text import printable_tree
 from reconciler.core.attestations import Attestation, AttestationFile, attestation_id
 
@@ -33,6 +34,7 @@ def load_attestations(paths: Sequence[Path]) -> list[Attestation]:
         try:
             given = AttestationFile.model_validate(raw)
         except ValidationError as exc:
+            refuse_other_format(raw, name, "attestations")
             raise InputError(name, problems_from_validation(exc.errors(), raw)) from exc
         problems = []
         places: dict[str, int] = {}

@@ -10,7 +10,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -30,9 +30,10 @@ from reconciler.report.labels import Lang, PageLang
 
 if TYPE_CHECKING:
     from reconciler.app.progress import Progress
+    from reconciler.base.messages import Message
     from reconciler.core.attestations import Attestation
     from reconciler.core.models import ExitCode, Reconciliation
-    from reconciler.core.observation import VmState
+    from reconciler.core.observation import Resource, VmState
     from reconciler.dates.periods import YearCalendar
     from reconciler.sources.base import SourceRequest
 
@@ -71,8 +72,8 @@ HistoryOption = Annotated[
         "--history",
         envvar="RECONCILER_HISTORY",
         help="Run history store: a SQLite file or sqlite:///FILE, or postgresql://USER:PASSWORD@HOST:PORT/DB "
-        "(default: .reconciler/history.sqlite). Deadlines in seconds as URL parameters: connect_timeout=10, "
-        "statement_timeout=60, lock_timeout=30.",
+        "(or postgres://...; default: .reconciler/history.sqlite). Deadlines in seconds as URL parameters: "
+        "connect_timeout=10, statement_timeout=60, lock_timeout=30.",
     ),
 ]
 NoHistoryOption = Annotated[
@@ -208,10 +209,18 @@ def check(
             prepare_output(path)
     loaded, warnings = load_checked_contract(contract)
     attested = _attestations(attest)
+    planned: list[Resource] | None = [] if plan_gate else None
     with _progress_of(requests) as progress:
         requests = [replace(request, progress=progress) for request in requests]
         result = check_sources(
-            loaded, warnings, open_sources(requests), moment, policy, _history_store(history, no_history), attested
+            loaded,
+            warnings,
+            open_sources(requests),
+            moment,
+            policy,
+            _history_store(history, no_history),
+            attested,
+            keep=planned,
         )
     if junit is not None:
         from reconciler.report.junit import render_junit
@@ -227,6 +236,28 @@ def check(
         from reconciler.report.json_output import write_json
 
         write_output(json_file, partial(write_json, result))
+    _print_result(result, output_format, lang)
+    before = _before_the_plan(requests, result)
+    held: list[Resource] = []
+    if before is not None and (plan_gate or output_format is not CheckFormat.JSON):
+        prior = check_sources(loaded, warnings, open_sources(before), moment, policy, None, attested, keep=held)
+        if output_format is not CheckFormat.JSON:
+            from reconciler.report.plan_change import render_plan_change
+
+            sys.stdout.write("\n")
+            render_plan_change(prior, result, sys.stdout, lang)
+    if plan_gate:
+        code, lines = plan_gate_verdict(result, held, planned or [])
+        verdict, *causes = lines
+        from reconciler.base.messages import say
+
+        sys.stderr.write(say(verdict, lang) + "\n" + "".join(f"- {say(cause, lang)}\n" for cause in causes))
+        raise typer.Exit(code)
+    raise typer.Exit(int(result.exit_code))
+
+
+def _print_result(result: Reconciliation, output_format: CheckFormat, lang: Lang) -> None:
+    """The check's result on standard output in `output_format`."""
     if output_format is CheckFormat.JSON:
         _print_json(result)
     elif output_format is CheckFormat.MARKDOWN:
@@ -237,22 +268,6 @@ def check(
         from reconciler.report.console import render_console
 
         render_console(result, sys.stdout, lang)
-    before = _before_the_plan(requests, result)
-    if before is not None and output_format is not CheckFormat.JSON:
-        from reconciler.report.plan_change import render_plan_change
-
-        sys.stdout.write("\n")
-        render_plan_change(
-            check_sources(loaded, warnings, open_sources(before), moment, policy, None, attested),
-            result,
-            sys.stdout,
-            lang,
-        )
-    if plan_gate:
-        code, verdict = plan_gate_verdict(result)
-        sys.stderr.write(f"Plan gate: {verdict} (exit {code})\n")
-        raise typer.Exit(code)
-    raise typer.Exit(int(result.exit_code))
 
 
 def _before_the_plan(requests: list[SourceRequest], result: Reconciliation) -> list[SourceRequest] | None:
@@ -276,18 +291,31 @@ def _before_the_plan(requests: list[SourceRequest], result: Reconciliation) -> l
     return before
 
 
-def plan_gate_verdict(result: Reconciliation) -> tuple[ExitCode, str]:
-    """The exit code and sentence of `check --plan-gate`: only a shortfall fails a plan (1); a line item that may
-    be short (its bounds allow it: a value unknown until apply, a failed source) is 3; anything else passes."""
+def plan_gate_verdict(
+    result: Reconciliation, before: Sequence[Resource] = (), after: Sequence[Resource] = ()
+) -> tuple[ExitCode, list[Message]]:
+    """The exit code and sentences of `check --plan-gate`: only a shortfall fails a plan (1); a line item that may
+    be short (its bounds allow it: a value unknown until apply, a failed source) is 3; anything else passes. With
+    the resources `before` and `after` the change, each short line item is followed by the resources the change
+    leaves with less of it (`ksyun_instance.this["app-13"] (removed)`, `db-1 (128 -> 64)`)."""
+    from reconciler.base.messages import message
     from reconciler.core.models import ExitCode, Status
+    from reconciler.core.plan_causes import plan_causes
 
-    short = [f.line_item.value for f in result.findings if f.status is Status.SHORT]
-    maybe = [f.line_item.value for f in result.findings if f.status is Status.UNKNOWN and Status.SHORT in f.possible]
+    short = [f.line_item for f in result.findings if f.status is Status.SHORT]
+    maybe = [f.line_item for f in result.findings if f.status is Status.UNKNOWN and Status.SHORT in f.possible]
     if short:
-        return ExitCode.DRIFT, "the plan would leave " + ", ".join(short) + " short"
-    if maybe:
-        return ExitCode.SOURCE_FAILED, "cannot judge " + ", ".join(maybe) + ": they may be short (see above)"
-    return ExitCode.OK, "no line item would be short"
+        code, verdict = ExitCode.DRIFT, message("plan_gate_short", line_items=short)
+    elif maybe:
+        code, verdict = ExitCode.SOURCE_FAILED, message("plan_gate_maybe_short", line_items=maybe)
+    else:
+        code, verdict = ExitCode.OK, message("plan_gate_ok")
+    lines = [message("plan_gate", verdict=verdict, code=int(code))]
+    for item in short if before else []:
+        causes = plan_causes(item, before, after)
+        if causes:
+            lines.append(message("plan_gate_causes", line_item=item, causes=[cause.message() for cause in causes]))
+    return code, lines
 
 
 class ReportFormat(StrEnum):
@@ -392,7 +420,11 @@ def report(
         chosen: Literal["monthly", "summary"] = "monthly" if kind is ReportKind.MONTHLY else "summary"
         made, series = acceptance_report(loaded, chosen, moment, store, month)
         write_output(output, render_acceptance(made, series, loaded, output_format.value, language))
-        summary = f"{made.coverage.runs} runs on {made.coverage.days_with_runs} of {made.coverage.days} days"
+        runs, days = made.coverage.runs, made.coverage.days
+        summary = (
+            f"{runs} {'run' if runs == 1 else 'runs'} on {made.coverage.days_with_runs} of {days} "
+            f"{'day' if days == 1 else 'days'}"
+        )
     sys.stdout.write(f"{_shown(output)}: {kind.value} {output_format.value} report written; {summary}\n")
 
 
@@ -559,7 +591,8 @@ def tables_init(
     """List every instance family / instance type, state, volume type and storage class the source observes
     (live, or its --from-file export), with counts and sample ids, and write the tables file to fill in: the
     fields an API reports filled, the rest null, each entry with an `evidence` field. The tables file in use
-    (the source's `tables` setting) is carried over."""
+    (the source's `tables` setting), or the --output file when it already holds tables, is carried over: what
+    was filled stays, what is new is added (and named)."""
     from reconciler.app.tables_command import init_tables, write_document
     from reconciler.report.outputs import prepare_output, write_output
     from reconciler.report.tables import scaffold_text
@@ -567,7 +600,8 @@ def tables_init(
     moment = _parse_now(now)
     if output is not None:
         prepare_output(output)
-    document, blanks = init_tables(source, from_file or [], source_option or [], os.environ, moment)
+    scaffolded = init_tables(source, from_file or [], source_option or [], os.environ, moment, output)
+    document = scaffolded.document
     if output is None:
         sys.stdout.flush()
         buffer = getattr(sys.stdout, "buffer", None)
@@ -580,8 +614,9 @@ def tables_init(
             buffer.flush()
         return
     write_output(output, partial(write_document, document))
-    todo = [(problem.field, problem.reason) for problem in blanks]
-    sys.stdout.write(scaffold_text(document, str(output), todo, lang))
+    todo = [(problem.field, problem.reason) for problem in scaffolded.blanks]
+    carried = None if scaffolded.carried is None else (scaffolded.carried, scaffolded.new)
+    sys.stdout.write(scaffold_text(document, str(output), todo, lang, carried))
 
 
 @tables_app.command("check")
@@ -696,7 +731,15 @@ def _load_calendars(paths: list[Path]) -> list[YearCalendar]:
 
     calendars: dict[int, YearCalendar] = {}
     for path in paths:
-        loaded = calendar_from_data(load_json(path), _shown(path))
+        data = load_json(path)
+        loaded = calendar_from_data(data, _shown(path))
+        note = data.get("note") if isinstance(data, dict) else None
+        if isinstance(note, str) and re.search(r"\bEXAMPLE\b", note):  # its dates only show the format
+            from reconciler.base.messages import message, say
+
+            sys.stderr.write(
+                f"warning: {say(message('calendar_example', file=_shown(path), year=loaded.year), 'en')}\n"
+            )
         if loaded.year in calendars:
             raise InputError.single(
                 str(path), "year", f"{loaded.year} is already given by {calendars[loaded.year].source}"

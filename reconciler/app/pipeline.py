@@ -6,7 +6,7 @@ sources, the history store) meet the pure core.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from reconciler.contract.model import Contract
 from reconciler.core.attestations import Attestation
 from reconciler.core.meters import MeterPolicy, measure
 from reconciler.core.models import Reconciliation
+from reconciler.core.observation import Resource
 from reconciler.core.reconcile import assess, contract_ref
 from reconciler.sources.combined import CombinedSource
 
@@ -61,11 +62,16 @@ def check_sources(
     policy: MeterPolicy | None = None,
     history: str | None = None,
     attestations: Sequence[Attestation] = (),
+    keep: list[Resource] | None = None,
 ) -> Reconciliation:
     """Observe through the sources and reconcile against a loaded contract, with `attestations` for what no source
     observes; with `history` (a store URL, see `history.history_url`) it also reads this contract's earlier runs,
-    compares with the last one and records this one (in one transaction) under the `run_id` it returns."""
-    measurement = measure(contract, source.resources(), policy)
+    compares with the last one and records this one (in one transaction) under the `run_id` it returns. The
+    resources observed are appended to `keep` when it is given (a plan's, to name what its change takes)."""
+    resources = source.resources()
+    if keep is not None:
+        resources = _kept(resources, keep)
+    measurement = measure(contract, resources, policy)
     warnings = [*source.warnings(), *warnings]
     if history is None:
         result = assess(contract, source.observation(), measurement, now, (), attestations)
@@ -83,3 +89,9 @@ def check_sources(
             }
         )
         return result.model_copy(update={"run_id": store.record(result)})
+
+
+def _kept(resources: Iterable[Resource], keep: list[Resource]) -> Iterator[Resource]:
+    for resource in resources:
+        keep.append(resource)
+        yield resource

@@ -47,17 +47,22 @@ def _tables_schema() -> dict[str, Any]:
     """A tables file of any source that has one: each source's format, told apart by its `source` member."""
     from reconciler.sources.ksyun.tables import KsyunTablesFile
     from reconciler.sources.kubernetes.tables import KubernetesTablesFile
+    from reconciler.sources.pulumi.tables_file import PulumiTablesFile
 
     defs: dict[str, Any] = {}
     options = []
-    for model in (KsyunTablesFile, KubernetesTablesFile):
+    for model in (KsyunTablesFile, KubernetesTablesFile, PulumiTablesFile):
         schema = model.model_json_schema(ref_template="#/$defs/{model}")
-        defs.update(schema.pop("$defs", {}))
+        own = schema.pop("$defs", {})
+        if clash := sorted(name for name in own if name in defs and defs[name] != own[name]):
+            raise AssertionError(f"two tables formats define {', '.join(clash)}: rename one")
+        defs.update(own)
         defs[model.__name__] = schema
         options.append({"$ref": f"#/$defs/{model.__name__}"})
     return {
         "title": "tables",
-        "description": "A source's mapping tables (docs/formats.md, Tables files): ksyun or kubernetes.",
+        "description": "A source's mapping tables (docs/formats.md, Tables files): ksyun, kubernetes, or pulumi and "
+        "terraform.",
         "anyOf": options,
         "$defs": defs,
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +24,8 @@ from reconciler.sources.select import source_requests
 
 HEADER = frozenset({"format", "version", "source", "scaffolded"})
 """Top-level members of a tables file that are not tables."""
+SCAFFOLD_NOTES = frozenset({"from", "at", "tables", "instructions", "not_complete", "not_listed"})
+"""What `tables init` writes under `scaffolded` each time; other members there are the operator's and stay."""
 
 
 def with_tables(name: str) -> tuple[SourceSpec, TablesSupport]:
@@ -41,15 +43,79 @@ def with_tables(name: str) -> tuple[SourceSpec, TablesSupport]:
     return spec, spec.tables
 
 
+@dataclass(frozen=True)
+class Scaffold:
+    """A scaffolded tables document, what is left to fill in it, and what it carried over: the tables file in use
+    (None: none) and the entries that file did not hold (table, key)."""
+
+    document: dict[str, Any]
+    blanks: list[Problem]
+    carried: str | None = None
+    new: tuple[tuple[str, str], ...] = ()
+
+
 def init_tables(
-    name: str, from_files: Sequence[str], options: Sequence[str], environ: Mapping[str, str], now: datetime
-) -> tuple[dict[str, Any], list[Problem]]:
+    name: str,
+    from_files: Sequence[str],
+    options: Sequence[str],
+    environ: Mapping[str, str],
+    now: datetime,
+    output: Path | None = None,
+) -> Scaffold:
     """Observe through source `name` (its files, else live) and return its tables document to fill in, with what
-    is left to fill in it (as `tables check` would name it)."""
+    is left to fill in it (as `tables check` would name it). The tables file in use (the source's `tables`
+    setting) is carried over; so is an `output` file that already holds tables (re-running `tables init` on a
+    filled file keeps what was filled and adds what is new). An `output` that holds tables while the setting
+    names another file is refused: one of the two would be lost."""
     _spec, support = with_tables(name)
     [request] = source_requests([name], from_files, options, None, environ, now)
+    carried = request.settings.get("tables") or None
+    if output is not None and _holds_something(output):
+        if carried is None:
+            carried = str(output)
+            request = replace(request, settings={**request.settings, "tables": carried})
+        elif not _same_file(Path(carried), output):
+            raise InputError.single(
+                str(output),
+                "",
+                f"already holds tables, and {name}.tables names another file ({carried}): one of them would be "
+                f"lost; write to another --output, or carry this one over with --source-option {name}.tables="
+                f"{output}",
+            )
+    given = load_json(Path(carried), "a tables file (a JSON object)") if carried else {}
     document = support.scaffold(request)
-    return document, support.blanks(_plain(document), "<scaffold>")
+    notes, scaffolded = (given.get("scaffolded") if isinstance(given, Mapping) else None), document.get("scaffolded")
+    if isinstance(notes, Mapping) and isinstance(scaffolded, dict):  # the operator's own notes stay
+        document["scaffolded"] = {**{k: v for k, v in notes.items() if k not in SCAFFOLD_NOTES}, **scaffolded}
+    new = tuple(sorted(_keys(_plain(document)) - _keys(given))) if carried else ()
+    return Scaffold(document, support.blanks(_plain(document), "<scaffold>"), carried, new)
+
+
+def _holds_something(path: Path) -> bool:
+    """A regular file with content (an empty one holds nothing to carry over)."""
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.samefile(second)
+    except OSError:
+        return False
+
+
+def _keys(document: Any) -> set[tuple[str, str]]:
+    """The (table, key) pairs of a tables document."""
+    if not isinstance(document, Mapping):
+        return set()
+    return {
+        (table, str(key))
+        for table, entries in document.items()
+        if table not in HEADER and isinstance(entries, Mapping)
+        for key in entries
+    }
 
 
 @dataclass(frozen=True)

@@ -47,4 +47,7 @@ def parse_contract(text: str, path: Path) -> Contract:
     try:
         return Contract.model_validate(raw)
     except ValidationError as exc:
+        from reconciler.base.recognize import refuse_other_format
+
+        refuse_other_format(raw, str(path), "contract")
         raise InputError(str(path), problems_from_validation(exc.errors(), raw)) from exc

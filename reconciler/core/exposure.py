@@ -34,8 +34,10 @@ def assess_exposure(
     expansions: Sequence[ExpansionStatus],
     now: datetime,
     history: Sequence[PastRun] = (),
+    planned: bool = False,
 ) -> Exposure:
-    """Annex 3 item 4 for overdue expansions, Art. 12.3 for baseline shortfalls, Art. 12.4 between them."""
+    """Annex 3 item 4 for overdue expansions, Art. 12.3 for baseline shortfalls, Art. 12.4 between them. Of a
+    planned change (`planned`) no Art. 12.3 delay: a change not yet applied delays nothing."""
     rules = {rule.clause: rule for rule in contract.penalties}
     runs = sorted((r for r in history if r.now <= now), key=lambda r: r.now)
     with arithmetic():
@@ -44,7 +46,7 @@ def assess_exposure(
         if annex is not None:
             items += [_expansion_item(contract, annex, e, now) for e in expansions if _late(e)]
         delay = rules.get(DELAY_CLAUSE)
-        if delay is not None:
+        if delay is not None and not planned:
             items += [
                 _delay_item(contract, delay, f, runs, now)
                 for f in findings

@@ -423,6 +423,8 @@ class SourceReport:
     unrecognized: tuple[Unrecognized, ...] = ()
     resource_count: int = 0
     table_entries: tuple[TableEntryUse, ...] = ()
+    planned: bool = False
+    """The source read a planned change (a Terraform plan, a Pulumi preview): what will be once it is applied."""
 
     def __post_init__(self) -> None:
         """Every text printable: a file name, a server's error message or a header from the input may hold

@@ -119,6 +119,9 @@ def _assess(
     warnings += _freshness(observation.observed_at, now)
     if ended:
         warnings.append(_ended_note(contract, now))
+    planned = any(source.planned for source in observation.sources)
+    if planned:
+        warnings.append(message("plan_not_a_delay"))
     observed = frozenset(item.id for item in contract.line_items if _observed(item.id, observation.sources))
     refs = attested.references(attestations, now, observed)
     warnings += _attestation_notes(contract, refs, now)
@@ -149,7 +152,7 @@ def _assess(
         findings=findings,
         summary=summary,
         expansions=expansions,
-        exposure=assess_exposure(contract, findings, expansions, now, history),
+        exposure=assess_exposure(contract, findings, expansions, now, history, planned),
         verdict=verdict,
         exit_code=exit_code,
         warnings=warnings,

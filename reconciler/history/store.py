@@ -134,6 +134,11 @@ deliveries = sa.Table(
 _T = TypeVar("_T")
 
 
+POSTGRESQL_ALIASES = frozenset({"postgresql", "postgres"})
+"""URL schemes that mean PostgreSQL through psycopg (3): `postgres://` is what libpq, Heroku and most CI services
+write; SQLAlchemy itself knows only `postgresql`."""
+
+
 def history_url(value: str | None) -> str:
     """The store's SQLAlchemy URL: a URL as given, a plain path as a SQLite file, nothing as the default file."""
     if value is None or not value.strip():
@@ -163,7 +168,7 @@ def parse_store_url(url: str) -> tuple[sa.URL, Deadlines]:
         raise InputError.single(where, "", f"not a database URL: {reason}") from exc
     except ArgumentError as exc:
         raise InputError.single(where, "", f"not a database URL: {exc}") from exc
-    if parsed.drivername == "postgresql":  # SQLAlchemy's default driver for it is psycopg2: not installed
+    if parsed.drivername in POSTGRESQL_ALIASES:  # SQLAlchemy's default driver is psycopg2: not installed
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         parsed.get_dialect()

@@ -44,7 +44,8 @@ from reconciler.base.messages import message
 from reconciler.core.changes import bounds_text
 from reconciler.core.models import ExpansionState, ExpansionStatus, Finding, Reconciliation, Status
 from reconciler.dates.clock import CONTRACT_TZ, parse_instant
-from reconciler.sources.select import open_sources, source_requests
+from reconciler.sources import SOURCES
+from reconciler.sources.select import open_sources, setting_paths, source_requests
 
 PROVIDER_VERSION = "1"
 """Bump when what the state records must be rewritten: every resource then shows one update that stores it."""
@@ -160,18 +161,42 @@ def observe(settings: Settings, root: Path | None = None) -> Reconciliation:
     key = (settings, base, signature)
     with _observing:
         if key not in _observed:
-            _observed[key] = _reconcile(settings, contract_path, names, files, attest)
+            _observed[key] = _reconcile(settings, contract_path, names, files, attest, base)
         return _observed[key]
 
 
+def option_key(key: str) -> str:
+    """The stack configuration key of one source setting: `reconciler:sourceOptions["ksyun.tables"]`."""
+    return f'{SETTING_KEYS["options"]}["{key}"]'
+
+
+def _setting_of(exc: InputError, options: tuple[tuple[str, str], ...], files: list[str]) -> str:
+    """The stack setting an InputError comes from: the source setting whose file or value it names
+    (`reconciler:sourceOptions["pulumi.tables"]`), else an observed file's, else the sources'."""
+    for key, value in options:
+        if value and exc.file == value:
+            return option_key(key)
+    for problem in exc.problems:
+        field_name = problem.field.partition("=")[0]
+        if any(field_name == key for key, _ in options) or (
+            field_name.partition(".")[0] in SOURCES and "." in field_name
+        ):
+            return option_key(field_name)
+    if any(exc.file == given.rpartition("=")[2] for given in files):
+        return SETTING_KEYS["observed"]
+    return f"{SETTING_KEYS['source']}, {SETTING_KEYS['observed']}"
+
+
 def _reconcile(
-    settings: Settings, contract_path: Path, names: list[str], files: list[str], attest: list[Path]
+    settings: Settings, contract_path: Path, names: list[str], files: list[str], attest: list[Path], root: Path
 ) -> Reconciliation:
     now = _parse_now(settings.now)
+    options = setting_paths(settings.options, root)
     try:
-        requests = source_requests(names, files, [f"{k}={v}" for k, v in settings.options], None, os.environ, now)
+        requests = source_requests(names, files, [f"{k}={v}" for k, v in options], None, os.environ, now)
     except InputError as exc:
-        raise InputError(f"stack settings {SETTING_KEYS['source']}, {SETTING_KEYS['observed']}", exc.problems) from exc
+        setting = _setting_of(exc, options, files)
+        raise InputError(f"stack setting{'s' if ', ' in setting else ''} {setting}", exc.problems) from exc
     try:
         contract, warnings = load_checked_contract(contract_path, refuse_errors=False)  # the policy pack blocks
     except InputError as exc:
@@ -183,8 +208,9 @@ def _reconcile(
     try:
         return check_sources(contract, warnings, open_sources(requests), now, attestations=attested)
     except InputError as exc:
-        setting = SETTING_KEYS["observed"] if files else SETTING_KEYS["options"]
-        raise InputError(f"{exc.file} (stack setting {setting})", exc.problems) from exc
+        setting = _setting_of(exc, options, files)
+        named = f"stack setting{'s' if ', ' in setting else ''} {setting}"
+        raise InputError(named if exc.file.startswith("<") else f"{exc.file} ({named})", exc.problems) from exc
 
 
 def _resolve_file(given: str, base: Path) -> str:

@@ -135,9 +135,10 @@ def due_at(o: Obligation, lang: Lang) -> str:
 
 
 def _header(title: str, now: datetime, soon_days: int, lang: Lang) -> list[str]:
+    soon_key = "cal_soon_one" if soon_days == 1 else "cal_soon"
     return [
         f"{label('cal_title', lang)}: {title}",
-        f"{label('now', lang)}: {text.when(now, lang)}; {label('cal_soon', lang).format(days=soon_days)}",
+        f"{label('now', lang)}: {text.when(now, lang)}; {label(soon_key, lang).format(days=soon_days)}",
     ]
 
 

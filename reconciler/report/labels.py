@@ -68,6 +68,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "undecided: some line items may be short or over (a source failed or knowledge is partial)",
         "无法确定：部分分项可能不足或超出（数据来源失败或信息不全）",
     ),
+    "verdict_ended": (
+        "the service period ended on {end}: nothing is due or entitled any more",
+        "服务期已于 {end} 结束：不再有应交付或应享有的数量",
+    ),
     "exit": ("(exit {code})", "（退出码 {code}）"),
     "cny": ("CNY", "元"),
     "for_example": ("e.g.", "例如"),
@@ -234,6 +238,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "cal_rule": ("Rule", "计算规则"),
     "cal_anchor": ("From", "起算事件"),
     "cal_soon": ("due soon: within {days} days", "即将到期：{days} 日内"),
+    "cal_soon_one": ("due soon: within 1 day", "即将到期：1 日内"),
     "cal_conditional": ("conditional", "附条件"),
     "cal_condition": ("Condition", "条件"),
     "cal_extended": ("extended", "顺延"),

@@ -18,21 +18,45 @@ Writer = Callable[[BinaryIO], object]
 
 
 def prepare_output(path: Path) -> None:
-    """Check that the file can be written, before the check runs: a wrong path then fails fast with exit 2,
-    before the run is recorded, and leaves nothing behind (missing directories are created only when the
-    file is written). Raises InputError."""
-    if _special(path):
-        return
-    target = _real(path)
-    if target.is_dir():
-        raise InputError.single(str(path), "", "is a directory, expected an output file")
-    ancestor = target.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise InputError.single(str(path), "", f"cannot be written: {ancestor} is not a directory")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise InputError.single(str(path), "", f"cannot be written: permission denied in {ancestor}")
+    """Check that the file can be written, before the check observes or records anything: create its missing
+    parent directories and write a temporary file beside it, as `write_output` will, then remove both again (a
+    run refused later leaves nothing behind). A wrong path (a directory, a file where a directory should be, a
+    read-only or pseudo file system, a name too long, no permission) then fails fast with exit 2 and nothing is
+    recorded. Raises InputError."""
+    created: list[Path] = []
+    try:
+        if _special(path):
+            return
+        target = _real(path)
+        if target.is_dir():
+            raise InputError.single(str(path), "", "is a directory, expected an output file")
+        ancestor = target.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise InputError.single(str(path), "", f"cannot be written: {ancestor} is not a directory")
+        missing: list[Path] = []
+        directory = target.parent
+        while directory != ancestor:
+            missing.insert(0, directory)
+            directory = directory.parent
+        for directory in missing:
+            try:
+                directory.mkdir()
+            except FileExistsError:
+                continue  # made meanwhile by another writer: not ours to remove
+            created.append(directory)
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=_prefix(target), suffix=".tmp")
+        os.close(descriptor)
+        os.unlink(name)
+    except OSError as exc:
+        raise _unwritable(path, exc) from exc
+    finally:
+        for directory in reversed(created):
+            try:
+                directory.rmdir()
+            except OSError:
+                break  # no longer empty (another writer put something there): leave it
 
 
 def write_output(path: Path, write: Writer) -> None:
@@ -47,7 +71,7 @@ def write_output(path: Path, write: Writer) -> None:
             return
         target = _real(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=_prefix(target), suffix=".tmp")
     except OSError as exc:
         raise _unwritable(path, exc) from exc
     temporary = Path(name)
@@ -63,6 +87,11 @@ def write_output(path: Path, write: Writer) -> None:
         if isinstance(exc, OSError):
             raise _unwritable(path, exc) from exc
         raise
+
+
+def _prefix(target: Path) -> str:
+    """The temporary file's name before its random part: hidden, beside the target, named for it."""
+    return f".{target.name}."
 
 
 def _real(path: Path) -> Path:

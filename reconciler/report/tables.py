@@ -20,9 +20,17 @@ SHOWN: Final = 3
 """Sample ids shown per entry in the summary (the file keeps five)."""
 
 
-def scaffold_text(document: Mapping[str, Any], output: str, blanks: Sequence[tuple[str, str]], lang: Lang) -> str:
+def scaffold_text(
+    document: Mapping[str, Any],
+    output: str,
+    blanks: Sequence[tuple[str, str]],
+    lang: Lang,
+    carried: tuple[str, Sequence[tuple[str, str]]] | None = None,
+) -> str:
     """The keys the scaffold holds, table by table, and what is left to fill (`blanks`: (field, reason), as
-    `tables check` names them)."""
+    `tables check` names them). `carried`: the tables file carried over and the (table, key) entries it did not
+    hold, each marked new."""
+    new = set(carried[1]) if carried is not None else set()
     scaffolded = document.get("scaffolded") or {}
     lines = [
         say(
@@ -48,7 +56,16 @@ def scaffold_text(document: Mapping[str, Any], output: str, blanks: Sequence[tup
                 continue
             where = f"{table}.{key}"
             todo = [reason for field, reason in blanks if field in (where, f"{where}.evidence")]
-            lines.append(f"    {key}: {_seen(entry, lang)}; {_state(entry, todo, lang)}")
+            mark = f" [{say(message('tables_new_mark'), lang)}]" if (table, str(key)) in new else ""
+            lines.append(f"    {key}{mark}: {_seen(entry, lang)}; {_state(entry, todo, lang)}")
+    if carried is not None:
+        file, added = carried
+        news = [f"{table}.{key}" for table, key in added]
+        lines.append(
+            say(message("tables_carried", file=file, new=len(news), keys=news), lang)
+            if news
+            else say(message("tables_carried_nothing_new", file=file), lang)
+        )
     if blanks:
         entries = len({field.rsplit(".evidence", 1)[0] for field, _ in blanks})
         lines.append(say(message("tables_to_fill", entries=entries, command=f"reconciler tables check {output}"), lang))
@@ -75,7 +92,11 @@ def _seen(entry: Mapping[str, Any], lang: Lang) -> str:
 
 
 def _state(entry: Mapping[str, Any], todo: Sequence[str], lang: Lang) -> str:
-    stated = ", ".join(f"{name} {value}" for name, value in entry.items() if name not in INFO and value is not None)
+    stated = ", ".join(
+        f"{name} {json.dumps(value) if isinstance(value, bool) else value}"
+        for name, value in entry.items()
+        if name not in INFO and value is not None
+    )
     if todo:
         return "; ".join([*([stated] if stated else []), say(message("tables_blank", fields="; ".join(todo)), lang)])
     return f"{stated} ({label('tables_evidence', lang)}: {entry.get('evidence')})"

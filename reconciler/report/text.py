@@ -191,8 +191,14 @@ def status(finding: Finding, lang: Lang) -> str:
 
 
 def attested(finding: Finding) -> bool:
-    """Whether the line item's supply is attested (no source observes it)."""
-    return finding.provenance is not None and finding.provenance.supplied_by == "attested"
+    """Whether the line item's supply is attested: no source observes it and an attestation counts (an expired
+    one no longer does: the line item is then unknown, not attested)."""
+    provenance = finding.provenance
+    return (
+        provenance is not None
+        and provenance.supplied_by == "attested"
+        and any(ref.counted for ref in provenance.attestations)
+    )
 
 
 def basis_lines(result: Reconciliation, lang: Lang) -> list[str]:
@@ -283,7 +289,10 @@ def summary_values(result: Reconciliation, lang: Lang) -> list[tuple[str, str]]:
 def verdict_line(result: Reconciliation, lang: Lang) -> str:
     key = "verdict_unknown" if result.verdict is Verdict.UNKNOWN else result.verdict.value
     exit_code = label("exit", lang).format(code=int(result.exit_code))
-    return f"{label('verdict', lang)}{colon(lang)}{label(key, lang)}{'' if lang == 'zh' else ' '}{exit_code}"
+    shown = label(key, lang)
+    if result.findings and all(f.status is Status.ENDED for f in result.findings):  # nothing was met: nothing is due
+        shown = label("verdict_ended", lang).format(end=day(date.fromisoformat(result.contract.service_end), lang))
+    return f"{label('verdict', lang)}{colon(lang)}{shown}{'' if lang == 'zh' else ' '}{exit_code}"
 
 
 def notes(result: Reconciliation, lang: Lang) -> list[str]:

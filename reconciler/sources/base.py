@@ -46,6 +46,10 @@ class Setting:
     default: str | None = None
     secret: bool = False
     """Never printed, logged or written to a report: `reconciler sources` shows only whether it is set."""
+    path: Literal["", "file", "files", "command"] = ""
+    """What the value names on disk: a file or directory, several (separated by os.pathsep), a command (a path
+    when it holds a slash). Where a relative one is relative to depends on where it is given: the working
+    directory for `--source-option`, the project directory for a Pulumi stack's `reconciler:sourceOptions`."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ No I/O here: opening a source does not observe yet.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -81,3 +82,27 @@ def open_sources(requests: Sequence[SourceRequest]) -> CombinedSource:
     """Open every requested source (nothing is observed until its resources are read)."""
     opened: list[Source] = [SOURCES[request.name].open(request) for request in requests]
     return CombinedSource(opened)
+
+
+def setting_paths(options: Sequence[tuple[str, str]], root: Path) -> tuple[tuple[str, str], ...]:
+    """Source settings (`NAME.KEY`, value) with every relative path made relative to `root`: those a source marks
+    as naming files (`Setting.path`); a command only when it holds a slash (else it is looked up on PATH). Used
+    where settings are written in a file beside others (a Pulumi stack's `reconciler:sourceOptions`, relative to
+    the project; the guard's `outside.options`, relative to the pack), not to whichever directory a process runs in."""
+    resolved = []
+    for key, given in options:
+        name, _, setting = key.partition(".")
+        spec = SOURCES.get(name)
+        kind = next((s.path for s in spec.settings if s.key == setting), "") if spec is not None else ""
+        value = given
+        if given and (kind == "file" or (kind == "command" and "/" in given)):
+            value = _under(root, given)
+        elif given and kind == "files":
+            value = os.pathsep.join(_under(root, part) if part else part for part in given.split(os.pathsep))
+        resolved.append((key, value))
+    return tuple(resolved)
+
+
+def _under(root: Path, given: str) -> str:
+    path = Path(given).expanduser()
+    return str(path if path.is_absolute() else root / path)

@@ -21,6 +21,7 @@ from reconciler.base.errors import InputError, Problem, json_type_name, problems
 from reconciler.base.jsonio import DUPLICATE, ObjectStream, bytes_read, duplicate_path, open_text
 from reconciler.base.limits import MAX_SNAPSHOT_MB
 from reconciler.base.messages import Message, combined, plain_text
+from reconciler.base.recognize import refuse_other_format
 from reconciler.base.text import json_text_is_safe
 from reconciler.core.observation import (
     FIELDS,
@@ -208,6 +209,7 @@ class SnapshotFile:
             if self._progress is not None:
                 self._progress(bytes_read(handle), self._count)
         if not seen_resources and not problems:
+            refuse_other_format(self._header, name, "observation", "snapshot")
             problems.append(Problem("resources", "required field is missing"))
         if problems:
             if len(problems) >= MAX_PROBLEMS:

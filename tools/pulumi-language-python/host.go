@@ -19,6 +19,7 @@ type languageHost struct {
 	mu            sync.Mutex
 	engineAddress string
 	execPath      string
+	children      children
 }
 
 func (h *languageHost) engine() string {

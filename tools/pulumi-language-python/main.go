@@ -18,8 +18,9 @@
 // plugins are loaded on demand; code generation is not implemented.
 //
 // Files: main.go (process start-up and serving), python.go (which interpreter
-// and environment), run.go (Run, RunPlugin), deps.go (InstallDependencies,
-// About, GetProgramDependencies), host.go (the remaining RPCs).
+// and environment), run.go (Run, RunPlugin), children.go (the Python processes
+// and their quiet end), deps.go (InstallDependencies, About,
+// GetProgramDependencies), host.go (the remaining RPCs).
 package main
 
 import (
@@ -50,6 +51,7 @@ func main() {
 	}
 
 	host := &languageHost{engineAddress: engineAddressFrom(os.Args[1:]), execPath: execPath}
+	stopOnSignal(&host.children)
 	handle, err := serve(host, nil)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "pulumi-language-python: %v\n", err)

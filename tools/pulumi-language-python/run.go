@@ -83,7 +83,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 		"PULUMI_CONFIG="+string(configJSON),
 		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
 
-	err = cmd.Run()
+	err = h.children.run(cmd)
 	var exitErr *exec.ExitError
 	switch {
 	case err == nil:
@@ -153,7 +153,7 @@ func (h *languageHost) RunPlugin(
 	}}
 
 	code := 0
-	if err := cmd.Run(); err != nil {
+	if err := h.children.run(cmd); err != nil {
 		var exitErr *exec.ExitError
 		if !errors.As(err, &exitErr) {
 			return err

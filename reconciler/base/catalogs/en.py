@@ -49,7 +49,9 @@ MESSAGES: Final[dict[str, str]] = {
         "pages repeat or overlap"
     ),
     "listing_total_changed": "{listing}: page {page} tells a total of {total} where the pages before it told {before}",
-    "listing_short_page": "{listing}: page {page} came back short ({count} of {size} items) though the listing went on",
+    "listing_short_page": (
+        "{listing}: page {page} came back short ({count} of {size:item|items}) though the listing went on"
+    ),
     "listing_over_total": "{listing}: {distinct} distinct items, more than the total of {total} its pages tell",
     "listing_under_total": "{listing}: ended at {distinct} distinct items of the {total} its pages tell",
     "listing_same_token": (
@@ -58,10 +60,10 @@ MESSAGES: Final[dict[str, str]] = {
     "listing_no_end": "{listing}: its last page points to a next one",
     "listing_no_page": "{listing}: holds no page, not even an empty one",
     "listing_end_unconfirmed": (
-        "{listing}: its last page is short ({count} items) and no empty page follows it: the API tells no total, "
+        "{listing}: its last page is short ({count:item|items}) and no empty page follows it: the API tells no total, "
         "so only an empty page shows that the listing ended"
     ),
-    "listing_too_long": "{listing}: more than {pages} pages, stopped",
+    "listing_too_long": "{listing}: more than {pages:page|pages}, stopped",
     "listing_unplaced": "{listing}: page {page} does not echo its {position}, so its listings cannot be told apart",
     "listing_pages_missing": (
         "{listing}: page {page} is at {position} {at} where {expected} comes next: pages are missing"
@@ -69,6 +71,24 @@ MESSAGES: Final[dict[str, str]] = {
     "listing_starts_late": "{listing}: page {page} is at {position} {at}: the pages before it are missing",
     "listing_read_again": "{listing}: read again from the first page",
     "listing_twice": "{listing}: {sample} listed more than once",
+    "calendar_example": (
+        "{file} says it is an EXAMPLE, not the {year} holiday schedule: deadlines computed with it are not the "
+        "contract's; use a calendar file of the published schedule"
+    ),
+    "looks_like": "this looks like {what}, not {expected}; {hint}",
+    "format_kubectl": "a {tool} export (`{command}`)",
+    "format_pulumi_export": "a {tool} stack export (`{command}`)",
+    "format_pulumi_preview": "a {tool} preview (`{command}`)",
+    "format_terraform": "{tool} output (`{command}`)",
+    "format_ksyun": "a Kingsoft Cloud export (API action -> pages)",
+    "format_observation": "a normalized observation ({tag})",
+    "format_contract": "a contract file",
+    "format_tables": "a tables file",
+    "format_pulumi_tables": "a tables file of the {sources} sources",
+    "format_attestations": "an attestations file",
+    "use_source": "use {option}",
+    "use_option": "give it as {option}",
+    "use_tables": "give it as the source's tables: {option}",
     "listing_partial": "{listing}: its metadata says more items follow ({what}): it is one page of a longer list",
     "listing_api": "{action} in {region}",
     "listing_export": "the export of {action}",
@@ -132,7 +152,9 @@ MESSAGES: Final[dict[str, str]] = {
         "the attestation {id} of {line_item} is dated {attested_at}, after this check's time: not counted"
     ),
     "attestation_unknown": (
-        "{line_item} is attested, but {ids} expired: what it attested is not known any more (no upper bound)"
+        "{line_item} is attested, but {ids} expired: what it attested is not known any more (no upper bound); "
+        "renew it: a new entry with a new valid_until in the attestations file, by the person who attests "
+        "(docs/operations.md, step 6)"
     ),
     "attestation_disagrees": (
         "{line_item} is observed as {observed} but attested as {attested} ({ids}): the observed figure counts; "
@@ -167,13 +189,27 @@ MESSAGES: Final[dict[str, str]] = {
     "tables_checked": "{file}: {source} tables, {counts}",
     "tables_still_blank": "{count} still to fill:",
     "tables_complete": "complete: every entry filled, each with its evidence",
+    "tables_carried": "Carried over from {file}: every entry as it was filled; new: {new:entry|entries} ({keys})",
+    "tables_carried_nothing_new": "Carried over from {file}: every entry as it was filled; nothing new",
+    "tables_new_mark": "new",
+    "plan_gate": "Plan gate: {verdict} (exit {code})",
+    "plan_gate_short": "the plan would leave {line_items} short",
+    "plan_gate_maybe_short": "cannot judge {line_items}, which may be short (see above)",
+    "plan_gate_ok": "no line item would be short",
+    "plan_gate_causes": "{line_item}: the change leaves less of it in {causes}",
+    "plan_resource_removed": "{name} (removed)",
+    "plan_resource_reduced": "{name} ({before} -> {after})",
+    "plan_not_a_delay": (
+        "this check reads a planned change: no Art. 12.3 delay is counted, since a change not yet applied delays "
+        "nothing"
+    ),
     "set_aside_arch": "not {required} (is {arch})",
     "set_aside_clock": "clock {ghz} GHz below {minimum} GHz",
     "set_aside_state": "state {state}",
     "set_aside_no_state": "no state counts",
     "no_ids": "reported from recorded run #{id}: the history keeps evidence counts, not the resources' ids",
     "period_not_over": "the period is not over: this report covers it up to {as_of}",
-    "days_without_runs": "{missing} of {days} days have no recorded run: nothing is known of them",
+    "days_without_runs": "{missing} of {days:day|days} have no recorded run: nothing is known of them",
     "date_out_of_range": (
         "{value} is outside the dates a contract can mean: from {first}-01-01 to {last}-12-31, Beijing time"
     ),
@@ -321,7 +357,7 @@ MESSAGES: Final[dict[str, str]] = {
         "nor extend the streak): floor((now - first) / 24 h) + 1"
     ),
     "delay_since": "supplied {supplied} < baseline {baseline} since the run of {first} at the latest",
-    "termination": "the delay has reached {days} days: the client may terminate ({clause})",
+    "termination": "the delay has reached {days:day|days}: the client may terminate ({clause})",
     "delay_days_once": (
         "Art. 12.3 charges each day of the service's delay once: these days already count with the longest "
         "delay, {line_item} ({days:day|days})"
@@ -346,8 +382,8 @@ MESSAGES: Final[dict[str, str]] = {
         "quantity x unit price x service months remaining, counted from the service month in which the expansion "
         "is requested (that month counts in full) to the end of the service period; rounded half up to the fen"
     ),
-    "period_mismatch": "{months} months from {start} end on {expected}, but the period ends on {end}",
-    "billing_months": "{line_item} is billed for {billed} months, the service period has {months}",
+    "period_mismatch": "{months:month|months} from {start} end on {expected}, but the period ends on {end}",
+    "billing_months": "{line_item} is billed for {billed:month|months}, the service period has {months}",
     "line_total_rounded": "{price} x {quantity} x {months} = {exact} exactly; the contract states {stated}",
     "line_total_wrong": (
         "{price} x {quantity} x {months} = {exact}, which rounds to {rounded}; the contract states {stated} "

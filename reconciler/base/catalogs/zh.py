@@ -57,6 +57,23 @@ MESSAGES: Final[dict[str, str]] = {
     "listing_starts_late": "{listing}：第 {page} 页位于 {position} {at}：其前面的页缺失",
     "listing_read_again": "{listing}：已从第一页重新读取",
     "listing_twice": "{listing}：{sample} 出现了不止一次",
+    "calendar_example": (
+        "{file} 注明仅为示例，并非 {year} 年节假日安排：据此算出的期限不是合同期限；请使用按公布安排填写的日历文件"
+    ),
+    "looks_like": "该文件看起来是「{what}」，而不是「{expected}」；{hint}",
+    "format_kubectl": "{tool} 导出文件（`{command}`）",
+    "format_pulumi_export": "{tool} 堆栈导出文件（`{command}`）",
+    "format_pulumi_preview": "{tool} 预览输出（`{command}`）",
+    "format_terraform": "{tool} 输出（`{command}`）",
+    "format_ksyun": "金山云导出文件（接口操作 -> 分页）",
+    "format_observation": "标准化观测文件（{tag}）",
+    "format_contract": "合同文件",
+    "format_tables": "对照表文件",
+    "format_pulumi_tables": "{sources} 数据来源的对照表文件",
+    "format_attestations": "证明文件",
+    "use_source": "请使用 {option}",
+    "use_option": "请以 {option} 提供",
+    "use_tables": "请作为该数据来源的对照表提供：{option}",
     "listing_partial": "{listing}：其元数据表明后面还有条目（{what}）：只是较长列表中的一页",
     "listing_api": "{region} 的 {action}",
     "listing_export": "{action} 的导出",
@@ -113,7 +130,10 @@ MESSAGES: Final[dict[str, str]] = {
         "{line_item} 的书面确认 {id}（{quantity} {unit}，确认人 {attested_by}）已于 {valid_until} 到期：请续签"
     ),
     "attestation_not_yet": "{line_item} 的书面确认 {id} 签署于 {attested_at}，晚于本次核对时间：不计入",
-    "attestation_unknown": "{line_item} 有书面确认，但 {ids} 已到期：其确认的数量已无从得知（无上限）",
+    "attestation_unknown": (
+        "{line_item} 有书面确认，但 {ids} 已到期：其确认的数量已无从得知（无上限）；请续签：由确认人在书面确认文件中"
+        "新增一条记录，写明新的有效期"
+    ),
     "attestation_disagrees": (
         "{line_item} 观测为 {observed}，书面确认为 {attested}（{ids}）：以观测数为准；请核对书面确认或数据来源"
     ),
@@ -144,6 +164,17 @@ MESSAGES: Final[dict[str, str]] = {
     "tables_checked": "{file}：{source} 对照表，{counts}",
     "tables_still_blank": "仍有 {count} 处待填写：",
     "tables_complete": "已完整：每个条目均已填写并注明依据",
+    "tables_carried": "沿用 {file}：已填写的条目保持不变；新增 {new} 个条目（{keys}）",
+    "tables_carried_nothing_new": "沿用 {file}：已填写的条目保持不变；没有新增条目",
+    "tables_new_mark": "新增",
+    "plan_gate": "计划检查：{verdict}（退出码 {code}）",
+    "plan_gate_short": "该计划将使 {line_items} 不足",
+    "plan_gate_maybe_short": "无法判断 {line_items} 是否不足（见上文）",
+    "plan_gate_ok": "没有分项会不足",
+    "plan_gate_causes": "{line_item}：此变更减少了以下资源中的数量：{causes}",
+    "plan_resource_removed": "{name}（删除）",
+    "plan_resource_reduced": "{name}（{before} -> {after}）",
+    "plan_not_a_delay": "本次核对读取的是计划变更：尚未实施的变更不构成延期，不计第 12.3 条的延期",
     "set_aside_arch": "非 {required} 平台，实为 {arch}",
     "set_aside_clock": "主频 {ghz}GHz 低于 {minimum}GHz",
     "set_aside_state": "状态为{state}",

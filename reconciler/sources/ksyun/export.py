@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json_object
 from reconciler.base.messages import joined, message
+from reconciler.base.recognize import refuse_other_format
 from reconciler.base.text import printable
 from reconciler.sources.ksyun.mapping import (
     API_BY_ACTION,
@@ -38,6 +39,8 @@ def read_export(paths: Sequence[Path]) -> Pages:
     for path in paths:
         name = str(path)
         raw = load_json_object(path, "an object mapping API action names to lists of pages")
+        if any(action not in known and action != KS3_BUCKETS for action in raw):
+            refuse_other_format(raw, name, "ksyun", "ksyun")
         problems = []
         for action, pages in raw.items():
             if action not in known and action != KS3_BUCKETS:

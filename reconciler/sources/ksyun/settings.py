@@ -28,7 +28,12 @@ SETTINGS: Final = (
     Setting("endpoint", "host[:port] for every API service (overrides domain), e.g. a gateway", "KSYUN_ENDPOINT"),
     Setting("scheme", "https or http", "KSYUN_SCHEME", "https"),
     Setting("ks3_endpoint", "KS3 host[:port]; empty: buckets are not observed", "KSYUN_KS3_ENDPOINT"),
-    Setting("tables", "JSON file overriding the mapping tables (families, states, volume tiers)", "KSYUN_TABLES"),
+    Setting(
+        "tables",
+        "JSON file overriding the mapping tables (families, states, volume tiers)",
+        "KSYUN_TABLES",
+        path="file",
+    ),
     Setting("timeout", "Seconds for each HTTP request, from sending it to the last byte of the answer", None, "30"),
     Setting("deadline", "Seconds for the whole source: listings not finished by then are unknown", None, "600"),
     Setting("concurrency", "Listings (API x region x project chunk) read at the same time", None, "4"),
@@ -65,7 +70,11 @@ def options_of(settings: Mapping[str, str]) -> Options:
         raise InputError.single(WHERE, f"{NAME}.regions", "name at least one region, e.g. cn-beijing-6")
     scheme = settings.get("scheme", "https")
     if scheme not in ("https", "http"):
-        raise InputError.single(WHERE, f"{NAME}.scheme", f"expected https or http, found {scheme!r}")
+        raise InputError.single(
+            WHERE,
+            f"{NAME}.scheme",
+            f"expected https or http, found {scheme!r} (from --source-option {NAME}.scheme, else KSYUN_SCHEME)",
+        )
     endpoint = settings.get("endpoint") or None
     if endpoint is not None and "://" in endpoint:
         # The SDK would send the scheme in the Host header; the scheme has its own setting.

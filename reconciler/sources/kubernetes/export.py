@@ -15,6 +15,7 @@ from typing import Any
 from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import load_json_object
 from reconciler.base.messages import message
+from reconciler.base.recognize import refuse_other_format
 from reconciler.sources.base import Held
 from reconciler.sources.kubernetes.mapping import KIND_OF_OBJECT, ClusterInventory, ObjectError, object_name
 
@@ -28,6 +29,7 @@ def read_export(path: Path, inventory: ClusterInventory) -> None:
     data = load_json_object(path, "a Kubernetes object or List from `kubectl get ... -o json`")
     kind = data.get("kind")
     if not isinstance(kind, str) or not kind:
+        refuse_other_format(data, where, "kubectl", "kubernetes")
         raise InputError.single(where, "kind", "required field is missing (is this `kubectl get -o json` output?)")
     if not kind.endswith("List"):
         _add(inventory, data, None, "", where, [])

@@ -58,7 +58,9 @@ MAX_PAGES: Final = 10_000
 """Pages of one list (5 * 10^6 objects at the default limit): beyond it the server is taken to be looping."""
 
 SETTINGS: Final = (
-    Setting("kubeconfig", "kubeconfig file(s) (default: $KUBECONFIG, else ~/.kube/config)", env="KUBECONFIG"),
+    Setting(
+        "kubeconfig", "kubeconfig file(s) (default: $KUBECONFIG, else ~/.kube/config)", env="KUBECONFIG", path="files"
+    ),
     Setting("context", "kubeconfig context (default: the file's current-context)", env="RECONCILER_K8S_CONTEXT"),
     Setting(
         "in_cluster",
@@ -70,6 +72,7 @@ SETTINGS: Final = (
         "JSON file extending the mapping tables: instance_types (cpu_ghz, memory_gib), storage_classes, "
         "memory_sizes_gib (docs/sources.md)",
         env="RECONCILER_K8S_TABLES",
+        path="file",
     ),
     Setting("storage_classes", "StorageClass tiers: CLASS=standard|performance|ignore,... (extends tables)"),
     Setting(

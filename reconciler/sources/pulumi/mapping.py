@@ -145,10 +145,22 @@ class PulumiTables:
     """The tables file, or `built-in`."""
     given: frozenset[tuple[str, str]] = frozenset()
     """(table, key) of the entries the file gives (the others are built in)."""
+    evidence: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(table, key) -> the evidence the file gives for the entry (its `evidence` member)."""
 
     def basis_pair(self, table: str, key: str) -> tuple[str, str | None]:
-        """(origin, evidence) of an entry, as `EntryUses.entries` reads it (these tables carry no evidence)."""
-        return (self.origin if (table, key) in self.given else "built-in"), None
+        """(origin, evidence) of an entry, as `EntryUses.entries` reads it: the file and the evidence it gives, or
+        `built-in` (docs/sources.md) for the defaults."""
+        keys = [key]
+        if table == "instance_types":  # the entry merges the family's and `*`'s: each one's evidence counts
+            keys += [k for k in (key.split(".", 1)[0], "*") if k != key and k in self.instance_types]
+        given = [k for k in keys if (table, k) in self.given]
+        if not given:
+            return "built-in", None
+        stated = [(k, self.evidence[(table, k)]) for k in given if (table, k) in self.evidence]
+        if len(stated) <= 1:
+            return self.origin, stated[0][1] if stated else None
+        return self.origin, "; ".join(f"[{k}] {text}" for k, text in stated)
 
     def vm_type_key(self, label: str) -> str | None:
         """The most specific key of the instance-type table that states something of `label`."""
@@ -427,16 +439,18 @@ class StackInventory:
         counted = self._counted()
         return [counted[key] for key in sorted(counted)]
 
-    def report(self, name: str, detail: str, covers: frozenset[ResourceKind] | None) -> SourceReport:
+    def report(
+        self, name: str, detail: str, covers: frozenset[ResourceKind] | None, planned: bool = False
+    ) -> SourceReport:
         """The source's report; what the tables cannot decide is counted with unknown attributes (bounds) and
-        named in the detail."""
+        named in the detail. `planned`: the resources are a planned change's (SourceReport.planned)."""
         notes = [detail] if detail else []
         if self._unresolved_vms:
             groups = describe_groups(self._unresolved_vms)
             notes.append(
                 f"vCPU, memory, CPU clock or architecture unknown for instance types not (fully) in the "
                 f"instance-type table ({groups}): counted as unknown (bounds); add them to the tables file "
-                "(setting pulumi.tables)"
+                f"(setting {'terraform' if name.startswith('terraform') else 'pulumi'}.tables)"
             )
         if self._unknown_states:
             groups = describe_groups(self._unknown_states)
@@ -470,4 +484,5 @@ class StackInventory:
             unrecognized=unrecognized,
             resource_count=len(self._counted()),
             table_entries=tuple(e for e in self.uses.entries(self.tables.basis_pair) if e.kind in covered),
+            planned=planned,
         )

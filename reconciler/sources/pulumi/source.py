@@ -25,6 +25,8 @@ from reconciler.base.errors import InputError, Problem, json_type_name
 from reconciler.base.jsonio import json_object, load_json, load_json_object, parse_json
 from reconciler.base.messages import Message, message, plain_text
 from reconciler.base.numbers import exact_number
+from reconciler.base.recognize import refuse_other_format
+from reconciler.base.text import printable
 from reconciler.core.observation import MAX_COUNT, MAX_SIZE, Observation
 from reconciler.dates.clock import instant_problem
 from reconciler.sources.base import (
@@ -56,8 +58,13 @@ DEFAULT_CLI: Final = Path.home() / ".cache/contract-reconciler/pulumi/3.274.1/bi
 
 SETTINGS: Final = (
     Setting("stack", "stack to export live with the pulumi CLI (e.g. organization/gov-cloud/prod)", env="PULUMI_STACK"),
-    Setting("cwd", "directory to run the pulumi CLI in (a project directory, for short stack names)"),
-    Setting("cli", f"the pulumi CLI (default: `pulumi` on PATH, else {DEFAULT_CLI})", env="RECONCILER_PULUMI_CLI"),
+    Setting("cwd", "directory to run the pulumi CLI in (a project directory, for short stack names)", path="file"),
+    Setting(
+        "cli",
+        f"the pulumi CLI (default: `pulumi` on PATH, else {DEFAULT_CLI})",
+        env="RECONCILER_PULUMI_CLI",
+        path="command",
+    ),
     Setting(
         "timeout",
         "seconds for the whole source: `pulumi stack export` and whatever it starts are killed after it",
@@ -68,12 +75,14 @@ SETTINGS: Final = (
         "JSON file extending the tables: types (token -> instance|volume|eip|bandwidth|bandwidth_association|"
         "load_balancer|ignore), instance_types, volume_types, vm_states (docs/sources.md)",
         env="RECONCILER_PULUMI_TABLES",
+        path="file",
     ),
     Setting("covers", "kinds the stack declares completely (default: the kinds it holds a resource of)"),
     Setting(
         "plan",
         "`pulumi preview --json` output of a change to the stack: observe the stack as it will be once applied "
         "(its export with the preview's steps applied; one export file, or the live stack)",
+        path="file",
     ),
 )
 
@@ -102,31 +111,68 @@ def load_tables(path: Path | None) -> PulumiTables:
             problems.append(Problem(f"types.{token}", f"expected one of {', '.join(MAPPERS)}"))
         else:
             types[token] = mapper
-    for name, tier in table("volume_types").items():
+    evidence: dict[tuple[str, str], str] = {}
+    for name, given_tier in table("volume_types").items():
+        tier = _entry_value(given_tier, "tier", f"volume_types.{name}", problems, evidence)
         if tier not in ("standard", "performance"):
             problems.append(Problem(f"volume_types.{name}", "expected standard or performance"))
         else:
             volume_types[name] = tier
-    for name, state in table("vm_states").items():
+    for name, given_state in table("vm_states").items():
+        state = _entry_value(given_state, "state", f"vm_states.{name}", problems, evidence)
         if state not in ("running", "stopped", "terminated"):
             problems.append(Problem(f"vm_states.{name}", "expected running, stopped or terminated"))
         else:
             states[name] = state
     for key, entry in table("instance_types").items():
-        parsed = _vm_type(entry, f"instance_types.{key}", problems)
+        parsed = _vm_type(entry, f"instance_types.{key}", problems, evidence)
         if parsed is not None:
             instance_types[key] = parsed
     if problems:
         raise InputError(where, problems)
     given = frozenset((name, key) for name in ("instance_types", "volume_types", "vm_states") for key in table(name))
-    return PulumiTables(types, instance_types, volume_types, states, origin=where, given=given)
+    return PulumiTables(types, instance_types, volume_types, states, origin=where, given=given, evidence=evidence)
 
 
-def _vm_type(entry: Any, where: str, problems: list[Problem]) -> VmType | None:
+MAX_EVIDENCE: Final = 2000
+"""Characters of an entry's `evidence` (as in the ksyun and kubernetes tables)."""
+
+
+def _evidence(
+    entry: Mapping[str, Any], where: str, problems: list[Problem], evidence: dict[tuple[str, str], str]
+) -> None:
+    """Note an entry's `evidence` (optional: where its figures come from) under its (table, key)."""
+    if "evidence" not in entry or entry["evidence"] is None:
+        return
+    text = entry["evidence"]
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_EVIDENCE:
+        problems.append(Problem(f"{where}.evidence", f"expected text of 1 to {MAX_EVIDENCE} characters"))
+        return
+    table, _, key = where.partition(".")
+    evidence[(table, key)] = printable(text)
+
+
+def _entry_value(
+    entry: Any, name: str, where: str, problems: list[Problem], evidence: dict[tuple[str, str], str]
+) -> Any:
+    """The value of a short (`"standard"`) or full (`{"tier": "standard", "evidence": "..."}`) entry."""
+    if not isinstance(entry, dict):
+        return entry
+    problems += [
+        Problem(f"{where}.{k}", f"unknown field (known: {name}, evidence)")
+        for k in entry
+        if k not in (name, "evidence")
+    ]
+    _evidence(entry, where, problems, evidence)
+    return entry.get(name)
+
+
+def _vm_type(entry: Any, where: str, problems: list[Problem], evidence: dict[tuple[str, str], str]) -> VmType | None:
     if not isinstance(entry, dict):
         problems.append(Problem(where, "expected an object with vcpu, memory_gib, cpu_ghz, arch"))
         return None
-    fields = {"vcpu", "memory_gib", "cpu_ghz", "arch"}
+    _evidence(entry, where, problems, evidence)
+    fields = {"vcpu", "memory_gib", "cpu_ghz", "arch", "evidence"}
     problems += [
         Problem(f"{where}.{k}", f"unknown field (known: {', '.join(sorted(fields))})") for k in entry if k not in fields
     ]
@@ -178,6 +224,8 @@ def read_deployment(
     preview --json` (and its file) applied when `plan` is given; returns the export's manifest time."""
     data = json_object(data, where, EXPORT_DOCUMENT)
     version = data.get("version")
+    if version != 3 or not isinstance(data.get("deployment"), dict):
+        refuse_other_format(data, where, "pulumi_export", "pulumi")
     if version != 3:
         raise InputError.single(where, "version", f"expected deployment version 3, found {version!r}")
     deployment = data.get("deployment")
@@ -260,7 +308,7 @@ class PulumiSource(CollectedSource):
             moment = read_deployment(document, where, inventory, plan)
             times.append(moment or observed_at)
         resources = inventory.resources()
-        report = inventory.report(name, detail, self.covers)
+        report = inventory.report(name, detail, self.covers, planned=plan is not None)
         observed_at = min(times) if times else (self.request.now or datetime.now(UTC))
         return Observation(observed_at=observed_at, sources=(report,), resources=resources)
 

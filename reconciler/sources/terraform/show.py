@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem, json_type_name
+from reconciler.base.recognize import refuse_other_format
 from reconciler.sources.pulumi.mapping import PLANNED, UNKNOWN
 
 SHOW_DOCUMENT: Final = "`terraform show -json` output of a saved plan or of a state (a JSON object)"
@@ -137,6 +138,7 @@ def show_resources(document: Any, where: str, prior: bool = False) -> tuple[list
         raise InputError.single(where, "", f"expected {SHOW_DOCUMENT}, found {json_type_name(document)}")
     version = document.get("format_version")
     if not isinstance(version, str) or version.split(".")[0] != "1":
+        refuse_other_format(document, where, "terraform", "terraform")
         raise InputError.single(where, "format_version", f"expected a 1.x format version, found {version!r}")
     problems: list[Problem] = []
     is_plan = "resource_changes" in document or "planned_values" in document

@@ -10,6 +10,7 @@ tfplan > plan.json`, then `reconciler check --source terraform --from-file plan.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -25,7 +26,7 @@ from reconciler.sources.terraform.show import SHOW_DOCUMENT, plan_time, show_res
 NAME: Final = "terraform"
 MAX_PROBLEMS: Final = 20
 PLAN_MARK: Final = "(plan)"
-"""How the report's detail marks a file read as a plan (a state reads `(state)`)."""
+"""How the report's detail marks a file read as a plan (`FILE (plan)`; a state reads `FILE (state)`)."""
 
 SETTINGS: Final = (
     Setting(
@@ -33,6 +34,7 @@ SETTINGS: Final = (
         "JSON file extending the tables, as for the pulumi source (docs/sources.md); `types` may name Terraform "
         "resource types (ksyun_instance) or bridged tokens",
         env="RECONCILER_TERRAFORM_TABLES",
+        path="file",
     ),
     Setting("covers", "kinds the configuration declares completely (default: the kinds it holds a resource of)"),
     Setting("prior", "true: read a plan's prior state (the resources before the change) instead of the plan"),
@@ -43,7 +45,7 @@ def terraform_tables(path: Path | None) -> PulumiTables:
     """The pulumi source's tables, with Terraform resource types in `types` turned into the bridged tokens."""
     tables = load_tables(path)
     types = {token(key) if ":" not in key else key: mapper for key, mapper in tables.types.items()}
-    return PulumiTables(types, tables.instance_types, tables.volume_types, tables.vm_states)
+    return replace(tables, types=types)
 
 
 class TerraformSource(CollectedSource):
@@ -66,7 +68,7 @@ class TerraformSource(CollectedSource):
             document = load_json(path, SHOW_DOCUMENT)
             prior = self.request.settings.get("prior", "").lower() in ("true", "1", "yes")
             resources, is_plan = show_resources(document, str(path), prior)
-            kinds_of_document.append(PLAN_MARK if is_plan and not prior else "(prior state)" if is_plan else "(state)")
+            kinds_of_document.append("plan" if is_plan and not prior else "prior state" if is_plan else "state")
             problems: list[Problem] = []
             for resource in resources:
                 try:
@@ -84,7 +86,12 @@ class TerraformSource(CollectedSource):
         files = ", ".join(
             f"{path} ({kind})" for path, kind in zip(self.request.from_files, kinds_of_document, strict=True)
         )
-        report = inventory.report(f"{NAME}:{self.request.from_files[0]}", f"terraform show -json {files}", self.covers)
+        report = inventory.report(
+            f"{NAME}:{self.request.from_files[0]}",
+            f"terraform show -json {files}",
+            self.covers,
+            planned="plan" in kinds_of_document,
+        )
         observed_at = min(times) if times else (self.request.now or datetime.now(UTC))
         return Observation(observed_at=observed_at, sources=(report,), resources=inventory.resources())
 
