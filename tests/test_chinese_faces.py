@@ -93,7 +93,7 @@ def test_deadline_in_chinese_matches_its_golden(cli: Cli, golden: Any) -> None:
 # description and a provider's error text, shown as they came)
 _ALLOWED = re.compile(
     r"`[^`]*`|[\w./-]+\.json|\b[a-z_]+\.[a-z_.]+\b|reconciler report|--calendar|EXP-[\w-]+"
-    r"|hand-written test tenancy|ksyun export [\w-]+ \(nightly\)|403 from the WAF API"
+    r"|hand-written test tenancy|ksyun export [\w-]+\s+\(nightly\)|403 from the WAF API"
 )
 
 

@@ -552,7 +552,9 @@ def calendar(
     elif output_format is CalendarFormat.MARKDOWN:
         sys.stdout.write(calendar_markdown(items, loaded.title_zh, moment, soon_days, lang))
     else:
-        sys.stdout.write(calendar_text(items, loaded.title_zh, moment, soon_days, lang))
+        from reconciler.report.console import output_width
+
+        sys.stdout.write(calendar_text(items, loaded.title_zh, moment, soon_days, lang, output_width(sys.stdout)))
 
 
 @app.command()

@@ -16,7 +16,7 @@ from reconciler.base.messages import Message, say, to_json
 from reconciler.contract.obligations import Obligation
 from reconciler.dates.clock import in_contract_tz
 from reconciler.report import text
-from reconciler.report.console import cell_width, pad
+from reconciler.report.console import cell_width, pad, wrapped
 from reconciler.report.labels import Lang, label
 
 CALENDAR_SCHEMA_ID = "contract-reconciler/calendar"
@@ -59,7 +59,11 @@ def _item_json(o: Obligation) -> dict[str, Any]:
     }
 
 
-def calendar_text(items: Sequence[Obligation], title: str, now: datetime, soon_days: int, lang: Lang = "en") -> str:
+def calendar_text(
+    items: Sequence[Obligation], title: str, now: datetime, soon_days: int, lang: Lang = "en", width: int | None = None
+) -> str:
+    """The calendar for a terminal of `width` columns: a row per obligation (date, state, clause, what is due),
+    its details under it; long text wraps under its own column (not at all when `width` is None)."""
     lines = [*_header(title, now, soon_days, lang), ""]
     days = [text.day(o.day, lang) if o.day is not None else label("cal_no_date", lang) for o in items]
     states = [label(o.state.value, lang) for o in items]
@@ -67,19 +71,21 @@ def calendar_text(items: Sequence[Obligation], title: str, now: datetime, soon_d
     indent = " " * (sum(widths) + 2 * len(widths))
     for o, day, state in zip(items, days, states, strict=True):
         flag = f" [{label('cal_conditional', lang)}]" if o.conditional else ""
-        cells = (pad(day, widths[0]), pad(state, widths[1]), pad(o.clause, widths[2]))
-        lines.append("  ".join(cells) + f"  {say(o.description, lang)}{flag}")
-        lines.append(
-            f"{indent}{label('cal_rule', lang)}: {_rule(o, lang)}; {label('cal_anchor', lang)}: {_anchor(o, lang)}"
-        )
+        cells = "  ".join((pad(day, widths[0]), pad(state, widths[1]), pad(o.clause, widths[2]))) + "  "
+        details = [f"{label('cal_rule', lang)}: {_rule(o, lang)}; {label('cal_anchor', lang)}: {_anchor(o, lang)}"]
         if o.due_at is not None:
-            lines.append(f"{indent}{label('cal_due_at', lang)}: {due_at(o, lang)}")
+            details.append(f"{label('cal_due_at', lang)}: {due_at(o, lang)}")
         if o.condition is not None:
-            lines.append(f"{indent}{label('cal_condition', lang)}: {say(o.condition, lang)}")
+            details.append(f"{label('cal_condition', lang)}: {say(o.condition, lang)}")
         if o.extension_reason is not None:
-            lines.append(f"{indent}{label('cal_extended', lang)}: {say(o.extension_reason, lang)}")
-        lines.extend(f"{indent}- {say(note, lang)}" for note in o.notes)
-    lines += _warnings(items, lang, bullet=f"{label('warning', lang)}: ")
+            details.append(f"{label('cal_extended', lang)}: {say(o.extension_reason, lang)}")
+        lines += wrapped(say(o.description, lang) + flag, width, cells, indent)
+        for detail in details:
+            lines += wrapped(detail, width, indent, indent + "  ")
+        for note in o.notes:
+            lines += wrapped(say(note, lang), width, indent + "- ", indent + "  ")
+    for warning in _warnings(items, lang, bullet=f"{label('warning', lang)}: "):
+        lines += wrapped(warning, width, "", "  ") if warning else [""]
     return "\n".join(lines) + "\n"
 
 

@@ -9,6 +9,7 @@ line item has expansions still pending.
 from __future__ import annotations
 
 import os
+import re
 from typing import TextIO
 
 from rich import box
@@ -46,11 +47,87 @@ def pad(value: str, width: int) -> str:
     return value + " " * max(0, width - cell_len(value))
 
 
+def output_width(out: TextIO) -> int | None:
+    """The columns text written to `out` may take: $COLUMNS, else the terminal's; None for a file or a pipe
+    (prose then stays one line per sentence, for grep and for log viewers that wrap themselves)."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return max(int(os.environ["COLUMNS"]), MIN_WIDTH)
+    if out.isatty():
+        return max(Console(file=out).width, MIN_WIDTH)
+    return None
+
+
+def wrapped(value: str, width: int | None, first: str, rest: str) -> list[str]:
+    """`value` after `first` broken into lines of at most `width` terminal columns, every line after the first
+    starting with `rest`: words kept whole where they fit, Chinese broken between characters but never before
+    a closing mark (，。）and the like). One line when `width` is None."""
+    if width is None:
+        return [first + value]
+    room = max(width - max(cell_len(first), cell_len(rest)), MIN_WIDTH // 2)
+    lines: list[list[str]] = [[]]
+    used = 0
+    for token in _TOKENS.findall(value):
+        size = cell_len(token)
+        if token.isspace():
+            if lines[-1]:
+                lines[-1].append(" ")
+                used += 1
+            continue
+        if used + size > room and lines[-1]:
+            carried: list[str] = []
+            if token in _CLOSING:  # the mark goes down with the characters it closes
+                while len(lines[-1]) > 1 and (not carried or carried[0] in _CLOSING):
+                    carried.insert(0, lines[-1].pop())
+            while lines[-1] and lines[-1][-1] == " ":
+                lines[-1].pop()
+            lines.append(carried)
+            used = sum(cell_len(t) for t in carried)
+        while size > room:  # a word longer than the line: folded
+            cut = _fit(token, room - used)
+            lines[-1].append(token[:cut])
+            lines.append([])
+            token, used = token[cut:], 0
+            size = cell_len(token)
+        lines[-1].append(token)
+        used += size
+    return [(first if index == 0 else rest) + "".join(line).rstrip() for index, line in enumerate(lines)]
+
+
+def _fit(token: str, room: int) -> int:
+    """How many of `token`'s characters fit in `room` columns (at least one)."""
+    total = 0
+    for index, char in enumerate(token):
+        total += cell_len(char)
+        if total > room:
+            return max(index, 1)
+    return len(token)
+
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_TOKENS = re.compile(
+    rf"[\d,.:]+(?:年\d+月\d+日(?: \d+:\d\d)?|年\d+月|月\d+日|[年月日时个元])|[{_WIDE}]|[^\s{_WIDE}]+|\s+"
+)
+"""A date or figure with its Chinese unit (2027年7月16日, 10 个 stays apart), a wide (Chinese) character alone, a
+run of other non-space characters (a word), or spaces."""
+_CLOSING = frozenset("，。、；：！？）》」』】,.;:!?)")
+"""Marks that never start a line."""
+
+
+MIN_WIDTH = 40
+"""Narrower terminals are written as if they were this wide."""
+
+
 def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width: int | None = None) -> None:
-    """The table and what goes with it; `width` defaults to the terminal's (or $COLUMNS), else 160 columns."""
-    if width is None and not out.isatty():
-        width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 160
-    console = Console(file=out, width=width, highlight=False, soft_wrap=False)
+    """The table and what goes with it, for `width` columns (default: `output_width(out)`); prose wrapped to
+    it, one line per sentence on a file or a pipe (the table then takes up to 160 columns)."""
+    width = width or output_width(out)
+    console = Console(file=out, width=width or 160, highlight=False, soft_wrap=False)
+
+    def say_lines(value: str, first: str = "", rest: str = "  ") -> None:
+        """`value` wrapped to the console's width, every line after the first indented by `rest`."""
+        for line in wrapped(value, width, first, rest):
+            console.print(line, markup=False, soft_wrap=True)
+
     title = f"{label('title', lang)} - {result.contract.title_zh}"
     if console.width >= COMPACT_BELOW:
         table = Table(title=title, title_justify="left")
@@ -71,28 +148,24 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
                 head, figures = _two_lines(finding, lang)
                 console.print(head, style=_STYLE[finding.status], markup=False, soft_wrap=True)
                 console.print(f"  {figures}", markup=False, soft_wrap=True)
-    console.print(
+    say_lines(
         f"{label('now', lang)}{text.colon(lang)}{text.when(result.now, lang)}   {label('observed_at', lang)}"
-        f"{text.colon(lang)}{text.when(result.observed_at, lang)}",
-        markup=False,
-        soft_wrap=True,
+        f"{text.colon(lang)}{text.when(result.observed_at, lang)}"
     )
     for source in result.sources:
-        console.print(
+        say_lines(
             f"{label('sources', lang)}{text.colon(lang)}{source.name}{text.bracketed(source.detail, lang)}"
-            f"{text.comma(lang)}{counted(source.resource_count, 'resources', lang)}",
-            markup=False,
-            soft_wrap=True,
+            f"{text.comma(lang)}{counted(source.resource_count, 'resources', lang)}"
         )
     for line in text.summary_lines(result, lang):
-        console.print(line, markup=False, soft_wrap=True)
+        say_lines(line)
     heading = text.history_heading(result, lang)
     if heading:
         console.print(heading, markup=False, soft_wrap=True)
     for line in text.change_lines(result, lang):
-        console.print(f"  {line}", markup=False, soft_wrap=True)
+        say_lines(line, "  ", "    ")
     for line in text.notes(result, lang):
-        console.print(f"- {line}", markup=False, soft_wrap=True)
+        say_lines(line, "- ")
     for key, lines in (
         ("basis_tables", text.basis_lines(result, lang)),
         ("basis_attested", text.attestation_lines(result, lang)),
@@ -100,20 +173,20 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
         if lines:
             console.print(f"{label(key, lang)}{text.colon(lang).rstrip()}", markup=False)
         for line in lines:
-            console.print(f"- {line}", markup=False, soft_wrap=True)
+            say_lines(line, "- ")
     none = "" if result.expansions else label("no_expansions", lang)
     console.print(
         f"{label('expansions', lang)}{text.colon(lang).rstrip() if not none else text.colon(lang)}{none}", markup=False
     )
     for line in text.expansion_lines(result, lang):
-        console.print(f"- {line}", markup=False, soft_wrap=True)
+        say_lines(line, "- ")
     console.print(text.exposure_total(result, lang), markup=False)
     for line in text.exposure_lines(result, lang):
-        console.print(f"- {line}", markup=False, soft_wrap=True)
+        say_lines(line, "- ")
     if result.exposure.items:
-        console.print(f"  {label('exposure_disclaimer', lang)}", markup=False, soft_wrap=True)
+        say_lines(label("exposure_disclaimer", lang), "  ")
     for warning in result.warnings:
-        console.print(f"! {say(warning, lang)}", markup=False, soft_wrap=True)
+        say_lines(say(warning, lang), "! ")
     console.print(text.verdict_line(result, lang), style="bold")
 
 
