@@ -66,19 +66,20 @@ def wrapped(value: str, width: int | None, first: str, rest: str) -> list[str]:
     room = max(width - max(cell_len(first), cell_len(rest)), MIN_WIDTH // 2)
     lines: list[list[str]] = [[]]
     used = 0
-    for token in _TOKENS.findall(value):
+    for found in _TOKENS.findall(value):
+        token = found
         size = cell_len(token)
         if token.isspace():
             if lines[-1]:
-                lines[-1].append(" ")
-                used += 1
+                lines[-1].append(token)
+                used += size
             continue
         if used + size > room and lines[-1]:
             carried: list[str] = []
             if token in _CLOSING:  # the mark goes down with the characters it closes
                 while len(lines[-1]) > 1 and (not carried or carried[0] in _CLOSING):
                     carried.insert(0, lines[-1].pop())
-            while lines[-1] and lines[-1][-1] == " ":
+            while lines[-1] and lines[-1][-1].isspace():
                 lines[-1].pop()
             lines.append(carried)
             used = sum(cell_len(t) for t in carried)
