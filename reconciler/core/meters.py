@@ -251,7 +251,7 @@ def measure(contract: Contract, resources: Iterable[Resource], policy: MeterPoli
                         continue
                     values = list(map(amount_of, group))
                     if None not in values:
-                        cell[0] += sum(values)  # type: ignore[arg-type]  # no None among them
+                        cell[0] += sum(values)  # type: ignore[arg-type,operator]  # no None among them
                         ids.extend(map(_ID, group))
                         continue
                     for resource, value in zip(group, values, strict=True):
