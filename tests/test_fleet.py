@@ -6,6 +6,8 @@ a real browser.
 
 from __future__ import annotations
 
+import re
+
 import json
 import subprocess
 import threading
@@ -335,6 +337,9 @@ def test_the_overview_in_chromium_shows_every_contract_and_its_figures(
     assert 'data-contract="agency-005" data-state="invalid" data-exit-code="2"' in dom
     assert 'data-contract="agency-006" data-state="unknown" data-exit-code="3"' in dom
     assert "<polyline" in dom  # two nights: a trend line
+    rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr class="[^"]*" data-contract="([^"]+)".*?</tr>', dom, re.S)}
+    assert 'class="spark never-short"' in rows["agency-002"]  # met both nights: the neutral line
+    assert 'class="spark"' in rows["agency-001"]  # short: the shortfall's colour
     assert 'href="contracts/agency-001/status.html"' in dom
     assert ("不足或超出" if lang == "zh" else "short or over") in dom
     ARTIFACTS.mkdir(exist_ok=True)

@@ -122,6 +122,11 @@ def sparkline(points: Sequence[Spark]) -> str:
     return " ".join(coords)
 
 
+def never_short(points: Sequence[Spark]) -> bool:
+    """No night of the trend had a shortfall: its line is drawn in the neutral colour, not the shortfall's."""
+    return not any(p.value for p in points)
+
+
 def render_overview(overview: Overview, lang: Lang, other_language_href: str) -> str:
     """The overview page in `lang`, linking to the same page in the other language."""
     return render_template(
@@ -134,6 +139,7 @@ def render_overview(overview: Overview, lang: Lang, other_language_href: str) ->
         instant=lambda value: instant(value, lang),
         deadline=lambda value: deadline(value, lang),
         sparkline=sparkline,
+        never_short=never_short,
         spark_width=SPARK_WIDTH,
         spark_height=SPARK_HEIGHT,
         other=other_language_href,
