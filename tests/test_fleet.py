@@ -6,9 +6,8 @@ a real browser.
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import subprocess
 import threading
 import urllib.request
@@ -337,7 +336,8 @@ def test_the_overview_in_chromium_shows_every_contract_and_its_figures(
     assert 'data-contract="agency-005" data-state="invalid" data-exit-code="2"' in dom
     assert 'data-contract="agency-006" data-state="unknown" data-exit-code="3"' in dom
     assert "<polyline" in dom  # two nights: a trend line
-    rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr class="[^"]*" data-contract="([^"]+)".*?</tr>', dom, re.S)}
+    row = re.compile(r'<tr class="[^"]*" data-contract="([^"]+)".*?</tr>', re.S)
+    rows = {m.group(1): m.group(0) for m in row.finditer(dom)}
     assert 'class="spark never-short"' in rows["agency-002"]  # met both nights: the neutral line
     assert 'class="spark"' in rows["agency-001"]  # short: the shortfall's colour
     assert 'href="contracts/agency-001/status.html"' in dom
