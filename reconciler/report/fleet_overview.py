@@ -58,6 +58,13 @@ class OverviewRow:
     problem: str | None
     trend: Sequence[Spark]
     links: Sequence[Link]
+    shortfall_possible: Decimal | None = None
+    """The largest shortfall value the bounds allow (>= shortfall_value) when a line item cannot be decided."""
+
+    @property
+    def shortfall_open(self) -> bool:
+        """The certain shortfall value is a lower bound only: the bounds allow more."""
+        return (self.shortfall_possible or 0) > (self.shortfall_value or 0)
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "other_language": ("中文", "English"),
     "generated": ("Written by contract-reconciler from the run history.", "由 contract-reconciler 根据核对历史生成。"),
     "none": ("none", "无"),
+    "up_to": ("possibly up to", "可能最多"),
 }
 
 
