@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 
 from reconciler.contract.model import Contract
+from reconciler.base.messages import plain_text
 from reconciler.core.models import Reconciliation
 from reconciler.core.observation import KINDS, Observation, SourceReport
 from reconciler.core.reconcile import contract_ref, reconcile
@@ -37,7 +38,7 @@ Cli = Callable[..., CliResult]
 
 
 def _result(contract: Contract, resources: list[dict[str, Any]], now: datetime = NOW) -> Reconciliation:
-    source = SourceReport("test", frozenset(KINDS), detail="unit test", resource_count=len(resources))
+    source = SourceReport("test", frozenset(KINDS), detail=plain_text("unit test"), resource_count=len(resources))
     return reconcile(contract, Observation(OBSERVED, (source,), structs(resources)), now)
 
 
