@@ -221,7 +221,7 @@ def test_each_source_checked_in_chinese_says_no_english_sentence(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "1000")
     file, option = _SOURCES[case]
-    source = case.split("-")[0]
+    source = case.split("-", maxsplit=1)[0]
     args = ["--source", source, "--from-file", file, "--now", NOW, "--no-history", "--lang", "zh"]
     args += ["--source-option", option] if option else []
     if face == "html":

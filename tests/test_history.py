@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from reconciler.contract.model import Contract
 from reconciler.base.messages import plain_text
+from reconciler.contract.model import Contract
 from reconciler.core.models import Reconciliation
 from reconciler.core.observation import KINDS, Observation, SourceReport
 from reconciler.core.reconcile import contract_ref, reconcile

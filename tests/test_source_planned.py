@@ -345,7 +345,9 @@ def test_the_plan_gate_names_the_resources_that_cause_a_shortfall_and_counts_no_
     assert "- 云主机vCPU：此变更减少了以下资源中的数量：app-13（删除）；app-14（删除）\n" in pulumi.stderr
     assert "db-1（128 -> 64）" in pulumi.stderr
     [source] = terraform.json()["sources"]
-    assert source["detail"]["text"].startswith(f"terraform show -json {TERRAFORM / 'tenancy-plan-scaled-down.json'} (plan)")
+    assert source["detail"]["text"].startswith(
+        f"terraform show -json {TERRAFORM / 'tenancy-plan-scaled-down.json'} (plan)"
+    )
     assert "((plan))" not in source["detail"]["text"]
     for result in (terraform, pulumi):  # a change not applied delays nothing: no Art. 12.3 exposure
         document = result.json()

@@ -305,4 +305,7 @@ def test_a_planned_instance_whose_type_is_known_only_after_apply_may_count(tmp_p
     assert [(g["counts"], g["unknown"]) for g in vcpu["evidence"]["uncertain"]] == [
         ("possibly", ["arch", "cpu_ghz", "vcpu"])
     ]
-    assert "unknown until apply, counted as unknown (bounds): instanceType: 1 (app-2)" in report["sources"][0]["detail"]["text"]
+    assert (
+        "unknown until apply, counted as unknown (bounds): instanceType: 1 (app-2)"
+        in report["sources"][0]["detail"]["text"]
+    )

@@ -174,8 +174,12 @@ MESSAGES: Final[dict[str, str]] = {
         "({groups}): counted as unknown (bounds); add them to the tables file (setting {setting})"
     ),
     "pulumi_states_unknown": "instance states not in the state map, counted as unknown (bounds): {groups}",
-    "pulumi_volume_types_unknown": "tier unknown for volume types not in the volume-type map ({groups}): counted as unknown",
-    "pulumi_unknown_until_apply": "planned resources with values unknown until apply, counted as unknown (bounds): {groups}",
+    "pulumi_volume_types_unknown": (
+        "tier unknown for volume types not in the volume-type map ({groups}): counted as unknown"
+    ),
+    "pulumi_unknown_until_apply": (
+        "planned resources with values unknown until apply, counted as unknown (bounds): {groups}"
+    ),
     "evidence_documented_default": "{doc} ({section})",
     "evidence_naming_rule": "naming rule: the class name holds the word standard or performance ({doc})",
     "evidence_memory_rounding": "capacity rounded up to the next standard memory size ({doc}, Units)",

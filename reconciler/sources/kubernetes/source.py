@@ -179,7 +179,7 @@ def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
             read_export(path, inventory)
         origin = "kubectl export " + ", ".join(str(p) for p in request.from_files)
     else:
-        origin = LiveCluster(request.settings, source.limits).observe(inventory)
+        origin = LiveCluster(request.settings, source.limits).observe(inventory).text("en")  # the file keeps text
     moment = request.now or datetime.now(UTC)
     scaffolded: dict[str, Any] = {"from": origin, "at": moment.isoformat(), "tables": tables_path or "built-in"}
     if inventory.failed:
