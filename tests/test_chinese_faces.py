@@ -188,3 +188,53 @@ def test_figures_too_wide_for_the_compact_table_take_two_lines_each(
         assert "未知（" in row
     table = out.split("Checked at:" if lang == "en" else "核对时间：")[0]
     assert all(_cells(line) <= 80 for line in table.splitlines()[1:]), out
+
+
+# each source's own example, checked in Chinese: what the source read, what its tables could not decide and the
+# evidence of its table entries are sentences of the catalog, so no English is left but ids, files and commands
+_SOURCES = {
+    "ksyun": ("examples/ksyun-export.json", "ksyun.tables=examples/ksyun-tables.json"),
+    "ksyun-defaults": ("tests/data/ksyun/export.json", None),
+    "kubernetes": ("examples/kubernetes-cluster.json", "kubernetes.tables=examples/kubernetes-tables.json"),
+    "kubernetes-defaults": ("tests/data/kubernetes/cluster.json", None),
+    "pulumi": ("tests/data/pulumi/tenancy-export.json", "pulumi.tables=tests/data/pulumi/tables.json"),
+    "pulumi-plan": (
+        "tests/data/pulumi/tenancy-export.json",
+        "pulumi.plan=tests/data/pulumi/tenancy-preview-grown-from-model.json",
+    ),
+    "terraform-plan": ("tests/data/terraform/tenancy-plan-create.json", None),
+    "terraform-state": ("tests/data/terraform/tenancy-state.json", None),
+}
+# what a source's example quotes as it is: evidence written in its tables files, resource and type names
+# names (storage classes, resource addresses), the command a detail quotes, and a table entry's reference with
+# what it states in the tables file's own words (`ksyun families[C6]：cpu_ghz 3.0, arch x86_64；`)
+_QUOTED = re.compile(
+    r"依据：[^；\n]*（(?:examples|tests/data)/[\w/.-]+）|ksyun_[\w.]+\[[^\]]*\]|\b[a-z0-9]+(?:-[a-z0-9]+)+\b"
+    r"|terraform show -json|[\w:/.-]+ \w+\[[^\]]*\]：[^；\n]*；"
+)
+
+
+@pytest.mark.parametrize("case", sorted(_SOURCES))
+@pytest.mark.parametrize("face", ["console", "markdown", "html"])
+def test_each_source_checked_in_chinese_says_no_english_sentence(
+    cli: Cli, case: str, face: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")
+    file, option = _SOURCES[case]
+    source = case.split("-", maxsplit=1)[0]
+    args = ["--source", source, "--from-file", file, "--now", NOW, "--no-history", "--lang", "zh"]
+    args += ["--source-option", option] if option else []
+    if face == "html":
+        output = tmp_path / "report.html"
+        result = cli("report", *args, "--output", output)
+        out = re.sub(
+            r"<[^>]+>",
+            " ",
+            re.sub(r"<(style|script)[^>]*>.*?</\1>", "", output.read_text(encoding="utf-8"), flags=re.S),
+        )
+    else:
+        result = cli("check", *args, *(["--format", "markdown"] if face == "markdown" else []))
+        out = result.stdout
+    assert result.exit_code in (0, 1, 3), result.stderr
+    assert "数据来源" in out
+    assert english_sentences(_QUOTED.sub(" ", out)) == [], out

@@ -110,7 +110,7 @@ def test_a_value_that_may_leave_a_line_item_short_is_advised_not_blocked(tmp_pat
     assert advised.startswith(
         "network.bandwidth may be short once this change is applied: due 200 Mbps, supplied [150, ∞)"
     )
-    assert "allocationId of 2 (egress-1, egress-2)" in advised
+    assert "allocationId: 2 (egress-1, egress-2)" in advised
 
 
 def test_supply_outside_the_stack_counts_once(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from reconciler.base.messages import plain_text
 from reconciler.contract.model import Contract
 from reconciler.core.models import Reconciliation
 from reconciler.core.observation import KINDS, Observation, SourceReport
@@ -37,7 +38,7 @@ Cli = Callable[..., CliResult]
 
 
 def _result(contract: Contract, resources: list[dict[str, Any]], now: datetime = NOW) -> Reconciliation:
-    source = SourceReport("test", frozenset(KINDS), detail="unit test", resource_count=len(resources))
+    source = SourceReport("test", frozenset(KINDS), detail=plain_text("unit test"), resource_count=len(resources))
     return reconcile(contract, Observation(OBSERVED, (source,), structs(resources)), now)
 
 

@@ -103,7 +103,7 @@ def test_the_vocabularies_name_every_line_item_resource_kind_state_and_unit_in_b
 # Latin words that may stand in Chinese text: units and platform names, the CLI option a warning points to,
 # protocol and tool names in a source's reasons
 _ALLOWED_LATIN = re.compile(
-    r"vCPU|GHz|GB|TB|Mbps|IP|WAF|x86_64|x86|aarch64|--calendar|«TEXT»|vm-\d|EXP-[\w-]+|HTTP|JSON|API|SDK|pulumi"
+    r"vCPU|GHz|GB|TB|Mbps|IP|WAF|x86_64|x86|aarch64|--calendar|«TEXT»|vm-\d|EXP-[\w-]+|HTTP|JSON|API|SDK|pulumi|Kubernetes|ksyun"
 )
 
 

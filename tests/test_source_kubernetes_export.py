@@ -85,9 +85,9 @@ def test_the_export_gives_the_hand_computed_supply() -> None:
     assert source["unrecognized"] == [
         {"what": "kind", "name": "Namespace", "kind": "Namespace", "count": 1, "sample_ids": ["shop"]}
     ]
-    assert "2 from the instance-type table, 3 rounded up to a standard size" in source["detail"]
-    assert "ops/pending" in source["detail"]
-    assert "local-path" in source["detail"]
+    assert "2 from the instance-type table; 3 rounded up to a standard size" in source["detail"]["text"]
+    assert "ops/pending" in source["detail"]["text"]
+    assert "local-path" in source["detail"]["text"]
     assert report["observed_at"] == NOW
 
 
@@ -167,7 +167,7 @@ def test_kinds_absent_from_the_files_are_not_observed(tmp_path: Path) -> None:
     statuses = {f["line_item"]: f["status"] for f in report["findings"]}
     assert statuses["storage.standard"] == "not_observed"
     assert statuses["network.load_balancer"] == "not_observed"
-    assert "holds no list or object of the kinds load_balancer, volume" in report["sources"][0]["detail"]
+    assert "holds no list or object of the kinds load_balancer, volume" in report["sources"][0]["detail"]["text"]
 
 
 def test_the_covers_setting_declares_complete_exports(tmp_path: Path) -> None:
@@ -219,7 +219,7 @@ def test_nodes_of_unknown_clock_bound_vcpu_and_leave_memory_exact(tmp_path: Path
     assert (memory["status"], memory["supplied"]) == ("short", "16")
     assert findings["storage.performance"]["status"] == "not_observed"
     assert report["sources"][0]["failed"] == {}
-    detail = report["sources"][0]["detail"]
+    detail = report["sources"][0]["detail"]["text"]
     assert "CPU clock unknown" in detail
     assert "G1.2A: 1 (node-g)" in detail
 
@@ -231,7 +231,7 @@ def test_without_tables_no_clock_is_assumed() -> None:
     findings = {f["line_item"]: f for f in report["findings"]}
     assert (findings["compute.vcpu"]["supplied_lower"], findings["compute.vcpu"]["supplied_upper"]) == ("0", "30")
     assert findings["compute.memory"]["supplied"] == "116"
-    detail = report["sources"][0]["detail"]
+    detail = report["sources"][0]["detail"]["text"]
     assert "N3.2B: 1 (node-d)" in detail
     assert "S6.4B: 2 (node-a, node-e)" in detail
     # also unmapped: ebs-ssd and local-path (either tier or none); the classes named like a tier still map by name

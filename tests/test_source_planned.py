@@ -114,8 +114,8 @@ def test_a_value_unknown_until_apply_widens_the_bounds_never_guessed(run: Any, n
     )
     assert vcpu["reason"]["key"] == "outcome_met_over"
     assert vcpu["reason"]["text"] == "not short; possibly over"
-    detail = result.json()["sources"][0]["detail"]
-    assert f"(known after apply): 2 ({names[0]}, {names[1]})" in detail
+    detail = result.json()["sources"][0]["detail"]["text"]
+    assert f"unknown until apply, counted as unknown (bounds): instanceType: 2 ({names[0]}, {names[1]})" in detail
     assert findings(result)["storage.standard"]["status"] == "met"
 
 
@@ -134,7 +134,7 @@ def test_a_first_plan_counts_new_resources_and_leaves_unlinkable_bandwidth_open(
     bandwidth = findings(result)["network.bandwidth"]
     assert (bandwidth["status"], bandwidth["supplied_lower"], bandwidth["supplied_upper"]) == ("unknown", "150", None)
     assert "short" in bandwidth["possible"]
-    assert 'allocation_id of 2 (ksyun_bws_associate.this["egress-1"]' in bandwidth["reason"]["text"]
+    assert 'allocation_id: 2 (ksyun_bws_associate.this["egress-1"]' in bandwidth["reason"]["text"]
 
 
 def test_pulumi_preview_of_a_new_stack_on_an_empty_export(tmp_path: Path) -> None:
@@ -345,8 +345,10 @@ def test_the_plan_gate_names_the_resources_that_cause_a_shortfall_and_counts_no_
     assert "- 云主机vCPU：此变更减少了以下资源中的数量：app-13（删除）；app-14（删除）\n" in pulumi.stderr
     assert "db-1（128 -> 64）" in pulumi.stderr
     [source] = terraform.json()["sources"]
-    assert source["detail"].startswith(f"terraform show -json {TERRAFORM / 'tenancy-plan-scaled-down.json'} (plan)")
-    assert "((plan))" not in source["detail"]
+    assert source["detail"]["text"].startswith(
+        f"terraform show -json {TERRAFORM / 'tenancy-plan-scaled-down.json'} (plan)"
+    )
+    assert "((plan))" not in source["detail"]["text"]
     for result in (terraform, pulumi):  # a change not applied delays nothing: no Art. 12.3 exposure
         document = result.json()
         assert [item for item in document["exposure"]["items"] if item["clause"] == "12.3"] == []

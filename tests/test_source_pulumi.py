@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from reconciler.base.messages import plain_text
 from reconciler.core.observation import Bandwidth
 from reconciler.sources.pulumi.mapping import StackInventory
 from reconciler.sources.pulumi.source import load_tables
@@ -89,15 +90,15 @@ def test_instance_types_missing_from_the_table_widen_compute_to_bounds(tmp_path:
     assert groups == {("certainly", ("vcpu",)): 2, ("possibly", ("arch", "cpu_ghz", "vcpu")): 1}
     source = report["sources"][0]
     assert source["failed"] == {}
-    assert "S6.4B: 1 (app-1)" in source["detail"]
-    assert "N3.2B: 1 (legacy)" in source["detail"]
+    assert "S6.4B: 1 (app-1)" in source["detail"]["text"]
+    assert "N3.2B: 1 (legacy)" in source["detail"]["text"]
 
 
 def test_without_tables_nothing_is_guessed() -> None:
     report = check("--from-file", STACK, tables=None).json()
     findings = {f["line_item"]: f for f in report["findings"]}
     assert findings["compute.vcpu"]["status"] == findings["compute.memory"]["status"] == "unknown"
-    assert "instance-type table" in report["sources"][0]["detail"]
+    assert "instance-type table" in report["sources"][0]["detail"]["text"]
     assert supplied(report)["storage.performance"] == "500"  # volume types, EIPs and SLBs need no operator table
 
 
@@ -251,10 +252,10 @@ def _inventory() -> StackInventory:
 
 
 def test_the_report_counts_eip_bandwidth_whether_or_not_resources_were_read_first() -> None:
-    before = _inventory().report("pulumi:x", "", None)  # report first: nothing read yet
+    before = _inventory().report("pulumi:x", plain_text("x"), None)  # report first: nothing read yet
     inventory = _inventory()
     resources = inventory.resources()
-    after = inventory.report("pulumi:x", "", None)
+    after = inventory.report("pulumi:x", plain_text("x"), None)
     assert before.resource_count == after.resource_count == len(resources) == 3  # 2 public IPs, 1 bandwidth
     assert inventory.resources() == resources  # asking again changes nothing
 
@@ -304,4 +305,7 @@ def test_a_planned_instance_whose_type_is_known_only_after_apply_may_count(tmp_p
     assert [(g["counts"], g["unknown"]) for g in vcpu["evidence"]["uncertain"]] == [
         ("possibly", ["arch", "cpu_ghz", "vcpu"])
     ]
-    assert "(known after apply): 1 (app-2)" in report["sources"][0]["detail"]
+    assert (
+        "unknown until apply, counted as unknown (bounds): instanceType: 1 (app-2)"
+        in report["sources"][0]["detail"]["text"]
+    )

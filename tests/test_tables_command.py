@@ -46,7 +46,7 @@ def test_a_blank_entry_is_unknown_to_a_check_and_named_as_blank(cli: Callable[..
         "check", "--source", "ksyun", "--from-file", KSYUN / "export.json", "--source-option",
         f"ksyun.tables={tables}", "--now", NOW, "--no-history", "--format", "json",
     )  # fmt: skip
-    detail = result.json()["sources"][0]["detail"]
+    detail = result.json()["sources"][0]["detail"]["text"]
     assert "4 with instance family 'S6' blank (cpu_ghz, arch) in the ksyun tables" in detail
 
 

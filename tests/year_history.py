@@ -76,7 +76,7 @@ def _night(contract: Contract, day: date, expansion: bool, past: list[PastRun]) 
     source = SourceReport(
         name="snapshot:nightly.json",
         covers=frozenset(KINDS),
-        detail="ksyun export cn-beijing-6 (nightly)",
+        detail=plain_text("ksyun export cn-beijing-6 (nightly)"),
         failed=failed,
         resource_count=len(_resources(day, expansion)),
     )

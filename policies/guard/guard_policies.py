@@ -41,6 +41,7 @@ from pulumi_policy import (
 from reconciler.app.pipeline import check_sources, load_checked_contract
 from reconciler.base.errors import InputError
 from reconciler.base.jsonio import load_json
+from reconciler.base.messages import plain_text
 from reconciler.core.changes import bounds_text
 from reconciler.core.models import Finding, Reconciliation, Status
 from reconciler.core.observation import Observation, Resource
@@ -191,7 +192,8 @@ def judge(settings: GuardSettings, resources: Sequence[Mapping[str, Any]]) -> Ju
     after = _inventory(settings, resources)
     planned = _Observed(
         Observation(
-            observed_at=now, sources=(after.report("this stack as planned", "pulumi preview", None, planned=True),)
+            observed_at=now,
+            sources=(after.report("this stack as planned", plain_text("pulumi preview"), None, planned=True),),
         ),
         after.resources(),
     )

@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import IntEnum, StrEnum
 from typing import Final, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from reconciler.base.messages import Message
 from reconciler.contract.model import LineItemId, Unit
@@ -196,7 +196,9 @@ class TableEntryRef(Frozen):
     key: str
     values: dict[str, str] = Field(description="what the entry states, e.g. {cpu_ghz: 2.6, arch: x86_64}")
     origin: str = Field(description="the tables file it was read from, or built-in (the documented defaults)")
-    evidence: str | None = Field(description="where the figure comes from, as the tables file says; null: not said")
+    evidence: Message | None = Field(
+        description="where the figure comes from: the tables file's text, or the documented default; null: not said"
+    )
     resources: int = Field(description="resources of the line item's kind the entry decided")
     sample_ids: list[str]
 
@@ -333,7 +335,9 @@ class UnrecognizedInput(Frozen):
 
 class SourceSummary(Frozen):
     name: str
-    detail: str
+    detail: Message | None = Field(
+        None, description="what the source read and what its tables could not decide; null: nothing to say"
+    )
     covers: list[ResourceKind]
     failed: dict[str, Message] = Field(description="kinds the source failed on, and why")
     incomplete: dict[str, Message] = Field(
@@ -341,6 +345,12 @@ class SourceSummary(Frozen):
     )
     resource_count: int
     unrecognized: list[UnrecognizedInput]
+
+    @field_validator("detail", mode="before")
+    @classmethod
+    def _no_empty_detail(cls, value: object) -> object:
+        """Runs recorded before the detail was a message hold its English text ("" for none)."""
+        return None if value == "" else value
 
 
 class Summary(Frozen):

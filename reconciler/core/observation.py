@@ -402,8 +402,9 @@ class TableEntryUse:
     """What the entry states, as (field, value) text: (("cpu_ghz", "2.6"), ("arch", "x86_64"))."""
     origin: str
     """The tables file it was read from, or `built-in` for the source's documented defaults."""
-    evidence: str | None
-    """Where the figure comes from (a document, a ticket, an lscpu output), as the tables file says; None: not said."""
+    evidence: Message | None
+    """Where the figure comes from (a document, a ticket, an lscpu output), as the tables file says (its text), or
+    the documented default's reference (a message); None: not said."""
     count: int
     sample_ids: tuple[str, ...] = ()
 
@@ -417,7 +418,8 @@ class SourceReport:
 
     name: str
     covers: frozenset[ResourceKind]
-    detail: str = ""
+    detail: Message | None = None
+    """What the source read (files, a cluster, a stack) and what its tables could not decide, as one message."""
     failed: Mapping[ResourceKind, Message] = field(default_factory=dict)
     incomplete: Mapping[ResourceKind, Message] = field(default_factory=dict)
     unrecognized: tuple[Unrecognized, ...] = ()
@@ -430,7 +432,8 @@ class SourceReport:
         """Every text printable: a file name, a server's error message or a header from the input may hold
         control characters or undecodable bytes, and every output shows these."""
         object.__setattr__(self, "name", printable(self.name))
-        object.__setattr__(self, "detail", printable(self.detail))
+        if self.detail is not None:
+            object.__setattr__(self, "detail", redacted(self.detail, printable))
         object.__setattr__(self, "failed", {kind: redacted(why, printable) for kind, why in self.failed.items()})
         object.__setattr__(
             self, "incomplete", {kind: redacted(why, printable) for kind, why in self.incomplete.items()}

@@ -159,7 +159,7 @@ def render_console(result: Reconciliation, out: TextIO, lang: Lang = "en", width
     )
     for source in result.sources:
         say_lines(
-            f"{label('sources', lang)}{text.colon(lang)}{source.name}{text.bracketed(source.detail, lang)}"
+            f"{label('sources', lang)}{text.colon(lang)}{source.name}{text.source_detail(source.detail, lang)}"
             f"{text.comma(lang)}{counted(source.resource_count, 'resources', lang)}"
         )
     for line in text.summary_lines(result, lang):

@@ -24,8 +24,8 @@ def render_markdown(result: Reconciliation, lang: Lang = "en", overview: Overvie
         f"- {label('now', lang)}{text.colon(lang)}{text.when(result.now, lang)}",
         f"- {label('observed_at', lang)}{text.colon(lang)}{text.when(result.observed_at, lang)}",
         *(
-            f"- {label('sources', lang)}{text.colon(lang)}`{s.name}`{text.bracketed(s.detail, lang)}{text.comma(lang)}"
-            f"{counted(s.resource_count, 'resources', lang)}"
+            f"- {label('sources', lang)}{text.colon(lang)}`{s.name}`{text.source_detail(s.detail, lang)}"
+            f"{text.comma(lang)}{counted(s.resource_count, 'resources', lang)}"
             for s in result.sources
         ),
         *(f"- {line}" for line in text.summary_lines(result, lang)),

@@ -96,6 +96,11 @@ def bracketed(value: str, lang: Lang) -> str:
     return f"（{value}）" if lang == "zh" else f" ({value})"
 
 
+def source_detail(detail: Message | None, lang: Lang) -> str:
+    """What a source read and what its tables could not decide, as an aside after its name ("" for nothing)."""
+    return "" if detail is None else bracketed(say(detail, lang), lang)
+
+
 def period_name(kind: str, period: str, lang: Lang) -> str:
     """A report's period for people: a month (2026-11 / 2026年11月), or the service's days (a summary)."""
     if kind == "monthly":
@@ -223,7 +228,7 @@ def basis_messages(findings: Iterable[Finding]) -> list[Message]:
             source=entry.source,
             entry=f"{entry.table}[{entry.key}]",
             values=entry.values,
-            evidence=plain_text(entry.evidence) if entry.evidence else message("no_evidence"),
+            evidence=entry.evidence or message("no_evidence"),
             origin=message("built_in") if entry.origin == "built-in" else plain_text(entry.origin),
             resources=entry.resources,
             line_items=items,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, overload
 
 from reconciler.base.errors import InputError, Problem
-from reconciler.base.messages import Message
+from reconciler.base.messages import Message, plain_text
 from reconciler.base.numbers import decimal_text
 from reconciler.core.observation import Observation, Resource, ResourceKind, SourceReport, TableEntryUse
 
@@ -201,8 +201,9 @@ class EntryUses:
             mine.count += held.count
             mine.samples += held.samples[: max(0, HELD_SAMPLES - len(mine.samples))]
 
-    def entries(self, basis: Callable[[str, str], tuple[str, str | None]]) -> tuple[TableEntryUse, ...]:
-        """Each entry used, with `basis(table, key)` = (origin, evidence), ordered by table and key."""
+    def entries(self, basis: Callable[[str, str], tuple[str, str | Message | None]]) -> tuple[TableEntryUse, ...]:
+        """Each entry used, with `basis(table, key)` = (origin, evidence), ordered by table and key; evidence
+        given as text (a tables file's) is quoted as it is."""
         used = []
         for (table, key), (kind, values, held) in sorted(self.held.items()):
             origin, evidence = basis(table, key)
@@ -214,7 +215,7 @@ class EntryUses:
                     attributes=tuple(name for name, _ in values),
                     values=values,
                     origin=origin,
-                    evidence=evidence,
+                    evidence=plain_text(evidence) if isinstance(evidence, str) else evidence,
                     count=held.count,
                     sample_ids=tuple(held.samples),
                 )
@@ -280,6 +281,8 @@ def parse_covers(source: str, text: str | None, kinds: Sequence[ResourceKind]) -
     return frozenset(kind for kind in kinds if kind in given)
 
 
-def failed_report(name: str, kinds: Sequence[ResourceKind], reason: Message, detail: str = "") -> SourceReport:
+def failed_report(
+    name: str, kinds: Sequence[ResourceKind], reason: Message, detail: Message | None = None
+) -> SourceReport:
     """The report of a source that could observe none of its kinds: all of them become `unknown`."""
     return SourceReport(name=name, covers=frozenset(kinds), detail=detail, failed=dict.fromkeys(kinds, reason))

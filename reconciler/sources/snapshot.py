@@ -284,7 +284,7 @@ class SnapshotFile:
                 incomplete.setdefault(kind, []).append(plain_text(listing.reason))
         report = SourceReport(
             name=f"snapshot:{self.path}",
-            detail=header.source,
+            detail=plain_text(header.source) if header.source else None,
             covers=frozenset(header.coverage if header.coverage is not None else KINDS),
             failed={kind: combined(reasons) for kind, reasons in failed.items()},
             incomplete={kind: combined(reasons) for kind, reasons in incomplete.items()},

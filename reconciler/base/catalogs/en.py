@@ -133,6 +133,56 @@ MESSAGES: Final[dict[str, str]] = {
     "cli_not_found": "the pulumi CLI was not found (setting {setting})",
     "cli_cannot_run": "cannot run the pulumi CLI {cli}: {error}",
     "cli_failed": "{command} failed (exit {code}): {stderr}",
+    "detail_ksyun_export": "export {files}; tables: {tables}",
+    "detail_ksyun_live": "live {endpoint}, regions {regions}; tables: {tables}",
+    "detail_kubectl_export": "kubectl export {files}",
+    "detail_kubectl_kinds_missing": "holds no list or object of the kinds {kinds}: not observed",
+    "detail_cluster": "cluster {host} ({where})",
+    "cluster_in_cluster": "in-cluster service account",
+    "cluster_context": "context {context}",
+    "cluster_current_context": "current context",
+    "detail_pulumi_export": "pulumi stack export {files}",
+    "detail_pulumi_stack": "pulumi stack export --stack {stack}",
+    "detail_pulumi_export_plan": "pulumi stack export {files} after the change of {plan}",
+    "detail_pulumi_stack_plan": "pulumi stack export --stack {stack} after the change of {plan}",
+    "detail_terraform": "{command} {files}",
+    "terraform_plan": "{file} (plan)",
+    "terraform_prior": "{file} (prior state)",
+    "terraform_state": "{file} (state)",
+    "attributes_unknown": "{kind} counted with attributes unknown (bounds): {reasons}",
+    "ksyun_field_family": "instance family",
+    "ksyun_field_state": "instance state",
+    "ksyun_field_volume_type": "volume type",
+    "ksyun_not_in_tables": "{count} with {field} '{value}' not in the ksyun tables ({samples})",
+    "ksyun_blank_in_tables": "{count} with {field} '{value}' blank ({blank}) in the ksyun tables ({samples})",
+    "ks3_no_usage": "{count} bucket(s) listed by KS3 have no usage data ({samples}): size unknown",
+    "k8s_clock_unknown": (
+        "CPU clock unknown for nodes of instance types not in the instance-type table ({groups}): they may count "
+        "toward vCPU (bounds); Kubernetes does not report clocks: add them to the tables file (setting {setting})"
+    ),
+    "k8s_tier_unknown": (
+        "tier unknown for PersistentVolumes of storage classes not in the storage-class map ({groups}): they may "
+        "count toward either tier (bounds); map them with {option}"
+    ),
+    "k8s_node_memory": "node memory: {rules}",
+    "k8s_memory_from_table": "{count} from the instance-type table",
+    "k8s_memory_rounded": "{count} rounded up to a standard size",
+    "k8s_class_ignored": "PersistentVolumes of class {storage_class} ignored as configured: {held}",
+    "k8s_lbs_pending": "LoadBalancer Services not yet provisioned (no ingress): {held}",
+    "pulumi_types_unresolved": (
+        "vCPU, memory, CPU clock or architecture unknown for instance types not (fully) in the instance-type table "
+        "({groups}): counted as unknown (bounds); add them to the tables file (setting {setting})"
+    ),
+    "pulumi_states_unknown": "instance states not in the state map, counted as unknown (bounds): {groups}",
+    "pulumi_volume_types_unknown": (
+        "tier unknown for volume types not in the volume-type map ({groups}): counted as unknown"
+    ),
+    "pulumi_unknown_until_apply": (
+        "planned resources with values unknown until apply, counted as unknown (bounds): {groups}"
+    ),
+    "evidence_documented_default": "{doc} ({section})",
+    "evidence_naming_rule": "naming rule: the class name holds the word standard or performance ({doc})",
+    "evidence_memory_rounding": "capacity rounded up to the next standard memory size ({doc}, Units)",
     "planned_bandwidth_unknown": (
         "planned bandwidth unknown until apply ({groups}): what is certain counts, more may come"
     ),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias
 
-from reconciler.base.messages import Message
+from reconciler.base.messages import Message, message
 from reconciler.base.numbers import DECIMAL_HINT, exact_number
 from reconciler.core.observation import (
     Backup,
@@ -238,7 +238,7 @@ Page: TypeAlias = tuple[str | None, Any]
 class Mapped:
     resources: list[Resource] = field(default_factory=list)
     failed: dict[ResourceKind, list[Message]] = field(default_factory=lambda: defaultdict(list))
-    unknown: dict[ResourceKind, list[str]] = field(default_factory=lambda: defaultdict(list))
+    unknown: dict[ResourceKind, list[Message]] = field(default_factory=lambda: defaultdict(list))
     """Values the tables cannot decide, by kind: those resources are counted with the attribute unknown."""
     unrecognized: list[Unrecognized] = field(default_factory=list)
     uses: EntryUses = field(default_factory=EntryUses)
@@ -291,12 +291,16 @@ class _Gaps:
     def add(self, kind: ResourceKind, table: str, what: str, value: str, rid: str) -> None:
         self.held[(kind, table, what, value)].add(rid)
 
-    def reasons(self) -> dict[ResourceKind, list[str]]:
-        reasons: dict[ResourceKind, list[str]] = defaultdict(list)
+    def reasons(self) -> dict[ResourceKind, list[Message]]:
+        reasons: dict[ResourceKind, list[Message]] = defaultdict(list)
         for (kind, table, what, value), held in sorted(self.held.items()):
             blank = self.tables.blanks.get((table, value))
-            where = f"blank ({', '.join(blank)}) in" if blank else "not in"
-            reasons[kind].append(f"{held.count} with {what} {value!r} {where} the ksyun tables ({held.sample_text()})")
+            values = {"count": held.count, "field": message(what), "value": value, "samples": held.sample_text()}
+            reasons[kind].append(
+                message("ksyun_blank_in_tables", blank=", ".join(blank), **values)
+                if blank
+                else message("ksyun_not_in_tables", **values)
+            )
         return reasons
 
 
@@ -320,11 +324,11 @@ def _instances(
         family = tables.family(instance_type)
         state = tables.instance_states.get(state_name)
         if family is None or family.cpu_ghz is None or family.arch is None:
-            gaps.add("vm", FAMILIES, "instance family", family_of(instance_type), rid)
+            gaps.add("vm", FAMILIES, "ksyun_field_family", family_of(instance_type), rid)
         if family is not None:
             uses.add(FAMILIES, family_of(instance_type), "vm", family.values(), rid)
         if state is None:
-            gaps.add("vm", INSTANCE_STATES, "instance state", state_name, rid)
+            gaps.add("vm", INSTANCE_STATES, "ksyun_field_state", state_name, rid)
         else:
             uses.add(INSTANCE_STATES, state_name, "vm", (("state", state),), rid)
         vms.append(
@@ -360,7 +364,7 @@ def _volumes(
         entry = tables.tier_entry(volume_type)
         tier = None if entry is None else entry[1]
         if entry is None:
-            gaps.add("volume", VOLUME_TIERS, "volume type", volume_type, rid)
+            gaps.add("volume", VOLUME_TIERS, "ksyun_field_volume_type", volume_type, rid)
         else:
             uses.add(VOLUME_TIERS, entry[0], "volume", (("tier", entry[1]),), rid)
         volumes.append(
@@ -556,9 +560,7 @@ def _buckets(
             Bucket(id=name, name=name, region=region, size_gb=None if size is None else size / BYTES_PER_GB)
         )
     if missing.count:
-        mapped.unknown["bucket"].append(
-            f"{missing.count} bucket(s) listed by KS3 have no usage data ({missing.sample_text()}): size unknown"
-        )
+        mapped.unknown["bucket"].append(message("ks3_no_usage", count=missing.count, samples=missing.sample_text()))
     return resources
 
 

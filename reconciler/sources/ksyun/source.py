@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json
-from reconciler.base.messages import Message, combined, message
+from reconciler.base.messages import Message, combined, message, plain_text
 from reconciler.core.observation import Observation, ResourceKind, SourceReport, TableEntryUse
 from reconciler.dates.clock import CONTRACT_TZ
 from reconciler.sources.base import CollectedSource, EntryUses, SourceRequest, SourceSpec, TablesSupport
@@ -38,6 +38,7 @@ from reconciler.sources.ksyun.mapping import (
 from reconciler.sources.ksyun.scaffold import scaffold
 from reconciler.sources.ksyun.settings import NAME, SETTINGS, credentials_of, options_of
 from reconciler.sources.ksyun.tables import (
+    BUILT_IN,
     WAF_PRODUCT_GROUPS,
     KsyunTablesFile,
     Tables,
@@ -61,7 +62,7 @@ class Observed:
     """Kinds some of whose actions were not read at all (left out of an export), or whose listings do not add up
     (read again and still contradicting themselves; in an export at once): the same bounds."""
     covers: frozenset[ResourceKind]
-    notes: list[str]
+    notes: list[Message]
     """What the tables cannot decide (resources counted with an attribute unknown)."""
     table_entries: tuple[TableEntryUse, ...] = ()
     """The table entries that decided attributes of the resources (the figures' provenance)."""
@@ -90,7 +91,7 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
             fetched.incomplete[action] for action in actions if action in fetched.incomplete
         )
     resources: list[Any] = []
-    unknown: dict[ResourceKind, list[str]] = {}
+    unknown: dict[ResourceKind, list[Message]] = {}
     uses = EntryUses()
     for action, pages in fetched.pages.items():
         if action in fetched.failed or action == PROJECTS.action:
@@ -110,13 +111,18 @@ def observe(fetched: Pages, tables: Tables, on_malformed: Callable[[Malformed], 
             unknown.setdefault(kind, []).extend(values)
     kinds_failed = {kind: combined(reasons) for kind, reasons in failed.items() if kind in covers}
     notes = [
-        f"{kind} counted with attributes unknown (bounds): {'; '.join(values)}"
+        message("attributes_unknown", kind=kind, reasons=values)
         for kind, values in sorted(unknown.items())
         if kind in covers
     ]
     kinds_incomplete = {kind: combined(reasons) for kind, reasons in incomplete.items() if reasons}
     entries = tuple(entry for entry in uses.entries(tables.basis_pair) if entry.kind in covers)
     return Observed(resources, kinds_failed, kinds_incomplete, frozenset(covers), notes, entries)
+
+
+def _origin(origin: str) -> Message:
+    """The tables in use: a file's name, or the built-in defaults."""
+    return message("built_in") if origin == BUILT_IN else plain_text(origin)
 
 
 class KsyunSource(CollectedSource):
@@ -134,7 +140,7 @@ class KsyunSource(CollectedSource):
             now = self.request.now or datetime.now(CONTRACT_TZ)  # the pages carry no time: the check's moment
             fetched = read_export(self.request.from_files)
             files = ", ".join(str(path) for path in self.request.from_files)
-            detail = f"export {files}; tables: {tables.origin}"
+            detail = message("detail_ksyun_export", files=files, tables=_origin(tables.origin))
 
             def malformed(exc: Malformed) -> Message:
                 raise InputError.single(files, exc.path, exc.reason)
@@ -145,7 +151,8 @@ class KsyunSource(CollectedSource):
             credentials = credentials_of(settings)
             fetched = fetch_live(options, credentials, listed_apis(tables), tables.counting(WAF_PRODUCT_GROUPS))
             where = options.endpoint or options.domain
-            detail = f"live {where}, regions {', '.join(options.regions)}; tables: {tables.origin}"
+            regions = ", ".join(options.regions)
+            detail = message("detail_ksyun_live", endpoint=where, regions=regions, tables=_origin(tables.origin))
 
             def malformed(exc: Malformed) -> Message:
                 return message("response_malformed", detail=credentials.redact(str(exc)))
@@ -154,7 +161,7 @@ class KsyunSource(CollectedSource):
         report = SourceReport(
             name=NAME,
             covers=observed.covers,
-            detail="; ".join([detail, *observed.notes]),
+            detail=combined([detail, *observed.notes]),
             failed=observed.failed,
             incomplete=observed.incomplete,
             resource_count=len(observed.resources),

@@ -24,6 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, V
 
 from reconciler.base.errors import InputError, Problem, problems_from_validation
 from reconciler.base.jsonio import load_json
+from reconciler.base.messages import Message, message
 from reconciler.base.numbers import strict_number
 from reconciler.core.observation import Arch, Tier, VmState
 
@@ -136,9 +137,11 @@ class Tables:
     def basis_of(self, table: str, key: str) -> Basis:
         return self.basis.get((table, key), Basis(BUILT_IN, BUILT_IN_EVIDENCE))
 
-    def basis_pair(self, table: str, key: str) -> tuple[str, str | None]:
-        """(origin, evidence) of an entry, as `EntryUses.entries` reads it."""
-        basis = self.basis_of(table, key)
+    def basis_pair(self, table: str, key: str) -> tuple[str, str | Message | None]:
+        """(origin, evidence) of an entry, as `EntryUses.entries` reads it: a default's is the documentation."""
+        basis = self.basis.get((table, key))
+        if basis is None:
+            return BUILT_IN, message("evidence_documented_default", doc="docs/sources.md", section="ksyun, Tables")
         return basis.origin, basis.evidence
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from reconciler.base.messages import Message, combined
+from reconciler.base.messages import Message, combined, message
 from reconciler.core.observation import (
     Arch,
     LoadBalancer,
@@ -207,10 +207,10 @@ class ClusterInventory:
             and entry[0] == instance_type
             and (memory_gib <= entry[1].memory_gib)
         ):
-            memory, rule = entry[1].memory_gib, "from the instance-type table"
+            memory, rule = entry[1].memory_gib, "k8s_memory_from_table"
             stated.append(("memory_gb", str(memory)))
         else:
-            memory, rule = round_up_memory(memory_gib, self.tables.memory_sizes_gib), "rounded up to a standard size"
+            memory, rule = round_up_memory(memory_gib, self.tables.memory_sizes_gib), "k8s_memory_rounded"
             self.uses.add(MEMORY_SIZES, str(memory), "vm", (("memory_gb", str(memory)),), rid)
         if entry is not None and stated:
             self.uses.add(INSTANCE_TYPES, entry[0], "vm", tuple(stated), rid)
@@ -273,24 +273,22 @@ class ClusterInventory:
     def covered(self) -> frozenset[ResourceKind]:
         return frozenset(KIND_OF_OBJECT[kind] for kind in self.listed_kinds)
 
-    def report(self, name: str, detail: str, covers: frozenset[ResourceKind] | None = None) -> SourceReport:
+    def report(self, name: str, detail: Message, covers: frozenset[ResourceKind] | None = None) -> SourceReport:
         """The source's report: kinds listed (or `covers`), failures, and in the detail what the tables cannot
         decide (those resources are counted with the attribute unknown: they widen the line items' bounds)."""
         failed = {kind: combined(reasons) for kind, reasons in self.failed.items()}
-        unknown = []
+        notes = [detail]
         if self._unknown_clock:
-            groups = describe_groups(self._unknown_clock)
-            unknown.append(
-                f"CPU clock unknown for nodes of instance types not in the instance-type table ({groups}): they may "
-                "count toward vCPU (bounds); Kubernetes does not report clocks: add them to the tables file "
-                "(setting kubernetes.tables)"
+            notes.append(
+                message("k8s_clock_unknown", groups=describe_groups(self._unknown_clock), setting="kubernetes.tables")
             )
         if self._unclassed:
-            groups = describe_groups(self._unclassed)
-            unknown.append(
-                f"tier unknown for PersistentVolumes of storage classes not in the storage-class map ({groups}): "
-                "they may count toward either tier (bounds); map them with "
-                "kubernetes.storage_classes=CLASS=standard|performance|ignore"
+            notes.append(
+                message(
+                    "k8s_tier_unknown",
+                    groups=describe_groups(self._unclassed),
+                    option="kubernetes.storage_classes=CLASS=standard|performance|ignore",
+                )
             )
         unrecognized = [
             Unrecognized("kind", kind, kind, held.count, tuple(held.samples))
@@ -299,19 +297,18 @@ class ClusterInventory:
             Unrecognized("field", f"arch={arch}", "vm", held.count, tuple(held.samples))
             for arch, held in sorted(self._other_arch.items())
         ]
-        notes = [detail] if detail else []
-        notes += unknown
         if self._memory_rule:
-            notes.append("node memory: " + ", ".join(f"{n} {rule}" for rule, n in sorted(self._memory_rule.items())))
+            rules = [message(rule, count=n) for rule, n in sorted(self._memory_rule.items())]
+            notes.append(message("k8s_node_memory", rules=rules))
         for cls, held in sorted(self._ignored_classes.items()):
-            notes.append(f"PersistentVolumes of class {cls} ignored as configured: {held.describe()}")
+            notes.append(message("k8s_class_ignored", storage_class=cls, held=held.describe()))
         if self._pending_lbs.count:
-            notes.append(f"LoadBalancer Services not yet provisioned (no ingress): {self._pending_lbs.describe()}")
+            notes.append(message("k8s_lbs_pending", held=self._pending_lbs.describe()))
         covered = self.covered() if covers is None else covers
         return SourceReport(
             name=name,
             covers=covered,
-            detail="; ".join(notes),
+            detail=combined(notes),
             failed=failed,
             incomplete={
                 kind: combined(reasons) for kind, reasons in sorted(self.incomplete.items()) if kind not in failed

@@ -25,7 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import json_object, load_json_object, parse_json
-from reconciler.base.messages import Message, message
+from reconciler.base.messages import Message, combined, message
 from reconciler.core.observation import Observation
 from reconciler.sources.base import (
     CollectedSource,
@@ -149,11 +149,11 @@ class KubernetesSource(CollectedSource):
         inventory = self._inventory()
         for path in self.request.from_files:
             read_export(path, inventory)
-        detail = "kubectl export " + ", ".join(str(p) for p in self.request.from_files)
+        detail = message("detail_kubectl_export", files=", ".join(str(p) for p in self.request.from_files))
         if self.covers is None:
             missing = sorted(set(KINDS) - inventory.covered())
             if missing:
-                detail += f" (holds no list or object of the kinds {', '.join(missing)}: not observed)"
+                detail = combined([detail, message("detail_kubectl_kinds_missing", kinds=", ".join(missing))])
         report = inventory.report(f"{NAME}:{self.request.from_files[0]}", detail, self.covers)
         observed_at = self.request.now or datetime.fromtimestamp(self.request.from_files[0].stat().st_mtime, UTC)
         return Observation(observed_at=observed_at, sources=(report,), resources=inventory.resources())
@@ -179,7 +179,7 @@ def scaffold_tables(request: SourceRequest) -> dict[str, Any]:
             read_export(path, inventory)
         origin = "kubectl export " + ", ".join(str(p) for p in request.from_files)
     else:
-        origin = LiveCluster(request.settings, source.limits).observe(inventory)
+        origin = LiveCluster(request.settings, source.limits).observe(inventory).text("en")  # the file keeps text
     moment = request.now or datetime.now(UTC)
     scaffolded: dict[str, Any] = {"from": origin, "at": moment.isoformat(), "tables": tables_path or "built-in"}
     if inventory.failed:
@@ -223,7 +223,7 @@ class LiveCluster:
         self.settings = settings
         self.limits = limits
 
-    def _client(self) -> tuple[Any, str]:
+    def _client(self) -> tuple[Any, Message]:
         from kubernetes import client, config
         from kubernetes.config.config_exception import ConfigException
 
@@ -238,7 +238,7 @@ class LiveCluster:
         try:
             if use_pod:
                 config.load_incluster_config(client_configuration=configuration)  # type: ignore[no-untyped-call]
-                where = "in-cluster service account"
+                where = message("cluster_in_cluster")
             else:
                 context = self.settings.get("context") or None
                 config.load_kube_config(  # type: ignore[no-untyped-call]
@@ -247,14 +247,14 @@ class LiveCluster:
                     client_configuration=configuration,
                     persist_config=False,
                 )
-                where = f"context {context}" if context else "current context"
+                where = message("cluster_context", context=context) if context else message("cluster_current_context")
         except (ConfigException, OSError, TypeError, ValueError) as exc:
             source = "<in-cluster configuration>" if use_pod else (kubeconfig or "<kubeconfig>")
             raise InputError.single(source, "", f"cannot configure the Kubernetes client: {_first_line(exc)}") from exc
         configuration.retries = False  # every retry is tenacity's, so each 429/5xx/timeout is seen and bounded
-        return client.ApiClient(configuration), f"cluster {configuration.host} ({where})"
+        return client.ApiClient(configuration), message("detail_cluster", host=str(configuration.host), where=where)
 
-    def observe(self, inventory: ClusterInventory) -> str:
+    def observe(self, inventory: ClusterInventory) -> Message:
         """List every kind into the inventory; a kind that cannot be listed completely is failed with why, one
         whose list contradicts itself (twice) is incomplete. The lists run side by side; their objects go into
         the inventory in a fixed order, whatever order they end in."""

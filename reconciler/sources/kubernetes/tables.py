@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json_object
+from reconciler.base.messages import Message, message
 from reconciler.base.numbers import DECIMAL_HINT, exact_number
 
 TierChoice = Literal["standard", "performance", "ignore"]
@@ -47,7 +48,6 @@ STORAGE_CLASSES: Final = "storage_classes"
 MEMORY_SIZES: Final = "memory_sizes_gib"
 TABLES: Final = ("format", "version", "source", "scaffolded", INSTANCE_TYPES, STORAGE_CLASSES, MEMORY_SIZES)
 INFO: Final = ("evidence", "observed", "reported")
-ROUNDING: Final = "capacity rounded up to the next standard memory size (docs/sources.md, Units)"
 """Fields every entry may carry beside its figures: the evidence, and what `tables init` saw (informational)."""
 
 
@@ -91,15 +91,15 @@ class KubernetesTables:
             return None  # blank in the file: not even the naming rule is trusted
         return self.storage_classes.get(name) or default_tier_of_class(name)
 
-    def basis_pair(self, table: str, key: str) -> tuple[str, str | None]:
+    def basis_pair(self, table: str, key: str) -> tuple[str, str | Message | None]:
         """(origin, evidence) of an entry: the file's (or the setting's), else the built-in rule's."""
         if (table, key) in self.basis:
             return self.basis[(table, key)]
         if table == STORAGE_CLASSES:
-            return BUILT_IN, NAMING_RULE
+            return BUILT_IN, message("evidence_naming_rule", doc="docs/sources.md")
         if table == MEMORY_SIZES:
             origin = self.basis[(MEMORY_SIZES, "*")][0] if (MEMORY_SIZES, "*") in self.basis else BUILT_IN
-            return origin, ROUNDING
+            return origin, message("evidence_memory_rounding", doc="docs/sources.md")
         return BUILT_IN, None
 
 

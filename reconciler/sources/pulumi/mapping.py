@@ -247,9 +247,10 @@ def _known_text(resource: Mapping[str, Any], *names: str) -> str | None:
 
 
 def _groups(groups: Mapping[str, Held]) -> str:
-    """`instanceType of 2 (batch-1, batch-2)`: names sorted, so the text does not depend on the plan's order."""
+    """`instanceType: 2 (batch-1, batch-2)` (as `describe_groups`, in every language): names sorted, so the text
+    does not depend on the plan's order."""
     return "; ".join(
-        f"{key} of {held.count} ({', '.join(sorted(held.samples))}{', ...' if held.count > len(held.samples) else ''})"
+        f"{key}: {held.count} ({', '.join(sorted(held.samples))}{', ...' if held.count > len(held.samples) else ''})"
         for key, held in sorted(groups.items())
     )
 
@@ -385,7 +386,10 @@ class StackInventory:
         planned = instance_type == UNKNOWN  # a value the engine learns only when it applies the plan
         known = VmType() if planned else self.tables.vm_type(instance_type)
         if known.vcpu is None or known.memory_gib is None or known.cpu_ghz is None or known.arch is None:
-            self._unresolved_vms["(known after apply)" if planned else instance_type].add(name)
+            if planned:  # named with the other values a plan leaves unknown until apply
+                self._unknown_until_apply["instanceType"].add(name)
+            else:
+                self._unresolved_vms[instance_type].add(name)
         type_key = None if planned else self.tables.vm_type_key(instance_type)
         if type_key is not None:
             stated = {"vcpu": known.vcpu, "memory_gb": known.memory_gib, "cpu_ghz": known.cpu_ghz, "arch": known.arch}
@@ -440,29 +444,22 @@ class StackInventory:
         return [counted[key] for key in sorted(counted)]
 
     def report(
-        self, name: str, detail: str, covers: frozenset[ResourceKind] | None, planned: bool = False
+        self, name: str, detail: Message, covers: frozenset[ResourceKind] | None, planned: bool = False
     ) -> SourceReport:
         """The source's report; what the tables cannot decide is counted with unknown attributes (bounds) and
         named in the detail. `planned`: the resources are a planned change's (SourceReport.planned)."""
-        notes = [detail] if detail else []
+        notes = [detail]
         if self._unresolved_vms:
-            groups = describe_groups(self._unresolved_vms)
+            setting = f"{'terraform' if name.startswith('terraform') else 'pulumi'}.tables"
             notes.append(
-                f"vCPU, memory, CPU clock or architecture unknown for instance types not (fully) in the "
-                f"instance-type table ({groups}): counted as unknown (bounds); add them to the tables file "
-                f"(setting {'terraform' if name.startswith('terraform') else 'pulumi'}.tables)"
+                message("pulumi_types_unresolved", groups=describe_groups(self._unresolved_vms), setting=setting)
             )
         if self._unknown_states:
-            groups = describe_groups(self._unknown_states)
-            notes.append(f"instance states not in the state map, counted as unknown (bounds): {groups}")
+            notes.append(message("pulumi_states_unknown", groups=describe_groups(self._unknown_states)))
         if self._unknown_volume_types:
-            groups = describe_groups(self._unknown_volume_types)
-            notes.append(f"tier unknown for volume types not in the volume-type map ({groups}): counted as unknown")
+            notes.append(message("pulumi_volume_types_unknown", groups=describe_groups(self._unknown_volume_types)))
         if self._unknown_until_apply:
-            notes.append(
-                f"planned resources with values unknown until apply, counted as unknown (bounds): "
-                f"{_groups(self._unknown_until_apply)}"
-            )
+            notes.append(message("pulumi_unknown_until_apply", groups=_groups(self._unknown_until_apply)))
         incomplete: dict[ResourceKind, list[Message]] = {}
         if self._unlinked:
             incomplete["bandwidth"] = [message("planned_bandwidth_unknown", groups=_groups(self._unlinked))]
@@ -479,7 +476,7 @@ class StackInventory:
         return SourceReport(
             name=name,
             covers=covered,
-            detail="; ".join(notes),
+            detail=combined(notes),
             incomplete={kind: combined(reasons) for kind, reasons in sorted(incomplete.items())},
             unrecognized=unrecognized,
             resource_count=len(self._counted()),

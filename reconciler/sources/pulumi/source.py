@@ -278,7 +278,6 @@ class PulumiSource(CollectedSource):
         times: list[datetime] = []
         plan_file = self.request.settings.get("plan")
         plan = (load_json(Path(plan_file), PREVIEW_DOCUMENT), plan_file) if plan_file else None
-        planned = f" after the change of {plan_file}" if plan_file else ""
         if self.request.from_files:
             if plan is not None and len(self.request.from_files) > 1:
                 raise InputError.single(
@@ -289,21 +288,31 @@ class PulumiSource(CollectedSource):
                 if moment is not None:
                     times.append(moment)
             name = f"{NAME}:{self.request.from_files[0]}"
-            detail = "pulumi stack export " + ", ".join(str(p) for p in self.request.from_files) + planned
+            files = ", ".join(str(p) for p in self.request.from_files)
+            detail = (
+                message("detail_pulumi_export_plan", files=files, plan=str(plan_file))
+                if plan_file
+                else message("detail_pulumi_export", files=files)
+            )
         else:
             stack = self.request.settings.get("stack")
             if not stack:
                 raise InputError.single(
                     f"<setting {NAME}.stack>", "stack", "name a stack (pulumi.stack=...) or give --from-file FILE"
                 )
-            name, detail = f"{NAME}:{stack}", f"pulumi stack export --stack {stack}{planned}"
+            name = f"{NAME}:{stack}"
+            detail = (
+                message("detail_pulumi_stack_plan", stack=stack, plan=str(plan_file))
+                if plan_file
+                else message("detail_pulumi_stack", stack=stack)
+            )
             observed_at = datetime.now(UTC)
             try:
                 text = self._export(stack)
             except ExportFailed as exc:
                 report = failed_report(name, KINDS, exc.reason, detail)
                 return Observation(observed_at=observed_at, sources=(report,), resources=[])
-            where = f"<{detail}>"
+            where = f"<pulumi stack export --stack {stack}>"
             document = parse_json(text, where, EXPORT_DOCUMENT, empty="no output")
             moment = read_deployment(document, where, inventory, plan)
             times.append(moment or observed_at)

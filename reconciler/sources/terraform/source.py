@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from reconciler.base.errors import InputError, Problem
 from reconciler.base.jsonio import load_json
+from reconciler.base.messages import Message, message
 from reconciler.core.observation import Observation
 from reconciler.sources.base import CollectedSource, Setting, SourceRequest, SourceSpec, parse_covers
 from reconciler.sources.pulumi.mapping import KINDS, PulumiTables, StackInventory, StateError
@@ -25,8 +26,8 @@ from reconciler.sources.terraform.show import SHOW_DOCUMENT, plan_time, show_res
 
 NAME: Final = "terraform"
 MAX_PROBLEMS: Final = 20
-PLAN_MARK: Final = "(plan)"
-"""How the report's detail marks a file read as a plan (`FILE (plan)`; a state reads `FILE (state)`)."""
+_FILE_KEYS: Final = {"plan": "terraform_plan", "prior state": "terraform_prior", "state": "terraform_state"}
+"""How the report's detail names each file read: as a plan, a plan's prior state, or a state."""
 
 SETTINGS: Final = (
     Setting(
@@ -83,12 +84,13 @@ class TerraformSource(CollectedSource):
             moment = plan_time(document)
             if moment is not None:
                 times.append(moment)
-        files = ", ".join(
-            f"{path} ({kind})" for path, kind in zip(self.request.from_files, kinds_of_document, strict=True)
-        )
+        files = [
+            message(_FILE_KEYS[kind], file=str(path))
+            for path, kind in zip(self.request.from_files, kinds_of_document, strict=True)
+        ]
         report = inventory.report(
             f"{NAME}:{self.request.from_files[0]}",
-            f"terraform show -json {files}",
+            message("detail_terraform", command="terraform show -json", files=files),
             self.covers,
             planned="plan" in kinds_of_document,
         )
@@ -97,9 +99,18 @@ class TerraformSource(CollectedSource):
 
 
 def reads_a_plan(sources: Iterable[Any], request: SourceRequest) -> bool:
-    """Whether the terraform source of `request` read a plan, by the reports of a check's sources."""
+    """Whether the terraform source of `request` read a plan, by the reports of a check's sources (the files
+    its detail names as plans)."""
     name = f"{NAME}:{request.from_files[0]}" if request.from_files else None
-    return any(getattr(s, "name", None) == name and PLAN_MARK in str(getattr(s, "detail", "")) for s in sources)
+    for source in sources:
+        detail = getattr(source, "detail", None)
+        if getattr(source, "name", None) != name or not isinstance(detail, Message):
+            continue
+        parts = detail.values["parts"] if detail.key == "sentences" else (detail,)
+        for part in parts:
+            if part.key == "detail_terraform":
+                return any(file.key == "terraform_plan" for file in part.values["files"])
+    return False
 
 
 def open_terraform(request: SourceRequest) -> TerraformSource:
