@@ -197,8 +197,8 @@ async def test_paginated_lists_give_the_hand_computed_supply(cluster: FakeCluste
     assert source["name"] == "kubernetes"
     assert source["covers"] == ["load_balancer", "vm", "volume"]
     assert source["failed"] == {}
-    assert "cluster http://127.0.0.1" in source["detail"]
-    assert "context emulated" in source["detail"]
+    assert "cluster http://127.0.0.1" in source["detail"]["text"]
+    assert "context emulated" in source["detail"]["text"]
     assert_no_token(result)
 
 
