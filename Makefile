@@ -58,6 +58,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m compileall -q reconciler >/dev/null  # bytecode, as an installed package has (PYTHONDONTWRITEBYTECODE may be set)
 	@touch $@
 
 demo: $(STAMP)

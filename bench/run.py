@@ -329,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeats must be at least 1")
     args.out = args.out.resolve()
     try:
+        from startup import compile_package  # bench/ is on sys.path: this script's folder
+
+        compile_package()
         reconciler = reconciler_command()
         results = []
         for n in args.sizes:

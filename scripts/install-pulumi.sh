@@ -40,18 +40,9 @@ readonly CLI_FILES=(pulumi pulumi-language-python-exec pulumi-resource-pulumi-py
 HOST_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools/pulumi-language-python" && pwd)
 readonly HOST_SRC
 
-log() { printf 'install-pulumi: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-work="" stage=""
-cleanup() {
-  [[ -n $work ]] && rm -rf "$work"
-  [[ -n $stage ]] && rm -rf "$stage"
-  return 0
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+SCRIPT=install-pulumi
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # quiet CMD...: run CMD, showing its output only if it fails.
 quiet() {

@@ -25,18 +25,9 @@ readonly MIN_VERSION=1.5.0
 readonly ROOT_MOD=github.com/hashicorp/terraform
 readonly ZERO=v0.0.0-00010101000000-000000000000
 
-log() { printf 'install-terraform: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-work="" stage=""
-cleanup() {
-  [[ -n $work ]] && rm -rf "$work"
-  [[ -n $stage ]] && rm -rf "$stage"
-  return 0
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+SCRIPT=install-terraform
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # version_of BINARY: the version a terraform binary reports (1.11.4), or nothing.
 version_of() {

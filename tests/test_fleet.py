@@ -7,6 +7,7 @@ a real browser.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import threading
 import urllib.request
@@ -335,6 +336,14 @@ def test_the_overview_in_chromium_shows_every_contract_and_its_figures(
     assert 'data-contract="agency-005" data-state="invalid" data-exit-code="2"' in dom
     assert 'data-contract="agency-006" data-state="unknown" data-exit-code="3"' in dom
     assert "<polyline" in dom  # two nights: a trend line
+    row = re.compile(r'<tr class="[^"]*" data-contract="([^"]+)".*?</tr>', re.S)
+    rows = {m.group(1): m.group(0) for m in row.finditer(dom)}
+    assert 'class="spark never-short"' in rows["agency-002"]  # met both nights: the neutral line
+    assert 'class="spark"' in rows["agency-001"]  # short: the shortfall's colour
+    # a dead source: no certain shortfall, but the bounds allow one, and the page says how much at most
+    assert 'data-shortfall="0.00"' in rows["agency-006"]
+    assert re.search(r'data-shortfall-possible="[1-9][0-9.]*"', rows["agency-006"])
+    assert "data-shortfall-possible" not in rows["agency-002"]
     assert 'href="contracts/agency-001/status.html"' in dom
     assert ("不足或超出" if lang == "zh" else "short or over") in dom
     ARTIFACTS.mkdir(exist_ok=True)

@@ -54,6 +54,7 @@ def sample(kind: Kind) -> Any:
         Kind.ITEM: "storage.performance",
         Kind.STATUS: "not_observed",
         Kind.ATTRIBUTES: ("cpu_ghz", "tier"),
+        Kind.STATED: (("state", "running"), ("cpu_ghz", "2.6")),
         Kind.RESOURCE_KIND: "vm",
         Kind.VM_STATE: "terminated",
         Kind.UNIT: "instance",

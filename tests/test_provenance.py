@@ -39,7 +39,7 @@ def test_console_and_markdown_list_the_entries_with_their_evidence(cli: Callable
     assert "84 resources; for compute.vcpu, compute.memory" in console
     markdown = cli("check", *ARGS, "--format", "markdown", "--lang", "zh").stdout
     assert "**数据所依据的对照表条目**" in markdown
-    assert "ksyun families[S6]：cpu_ghz 2.6, arch x86_64；依据：(example)" in markdown
+    assert "ksyun families[S6]：主频 2.6、平台 x86_64；依据：(example)" in markdown
 
 
 def test_at_80_columns_the_compact_table_says_attested_and_the_attestations_follow_in_each_language(

@@ -63,6 +63,7 @@ def test_chinese_breaks_between_characters_keeps_dates_whole_and_never_starts_wi
         assert all(cell_len(line) <= width for line in lines), (width, lines)
         assert _words("".join(lines)) == _words("- " + text)
         assert not any(line[2:].startswith(tuple(CLOSING)) for line in lines[1:]), (width, lines)
+        assert not any(line.endswith(("（", "(")) for line in lines), (width, lines)
         assert not any(line.endswith(("2026年11月", "2026年", "26日")) for line in lines), (width, lines)
 
 

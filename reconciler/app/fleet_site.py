@@ -169,4 +169,5 @@ def _row(
         problem=problem,
         trend=trend,
         links=links,
+        shortfall_possible=-digest.shortfall_value_possible,
     )

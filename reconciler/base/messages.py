@@ -47,6 +47,7 @@ class Kind(StrEnum):
     ITEM = "item"  # a line item id, named for the contract owner: its plain name in every language
     STATUS = "status"  # a line item's status (met, short, ...), as a word
     ATTRIBUTES = "attributes"  # resource attributes a source could not tell (cpu_ghz, tier, ...), named
+    STATED = "stated"  # what a table entry states, (attribute, value) pairs: the file's words in English, named in zh
     RESOURCE_KIND = "resource_kind"  # vm, volume, ...: named in each language
     VM_STATE = "vm_state"  # running, stopped, terminated
     UNIT = "unit"  # a line item's unit
@@ -285,7 +286,7 @@ KEYS: Final[dict[str, dict[str, Kind]]] = {
     "basis_entry": {
         "source": _K.TEXT,
         "entry": _K.TEXT,
-        "values": _K.TEXT,
+        "values": _K.STATED,
         "evidence": _K.MESSAGE,
         "origin": _K.MESSAGE,
         "resources": _K.INT,
@@ -683,6 +684,7 @@ _TYPES: Final[dict[Kind, tuple[type, ...]]] = {
     Kind.NAMES: (Names,),
     Kind.IDS: (tuple, list),
     Kind.ATTRIBUTES: (tuple, list),
+    Kind.STATED: (),  # checked below
     Kind.MESSAGE: (),  # Message, checked below
     Kind.MESSAGES: (tuple, list),
     Kind.ALTERNATIVES: (tuple, list),
@@ -750,6 +752,9 @@ def message(key: str, **values: Any) -> Message:
             ok = all(isinstance(v, Message) for v in value)
         elif kind in (Kind.IDS, Kind.ATTRIBUTES):
             value = tuple(str(v) for v in value)
+            ok = True
+        elif kind is Kind.STATED:
+            value = tuple((str(name), str(stated)) for name, stated in dict(value).items())
             ok = True
         elif kind is Kind.LINE_ITEMS:
             value = tuple(v.value if isinstance(v, Enum) else v for v in value)
@@ -883,6 +888,21 @@ def _value(kind: Kind, value: Any, lang: Lang) -> str:
     return _WRITERS[kind](value, lang)
 
 
+_STATED_VALUES: Final = {"state": "vm_state", "tier": "tier"}
+"""The attributes whose values a catalog names (the others, a clock or an architecture, are written as they are)."""
+
+
+def _stated(pairs: Sequence[tuple[str, str]], lang: Lang) -> str:
+    """`state running, ...` in English (the tables file's own words); each attribute and value named in Chinese."""
+    terms = CATALOGS[lang].TERMS
+    if lang == "en":
+        return terms["list_join"].join(f"{name} {value}" for name, value in pairs)
+    return terms["list_join"].join(
+        f"{terms.get(f'attribute.{name}', name)} {terms.get(f'{_STATED_VALUES.get(name, name)}.{value}', value)}"
+        for name, value in pairs
+    )
+
+
 def _terms(prefix: str) -> Callable[[Any, Lang], str]:
     def write(value: Any, lang: Lang) -> str:
         return CATALOGS[lang].TERMS.get(f"{prefix}.{value}", str(value))
@@ -907,6 +927,7 @@ _WRITERS: Final[dict[Kind, Callable[[Any, Lang], str]]] = {
     Kind.ATTRIBUTES: lambda v, lang: (
         CATALOGS[lang].TERMS["list_join"].join(CATALOGS[lang].TERMS.get(f"attribute.{a}", a) for a in v)
     ),
+    Kind.STATED: _stated,
     Kind.RESOURCE_KIND: _terms("kind"),
     Kind.VM_STATE: _terms("vm_state"),
     Kind.UNIT: _terms("unit"),
@@ -941,6 +962,8 @@ def _json_value(kind: Kind, value: Any) -> Any:
         return {"en": value.en, "zh": value.zh}
     if kind in (Kind.IDS, Kind.LINE_ITEMS, Kind.ATTRIBUTES):
         return list(value)
+    if kind is Kind.STATED:
+        return dict(value)
     if kind is Kind.MESSAGE:
         return to_json(value)
     if kind in (Kind.MESSAGES, Kind.ALTERNATIVES):
@@ -978,6 +1001,8 @@ def _typed(kind: Kind, value: Any) -> Any:
         return from_json(value)
     if kind in (Kind.MESSAGES, Kind.ALTERNATIVES):
         return tuple(from_json(v) for v in value)
+    if kind is Kind.STATED and not isinstance(value, Mapping):
+        raise ValueError(f"expected an object of stated values, got {value!r}")
     if kind is Kind.LINE_ITEMS and not isinstance(value, list):
         raise ValueError(f"expected a list of line items, got {value!r}")
     if kind in (Kind.INT, Kind.YEAR, Kind.DURATION) and not isinstance(value, int):

@@ -13,7 +13,7 @@ from typing import Any, Final
 from pydantic import JsonValue
 
 from reconciler.base.money import plain
-from reconciler.core.models import Changes, FieldChange, Finding, ItemChange, Status
+from reconciler.core.models import BOUND_FIGURES, Changes, FieldChange, Finding, ItemChange, Status
 from reconciler.core.runs import PastRun, finding_record
 
 NOT_MET: Final = frozenset({Status.SHORT, Status.OVER, Status.UNKNOWN, Status.PENDING})
@@ -21,21 +21,9 @@ NOT_MET: Final = frozenset({Status.SHORT, Status.OVER, Status.UNKNOWN, Status.PE
 _DECIMALS: Final = frozenset({"unit_price", "baseline", "entitled", "due", "supplied", "gap", "gap_value_monthly"})
 _IDS: Final = frozenset({"contributing", "ids"})  # evidence ids never count as a change
 _FIGURES: Final = frozenset({"status", "possible", "entitled", "due", "supplied", "gap", "gap_value_monthly"})
-_DERIVED: Final = frozenset(
-    {
-        "supplied_lower",
-        "supplied_upper",
-        "shortfall_value_monthly",
-        "shortfall_value_possible",
-        "pending_value_monthly",
-        "pending_value_possible",
-        "pending_due_at",
-        "surplus_value_monthly",
-        "surplus_value_possible",
-    }
-)
-"""Figures that follow from the supply's bounds, due and entitled: compared through `supplied` (the bounds)."""
 """A line item is `changed` when one of these differs; its other differing fields are listed with them."""
+_DERIVED: Final = frozenset(BOUND_FIGURES)
+"""Figures that follow from the supply's bounds, due and entitled: compared through `supplied` (the bounds)."""
 
 
 def changes_since(previous: PastRun | None, findings: Sequence[Finding]) -> Changes | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum, StrEnum
-from typing import Literal, TypeAlias
+from typing import Final, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
@@ -243,6 +243,20 @@ class Provenance(Frozen):
     attestations: list[AttestationRef] = Field(
         description="attestations of the line item: counted when it is supplied_by attested, else set aside"
     )
+
+
+BOUND_FIGURES: Final = (
+    "supplied_lower",
+    "supplied_upper",
+    "shortfall_value_monthly",
+    "shortfall_value_possible",
+    "pending_value_monthly",
+    "pending_value_possible",
+    "pending_due_at",
+    "surplus_value_monthly",
+    "surplus_value_possible",
+)
+"""A finding's figures that follow from its supply's bounds, due and entitled (none when nothing was measured)."""
 
 
 class Finding(Frozen):

@@ -52,7 +52,7 @@ def plan_causes(line_item: LineItemId, before: Sequence[Resource], after: Sequen
         if not all(selected):
             unknown = any(getattr(resource, attribute, None) is None for attribute, _ in meter.where)
             return None if unknown else Decimal(0)
-        value = amount(resource)
+        value = 1 if amount is None else amount(resource)  # a counted kind: each resource is one
         return None if value is None else Decimal(value)
 
     planned = {(kind_of(r), r.name or r.id): r for r in after}

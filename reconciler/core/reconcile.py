@@ -34,6 +34,7 @@ from reconciler.core.meters import (
     measure,
 )
 from reconciler.core.models import (
+    BOUND_FIGURES,
     AttestationRef,
     AttestationState,
     ContractRef,
@@ -427,22 +428,7 @@ def _supply(
     return given[0], given[1], reasons, None, provenance
 
 
-_UNMEASURED: Final[dict[str, Any]] = dict.fromkeys(
-    (
-        "supplied",
-        "supplied_lower",
-        "supplied_upper",
-        "gap",
-        "gap_value_monthly",
-        "shortfall_value_monthly",
-        "shortfall_value_possible",
-        "pending_value_monthly",
-        "pending_value_possible",
-        "pending_due_at",
-        "surplus_value_monthly",
-        "surplus_value_possible",
-    )
-)
+_UNMEASURED: Final[dict[str, Any]] = dict.fromkeys(("supplied", "gap", "gap_value_monthly", *BOUND_FIGURES))
 
 
 def _evidence(tally: Tally, per_unit: Decimal) -> Evidence:

@@ -60,7 +60,7 @@ def output_width(out: TextIO) -> int | None:
 def wrapped(value: str, width: int | None, first: str, rest: str) -> list[str]:
     """`value` after `first` broken into lines of at most `width` terminal columns, every line after the first
     starting with `rest`: words kept whole where they fit, Chinese broken between characters but never before
-    a closing mark (，。）and the like). One line when `width` is None."""
+    a closing mark (，。）and the like) or after an opening one (（《). One line when `width` is None."""
     if width is None:
         return [first + value]
     room = max(width - max(cell_len(first), cell_len(rest)), MIN_WIDTH // 2)
@@ -81,6 +81,8 @@ def wrapped(value: str, width: int | None, first: str, rest: str) -> list[str]:
                     carried.insert(0, lines[-1].pop())
             while lines[-1] and lines[-1][-1].isspace():
                 lines[-1].pop()
+            if not carried and len(lines[-1]) > 1 and lines[-1][-1] in _OPENING:  # （ goes down with what it opens
+                carried = [lines[-1].pop()]
             lines.append(carried)
             used = sum(cell_len(t) for t in carried)
         while size > room:  # a word longer than the line: folded
@@ -112,6 +114,8 @@ _TOKENS = re.compile(
 run of other non-space characters (a word), or spaces."""
 _CLOSING = frozenset("，。、；：！？）》」』】,.;:!?)")
 """Marks that never start a line."""
+_OPENING = frozenset("（《「『【(")
+"""Marks that never end a line."""
 
 
 MIN_WIDTH = 40

@@ -58,6 +58,13 @@ class OverviewRow:
     problem: str | None
     trend: Sequence[Spark]
     links: Sequence[Link]
+    shortfall_possible: Decimal | None = None
+    """The largest shortfall value the bounds allow (>= shortfall_value) when a line item cannot be decided."""
+
+    @property
+    def shortfall_open(self) -> bool:
+        """The certain shortfall value is a lower bound only: the bounds allow more."""
+        return (self.shortfall_possible or 0) > (self.shortfall_value or 0)
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "other_language": ("中文", "English"),
     "generated": ("Written by contract-reconciler from the run history.", "由 contract-reconciler 根据核对历史生成。"),
     "none": ("none", "无"),
+    "up_to": ("possibly up to", "可能最多"),
 }
 
 
@@ -122,6 +130,11 @@ def sparkline(points: Sequence[Spark]) -> str:
     return " ".join(coords)
 
 
+def never_short(points: Sequence[Spark]) -> bool:
+    """No night of the trend had a shortfall: its line is drawn in the neutral colour, not the shortfall's."""
+    return not any(p.value for p in points)
+
+
 def render_overview(overview: Overview, lang: Lang, other_language_href: str) -> str:
     """The overview page in `lang`, linking to the same page in the other language."""
     return render_template(
@@ -134,6 +147,7 @@ def render_overview(overview: Overview, lang: Lang, other_language_href: str) ->
         instant=lambda value: instant(value, lang),
         deadline=lambda value: deadline(value, lang),
         sparkline=sparkline,
+        never_short=never_short,
         spark_width=SPARK_WIDTH,
         spark_height=SPARK_HEIGHT,
         other=other_language_href,

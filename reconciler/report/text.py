@@ -227,7 +227,7 @@ def basis_messages(findings: Iterable[Finding]) -> list[Message]:
             "basis_entry",
             source=entry.source,
             entry=f"{entry.table}[{entry.key}]",
-            values=", ".join(f"{name} {value}" for name, value in entry.values.items()),
+            values=entry.values,
             evidence=entry.evidence or message("no_evidence"),
             origin=message("built_in") if entry.origin == "built-in" else plain_text(entry.origin),
             resources=entry.resources,

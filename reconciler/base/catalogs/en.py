@@ -668,6 +668,8 @@ TERMS: Final[dict[str, str]] = {
     "status.unknown": "unknown",
     "status.not_observed": "not observed",
     "status.ended": "ended",
+    "tier.standard": "standard",
+    "tier.performance": "performance",
     "attribute.arch": "architecture",
     "attribute.cpu_ghz": "CPU clock",
     "attribute.state": "state",

@@ -515,6 +515,8 @@ TERMS: Final[dict[str, str]] = {
     "status.unknown": "未知",
     "status.not_observed": "未观测",
     "status.ended": "已结束",
+    "tier.standard": "普通",
+    "tier.performance": "高性能",
     "attribute.arch": "平台",
     "attribute.cpu_ghz": "主频",
     "attribute.state": "状态",
