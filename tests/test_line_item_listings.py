@@ -121,7 +121,11 @@ def test_vpn_tunnels_count_as_remote_access_accounts_when_the_tables_say_so(
     assert accounts == TUNNEL_IDS  # two pages at 5
     assert "remote_access_account" in report.covers
     [entry] = [e for e in report.table_entries if e.table == "remote_access"]
-    assert (entry.key, entry.count, entry.evidence) == ("vpn_tunnel", 6, "contract annex 2: one account per tunnel")
+    assert (entry.key, entry.count, str(entry.evidence)) == (
+        "vpn_tunnel",
+        6,
+        "contract annex 2: one account per tunnel",
+    )
     assert actions(world).count("DescribeVpnTunnels") == 2
     assert "DescribeVpnGateways" not in actions(world)
 

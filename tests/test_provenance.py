@@ -140,7 +140,7 @@ def test_pulumi_and_terraform_tables_give_their_file_and_evidence_with_every_ent
                 "--now", NOW, "--no-history")  # fmt: skip
         findings = {f["line_item"]: f for f in cli(*args, "--format", "json").json()["findings"]}
         entries = {
-            (e["table"], e["key"]): (e["origin"], e["evidence"] and e["evidence"]["text"])  # a message: its text
+            (e["table"], e["key"]): (e["origin"], e["evidence"] and e["evidence"]["text"])
             for item in ("compute.vcpu", "storage.standard")
             for e in findings[item]["provenance"]["table_entries"]
         }
