@@ -39,8 +39,13 @@ class Meter:
     description: str = ""
 
     def amount_of(self) -> Callable[[Any], Decimal | int | None] | None:
-        """The getter of the amount summed; None: each resource counts one."""
+        """The getter of the amount summed; None: each resource counts one (the meters' batches count those)."""
         return None if self.amount is None else attrgetter(self.amount)
+
+    def amount_in(self, resource: Any) -> Decimal | int | None:
+        """What one resource of this meter's kind counts: its amount (None when not known), or 1 when each
+        resource counts one."""
+        return 1 if self.amount is None else getattr(resource, self.amount)
 
 
 METERS: Final[tuple[Meter, ...]] = (

@@ -42,7 +42,6 @@ def plan_causes(line_item: LineItemId, before: Sequence[Resource], after: Sequen
     """The resources that hold less of `line_item` after the change than before, biggest loss first, then by
     name. Resources are matched by kind and name (a Pulumi resource name, a Terraform address)."""
     meter = METER_BY_ITEM[line_item]
-    amount = meter.amount_of()
 
     def held(resource: Resource | None) -> Decimal | None:
         """What the resource counts toward the line item; None when a value it depends on is unknown."""
@@ -52,7 +51,7 @@ def plan_causes(line_item: LineItemId, before: Sequence[Resource], after: Sequen
         if not all(selected):
             unknown = any(getattr(resource, attribute, None) is None for attribute, _ in meter.where)
             return None if unknown else Decimal(0)
-        value = 1 if amount is None else amount(resource)  # a counted kind: each resource is one
+        value = meter.amount_in(resource)
         return None if value is None else Decimal(value)
 
     planned = {(kind_of(r), r.name or r.id): r for r in after}
